@@ -1,0 +1,118 @@
+package io.callstream;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * java.util.logging set up for one line per record: readable text by default, JSON lines with LOG_FORMAT=json.
+ * Vert.x, Netty, Hazelcast, Flyway and the JDBC driver all log through it. Hazelcast and Flyway are quieted.
+ */
+public final class Logging {
+  /** JUL keeps loggers weakly: a level set on an unreferenced logger is lost when it is collected. */
+  private static final java.util.List<Logger> CONFIGURED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private Logging() {}
+
+  private static void level(String name, Level level) {
+    Logger logger = Logger.getLogger(name);
+    logger.setLevel(level);
+    CONFIGURED.add(logger);
+  }
+
+  public static void configure(String format) {
+    System.setProperty("hazelcast.logging.type", "jdk");
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    Handler handler = new ConsoleHandler();
+    handler.setLevel(Level.ALL);
+    handler.setFormatter("json".equals(format) ? new JsonFormatter() : new TextFormatter());
+    root.addHandler(handler);
+    root.setLevel(Level.INFO);
+    level("com.hazelcast", Level.WARNING);
+    level("org.flywaydb", Level.WARNING);
+    level("io.netty", Level.WARNING);
+    level("io.micrometer", Level.SEVERE);
+  }
+
+  private static String thrown(LogRecord r) {
+    if (r.getThrown() == null) {
+      return null;
+    }
+    StringWriter sw = new StringWriter();
+    r.getThrown().printStackTrace(new PrintWriter(sw));
+    return sw.toString();
+  }
+
+  private static String shortName(String logger) {
+    if (logger == null) {
+      return "-";
+    }
+    int dot = logger.lastIndexOf('.');
+    return dot < 0 ? logger : logger.substring(dot + 1);
+  }
+
+  static final class TextFormatter extends Formatter {
+    @Override
+    public String format(LogRecord r) {
+      StringBuilder sb = new StringBuilder(128)
+          .append(Instant.ofEpochMilli(r.getMillis())).append(' ')
+          .append(r.getLevel().getName()).append(' ')
+          .append(shortName(r.getLoggerName())).append(" - ")
+          .append(formatMessage(r)).append('\n');
+      String t = thrown(r);
+      return t == null ? sb.toString() : sb.append(t).toString();
+    }
+  }
+
+  static final class JsonFormatter extends Formatter {
+    @Override
+    public String format(LogRecord r) {
+      StringBuilder sb = new StringBuilder(160).append("{\"ts\":\"").append(Instant.ofEpochMilli(r.getMillis()))
+          .append("\",\"level\":\"").append(r.getLevel().getName())
+          .append("\",\"logger\":");
+      quote(sb, r.getLoggerName());
+      sb.append(",\"msg\":");
+      quote(sb, formatMessage(r));
+      String t = thrown(r);
+      if (t != null) {
+        sb.append(",\"error\":");
+        quote(sb, t);
+      }
+      return sb.append("}\n").toString();
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+      if (s == null) {
+        sb.append("null");
+        return;
+      }
+      sb.append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> sb.append("\\\"");
+          case '\\' -> sb.append("\\\\");
+          case '\n' -> sb.append("\\n");
+          case '\r' -> sb.append("\\r");
+          case '\t' -> sb.append("\\t");
+          default -> {
+            if (c < 0x20) {
+              sb.append(String.format("\\u%04x", (int) c));
+            } else {
+              sb.append(c);
+            }
+          }
+        }
+      }
+      sb.append('"');
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.callstream;
+
+import io.callstream.config.Config;
+import io.callstream.config.ConfigException;
+import io.callstream.config.Settings;
+import io.callstream.db.Migrations;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The command line (contract §6): {@code serve} (default), {@code migrate}, {@code user add NAME --role R}.
+ * Reads configuration, runs migrations, starts the node; nothing else happens here.
+ */
+public final class Main {
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_CONFIG = 2;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(Arrays.asList(args), System.getenv()));
+  }
+
+  public static int run(List<String> args, Map<String, String> env) {
+    String command = args.isEmpty() ? "serve" : args.get(0);
+    try {
+      return switch (command) {
+        case "serve" -> serve(load(env));
+        case "migrate" -> migrate(load(env));
+        case "user" -> UserCommand.run(args.subList(1, args.size()), env);
+        case "help", "--help", "-h" -> usage(0);
+        default -> {
+          System.err.println("callstream: unknown command '" + command + "'");
+          yield usage(EXIT_CONFIG);
+        }
+      };
+    } catch (ConfigException e) {
+      System.err.println("callstream: configuration error: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+  }
+
+  static Config load(Map<String, String> env) {
+    Config config = Config.from(Settings.load(env));
+    Logging.configure(config.logFormat());
+    return config;
+  }
+
+  private static int usage(int code) {
+    System.err.println("usage: callstream [serve | migrate | user add NAME --role dispatcher|admin]");
+    return code;
+  }
+
+  private static int migrate(Config config) {
+    try {
+      var result = Migrations.migrate(config.database());
+      LOG.info("migrations applied: " + result.migrationsExecuted + ", schema version " + result.targetSchemaVersion);
+      return 0;
+    } catch (RuntimeException e) {
+      System.err.println("callstream: migration failed: " + rootMessage(e));
+      return EXIT_FAILURE;
+    }
+  }
+
+  private static int serve(Config config) {
+    if (config.webhooks().allowUnsigned()) {
+      LOG.warning("WEBHOOK_ALLOW_UNSIGNED=true: webhooks are accepted WITHOUT signature checks. Development only!");
+    }
+    long t0 = System.nanoTime();
+    int migrated = migrate(config);
+    if (migrated != 0) {
+      return migrated;
+    }
+    Node node;
+    try {
+      node = Node.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("callstream: start-up failed: " + rootMessage(e));
+      return EXIT_FAILURE;
+    }
+    LOG.info(String.format("callstream node listening on port %d (%d instances, roles %s, %s) in %d ms",
+        config.http().port(), config.http().instances(), config.http().roles(),
+        config.cluster().enabled() ? "clustered" : "standalone", (System.nanoTime() - t0) / 1_000_000));
+    Shutdown.install(node);
+    return Shutdown.awaitExitCode();
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String message = t.getMessage();
+    return message == null ? t.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+  }
+
+  static void logFailure(String what, Throwable e) {
+    LOG.log(Level.SEVERE, what, e);
+  }
+}

@@ -1,0 +1,103 @@
+package io.callstream;
+
+import io.callstream.cluster.ClusterSetup;
+import io.callstream.config.Config;
+import io.callstream.db.Database;
+import io.callstream.http.HttpVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * One running callstream node: a (clustered) Vert.x, the database pool, and HTTP_INSTANCES verticle instances
+ * sharing HTTP_PORT. Migrations must have run before {@link #start}. Used by Main and by the tests.
+ */
+public final class Node {
+  private static final Logger LOG = Logger.getLogger(Node.class.getName());
+  private static final AtomicInteger REGISTRIES = new AtomicInteger();
+
+  private final Vertx vertx;
+  private final Services services;
+  private final String deploymentId;
+
+  private Node(Vertx vertx, Services services, String deploymentId) {
+    this.vertx = vertx;
+    this.services = services;
+    this.deploymentId = deploymentId;
+  }
+
+  public static Future<Node> start(Config config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            .setRegistryName("callstream-" + REGISTRIES.incrementAndGet())
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    Future<Vertx> vertxFuture;
+    ClusterManager clusterManager = null;
+    if (config.cluster().enabled()) {
+      clusterManager = ClusterSetup.clusterManager(config.cluster());
+      options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0)
+          .setClusterPublicHost(config.cluster().host()));
+      vertxFuture = builder.withClusterManager(clusterManager).buildClustered();
+    } else {
+      vertxFuture = Future.succeededFuture(builder.build());
+    }
+    NodeState state = new NodeState(clusterManager);
+    return vertxFuture.compose(vertx -> {
+      Pool pool = Database.createPool(vertx, config.database());
+      Services services = new Services(config, pool, state, registry);
+      DeploymentOptions deployment = new DeploymentOptions().setInstances(config.http().instances());
+      return vertx.deployVerticle(() -> new HttpVerticle(services), deployment)
+          .map(id -> new Node(vertx, services, id))
+          .onFailure(e -> vertx.close());
+    });
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public int port() {
+    return services.config().http().port();
+  }
+
+  /**
+   * Stops taking work, undeploys the verticles (closing their sockets), closes the pool, then closes Vert.x,
+   * which leaves the cluster. Blocking: call it from a thread that is not a Vert.x thread.
+   */
+  public void shutdown(long timeoutSeconds) throws Exception {
+    services.node().startDraining();
+    LOG.info("node stopping");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    try {
+      vertx.undeploy(deploymentId)
+          .eventually(() -> services.pool().close())
+          .toCompletionStage().toCompletableFuture()
+          .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } finally {
+      // Vert.x is closed from this (non Vert.x) thread so that completion is not dispatched to a dead event loop
+      vertx.close().toCompletionStage().toCompletableFuture()
+          .get(Math.max(TimeUnit.SECONDS.toNanos(2), deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.callstream;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT stop the node cleanly (drain, close, leave the cluster) and the process exits 0.
+ * The JVM's default handling would exit 143; a signal handler lets the node finish and report success.
+ */
+final class Shutdown {
+  private static final Logger LOG = Logger.getLogger(Shutdown.class.getName());
+  private static final CountDownLatch STOPPED = new CountDownLatch(1);
+  private static volatile int exitCode = 0;
+
+  private Shutdown() {}
+
+  static void install(Node node) {
+    Runnable stop = () -> {
+      if (!node.services().node().startDraining() && STOPPED.getCount() == 0) {
+        return;
+      }
+      int bound = node.services().config().http().drainTimeoutSeconds();
+      LOG.info("signal received: draining (at most " + bound + " s)");
+      try {
+        node.shutdown(bound + 5L);
+        LOG.info("node stopped cleanly");
+      } catch (Exception e) {
+        LOG.warning("node did not stop cleanly: " + Main.rootMessage(e));
+        exitCode = 1;
+      }
+      STOPPED.countDown();
+    };
+    Signal.handle(new Signal("TERM"), s -> new Thread(stop, "callstream-shutdown").start());
+    Signal.handle(new Signal("INT"), s -> new Thread(stop, "callstream-shutdown").start());
+  }
+
+  static int awaitExitCode() {
+    try {
+      STOPPED.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return exitCode;
+  }
+}

@@ -1,0 +1,77 @@
+package io.callstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callstream.support.NodeProcess;
+import io.callstream.support.Ports;
+import io.callstream.support.TestConfig;
+import io.callstream.support.TestDatabase;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar: starts, becomes ready, clusters with a second process, and exits 0 on SIGTERM. */
+class NodeJarIT {
+  static String schema;
+
+  @BeforeAll
+  static void setUp() {
+    schema = TestDatabase.freshSchema("jar");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    TestDatabase.dropSchema(schema);
+  }
+
+  @Test
+  void startsAnswersHealthAndStopsOnSigterm() throws Exception {
+    Map<String, String> env = TestConfig.env(schema);
+    try (NodeProcess node = NodeProcess.start("single", env)) {
+      long readyMs = node.awaitStatus("/ready", 200, Duration.ofSeconds(60));
+      node.awaitStatus("/health", 200, Duration.ofSeconds(5));
+      System.out.println("ready_ms single node: " + readyMs);
+      assertEquals(0, node.terminate(Duration.ofSeconds(20)), node.log());
+      assertTrue(node.log().contains("node stopped cleanly"), node.log());
+    }
+  }
+
+  @Test
+  void migrateCommandExitsZero() throws Exception {
+    try (NodeProcess node = NodeProcess.start("migrate", TestConfig.env(schema), "migrate")) {
+      assertTrue(node.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(0, node.process().exitValue(), node.log());
+    }
+  }
+
+  @Test
+  void twoClusteredProcessesBothReadyAndSurviveALostMember() throws Exception {
+    int hzA = Ports.free();
+    int hzB = Ports.free();
+    String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
+    Map<String, String> a = cluster(hzA, members);
+    Map<String, String> b = cluster(hzB, members);
+    try (NodeProcess na = NodeProcess.start("cluster-a", a); NodeProcess nb = NodeProcess.start("cluster-b", b)) {
+      long readyA = na.awaitStatus("/ready", 200, Duration.ofSeconds(60));
+      long readyB = nb.awaitStatus("/ready", 200, Duration.ofSeconds(60));
+      System.out.println("ready_ms clustered: a=" + readyA + " b=" + readyB);
+      na.kill();
+      assertTrue(na.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+      nb.awaitStatus("/ready", 200, Duration.ofSeconds(10));
+      assertEquals(0, nb.terminate(Duration.ofSeconds(20)), nb.log());
+    }
+  }
+
+  private static Map<String, String> cluster(int hzPort, String members) {
+    Map<String, String> env = new HashMap<>(TestConfig.env(schema));
+    env.put("CLUSTER_ENABLED", "true");
+    env.put("CLUSTER_HOST", "127.0.0.1");
+    env.put("CLUSTER_PORT", String.valueOf(hzPort));
+    env.put("CLUSTER_MEMBERS", members);
+    return env;
+  }
+}

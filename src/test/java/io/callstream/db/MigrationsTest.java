@@ -1,0 +1,46 @@
+package io.callstream.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.callstream.support.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+  static String schema;
+
+  @BeforeAll
+  static void setUp() {
+    schema = TestDatabase.newSchemaName("migrations");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    TestDatabase.dropSchema(schema);
+  }
+
+  @Test
+  void appliesOnAnEmptySchemaAndASecondRunIsANoOp() {
+    var first = Migrations.migrate(TestDatabase.database(schema));
+    assertEquals(1, first.migrationsExecuted);
+    var second = Migrations.migrate(TestDatabase.database(schema));
+    assertEquals(0, second.migrationsExecuted);
+    for (String table : new String[] {"calls", "transcriptions", "drivers", "users", "webhook_events"}) {
+      assertEquals(0L, TestDatabase.queryValue(schema, "SELECT count(*) FROM " + table), table);
+    }
+  }
+
+  @Test
+  void uniquenessRulesHold() {
+    Migrations.migrate(TestDatabase.database(schema));
+    TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid) VALUES ('EL_u_1') RETURNING id");
+    // two calls without a conversation id are fine (NULLs do not collide), a repeated call_sid is not
+    TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid) VALUES ('EL_u_2') RETURNING id");
+    assertThrows(IllegalStateException.class,
+        () -> TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid) VALUES ('EL_u_1') RETURNING id"));
+    assertThrows(IllegalStateException.class, () -> TestDatabase.queryValue(schema,
+        "INSERT INTO calls (call_sid, status) VALUES ('EL_u_3', 'bogus') RETURNING id"));
+  }
+}

@@ -1,0 +1,117 @@
+package io.callstream.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A callstream node as a separate JVM from the built jar (end-to-end tests). Output goes to a log file. */
+public final class NodeProcess implements AutoCloseable {
+  public static final List<String> JVM_FLAGS = List.of("--add-modules", "java.se",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+  private final Process process;
+  private final Path log;
+  private final int port;
+  private final long startedNanos;
+
+  private NodeProcess(Process process, Path log, int port, long startedNanos) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+    this.startedNanos = startedNanos;
+  }
+
+  public static String jar() {
+    String jar = System.getProperty("callstream.jar", "target/callstream.jar");
+    if (!new File(jar).isFile()) {
+      throw new IllegalStateException("no jar at " + jar + ": run mvn package first");
+    }
+    return jar;
+  }
+
+  public static NodeProcess start(String name, Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.addAll(JVM_FLAGS);
+    command.add("-jar");
+    command.add(jar());
+    command.addAll(List.of(args));
+    Path log = Files.createTempFile("callstream-" + name + "-", ".log");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    return new NodeProcess(p, log, Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")), t0);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** Polls the path until it answers the status; returns milliseconds since the JVM was launched. */
+  public long awaitStatus(String path, int status, Duration timeout) throws InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("node exited with " + process.exitValue() + ":\n" + log());
+      }
+      try {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == status) {
+          return (System.nanoTime() - startedNanos) / 1_000_000;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(25); // polling interval of an external process's readiness, not synchronisation
+    }
+    throw new AssertionError(path + " never answered " + status + ":\n" + log());
+  }
+
+  /** SIGTERM, then the exit code (waits at most the given time). */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("node did not exit within " + timeout + ":\n" + log());
+    }
+    return process.exitValue();
+  }
+
+  public void kill() {
+    process.destroyForcibly();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
