@@ -1,0 +1,71 @@
+package io.callstream.call;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** One row of {@code calls}. */
+public record Call(long id, String callSid, String conversationId, String driverId, String status,
+                   String failureReason, Instant callStartTime, Instant callEndTime, String transcriptSummary,
+                   Integer callDurationSeconds, Double cost, Boolean callSuccessful, JsonObject analysisData,
+                   JsonObject metadataJson, int lastSequenceNumber, Instant createdAt, Instant updatedAt) {
+
+  public static final String INITIATED = "initiated";
+  public static final String IN_PROGRESS = "in_progress";
+  public static final String COMPLETED = "completed";
+  public static final String FAILED = "failed";
+
+  /** The column list every query of calls selects, in {@link #fromRow} order. */
+  public static final String COLUMNS = "id, call_sid, conversation_id, driver_id, status, failure_reason, "
+      + "call_start_time, call_end_time, transcript_summary, call_duration_seconds, cost, call_successful, "
+      + "analysis_data, metadata_json, last_sequence_number, created_at, updated_at";
+
+  public boolean ended() {
+    return COMPLETED.equals(status) || FAILED.equals(status);
+  }
+
+  public static Call fromRow(Row r) {
+    return new Call(r.getLong("id"), r.getString("call_sid"), r.getString("conversation_id"),
+        r.getString("driver_id"), r.getString("status"), r.getString("failure_reason"),
+        instant(r, "call_start_time"), instant(r, "call_end_time"), r.getString("transcript_summary"),
+        r.getInteger("call_duration_seconds"), r.getDouble("cost"), r.getBoolean("call_successful"),
+        json(r, "analysis_data"), json(r, "metadata_json"), r.getInteger("last_sequence_number"),
+        instant(r, "created_at"), instant(r, "updated_at"));
+  }
+
+  static Instant instant(Row r, String column) {
+    OffsetDateTime t = r.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static JsonObject json(Row r, String column) {
+    Object v = r.getValue(column);
+    return v instanceof JsonObject o ? o : null;
+  }
+
+  /** Every column but id, as dashboards and the API see it (contract §4 {@code call_data}, §3 GET /calls/{id}). */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("call_sid", callSid)
+        .put("conversation_id", conversationId)
+        .put("driver_id", driverId)
+        .put("status", status)
+        .put("failure_reason", failureReason)
+        .put("call_start_time", text(callStartTime))
+        .put("call_end_time", text(callEndTime))
+        .put("transcript_summary", transcriptSummary)
+        .put("call_duration_seconds", callDurationSeconds)
+        .put("cost", cost)
+        .put("call_successful", callSuccessful)
+        .put("analysis_data", analysisData)
+        .put("metadata_json", metadataJson)
+        .put("last_sequence_number", lastSequenceNumber)
+        .put("created_at", text(createdAt))
+        .put("updated_at", text(updatedAt));
+  }
+
+  private static String text(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

@@ -1,0 +1,24 @@
+package io.callstream.events;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An event about one call, published cluster-wide after its change committed. Its {@link #toFrame()} is exactly
+ * the WebSocket frame dashboards receive (contract §4), so a frame is serialised once, by the publisher.
+ */
+public sealed interface CallEvent permits TranscriptionEvent, CallStatusEvent, CallCompletedEvent {
+
+  /** The internal calls.id: how every node routes the event to its local subscriptions. */
+  long callId();
+
+  /** The frame's {@code type}. */
+  String type();
+
+  /**
+   * For a transcription, its sequence number; for call_completed, the call's last sequence number (every turn a
+   * subscriber is owed before the completion); for call_status, 0.
+   */
+  int sequenceNumber();
+
+  JsonObject toFrame();
+}

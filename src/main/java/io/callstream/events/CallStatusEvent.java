@@ -1,0 +1,31 @@
+package io.callstream.events;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** A call changed status ({@code in_progress}, {@code completed}, {@code failed}): frame type {@code call_status}. */
+public record CallStatusEvent(long callId, String callSid, String conversationId, String status, Instant timestamp)
+    implements CallEvent {
+
+  public static final String TYPE = "call_status";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public int sequenceNumber() {
+    return 0;
+  }
+
+  @Override
+  public JsonObject toFrame() {
+    return new JsonObject()
+        .put("type", TYPE)
+        .put("call_sid", callSid)
+        .put("conversation_id", conversationId)
+        .put("status", status)
+        .put("timestamp", timestamp.toString());
+  }
+}
