@@ -9,8 +9,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One HTTP verticle instance (deployed HTTP_INSTANCES times, all sharing HTTP_PORT). It only assembles the
@@ -28,22 +26,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
-    new HealthRoutes(services).addRoutes(router);
-    List<Future<?>> ready = new ArrayList<>();
-    if (services.config().http().has(Role.WEBHOOK)) {
-      new WebhookRole(vertx, services).addRoutes(router);
-    }
-    if (services.config().http().has(Role.LIVE)) {
-      live = new LiveRole(vertx, services);
-      live.addRoutes(router);
-      ready.add(live.start());
-    }
-    if (services.config().http().has(Role.API)) {
-      new ApiRoutes(vertx, services).addRoutes(router);
-    }
-    router.route().last().handler(ctx -> ctx.fail(HttpError.notFound("no such endpoint")));
-    router.route().failureHandler(new FailureHandler());
+    Router router = buildRouter(vertx);
+    Future<?> liveReady = live == null ? Future.succeededFuture() : live.start();
     HttpServerOptions options = new HttpServerOptions()
         .setPort(services.config().http().port())
         .setMaxWebSocketFrameSize(65_536)
@@ -51,7 +35,26 @@ public final class HttpVerticle extends VerticleBase {
         .setRegisterWebSocketWriteHandlers(false)
         .setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(router);
-    return Future.all(ready).compose(v -> server.listen());
+    return liveReady.compose(v -> server.listen());
+  }
+
+  /** Every route this instance serves, assembled from the roles NODE_ROLES names (also used by tests). */
+  public Router buildRouter(io.vertx.core.Vertx vertx) {
+    Router router = Router.router(vertx);
+    new HealthRoutes(services).addRoutes(router);
+    if (services.config().http().has(Role.WEBHOOK)) {
+      new WebhookRole(vertx, services).addRoutes(router);
+    }
+    if (services.config().http().has(Role.LIVE)) {
+      live = new LiveRole(vertx, services);
+      live.addRoutes(router);
+    }
+    if (services.config().http().has(Role.API)) {
+      new ApiRoutes(vertx, services).addRoutes(router);
+    }
+    router.route().last().handler(ctx -> ctx.fail(HttpError.notFound("no such endpoint")));
+    router.route().failureHandler(new FailureHandler());
+    return router;
   }
 
   @Override
