@@ -1,0 +1,152 @@
+package io.callstream.bench;
+
+import io.callstream.support.NodeProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A child JVM of the benchmark: a callstream node from the packaged jar, or a {@link BareServer}. Output goes to
+ * a log file in the run directory; heap after GC is read with jcmd, the same way for both kinds.
+ */
+final class JavaProc implements AutoCloseable {
+  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+  final String name;
+  final int port;
+  private final Process process;
+  private final Path log;
+  private final long startedNanos;
+
+  private JavaProc(String name, int port, Process process, Path log, long startedNanos) {
+    this.name = name;
+    this.port = port;
+    this.process = process;
+    this.log = log;
+    this.startedNanos = startedNanos;
+  }
+
+  /** A node from target/callstream.jar with the given environment (HTTP_PORT among it). */
+  static JavaProc node(String name, Map<String, String> env, Path dir, List<String> extraJvmOptions)
+      throws IOException {
+    List<String> args = new ArrayList<>(extraJvmOptions);
+    args.add("-jar");
+    args.add(NodeProcess.jar());
+    return start(name, Integer.parseInt(env.get("HTTP_PORT")), args, env, dir);
+  }
+
+  /** A bare Vert.x HTTP/WebSocket server from the test classpath. */
+  static JavaProc bare(String name, int port, Path dir) throws IOException {
+    List<String> args = List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
+        Integer.toString(port));
+    return start(name, port, args, Map.of(), dir);
+  }
+
+  private static JavaProc start(String name, int port, List<String> args, Map<String, String> env, Path dir)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms64m");
+    command.add("-Xmx" + System.getProperty("bench.serverHeap", "512m"));
+    command.add("-XX:+UseG1GC");
+    command.addAll(NodeProcess.JVM_FLAGS);
+    command.addAll(args);
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    long t0 = System.nanoTime();
+    return new JavaProc(name, port, pb.start(), log, t0);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Polls GET path until it answers 200; returns milliseconds since this JVM was launched. */
+  long awaitOk(String path, Duration timeout) throws InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
+      }
+      try {
+        HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return (System.nanoTime() - startedNanos) / 1_000_000;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(10); // polling an external process, 10 ms resolution of ready_ms
+    }
+    throw new IllegalStateException(name + ": " + path + " never answered 200:\n" + tail());
+  }
+
+  /** Heap in use after three full GCs (jcmd GC.run, then GC.heap_info), in bytes. */
+  long heapAfterGc() throws IOException, InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      jcmd("GC.run");
+    }
+    String info = jcmd("GC.heap_info");
+    Matcher m = HEAP_USED.matcher(info);
+    if (!m.find()) {
+      throw new IllegalStateException("unexpected GC.heap_info output:\n" + info);
+    }
+    return Long.parseLong(m.group(1)) * 1024;
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(process.pid()), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("jcmd " + command + " failed: " + out);
+    }
+    return out;
+  }
+
+  /** SIGTERM and wait (bounded); SIGKILL if it does not exit. Returns the exit code, or -1 when killed. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return process.exitValue();
+    }
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    return -1;
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      try {
+        terminate(Duration.ofSeconds(15));
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.callstream.bench;
+
+import io.callstream.call.TranscriptRepository;
+import io.callstream.config.Config;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The ingest baseline: pgbench running the very statement the transcription webhook runs for one live turn,
+ * read from {@link TranscriptRepository} (so the baseline follows the service's SQL), prepared, 16 clients,
+ * spread over 20 open calls of its own. Parameters ($1 call_sid, $2 conversation_id, $3 dedupe key, $4 speaker,
+ * $5 message, $6 spoken_at) become pgbench variables; the call_sids are numeric strings so that pgbench's
+ * integer {@code random()} can pick one, and the dedupe key is a random 63-bit number (unique per turn).
+ */
+final class PgBench {
+  static final int FIRST_SID = 900_001;
+  private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+  private static final Pattern LATENCY = Pattern.compile("latency average = ([0-9.]+) ms");
+
+  /** Result: transactions (= turns) per second and the mean latency pgbench reports. */
+  record Result(double tps, double meanLatencyMs, String statement) {}
+
+  private PgBench() {}
+
+  static List<String> sids(int calls) {
+    List<String> sids = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      sids.add(Integer.toString(FIRST_SID + i));
+    }
+    return sids;
+  }
+
+  static Result run(Config.Database db, int calls, int clients, int seconds, String message, Path dir)
+      throws IOException, InterruptedException {
+    String statement = liveTurnStatement();
+    String script = "\\set p1 random(" + FIRST_SID + ", " + (FIRST_SID + calls - 1) + ")\n"
+        + "\\set p3 random(1, 9000000000000000000)\n"
+        + statement.replaceAll("\\$([1-6])(?![0-9])", ":p$1") + ";\n";
+    Path file = dir.resolve("live-turn.pgbench");
+    Files.writeString(file, script);
+    List<String> command = List.of("pgbench", "-n", "-M", "prepared", "-c", Integer.toString(clients),
+        "-j", "2", "-T", Integer.toString(seconds), "-h", db.host(), "-p", Integer.toString(db.port()),
+        "-U", db.user(), "-D", "p2=none", "-D", "p4=agent", "-D", "p5=" + message,
+        "-D", "p6=2026-01-01T00:00:00Z", "-f", file.toString(), db.database());
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("PGPASSWORD", db.password());
+    pb.environment().put("PGOPTIONS", "-c search_path=" + db.schema());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("pgbench failed:\n" + out);
+    }
+    Files.writeString(dir.resolve("pgbench.out"), out);
+    Matcher tps = TPS.matcher(out);
+    Matcher latency = LATENCY.matcher(out);
+    if (!tps.find()) {
+      throw new IllegalStateException("no tps in pgbench output:\n" + out);
+    }
+    return new Result(Double.parseDouble(tps.group(1)), latency.find() ? Double.parseDouble(latency.group(1))
+        : Double.NaN, statement);
+  }
+
+  /**
+   * The live-turn INSERT of {@link TranscriptRepository}: the one static SQL string that inserts a 'live'
+   * transcription. Falls back to an equivalent placeholder when the repository has none yet.
+   */
+  static String liveTurnStatement() {
+    List<String> found = new ArrayList<>();
+    for (Field f : TranscriptRepository.class.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+        try {
+          f.setAccessible(true);
+          String sql = (String) f.get(null);
+          if (sql.contains("INSERT INTO transcriptions") && sql.contains("'live'")) {
+            found.add(sql);
+          }
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    if (found.size() > 1) {
+      throw new IllegalStateException("several live-turn statements in TranscriptRepository: update PgBench");
+    }
+    return found.isEmpty() ? PLACEHOLDER : found.get(0).strip();
+  }
+
+  /** Used only until the webhook branch's statement is on the classpath: the same work in one statement. */
+  private static final String PLACEHOLDER = """
+      WITH bumped AS (
+        UPDATE calls SET last_sequence_number = last_sequence_number + 1, updated_at = now()
+        WHERE (call_sid = $1 OR conversation_id = $2) AND status NOT IN ('completed', 'failed')
+        RETURNING id, last_sequence_number)
+      INSERT INTO transcriptions (call_id, sequence_number, speaker_type, message_text, spoken_at, source, dedupe_key)
+      SELECT id, last_sequence_number, $4, $5, $6::timestamptz, 'live', $3 FROM bumped
+      RETURNING id""";
+}
