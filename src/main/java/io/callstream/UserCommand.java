@@ -81,7 +81,7 @@ final class UserCommand {
     }
     try {
       String line = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
-      return line == null ? null : line.stripTrailing();
+      return line == null ? null : line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     } catch (IOException e) {
       return null;
     }

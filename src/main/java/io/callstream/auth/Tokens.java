@@ -61,7 +61,9 @@ public final class Tokens {
               : "invalid token", m.toLowerCase().contains("expired")));
         })
         .compose(user -> {
-          JsonObject p = user.principal();
+          // the verified payload: Vert.x keeps it under the "accessToken" attribute (the principal lacks exp/iat)
+          JsonObject p = user.attributes().getValue("accessToken") instanceof JsonObject payload ? payload
+              : user.principal();
           Object exp = p.getValue("exp");
           String sub = p.getString("sub");
           String role = p.getString("role");
