@@ -90,14 +90,27 @@ public final class Node {
     LOG.info("node stopping");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     try {
+      // in-flight requests finish (new webhooks and upgrades are refused with 503 meanwhile)
+      services.node().drained().get(Math.max(1, remaining(deadline) - TimeUnit.SECONDS.toNanos(3)),
+          TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warning(services.node().inFlight() + " requests still in flight at the drain bound");
+    }
+    try {
+      // undeploying closes every WebSocket with 1001 and the HTTP servers
       vertx.undeploy(deploymentId)
           .eventually(() -> services.pool().close())
           .toCompletionStage().toCompletableFuture()
-          .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          .get(Math.max(1, remaining(deadline) - TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
     } finally {
-      // Vert.x is closed from this (non Vert.x) thread so that completion is not dispatched to a dead event loop
+      // Vert.x is closed from this (non Vert.x) thread so that completion is not dispatched to a dead event loop;
+      // closing it leaves the cluster
       vertx.close().toCompletionStage().toCompletableFuture()
-          .get(Math.max(TimeUnit.SECONDS.toNanos(2), deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          .get(Math.max(TimeUnit.SECONDS.toNanos(2), remaining(deadline)), TimeUnit.NANOSECONDS);
     }
+  }
+
+  private static long remaining(long deadline) {
+    return deadline - System.nanoTime();
   }
 }

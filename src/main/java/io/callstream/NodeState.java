@@ -1,12 +1,16 @@
 package io.callstream;
 
 import io.vertx.core.spi.cluster.ClusterManager;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Node-wide facts every verticle instance can read: is this node clustered and joined, is it draining. */
 public final class NodeState {
   private final ClusterManager clusterManager;
   private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final CompletableFuture<Void> idleWhileDraining = new CompletableFuture<>();
 
   public NodeState(ClusterManager clusterManager) {
     this.clusterManager = clusterManager;
@@ -27,6 +31,29 @@ public final class NodeState {
 
   /** Returns true the first time only. */
   public boolean startDraining() {
-    return draining.compareAndSet(false, true);
+    boolean first = draining.compareAndSet(false, true);
+    if (inFlight.get() == 0) {
+      idleWhileDraining.complete(null);
+    }
+    return first;
+  }
+
+  public void requestStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  public void requestFinished() {
+    if (inFlight.decrementAndGet() == 0 && draining.get()) {
+      idleWhileDraining.complete(null);
+    }
+  }
+
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Completes once the node is draining and no HTTP request is in flight. */
+  public CompletableFuture<Void> drained() {
+    return idleWhileDraining;
   }
 }

@@ -23,7 +23,7 @@ final class Shutdown {
       int bound = node.services().config().http().drainTimeoutSeconds();
       LOG.info("signal received: draining (at most " + bound + " s)");
       try {
-        node.shutdown(bound + 5L);
+        node.shutdown(bound);
         LOG.info("node stopped cleanly");
       } catch (Exception e) {
         LOG.warning("node did not stop cleanly: " + Main.rootMessage(e));

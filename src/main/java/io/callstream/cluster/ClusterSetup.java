@@ -20,6 +20,15 @@ public final class ClusterSetup {
     return new HazelcastClusterManager(hazelcastConfig(cluster));
   }
 
+  /** Hazelcast's interface list takes IP addresses: a host name (e.g. a compose service name) is resolved once. */
+  static String address(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new ConfigException("CLUSTER_HOST: cannot resolve '" + host + "'");
+    }
+  }
+
   public static Config hazelcastConfig(io.callstream.config.Config.Cluster cluster) {
     Config hz;
     if (cluster.configFile() != null) {
@@ -35,7 +44,7 @@ public final class ClusterSetup {
       hz.setClusterName("callstream");
       NetworkConfig network = hz.getNetworkConfig();
       network.setPort(cluster.port()).setPortAutoIncrement(false);
-      network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+      network.getInterfaces().setEnabled(true).clear().addInterface(address(cluster.host()));
       JoinConfig join = network.getJoin();
       join.getMulticastConfig().setEnabled(false);
       join.getAutoDetectionConfig().setEnabled(false);

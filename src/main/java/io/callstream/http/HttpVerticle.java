@@ -41,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
   /** Every route this instance serves, assembled from the roles NODE_ROLES names (also used by tests). */
   public Router buildRouter(io.vertx.core.Vertx vertx) {
     Router router = Router.router(vertx);
+    router.route().handler(new DrainGuard(services.node()));
     new HealthRoutes(services).addRoutes(router);
     if (services.config().http().has(Role.WEBHOOK)) {
       new WebhookRole(vertx, services).addRoutes(router);
