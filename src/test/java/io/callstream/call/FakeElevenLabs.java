@@ -34,6 +34,7 @@ public final class FakeElevenLabs {
   private final Vertx vertx;
   private final String schema;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final Map<String, String> dialledConversationIds = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> conversations = new ConcurrentHashMap<>();
   private final Map<String, Integer> conversationFailures = new ConcurrentHashMap<>();
   private final List<Dial> dials = new CopyOnWriteArrayList<>();
@@ -63,6 +64,11 @@ public final class FakeElevenLabs {
 
   public void answer(String toNumber, Answer answer) {
     answers.put(toNumber, answer);
+  }
+
+  /** Dials to this number get this conversation id (instead of {@link #conversationIdFor}). */
+  public void dialledConversationId(String toNumber, String conversationId) {
+    dialledConversationIds.put(toNumber, conversationId);
   }
 
   public void conversation(String conversationId, JsonObject data) {
@@ -112,7 +118,8 @@ public final class FakeElevenLabs {
           var response = request.response().putHeader("Content-Type", "application/json");
           switch (answer) {
             case SUCCESS -> response.end(new JsonObject().put("success", true).put("message", "Success")
-                .put("conversation_id", conversationIdFor(sid))
+                .put("conversation_id", dialledConversationIds.getOrDefault(body.getString("to_number"),
+                    conversationIdFor(sid)))
                 .put("callSid", "CA" + ids.incrementAndGet()).encode());
             case SUCCESS_FALSE -> response.end(new JsonObject().put("success", false)
                 .put("message", "Twilio refused the number").put("conversation_id", null).put("callSid", null).encode());
