@@ -6,6 +6,7 @@ import io.callstream.call.Transcription;
 import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
+import io.callstream.events.TranscriptionEvent;
 import io.callstream.support.TestNodes;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
@@ -56,6 +57,24 @@ final class CallFeed {
     Transcription t = TestNodes.await(store(node, call, text));
     publish(node, call, t);
     return t;
+  }
+
+  /** Stores and publishes {@code count} turns one after the other, concurrently with the caller. */
+  static Future<Integer> produce(Node node, Call call, int count) {
+    Future<Integer> chain = Future.succeededFuture(0);
+    for (int i = 0; i < count; i++) {
+      chain = chain.compose(n -> store(node, call, "live " + n).map(t -> {
+        publish(node, call, t);
+        return t.sequenceNumber();
+      }));
+    }
+    return chain;
+  }
+
+  /** Publishes a turn event that is not stored (for load only: its sequence numbers must follow on). */
+  static void publishUnstored(Node node, Call call, int seq, String text) {
+    CallEvents.publish(node.vertx().eventBus(), new TranscriptionEvent(call.id(), call.callSid(),
+        call.conversationId(), seq, seq, "agent", text, Instant.now()));
   }
 
   /** A non-final call_status, used as a probe: it is forwarded at once, whatever the sequence numbers. */
