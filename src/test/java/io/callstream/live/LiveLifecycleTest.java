@@ -139,5 +139,4 @@ class LiveLifecycleTest {
     }
     return -1;
   }
-
 }
