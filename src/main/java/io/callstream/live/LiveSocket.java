@@ -192,7 +192,19 @@ final class LiveSocket {
     }
     ws.writeTextMessage(frame);
     hub.metrics.frameSent();
-    if (ws.writeQueueFull()) {
+    closeIfSlow();
+  }
+
+  /** The outgoing queue is bounded: a client that does not read is closed, never buffered without limit. */
+  private void closeIfSlow() {
+    boolean full;
+    try {
+      full = ws.writeQueueFull();
+    } catch (IllegalStateException alreadyClosed) {
+      onClosed();
+      return;
+    }
+    if (full) {
       hub.metrics.slowConsumerClosed();
       close(SLOW_CONSUMER, "slow consumer");
     }
@@ -214,10 +226,7 @@ final class LiveSocket {
     }
     awaitingPong = true;
     ws.writePing(PING);
-    if (ws.writeQueueFull()) {
-      hub.metrics.slowConsumerClosed();
-      close(SLOW_CONSUMER, "slow consumer");
-    }
+    closeIfSlow();
   }
 
   /** A database failure: the client should reconnect (with since) rather than miss anything. */
