@@ -61,9 +61,8 @@ public final class Tokens {
               : "invalid token", m.toLowerCase().contains("expired")));
         })
         .compose(user -> {
-          // the verified payload: Vert.x keeps it under the "accessToken" attribute (the principal lacks exp/iat)
-          JsonObject p = user.attributes().getValue("accessToken") instanceof JsonObject payload ? payload
-              : user.principal();
+          // Vert.x keeps the verified claims in the attributes; the principal holds only access_token
+          JsonObject p = user.attributes().getJsonObject("accessToken", user.principal());
           Object exp = p.getValue("exp");
           String sub = p.getString("sub");
           String role = p.getString("role");
