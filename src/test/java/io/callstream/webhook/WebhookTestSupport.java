@@ -111,6 +111,23 @@ final class WebhookTestSupport {
       }
     }
 
+    /** Waits until this recorder's consumer is known on another node (markers published there arrive here). */
+    void awaitVisibleFrom(Vertx other) {
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (System.currentTimeMillis() < deadline) {
+        long marker = -2_000_000 - MARKERS.incrementAndGet();
+        CallEvents.publish(other.eventBus(), new CallStatusEvent(marker, "marker", null, "marker", Instant.now()));
+        long until = System.currentTimeMillis() + 500;
+        while (System.currentTimeMillis() < until) {
+          if (events.stream().anyMatch(e -> e.callId() == marker)) {
+            return;
+          }
+          LockSupport.parkNanos(5_000_000); // polling with a deadline
+        }
+      }
+      throw new AssertionError("event consumer never became visible across the cluster");
+    }
+
     void close() {
       TestNodes.await(consumer.unregister());
     }
