@@ -70,6 +70,7 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
     String key = turn.dedupeKey();
     return insert(turn, key)
         .recover(e -> DatabaseErrors.uniqueViolation(e) ? insert(turn, key) : Future.failedFuture(e))
+        .recover(WebhookErrors::badDataIsBadRequest)
         .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> whyNot(turn)));
   }
 

@@ -68,19 +68,28 @@ final class PostCallHandler implements Handler<RoutingContext> {
     } catch (DecodeException | ClassCastException e) {
       return Future.failedFuture(HttpError.badRequest("malformed JSON body"));
     }
+    if (json == null) {
+      return Future.failedFuture(HttpError.badRequest("a JSON object body is required"));
+    }
     if (AudioExtractor.AUDIO_TYPE.equals(json.getValue("type"))) {
       byte[] bytes = body.bytes().getBytes();
       return vertx.executeBlocking(() -> AudioExtractor.extract(new ByteArrayInputStream(bytes), config.audioDir()),
           false).compose(audio -> stored(audio, body));
     }
     Envelope envelope = Envelope.parse(json);
-    return service.receive(envelope, json, body.sha256()).compose(receipt -> switch (receipt) {
+    return service.receive(envelope, json, body.sha256())
+        .recover(WebhookErrors::badDataIsBadRequest)
+        .compose(PostCallHandler::answer);
+  }
+
+  private static Future<JsonObject> answer(PostCallService.Receipt receipt) {
+    return switch (receipt) {
       case UNKNOWN_CALL -> Future.failedFuture(HttpError.notFound(
           "unknown call: the event is kept and will be applied when the call appears"));
       case DUPLICATE -> Future.succeededFuture(Responses.success().put("duplicate", true));
       case IGNORED -> Future.succeededFuture(Responses.success().put("ignored", true));
       case APPLIED, UNCHANGED -> Future.succeededFuture(Responses.success());
-    });
+    };
   }
 
   /** Audio is on disk (or discarded without AUDIO_DIR); the inbox keeps the body without full_audio. */

@@ -24,8 +24,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +148,9 @@ class WebhookTest {
     assertError(400, turn(ok.copy().remove("timestamp") == null ? ok : ok.copy().putNull("timestamp")));
     assertError(400, post(client, node.port(), TRANSCRIPTION, bytes("{\"call_sid\": ")));
     assertError(400, post(client, node.port(), TRANSCRIPTION, bytes("[1,2]")));
+    assertError(400, post(client, node.port(), TRANSCRIPTION, new byte[0]));
+    insertCall(schema, "EL_D-1042_4", null, "in_progress");
+    assertError(400, turn(ok.copy().put("call_sid", "EL_D-1042_4").put("message", "nul \u0000 char")));
     byte[] body = ok.toBuffer().getBytes();
     assertError(401, postWithHeader(client, node.port(), TRANSCRIPTION, body, "X-None", null));
     assertError(401, postWithHeader(client, node.port(), TRANSCRIPTION, body, SignatureVerifier.HEADER,
@@ -263,6 +272,8 @@ class WebhookTest {
   void postCallErrors() {
     assertError(400, post(client, node.port(), POST_CALL, bytes("{\"type\": \"post_call_transcription\"")));
     assertError(400, post(client, node.port(), POST_CALL, bytes("{\"event_timestamp\": 1}")));
+    assertError(400, post(client, node.port(), POST_CALL, new byte[0]));
+    assertError(400, post(client, node.port(), POST_CALL, bytes("\"just a string\"")));
     assertError(400, post(client, node.port(), POST_CALL,
         bytes("{\"type\":\"post_call_transcription\",\"event_timestamp\":1795262410}")));
     assertError(400, post(client, node.port(), POST_CALL,
@@ -284,8 +295,28 @@ class WebhookTest {
     assertEquals(0, count(schema, "SELECT count(*) FROM calls WHERE status = 'completed'"));
     try (var files = Files.list(audioDir)) {
       assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".spool")), "spool files are deleted");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void chunkedBodyOverTheAudioLimitIs413() throws Exception {
+    byte[] prefix = bytes("{\"type\":\"post_call_audio\",\"data\":{\"full_audio\":\"");
+    byte[] body = new byte[(9 << 20)];
+    Arrays.fill(body, (byte) 'A');
+    System.arraycopy(prefix, 0, body, 0, prefix.length);
+    var request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + node.port() + POST_CALL))
+        .header(SignatureVerifier.HEADER, WebhookTestSupport.sign(body))
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+        .build();
+    var response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+        .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, response.statusCode(), response.body());
+    assertTrue(response.body().contains("\"status\":\"error\""), response.body());
+    try (var files = Files.list(audioDir)) {
+      assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".spool")), "spool file deleted");
     }
   }
 
