@@ -309,7 +309,7 @@ class WebhookTest {
     var request = HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + node.port() + POST_CALL))
         .header(SignatureVerifier.HEADER, WebhookTestSupport.sign(body))
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
         .build();
     var response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
         .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
