@@ -61,7 +61,8 @@ public final class Tokens {
               : "invalid token", m.toLowerCase().contains("expired")));
         })
         .compose(user -> {
-          JsonObject p = user.principal();
+          // Vert.x keeps the verified claims in the attributes; the principal holds only access_token
+          JsonObject p = user.attributes().getJsonObject("accessToken", user.principal());
           Object exp = p.getValue("exp");
           String sub = p.getString("sub");
           String role = p.getString("role");

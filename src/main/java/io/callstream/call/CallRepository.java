@@ -5,6 +5,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads and writes of {@code calls}; all its SQL is here. Takes a pool or a transaction's connection. */
@@ -14,6 +17,19 @@ public final class CallRepository {
   private static final String FIND_BY_ID = "SELECT " + Call.COLUMNS + " FROM calls WHERE id = $1";
   private static final String INSERT_INITIATED = "INSERT INTO calls (call_sid, driver_id, status, call_start_time) "
       + "VALUES ($1, $2, 'initiated', now()) RETURNING " + Call.COLUMNS;
+
+  private static final String MARK_DIALLED = "UPDATE calls SET conversation_id = COALESCE(conversation_id, $2), "
+      + "status = 'in_progress', updated_at = now() WHERE id = $1 AND status = 'initiated' RETURNING " + Call.COLUMNS;
+  private static final String SET_CONVERSATION = "UPDATE calls SET conversation_id = COALESCE(conversation_id, $2), "
+      + "updated_at = now() WHERE id = $1 RETURNING " + Call.COLUMNS;
+  private static final String MARK_FAILED = "UPDATE calls SET status = 'failed', failure_reason = $2, "
+      + "call_end_time = now(), updated_at = now() WHERE id = $1 AND status = 'initiated' RETURNING " + Call.COLUMNS;
+  private static final String LIST = "SELECT " + Call.COLUMNS + " FROM calls "
+      + "WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) "
+      + "ORDER BY created_at DESC, id DESC LIMIT $4";
+
+  /** A status change that may not have happened (someone else moved the call on first). */
+  public record Update(Call call, boolean changed) {}
 
   /** A call by call identifier: its call_sid or its conversation_id. */
   public Future<Optional<Call>> findByIdentifier(SqlClient db, String identifier) {
@@ -28,6 +44,34 @@ public final class CallRepository {
   public Future<Call> insertInitiated(SqlClient db, String callSid, String driverId) {
     return db.preparedQuery(INSERT_INITIATED).execute(Tuple.of(callSid, driverId))
         .map(rows -> Call.fromRow(rows.iterator().next()));
+  }
+
+  /**
+   * ElevenLabs accepted the dial: stores its conversation id (unless one is already set) and moves an initiated call
+   * to in_progress. A call that a webhook already moved on keeps its status ({@code changed} false).
+   */
+  public Future<Update> markDialled(SqlClient db, long id, String conversationId) {
+    return db.preparedQuery(MARK_DIALLED).execute(Tuple.of(id, conversationId)).map(CallRepository::first)
+        .compose(moved -> moved.isPresent() ? Future.succeededFuture(new Update(moved.get(), true))
+            : db.preparedQuery(SET_CONVERSATION).execute(Tuple.of(id, conversationId))
+                .map(rows -> new Update(first(rows).orElseThrow(), false)));
+  }
+
+  /** The dial failed: an initiated call becomes failed with the reason and an end time (empty if not initiated). */
+  public Future<Optional<Call>> markFailed(SqlClient db, long id, String reason) {
+    return db.preparedQuery(MARK_FAILED).execute(Tuple.of(id, reason)).map(CallRepository::first);
+  }
+
+  /**
+   * Newest first; status may be null; only calls created before {@code (beforeTime, beforeId)} when beforeTime is
+   * set (pass the id of the call to continue after, or 0 to take only strictly older calls).
+   */
+  public Future<List<Call>> list(SqlClient db, String status, OffsetDateTime beforeTime, long beforeId, int limit) {
+    return db.preparedQuery(LIST).execute(Tuple.of(status, beforeTime, beforeId, limit)).map(rows -> {
+      List<Call> calls = new ArrayList<>(rows.size());
+      rows.forEach(r -> calls.add(Call.fromRow(r)));
+      return calls;
+    });
   }
 
   static Optional<Call> first(RowSet<Row> rows) {

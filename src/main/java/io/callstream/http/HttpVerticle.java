@@ -33,6 +33,8 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(65_536)
         .setMaxWebSocketMessageSize(65_536)
         .setRegisterWebSocketWriteHandlers(false)
+        .setPerMessageWebSocketCompressionSupported(false)  // no per-socket zlib state: small idle sockets
+        .setPerFrameWebSocketCompressionSupported(false)
         .setIdleTimeout(0);
     server = vertx.createHttpServer(options).requestHandler(router);
     return liveReady.compose(v -> server.listen());

@@ -1,29 +1,114 @@
 package io.callstream.live;
 
 import io.callstream.Services;
+import io.callstream.auth.TokenClaims;
+import io.callstream.auth.Tokens;
+import io.callstream.events.CallEvents;
+import io.callstream.http.HttpError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
-/** The live role of a verticle instance: its WebSocket endpoint and its own local subscriptions. */
+/**
+ * The live role of a verticle instance: GET /ws/calls/transcriptions (authenticated before the upgrade), one
+ * consumer of the cluster-wide call events forwarding to this instance's own subscriptions, and one ping sweep.
+ */
 public final class LiveRole {
+  public static final String PATH = "/ws/calls/transcriptions";
+  private static final Logger LOG = Logger.getLogger(LiveRole.class.getName());
+
   private final Vertx vertx;
   private final Services services;
+  private final LiveHub hub;
+  private MessageConsumer<String> consumer;
+  private long pingTimer = -1;
 
   public LiveRole(Vertx vertx, Services services) {
     this.vertx = vertx;
     this.services = services;
+    this.hub = new LiveHub(vertx, services.config().live(), new Tokens(vertx, services.config().auth()),
+        new CatchUp(services.pool()), LiveMetrics.of(services.metrics()));
   }
 
   public void addRoutes(Router router) {
-    // live feed issue
+    router.get(PATH).handler(this::upgrade);
   }
 
   public Future<Void> start() {
-    return Future.succeededFuture();
+    consumer = vertx.eventBus().consumer(CallEvents.ADDRESS, this::onEvent);
+    long interval = TimeUnit.SECONDS.toMillis(services.config().live().pingIntervalSeconds());
+    pingTimer = vertx.setPeriodic(interval, interval, id -> hub.sockets().forEach(LiveSocket::ping));
+    return consumer.completion();
   }
 
+  /** Closes every socket with 1001 (clients reconnect to another node) and stops consuming. */
   public Future<Void> stop() {
-    return Future.succeededFuture();
+    if (pingTimer >= 0) {
+      vertx.cancelTimer(pingTimer);
+    }
+    List<Future<?>> closing = new ArrayList<>();
+    hub.sockets().forEach(s -> s.close(LiveSocket.GOING_AWAY, "server shutting down"));
+    if (consumer != null) {
+      closing.add(consumer.unregister());
+    }
+    return Future.all(closing).<Void>mapEmpty().timeout(5, TimeUnit.SECONDS);
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    if (services.node().draining()) {
+      ctx.fail(HttpError.unavailable("node is draining; connect to another node"));
+      return;
+    }
+    String token = token(ctx.request());
+    if (token == null) {
+      hub.metrics.authFailure("missing");
+      ctx.fail(HttpError.unauthorized("missing token"));
+      return;
+    }
+    hub.tokens.verify(token).onComplete(ar -> {
+      if (ar.failed() || !ar.result().mayAct(TokenClaims.DISPATCHER)) {
+        boolean expired = ar.failed() && ar.cause() instanceof Tokens.InvalidToken t && t.expired();
+        hub.metrics.authFailure(ar.succeeded() ? "forbidden" : expired ? "expired" : "invalid");
+        ctx.fail(HttpError.forbidden(expired ? "token expired" : "invalid token"));
+        return;
+      }
+      TokenClaims claims = ar.result();
+      ctx.request().toWebSocket()
+          .onSuccess(ws -> new LiveSocket(hub, ws).open(claims))
+          .onFailure(e -> {
+            if (!ctx.response().headWritten()) {
+              ctx.fail(HttpError.badRequest("expected a WebSocket upgrade"));
+            }
+          });
+    });
+  }
+
+  private static String token(HttpServerRequest request) {
+    String token = request.getParam("token");
+    if (token == null || token.isBlank()) {
+      token = Tokens.bearer(request.getHeader("Authorization"));
+    }
+    return token == null || token.isBlank() ? null : token;
+  }
+
+  private void onEvent(Message<String> message) {
+    LiveEvent event;
+    try {
+      event = LiveEvent.of(CallEvents.decode(message));
+    } catch (RuntimeException e) {
+      LOG.warning("ignored a malformed call event: " + e.getMessage());
+      return;
+    }
+    if (event != null) {
+      hub.dispatch(event);
+    }
   }
 }

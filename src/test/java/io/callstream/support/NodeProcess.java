@@ -42,9 +42,16 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(String name, Map<String, String> env, String... args) throws IOException {
+    return start(name, env, List.of(), args);
+  }
+
+  /** With extra JVM options (after the defaults, so e.g. a smaller -Xmx wins). */
+  public static NodeProcess start(String name, Map<String, String> env, List<String> jvmArgs, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    command.addAll(jvmArgs);
     command.addAll(JVM_FLAGS);
     command.add("-jar");
     command.add(jar());

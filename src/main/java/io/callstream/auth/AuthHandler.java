@@ -1,0 +1,43 @@
+package io.callstream.auth;
+
+import io.callstream.http.HttpError;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Route protection, in one place: {@code Authorization: Bearer <JWT>} verified with {@link Tokens} (401 when
+ * missing or invalid), then the role checked (403 when the token's role may not do it; admins may do what
+ * dispatchers may). The verified claims are left in the context under {@link #CLAIMS}.
+ */
+public final class AuthHandler {
+  public static final String CLAIMS = "callstream.claims";
+
+  private final Tokens tokens;
+
+  public AuthHandler(Tokens tokens) {
+    this.tokens = tokens;
+  }
+
+  /** A handler that lets the request through only with a valid token whose role may act as {@code role}. */
+  public Handler<RoutingContext> require(String role) {
+    return ctx -> {
+      String token = Tokens.bearer(ctx.request().getHeader("Authorization"));
+      if (token == null || token.isEmpty()) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        ctx.fail(HttpError.unauthorized("missing bearer token"));
+        return;
+      }
+      tokens.verify(token).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+          ctx.fail(HttpError.unauthorized(ar.cause().getMessage()));
+        } else if (!ar.result().mayAct(role)) {
+          ctx.fail(HttpError.forbidden("role '" + ar.result().role() + "' may not do this (needs " + role + ")"));
+        } else {
+          ctx.put(CLAIMS, ar.result());
+          ctx.next();
+        }
+      });
+    };
+  }
+}

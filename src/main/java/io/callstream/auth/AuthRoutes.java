@@ -1,0 +1,78 @@
+package io.callstream.auth;
+
+import io.callstream.Services;
+import io.callstream.http.ApiInput;
+import io.callstream.http.HttpError;
+import io.callstream.http.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * {@code POST /auth/token}: {@code {username, password}} to a JWT. Wrong username and wrong password give the same
+ * 401 after the same work (a dummy hash is checked for unknown users) and a short delay; too many failures give 429
+ * ({@link LoginThrottle}). Hashes are checked on a worker thread, never on the event loop.
+ */
+public final class AuthRoutes {
+  static final long FAILURE_DELAY_MILLIS = 250;
+  private static final String BAD_CREDENTIALS = "invalid username or password";
+
+  private final Vertx vertx;
+  private final Services services;
+  private final Tokens tokens;
+  private final LoginThrottle throttle;
+  private final UserRepository users = new UserRepository();
+
+  public AuthRoutes(Vertx vertx, Services services, Tokens tokens) {
+    this.vertx = vertx;
+    this.services = services;
+    this.tokens = tokens;
+    this.throttle = new LoginThrottle(vertx);
+  }
+
+  public void addRoutes(Router router) {
+    router.post("/auth/token").handler(ApiInput.body()).handler(this::token);
+  }
+
+  private void token(RoutingContext ctx) {
+    JsonObject body = ApiInput.object(ctx);
+    String username = ApiInput.string(body, "username", 100);
+    Object password = body.getValue("password");
+    if (!(password instanceof String p) || p.isEmpty() || p.length() > Passwords.MAX_LENGTH) {
+      throw HttpError.badRequest("'password' is required and must be a non-empty string");
+    }
+    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    long blocked = throttle.blockedForSeconds(username, address);
+    if (blocked > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(blocked));
+      throw new HttpError(429, "too many failed logins, retry later");
+    }
+    users.find(services.pool(), username)
+        .compose(user -> check(user, p))
+        .onSuccess(user -> {
+          throttle.succeeded(username);
+          Responses.json(ctx.response().putHeader("Cache-Control", "no-store"), new JsonObject()
+              .put("access_token", tokens.issue(user.username(), user.role()))
+              .put("token_type", "bearer")
+              .put("expires_in", tokens.ttlSeconds()));
+        })
+        .onFailure(e -> {
+          if (e instanceof HttpError && ((HttpError) e).status() == 401) {
+            throttle.failed(username, address);
+            vertx.setTimer(FAILURE_DELAY_MILLIS, t -> ctx.fail(e));
+          } else {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private Future<User> check(Optional<User> user, String password) {
+    String hash = user.map(User::passwordHash).orElse(null);
+    return vertx.executeBlocking(() -> Passwords.verify(password, hash), false)
+        .compose(ok -> ok && user.isPresent() ? Future.succeededFuture(user.get())
+            : Future.failedFuture(HttpError.unauthorized(BAD_CREDENTIALS)));
+  }
+}

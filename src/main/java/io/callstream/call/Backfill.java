@@ -1,0 +1,90 @@
+package io.callstream.call;
+
+import io.callstream.Services;
+import io.callstream.http.HttpError;
+import io.callstream.webhook.PostCallService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Backfill: pulls a conversation from ElevenLabs ({@code GET /v1/convai/conversations/{id}}) and applies it through
+ * {@link PostCallService#applyConversation}, the very code path of a {@code post_call_transcription} webhook
+ * (idempotent; events are published only when something changed).
+ */
+public final class Backfill {
+  /** ElevenLabs conversation statuses after which the post-call data is final. */
+  private static final Set<String> FINISHED = Set.of("done", "failed");
+
+  private final Services services;
+  private final ElevenLabsClient elevenLabs;
+  private final PostCallService postCall;
+  private final CallRepository calls = new CallRepository();
+
+  /** What a backfill did, and the call afterwards. */
+  public record Result(PostCallService.Outcome outcome, Call call) {}
+
+  public Backfill(Services services, ElevenLabsClient elevenLabs, PostCallService postCall) {
+    this.services = services;
+    this.elevenLabs = elevenLabs;
+    this.postCall = postCall;
+  }
+
+  /** Fails with HttpError 404 (unknown to ElevenLabs or to callstream), 409 (not finished yet) or 502. */
+  public Future<Result> fetch(String conversationId) {
+    return elevenLabs.conversation(conversationId)
+        .recover(e -> Future.failedFuture(e instanceof ElevenLabsException x && x.kind() == ElevenLabsException.Kind.NOT_FOUND
+            ? HttpError.notFound("ElevenLabs knows no conversation " + conversationId)
+            : HttpError.badGateway("ElevenLabs API failed: " + e.getMessage())))
+        .compose(data -> apply(conversationId, data));
+  }
+
+  private Future<Result> apply(String conversationId, JsonObject data) {
+    if (!conversationId.equals(data.getString("conversation_id"))) {
+      return Future.failedFuture(HttpError.badGateway("ElevenLabs answered with another conversation"));
+    }
+    String status = data.getString("status");
+    if (status != null && !FINISHED.contains(status)) {
+      return Future.failedFuture(new HttpError(409, "conversation " + conversationId + " is not finished yet (status "
+          + status + "); post-call data is final only when it is done"));
+    }
+    return postCall.applyConversation(data, eventTimestamp(data)).compose(outcome -> {
+      if (outcome == PostCallService.Outcome.UNKNOWN_CALL) {
+        return Future.failedFuture(HttpError.notFound("callstream knows no call for conversation " + conversationId));
+      }
+      return findCall(conversationId, data).map(call -> new Result(outcome, call.orElse(null)));
+    });
+  }
+
+  private Future<Optional<Call>> findCall(String conversationId, JsonObject data) {
+    return calls.findByIdentifier(services.pool(), conversationId).compose(found -> {
+      String sid = callstreamCallSid(data);
+      return found.isPresent() || sid == null ? Future.succeededFuture(found)
+          : calls.findByIdentifier(services.pool(), sid);
+    });
+  }
+
+  /**
+   * The webhook's event_timestamp equivalent: when the call ended according to the conversation's metadata
+   * ({@code start_time_unix_secs + call_duration_secs}), else now.
+   */
+  static long eventTimestamp(JsonObject data) {
+    JsonObject metadata = data.getValue("metadata") instanceof JsonObject m ? m : new JsonObject();
+    if (metadata.getValue("start_time_unix_secs") instanceof Number start) {
+      long duration = metadata.getValue("call_duration_secs") instanceof Number d ? d.longValue() : 0;
+      return start.longValue() + duration;
+    }
+    return Instant.now().getEpochSecond();
+  }
+
+  private static String callstreamCallSid(JsonObject data) {
+    if (data.getValue("conversation_initiation_client_data") instanceof JsonObject init
+        && init.getValue("dynamic_variables") instanceof JsonObject vars
+        && vars.getValue("callstream_call_sid") instanceof String sid) {
+      return sid;
+    }
+    return null;
+  }
+}

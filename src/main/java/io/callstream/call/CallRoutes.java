@@ -1,0 +1,136 @@
+package io.callstream.call;
+
+import io.callstream.Services;
+import io.callstream.auth.AuthHandler;
+import io.callstream.auth.TokenClaims;
+import io.callstream.driver.Driver;
+import io.callstream.http.ApiInput;
+import io.callstream.http.HttpError;
+import io.callstream.http.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Dispatchers' calls API: start calls ({@code POST /driver_data/call-elevenlabs}), list them ({@code GET /calls}),
+ * read one ({@code GET /calls/{id}}) and its transcript ({@code GET /calls/{id}/transcript}, the polling fallback).
+ */
+public final class CallRoutes {
+  static final int MAX_DRIVERS = 50;
+  static final int MAX_VIOLATIONS = 20;
+  static final int MAX_IDENTIFIER = 200;
+  private static final Set<String> STATUSES = Set.of(Call.INITIATED, Call.IN_PROGRESS, Call.COMPLETED, Call.FAILED);
+
+  private final Services services;
+  private final AuthHandler auth;
+  private final CallStarter starter;
+  private final CallRepository calls = new CallRepository();
+  private final TranscriptRepository transcripts = new TranscriptRepository();
+
+  public CallRoutes(Services services, AuthHandler auth, CallStarter starter) {
+    this.services = services;
+    this.auth = auth;
+    this.starter = starter;
+  }
+
+  public void addRoutes(Router router) {
+    router.post("/driver_data/call-elevenlabs").handler(ApiInput.body())
+        .handler(auth.require(TokenClaims.DISPATCHER)).handler(this::startCalls);
+    router.get("/calls").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::list);
+    router.get("/calls/:id").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::one);
+    router.get("/calls/:id/transcript").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::transcript);
+  }
+
+  private void startCalls(RoutingContext ctx) {
+    JsonObject body = ApiInput.object(ctx);
+    List<String> driverIds = ApiInput.strings(body, "driver_ids", MAX_DRIVERS, 64);
+    List<String> violations = ApiInput.strings(body, "violation_types", MAX_VIOLATIONS, 200);
+    Set<String> seen = new HashSet<>();
+    for (String id : driverIds) {
+      if (!Driver.ID.matcher(id).matches()) {
+        throw HttpError.badRequest("'driver_ids' contains an invalid driver id: " + id);
+      }
+      if (!seen.add(id)) {
+        throw HttpError.badRequest("'driver_ids' names driver " + id + " twice");
+      }
+    }
+    if (!services.config().elevenLabs().canDial()) {
+      throw HttpError.unavailable("calls cannot be started: ELEVENLABS_API_KEY, ELEVENLABS_AGENT_ID and "
+          + "ELEVENLABS_PHONE_NUMBER_ID must be configured");
+    }
+    starter.start(driverIds, violations)
+        .onSuccess(results -> Responses.json(ctx.response(), new JsonObject()
+            .put("results", new JsonArray(results.stream().map(CallStartResult::toJson).toList()))))
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    String status = ctx.queryParams().get("status");
+    if (status != null && !STATUSES.contains(status)) {
+      throw HttpError.badRequest("'status' must be one of initiated, in_progress, completed, failed");
+    }
+    int limit = ApiInput.intParam(ctx, "limit", 50, 1, 500);
+    String before = ctx.queryParams().get("before");
+    cursor(before)
+        .compose(c -> calls.list(services.pool(), status, c == null ? null : c.time(), c == null ? 0 : c.id(), limit))
+        .onSuccess(page -> Responses.json(ctx.response(), new JsonObject()
+            .put("calls", new JsonArray(page.stream().map(Call::toJson).toList()))
+            .put("next_before", page.size() == limit ? page.get(page.size() - 1).callSid() : null)))
+        .onFailure(ctx::fail);
+  }
+
+  private record Cursor(OffsetDateTime time, long id) {}
+
+  /** {@code before}: an ISO-8601 timestamp (calls created strictly earlier) or a call identifier (calls after it). */
+  private Future<Cursor> cursor(String before) {
+    if (before == null || before.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    if (before.length() > MAX_IDENTIFIER) {
+      return Future.failedFuture(HttpError.badRequest("'before' is too long"));
+    }
+    if (Character.isDigit(before.charAt(0))) {
+      try {
+        return Future.succeededFuture(new Cursor(OffsetDateTime.parse(before), 0));
+      } catch (DateTimeParseException e) {
+        return Future.failedFuture(HttpError.badRequest(
+            "'before' must be an ISO-8601 timestamp with offset (2025-01-31T12:00:00Z) or a call identifier"));
+      }
+    }
+    return calls.findByIdentifier(services.pool(), before).map(call -> call
+        .map(c -> new Cursor(c.createdAt().atOffset(java.time.ZoneOffset.UTC), c.id()))
+        .orElseThrow(() -> HttpError.badRequest("'before' names no known call")));
+  }
+
+  private void one(RoutingContext ctx) {
+    find(ctx).onSuccess(call -> Responses.json(ctx.response(), call.toJson())).onFailure(ctx::fail);
+  }
+
+  private void transcript(RoutingContext ctx) {
+    int since = ApiInput.intParam(ctx, "since", 0, 0, Integer.MAX_VALUE);
+    find(ctx).compose(call -> transcripts.after(services.pool(), call.id(), since).map(turns -> new JsonObject()
+            .put("call_sid", call.callSid())
+            .put("conversation_id", call.conversationId())
+            .put("status", call.status())
+            .put("last_sequence_number", call.lastSequenceNumber())
+            .put("transcript", new JsonArray(turns.stream().map(Transcription::toJson).toList()))))
+        .onSuccess(body -> Responses.json(ctx.response(), body))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Call> find(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (id == null || id.isBlank() || id.length() > MAX_IDENTIFIER) {
+      return Future.failedFuture(HttpError.badRequest("invalid call identifier"));
+    }
+    return calls.findByIdentifier(services.pool(), id)
+        .map(call -> call.orElseThrow(() -> HttpError.notFound("no call " + id)));
+  }
+}

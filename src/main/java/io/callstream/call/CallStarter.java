@@ -1,0 +1,122 @@
+package io.callstream.call;
+
+import io.callstream.Services;
+import io.callstream.db.DatabaseErrors;
+import io.callstream.driver.Driver;
+import io.callstream.driver.DriverRepository;
+import io.callstream.events.CallCompletedEvent;
+import io.callstream.events.CallEvents;
+import io.callstream.events.CallStatusEvent;
+import io.callstream.webhook.PostCallService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.DatabaseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Starts outbound calls, one per driver, concurrently and independently. For each driver the calls row is written
+ * first (initiated, call_sid {@code EL_{driver_id}_{unix_seconds}}, suffixed {@code _2}, {@code _3}... when that
+ * sid is taken), then ElevenLabs is asked to dial, exactly once (never retried: a retry could ring a driver twice).
+ * Success stores the conversation id, moves the call to in_progress, publishes call_status and applies any webhook
+ * events already parked for the call; failure marks the call failed with {@code api_error: ...}.
+ */
+public final class CallStarter {
+  private static final Logger LOG = Logger.getLogger(CallStarter.class.getName());
+  static final int MAX_SID_ATTEMPTS = 50;
+
+  private final Vertx vertx;
+  private final Services services;
+  private final ElevenLabsClient elevenLabs;
+  private final PostCallService postCall;
+  private final CallRepository calls = new CallRepository();
+  private final DriverRepository drivers = new DriverRepository();
+
+  public CallStarter(Vertx vertx, Services services, ElevenLabsClient elevenLabs, PostCallService postCall) {
+    this.vertx = vertx;
+    this.services = services;
+    this.elevenLabs = elevenLabs;
+    this.postCall = postCall;
+  }
+
+  /** One result per driver id, in the given order; never fails because of one driver. */
+  public Future<List<CallStartResult>> start(List<String> driverIds, List<String> violationTypes) {
+    List<Future<CallStartResult>> starts = new ArrayList<>();
+    for (String driverId : driverIds) {
+      starts.add(startOne(driverId, violationTypes).recover(e -> {
+        LOG.warning("starting a call to driver " + driverId + " failed: " + e);
+        return Future.succeededFuture(new CallStartResult(driverId, null, null, null, "internal error: "
+            + (DatabaseErrors.unavailable(e) ? "database unavailable" : e.getMessage())));
+      }));
+    }
+    return Future.join(starts).map(all -> starts.stream().map(Future::result).toList());
+  }
+
+  private Future<CallStartResult> startOne(String driverId, List<String> violationTypes) {
+    return drivers.find(services.pool(), driverId).compose(driver -> driver.isEmpty()
+        ? Future.succeededFuture(new CallStartResult(driverId, null, null, Call.FAILED, "unknown driver"))
+        : dial(driver.get(), violationTypes));
+  }
+
+  private Future<CallStartResult> dial(Driver driver, List<String> violationTypes) {
+    String baseSid = "EL_" + driver.driverId() + "_" + Instant.now().getEpochSecond();
+    return insert(baseSid, driver.driverId(), 1).compose(call -> {
+      Map<String, Object> variables = new LinkedHashMap<>();
+      variables.put("driver_name", driver.name());
+      variables.put("violation_types", String.join(", ", violationTypes));
+      variables.put("callstream_call_sid", call.callSid());
+      return elevenLabs.outboundCall(driver.phoneNumber(), variables)
+          .compose(dialled -> dialled(call, dialled), e -> dialFailed(call, e));
+    });
+  }
+
+  /** Inserts the initiated row; on a call_sid collision tries {@code <sid>_2}, {@code <sid>_3}, ... */
+  private Future<Call> insert(String baseSid, String driverId, int attempt) {
+    String sid = attempt == 1 ? baseSid : baseSid + "_" + attempt;
+    return calls.insertInitiated(services.pool(), sid, driverId).recover(e ->
+        e instanceof DatabaseException d && "23505".equals(d.getSqlState()) && attempt < MAX_SID_ATTEMPTS
+            ? insert(baseSid, driverId, attempt + 1) : Future.failedFuture(e));
+  }
+
+  private Future<CallStartResult> dialled(Call call, ElevenLabsClient.Dialled dialled) {
+    return calls.markDialled(services.pool(), call.id(), dialled.conversationId()).compose(update -> {
+      Call c = update.call();
+      if (update.changed()) {
+        CallEvents.publish(vertx.eventBus(),
+            new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()));
+      }
+      return applyPending(c).map(latest -> CallStartResult.of(latest, null));
+    });
+  }
+
+  /** Webhook events that arrived before the conversation id was known; a failure here is only a warning. */
+  private Future<Call> applyPending(Call call) {
+    return postCall.applyPending(call.conversationId(), call.callSid())
+        .compose(applied -> applied > 0
+            ? calls.findById(services.pool(), call.id()).map(found -> found.orElse(call))
+            : Future.succeededFuture(call))
+        .recover(e -> {
+          LOG.warning("call " + call.callSid() + ": applying parked webhook events failed: " + e.getMessage());
+          return Future.succeededFuture(call);
+        });
+  }
+
+  private Future<CallStartResult> dialFailed(Call call, Throwable e) {
+    String reason = "api_error: " + e.getMessage();
+    LOG.warning("call " + call.callSid() + " to driver " + call.driverId() + " not started: " + reason);
+    return calls.markFailed(services.pool(), call.id(), reason).map(failed -> {
+      failed.ifPresent(this::publishFailure);
+      return new CallStartResult(call.driverId(), call.callSid(), call.conversationId(), Call.FAILED, reason);
+    });
+  }
+
+  private void publishFailure(Call c) {
+    CallEvents.publishAll(vertx.eventBus(), List.of(
+        new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()),
+        new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(), c.lastSequenceNumber())));
+  }
+}

@@ -1,0 +1,101 @@
+package io.callstream.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Input checks of the API routes: each fails with an {@link HttpError} 400 naming what is wrong. */
+public final class ApiInput {
+  /** Largest JSON body the API accepts (413 above). */
+  public static final long BODY_LIMIT = 64 * 1024;
+
+  private ApiInput() {}
+
+  /** The body handler of API routes with a JSON body: bounded, no file uploads. */
+  public static BodyHandler body() {
+    return BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+  }
+
+  /** The request body as a JSON object; 400 when it is missing, malformed or not an object. */
+  public static JsonObject object(RoutingContext ctx) {
+    Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      throw HttpError.badRequest("request body must be a JSON object");
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(raw);
+    } catch (DecodeException e) {
+      throw HttpError.badRequest("request body is not valid JSON");
+    }
+    if (!(value instanceof JsonObject o)) {
+      throw HttpError.badRequest("request body must be a JSON object");
+    }
+    return o;
+  }
+
+  /** A required, non-blank string field of at most maxLength characters, trimmed. */
+  public static String string(JsonObject body, String field, int maxLength) {
+    Object v = body.getValue(field);
+    if (!(v instanceof String s) || s.isBlank()) {
+      throw HttpError.badRequest("'" + field + "' is required and must be a non-empty string");
+    }
+    if (s.length() > maxLength) {
+      throw HttpError.badRequest("'" + field + "' is longer than " + maxLength + " characters");
+    }
+    return s.trim();
+  }
+
+  /** A required, non-empty array of non-blank strings (each at most maxLength), with at most maxItems items. */
+  public static List<String> strings(JsonObject body, String field, int maxItems, int maxLength) {
+    Object v = body.getValue(field);
+    if (!(v instanceof JsonArray array) || array.isEmpty()) {
+      throw HttpError.badRequest("'" + field + "' is required and must be a non-empty array of strings");
+    }
+    if (array.size() > maxItems) {
+      throw HttpError.badRequest("'" + field + "' has more than " + maxItems + " items");
+    }
+    List<String> values = new ArrayList<>(array.size());
+    for (Object item : array) {
+      if (!(item instanceof String s) || s.isBlank() || s.length() > maxLength) {
+        throw HttpError.badRequest("'" + field + "' must contain only non-empty strings of at most "
+            + maxLength + " characters");
+      }
+      values.add(s.trim());
+    }
+    return values;
+  }
+
+  /** A path parameter that must match the pattern. */
+  public static String pathParam(RoutingContext ctx, String name, Pattern pattern) {
+    String v = ctx.pathParam(name);
+    if (v == null || !pattern.matcher(v).matches()) {
+      throw HttpError.badRequest("invalid " + name);
+    }
+    return v;
+  }
+
+  /** An optional integer query parameter within [min, max], else the fallback; 400 when malformed. */
+  public static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String v = ctx.queryParams().get(name);
+    if (v == null || v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n < min || n > max) {
+        throw HttpError.badRequest("'" + name + "' must be between " + min + " and " + max);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw HttpError.badRequest("'" + name + "' must be an integer");
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.callstream.live;
+
+import io.callstream.call.Call;
+import io.callstream.call.Transcription;
+import io.callstream.events.CallCompletedEvent;
+import io.callstream.events.CallStatusEvent;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** The server's own frames (contract §4); event frames come ready-made from the bus. */
+final class Frames {
+  static final String CALL_NOT_FOUND = "CALL_NOT_FOUND";
+  static final String INVALID_IDENTIFIER = "INVALID_IDENTIFIER";
+  static final String INVALID_MESSAGE = "INVALID_MESSAGE";
+  static final String TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS";
+  static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
+
+  private Frames() {}
+
+  static String confirmed(String identifier, Call call) {
+    return new JsonObject()
+        .put("type", "subscription_confirmed")
+        .put("identifier", identifier)
+        .put("call_sid", call.callSid())
+        .put("conversation_id", call.conversationId())
+        .put("status", call.status())
+        .put("last_sequence_number", call.lastSequenceNumber())
+        .encode();
+  }
+
+  static String unsubscribed(String identifier, String callSid) {
+    return new JsonObject().put("type", "unsubscribe_confirmed").put("identifier", identifier)
+        .put("call_sid", callSid).encode();
+  }
+
+  static String error(String code, String message, String identifier) {
+    JsonObject frame = new JsonObject().put("type", "error").put("code", code).put("message", message);
+    if (identifier != null) {
+      frame.put("identifier", identifier);
+    }
+    return frame.encode();
+  }
+
+  static String turn(Transcription t, String callSid, String conversationId) {
+    return t.toEvent(callSid, conversationId).toFrame().encode();
+  }
+
+  static String completed(Call call) {
+    return new CallCompletedEvent(call.id(), call.callSid(), call.conversationId(), call.toJson(),
+        call.lastSequenceNumber()).toFrame().encode();
+  }
+
+  /** The call_status that must precede a call_completed whose own call_status never arrived. */
+  static String statusOf(long callId, String completedFrame) {
+    JsonObject frame = new JsonObject(completedFrame);
+    JsonObject data = frame.getJsonObject("call_data", new JsonObject());
+    String at = data.getString("call_end_time", data.getString("updated_at"));
+    return new CallStatusEvent(callId, frame.getString("call_sid"), frame.getString("conversation_id"),
+        data.getString("status"), at == null ? Instant.now() : Instant.parse(at)).toFrame().encode();
+  }
+}

@@ -1,0 +1,94 @@
+package io.callstream.live;
+
+import io.callstream.auth.Tokens;
+import io.callstream.config.Config;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one verticle instance's sockets share: its open sockets, its local subscriptions (call id ->
+ * subscriptions), and the services they use. Confined to the instance's event loop: no locks, no cluster state.
+ */
+final class LiveHub {
+  final Vertx vertx;
+  final Config.Live config;
+  final Tokens tokens;
+  final CatchUp catchUp;
+  final LiveMetrics metrics;
+  private final Set<LiveSocket> sockets = new HashSet<>();
+  private final Map<Long, List<Subscription>> byCall = new HashMap<>();
+  private int subscriptionCount;
+
+  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics) {
+    this.vertx = vertx;
+    this.config = config;
+    this.tokens = tokens;
+    this.catchUp = catchUp;
+    this.metrics = metrics;
+  }
+
+  /** Forwards an event to this instance's subscriptions to its call. */
+  void dispatch(LiveEvent event) {
+    List<Subscription> subs = byCall.get(event.callId());
+    if (subs == null) {
+      return;
+    }
+    for (Subscription s : subs.toArray(new Subscription[0])) {
+      s.offer(event);
+    }
+  }
+
+  void opened(LiveSocket socket) {
+    sockets.add(socket);
+    metrics.openSockets.incrementAndGet();
+  }
+
+  void closed(LiveSocket socket) {
+    if (sockets.remove(socket)) {
+      metrics.openSockets.decrementAndGet();
+    }
+  }
+
+  void register(Subscription s) {
+    byCall.computeIfAbsent(s.callId, id -> {
+      metrics.registryEntries.incrementAndGet();
+      return new ArrayList<>(2);
+    }).add(s);
+    subscriptionCount++;
+    metrics.subscriptions.incrementAndGet();
+  }
+
+  void unregister(Subscription s) {
+    List<Subscription> subs = byCall.get(s.callId);
+    if (subs != null && subs.remove(s)) {
+      subscriptionCount--;
+      metrics.subscriptions.decrementAndGet();
+      if (subs.isEmpty()) {
+        byCall.remove(s.callId);
+        metrics.registryEntries.decrementAndGet();
+      }
+    }
+  }
+
+  /** A copy, for sweeps that may close sockets. */
+  List<LiveSocket> sockets() {
+    return new ArrayList<>(sockets);
+  }
+
+  int socketCount() {
+    return sockets.size();
+  }
+
+  int subscriptionCount() {
+    return subscriptionCount;
+  }
+
+  int callCount() {
+    return byCall.size();
+  }
+}

@@ -1,0 +1,77 @@
+package io.callstream.live;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live role's meters, one set per registry (so per node), shared by every verticle instance of the node:
+ * the gauges read one AtomicLong each, so they aggregate across instances.
+ */
+final class LiveMetrics {
+  private static final Map<MeterRegistry, LiveMetrics> BY_REGISTRY = Collections.synchronizedMap(new WeakHashMap<>());
+
+  final AtomicLong openSockets = new AtomicLong();
+  final AtomicLong subscriptions = new AtomicLong();
+  /** Entries (call id -> subscriptions) in the node's local registries; for tests, not exported. */
+  final AtomicLong registryEntries = new AtomicLong();
+  private final MeterRegistry registry;
+  private final Counter framesSent;
+  private final Counter slowConsumerCloses;
+  private final Counter pingTimeouts;
+  private final Counter gapRepairs;
+
+  private LiveMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("callstream_ws_open_sockets", openSockets, AtomicLong::get)
+        .description("open dashboard WebSockets").register(registry);
+    Gauge.builder("callstream_ws_subscriptions", subscriptions, AtomicLong::get)
+        .description("call subscriptions of the open WebSockets").register(registry);
+    framesSent = Counter.builder("callstream_ws_frames_sent").description("frames sent to dashboards")
+        .register(registry);
+    slowConsumerCloses = Counter.builder("callstream_ws_slow_consumer_closes")
+        .description("sockets closed with 1013 because their outgoing queue was full").register(registry);
+    pingTimeouts = Counter.builder("callstream_ws_ping_timeouts")
+        .description("sockets closed because they did not answer a ping").register(registry);
+    gapRepairs = Counter.builder("callstream_ws_gap_repairs")
+        .description("missing transcript turns fetched from PostgreSQL for a subscription").register(registry);
+  }
+
+  static LiveMetrics of(MeterRegistry registry) {
+    return BY_REGISTRY.computeIfAbsent(registry, LiveMetrics::new);
+  }
+
+  void frameSent() {
+    framesSent.increment();
+  }
+
+  void slowConsumerClosed() {
+    slowConsumerCloses.increment();
+  }
+
+  void pingTimeout() {
+    pingTimeouts.increment();
+  }
+
+  void gapRepaired() {
+    gapRepairs.increment();
+  }
+
+  /** reason: missing, invalid, expired, forbidden. */
+  void authFailure(String reason) {
+    Counter.builder("callstream_ws_auth_failures").description("refused WebSocket upgrades and refreshes")
+        .tag("reason", reason).register(registry).increment();
+  }
+
+  double slowConsumerCloses() {
+    return slowConsumerCloses.count();
+  }
+
+  double gapRepairs() {
+    return gapRepairs.count();
+  }
+}

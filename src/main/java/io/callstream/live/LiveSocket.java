@@ -1,0 +1,299 @@
+package io.callstream.live;
+
+import io.callstream.auth.TokenClaims;
+import io.callstream.call.Call;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Optional;
+
+/**
+ * One authenticated dashboard connection: parses client messages, owns its subscriptions (allocated lazily),
+ * enforces the token's expiry, the inbound rate and the bounded outgoing queue. Event-loop confined; kept small
+ * on purpose (no per-socket consumers, no JSON kept).
+ */
+final class LiveSocket {
+  static final short SLOW_CONSUMER = 1013;
+  static final short GOING_AWAY = 1001;
+  static final short SERVER_ERROR = 1011;
+  static final short TOKEN_EXPIRED = 4401;
+  /** Inbound rate: a burst of (max subscriptions + BURST) messages, refilled at one per REFILL_MS. */
+  private static final int BURST = 20;
+  private static final int REFILL_MS = 100;
+  private static final Buffer PING = Buffer.buffer();
+
+  final LiveHub hub;
+  private final ServerWebSocket ws;
+  private ArrayList<Subscription> subs;
+  private long expiryTimer = -1;
+  private long refilledAt;
+  private int credits;
+  private boolean closed;
+  private boolean awaitingPong;
+  private boolean throttled;
+
+  LiveSocket(LiveHub hub, ServerWebSocket ws) {
+    this.hub = hub;
+    this.ws = ws;
+    this.credits = hub.config.maxSubscriptions() + BURST;
+    this.refilledAt = System.currentTimeMillis();
+  }
+
+  void open(TokenClaims claims) {
+    ws.setWriteQueueMaxSize(hub.config.maxQueueBytes());
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> onText(null));
+    ws.pongHandler(b -> awaitingPong = false);
+    ws.exceptionHandler(e -> { });
+    ws.closeHandler(v -> onClosed());
+    hub.opened(this);
+    scheduleExpiry(claims.expiresAt());
+  }
+
+  // ---- inbound
+
+  private void onText(String text) {
+    awaitingPong = false;
+    if (closed) {
+      return;
+    }
+    if (!allowed()) {
+      if (!throttled) {
+        throttled = true;
+        sendError(Frames.INVALID_MESSAGE, "too many messages; slow down", null);
+      }
+      return;
+    }
+    throttled = false;
+    ClientMessage m = text == null ? new ClientMessage.Invalid(Frames.INVALID_MESSAGE, "binary frames are not accepted",
+        null) : ClientMessage.parse(text);
+    if (m instanceof ClientMessage.Subscribe s) {
+      subscribe(s.identifier(), s.since());
+    } else if (m instanceof ClientMessage.Unsubscribe u) {
+      unsubscribe(u.identifier());
+    } else if (m instanceof ClientMessage.Auth a) {
+      refresh(a.token());
+    } else if (m instanceof ClientMessage.Invalid i) {
+      sendError(i.code(), i.message(), i.identifier());
+    }
+  }
+
+  private boolean allowed() {
+    long now = System.currentTimeMillis();
+    long refill = (now - refilledAt) / REFILL_MS;
+    if (refill > 0) {
+      credits = (int) Math.min(hub.config.maxSubscriptions() + BURST, credits + refill);
+      refilledAt += refill * REFILL_MS;
+    }
+    if (credits == 0) {
+      return false;
+    }
+    credits--;
+    return true;
+  }
+
+  private void subscribe(String identifier, Integer since) {
+    if (find(identifier) == null && count() >= hub.config.maxSubscriptions()) {
+      sendError(Frames.TOO_MANY_SUBSCRIPTIONS, "at most " + hub.config.maxSubscriptions() + " subscriptions",
+          identifier);
+      return;
+    }
+    hub.catchUp.resolve(identifier).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        serverError();
+      } else if (ar.result().isEmpty()) {
+        sendError(Frames.CALL_NOT_FOUND, "no call with this call_sid or conversation_id", identifier);
+      } else {
+        subscribe(identifier, since, ar.result().get());
+      }
+    });
+  }
+
+  private void subscribe(String identifier, Integer since, Call call) {
+    if (find(call.id()) != null) {
+      send(Frames.confirmed(identifier, call));
+      return;
+    }
+    if (count() >= hub.config.maxSubscriptions()) {
+      sendError(Frames.TOO_MANY_SUBSCRIPTIONS, "at most " + hub.config.maxSubscriptions() + " subscriptions",
+          identifier);
+      return;
+    }
+    Subscription s = new Subscription(this, call);
+    if (subs == null) {
+      subs = new ArrayList<>(2);
+    }
+    subs.add(s);
+    hub.register(s);
+    s.start(identifier, since);
+  }
+
+  private void unsubscribe(String identifier) {
+    Subscription local = find(identifier);
+    if (local != null) {
+      subscriptionEnded(local);
+      send(Frames.unsubscribed(identifier, local.callSid));
+      return;
+    }
+    hub.catchUp.resolve(identifier).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      Optional<Call> call = ar.succeeded() ? ar.result() : null;
+      if (call == null) {
+        serverError();
+      } else if (call.isEmpty()) {
+        sendError(Frames.CALL_NOT_FOUND, "no call with this call_sid or conversation_id", identifier);
+      } else {
+        Subscription s = find(call.get().id());
+        if (s != null) {
+          subscriptionEnded(s);
+        }
+        send(Frames.unsubscribed(identifier, call.get().callSid()));
+      }
+    });
+  }
+
+  private void refresh(String token) {
+    hub.tokens.verify(token).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed() || !ar.result().mayAct(TokenClaims.DISPATCHER)) {
+        hub.metrics.authFailure("refresh");
+        sendError(Frames.INVALID_MESSAGE, "auth: token refused; the current token stays in force", null);
+        return;
+      }
+      scheduleExpiry(ar.result().expiresAt());
+    });
+  }
+
+  private void scheduleExpiry(Instant expiresAt) {
+    if (expiryTimer >= 0) {
+      hub.vertx.cancelTimer(expiryTimer);
+    }
+    long delay = Math.max(1, expiresAt.toEpochMilli() - System.currentTimeMillis());
+    expiryTimer = hub.vertx.setTimer(delay, id -> {
+      expiryTimer = -1;
+      sendError(Frames.TOKEN_EXPIRED, "token expired; reconnect with a new token", null);
+      close(TOKEN_EXPIRED, "token expired");
+    });
+  }
+
+  // ---- outbound
+
+  void send(String frame) {
+    if (closed) {
+      return;
+    }
+    ws.writeTextMessage(frame);
+    hub.metrics.frameSent();
+    closeIfSlow();
+  }
+
+  /** The outgoing queue is bounded: a client that does not read is closed, never buffered without limit. */
+  private void closeIfSlow() {
+    boolean full;
+    try {
+      full = ws.writeQueueFull();
+    } catch (IllegalStateException alreadyClosed) {
+      onClosed();
+      return;
+    }
+    if (full) {
+      hub.metrics.slowConsumerClosed();
+      close(SLOW_CONSUMER, "slow consumer");
+    }
+  }
+
+  private void sendError(String code, String message, String identifier) {
+    send(Frames.error(code, message, identifier));
+  }
+
+  /** Called by the instance's ping sweep: closes a socket that did not answer the previous ping. */
+  void ping() {
+    if (closed) {
+      return;
+    }
+    if (awaitingPong) {
+      hub.metrics.pingTimeout();
+      close(GOING_AWAY, "ping timeout");
+      return;
+    }
+    awaitingPong = true;
+    ws.writePing(PING);
+    closeIfSlow();
+  }
+
+  /** A database failure: the client should reconnect (with since) rather than miss anything. */
+  void serverError() {
+    close(SERVER_ERROR, "server error; reconnect with since");
+  }
+
+  void close(short code, String reason) {
+    if (closed) {
+      return;
+    }
+    onClosed();
+    ws.close(code, reason);
+  }
+
+  // ---- subscriptions
+
+  void subscriptionEnded(Subscription s) {
+    s.end();
+    hub.unregister(s);
+    if (subs != null) {
+      subs.remove(s);
+    }
+  }
+
+  private void onClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (expiryTimer >= 0) {
+      hub.vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+    if (subs != null) {
+      for (Subscription s : subs) {
+        s.end();
+        hub.unregister(s);
+      }
+      subs = null;
+    }
+    hub.closed(this);
+  }
+
+  private int count() {
+    return subs == null ? 0 : subs.size();
+  }
+
+  private Subscription find(String identifier) {
+    if (subs != null) {
+      for (Subscription s : subs) {
+        if (s.matches(identifier)) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  private Subscription find(long callId) {
+    if (subs != null) {
+      for (Subscription s : subs) {
+        if (s.callId == callId) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+}

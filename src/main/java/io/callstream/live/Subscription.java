@@ -1,0 +1,170 @@
+package io.callstream.live;
+
+import io.callstream.call.Call;
+import io.callstream.call.Transcription;
+import java.util.ArrayDeque;
+import java.util.logging.Logger;
+
+/**
+ * One socket's subscription to one call: a small state machine that delivers the call's events strictly in
+ * order, exactly once. It is registered (buffering) before its snapshot is read; afterwards every event is
+ * checked against the last sequence number delivered: older ones are dropped, one that skips numbers makes
+ * it fetch the missing turns first (buffering meanwhile). A call_completed comes after every turn up to its
+ * sequence number and after the final call_status; then the subscription ends. Event-loop confined.
+ */
+final class Subscription {
+  private static final Logger LOG = Logger.getLogger(Subscription.class.getName());
+  private static final byte SNAPSHOT = 0;
+  private static final byte LIVE = 1;
+  private static final byte REPAIRING = 2;
+  private static final byte ENDED = 3;
+
+  final LiveSocket socket;
+  final long callId;
+  String callSid;
+  String conversationId;
+  private int delivered;
+  private byte state = SNAPSHOT;
+  private String finalStatus;
+  private ArrayDeque<LiveEvent> pending;
+
+  Subscription(LiveSocket socket, Call call) {
+    this.socket = socket;
+    this.callId = call.id();
+    this.callSid = call.callSid();
+    this.conversationId = call.conversationId();
+  }
+
+  boolean matches(String identifier) {
+    return identifier.equals(callSid) || identifier.equals(conversationId);
+  }
+
+  boolean ended() {
+    return state == ENDED;
+  }
+
+  /** Reads the snapshot, then confirms, replays and goes live. */
+  void start(String identifier, Integer since) {
+    socket.hub.catchUp.snapshot(callId, since).onComplete(ar -> {
+      if (state == ENDED) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warning("subscription snapshot failed: " + ar.cause());
+        socket.serverError();
+        return;
+      }
+      Call call = ar.result().call();
+      refreshIds(call);
+      socket.send(Frames.confirmed(identifier, call));
+      delivered = since == null ? call.lastSequenceNumber() : Math.min(since, call.lastSequenceNumber());
+      deliverTurns(ar.result().turns());
+      if (call.ended()) {
+        deliverCompletion(Frames.completed(call), false);
+        return;
+      }
+      state = LIVE;
+      drain();
+    });
+  }
+
+  void offer(LiveEvent event) {
+    if (state == LIVE) {
+      process(event);
+      drain();
+    } else if (state != ENDED) {
+      queue().addLast(event);
+    }
+  }
+
+  /** Stops delivering; the owner removes it from the registry. */
+  void end() {
+    state = ENDED;
+    pending = null;
+  }
+
+  private void process(LiveEvent e) {
+    switch (e.kind()) {
+      case TRANSCRIPTION -> {
+        if (e.seq() <= delivered) {
+          return;
+        }
+        if (e.seq() > delivered + 1) {
+          repair(e.seq() - 1, e);
+          return;
+        }
+        socket.send(e.frame());
+        delivered = e.seq();
+      }
+      case STATUS -> socket.send(e.frame());
+      case FINAL_STATUS -> finalStatus = e.frame();
+      case COMPLETED -> {
+        if (e.seq() > delivered) {
+          repair(e.seq(), e);
+          return;
+        }
+        deliverCompletion(e.frame(), true);
+      }
+    }
+  }
+
+  private void drain() {
+    while (state == LIVE && pending != null && !pending.isEmpty()) {
+      process(pending.pollFirst());
+    }
+  }
+
+  /** Fetches turns delivered < n <= upTo from PostgreSQL, delivers them, then resumes with {@code next}. */
+  private void repair(int upTo, LiveEvent next) {
+    state = REPAIRING;
+    queue().addFirst(next);
+    socket.hub.metrics.gapRepaired();
+    socket.hub.catchUp.range(callId, delivered, upTo).onComplete(ar -> {
+      if (state == ENDED) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warning("gap repair failed: " + ar.cause());
+        socket.serverError();
+        return;
+      }
+      refreshIds(ar.result().call());
+      deliverTurns(ar.result().turns());
+      if (delivered < upTo) {
+        LOG.warning("call " + callId + ": turns " + (delivered + 1) + ".." + upTo + " are not stored; skipping");
+        delivered = upTo;
+      }
+      state = LIVE;
+      drain();
+    });
+  }
+
+  private void deliverTurns(Iterable<Transcription> turns) {
+    for (Transcription t : turns) {
+      if (t.sequenceNumber() == delivered + 1) {
+        socket.send(Frames.turn(t, callSid, conversationId));
+        delivered = t.sequenceNumber();
+      }
+    }
+  }
+
+  private void deliverCompletion(String completedFrame, boolean withStatus) {
+    if (withStatus) {
+      socket.send(finalStatus != null ? finalStatus : Frames.statusOf(callId, completedFrame));
+    }
+    socket.send(completedFrame);
+    socket.subscriptionEnded(this);
+  }
+
+  private void refreshIds(Call call) {
+    callSid = call.callSid();
+    conversationId = call.conversationId();
+  }
+
+  private ArrayDeque<LiveEvent> queue() {
+    if (pending == null) {
+      pending = new ArrayDeque<>(4);
+    }
+    return pending;
+  }
+}

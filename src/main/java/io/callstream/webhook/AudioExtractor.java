@@ -1,0 +1,105 @@
+package io.callstream.webhook;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.callstream.http.HttpError;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a {@code post_call_audio} body with Jackson's streaming parser (blocking: call it from executeBlocking):
+ * {@code data.full_audio} is base64-decoded straight into a temporary file in AUDIO_DIR and renamed to
+ * {@code <conversation_id>.mp3} at the end, so memory stays bounded whatever the body size. Without an audio
+ * directory the audio is skipped unread. Unknown fields are skipped.
+ */
+public final class AudioExtractor {
+  public static final String AUDIO_TYPE = "post_call_audio";
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+      .build();
+
+  /** What the body said; {@code audioFile} is where the MP3 was stored (null when not stored). */
+  public record Result(String type, Long eventTimestamp, String agentId, String conversationId, Path audioFile,
+                       long audioBytes) {}
+
+  private AudioExtractor() {}
+
+  /**
+   * Parses the body. When its type is not post_call_audio nothing is written and only {@code type} is reliable.
+   * Fails with 400 on malformed JSON, a missing or unsafe conversation_id.
+   */
+  public static Result extract(InputStream in, Path audioDir) throws IOException {
+    Path temp = null;
+    try (JsonParser p = JSON.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw HttpError.badRequest("body is not a JSON object");
+      }
+      String type = null;
+      Long eventTimestamp = null;
+      String agentId = null;
+      String conversationId = null;
+      long audioBytes = 0;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "type" -> type = value == JsonToken.VALUE_STRING ? p.getText() : null;
+          case "event_timestamp" -> eventTimestamp = Envelope.unixSeconds(
+              value.isNumeric() ? p.getNumberValue() : value == JsonToken.VALUE_STRING ? p.getText() : null);
+          case "data" -> {
+            if (value != JsonToken.START_OBJECT) {
+              throw HttpError.badRequest("data must be an object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String name = p.currentName();
+              JsonToken v = p.nextToken();
+              if (name.equals("conversation_id") && v == JsonToken.VALUE_STRING) {
+                conversationId = p.getText();
+              } else if (name.equals("agent_id") && v == JsonToken.VALUE_STRING) {
+                agentId = p.getText();
+              } else if (name.equals("full_audio") && v == JsonToken.VALUE_STRING && audioDir != null
+                  && temp == null) {
+                Files.createDirectories(audioDir);
+                temp = Files.createTempFile(audioDir, ".audio-", ".part");
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 65_536)) {
+                  audioBytes = p.readBinaryValue(out);
+                }
+              } else {
+                p.skipChildren();
+              }
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (!AUDIO_TYPE.equals(type)) {
+        return new Result(type, eventTimestamp, agentId, conversationId, null, 0);
+      }
+      if (conversationId == null || !SAFE_ID.matcher(conversationId).matches()) {
+        throw HttpError.badRequest("data.conversation_id is missing or not a safe identifier");
+      }
+      Path stored = null;
+      if (temp != null) {
+        stored = audioDir.resolve(conversationId + ".mp3");
+        Files.move(temp, stored, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        temp = null;
+      }
+      return new Result(type, eventTimestamp, agentId, conversationId, stored, audioBytes);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw HttpError.badRequest("malformed JSON body");
+    } finally {
+      if (temp != null) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.callstream.webhook;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code webhook_events} inbox: every verified webhook body, deduplicated by the SHA-256 of its bytes. */
+public final class InboxRepository {
+  public static final String PENDING = "pending";
+  public static final String PROCESSED = "processed";
+  public static final String IGNORED = "ignored";
+
+  private static final String INSERT = "INSERT INTO webhook_events (type, conversation_id, call_sid, event_timestamp, "
+      + "body, body_sha256, status, processed_at) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'pending' THEN NULL ELSE now() END) "
+      + "ON CONFLICT (body_sha256) DO NOTHING RETURNING id, status";
+  private static final String LOCK_BY_SHA = "SELECT id, status FROM webhook_events WHERE body_sha256 = $1 FOR UPDATE";
+  private static final String MARK_PROCESSED =
+      "UPDATE webhook_events SET status = 'processed', processed_at = now() WHERE id = $1";
+  private static final String PENDING_IDS = "SELECT id FROM webhook_events WHERE status = 'pending' "
+      + "AND (conversation_id = $1 OR call_sid = $2) ORDER BY received_at, id";
+  private static final String LOCK_PENDING = "SELECT id, type, event_timestamp, body FROM webhook_events "
+      + "WHERE id = $1 AND status = 'pending' FOR UPDATE";
+
+  /** An inbox row's identity and state; {@code fresh} when this delivery stored it. */
+  public record Entry(long id, String status, boolean fresh) {}
+
+  /** A pending row with what is needed to apply it. */
+  public record Pending(long id, String type, Long eventTimestamp, JsonObject body) {}
+
+  /**
+   * Stores a body, or (when the same bytes were stored before) locks and returns the stored row, which then
+   * has {@code fresh == false}. A concurrent identical delivery waits here until the first one commits.
+   */
+  public Future<Entry> store(SqlClient db, Envelope envelope, JsonObject body, String sha256, String status) {
+    Tuple params = Tuple.of(envelope.type(), envelope.conversationId(), envelope.callSid(),
+        envelope.eventTimestamp(), body, sha256).addString(status);
+    return db.preparedQuery(INSERT).execute(params).compose(rows -> {
+      var it = rows.iterator();
+      if (it.hasNext()) {
+        Row r = it.next();
+        return Future.succeededFuture(new Entry(r.getLong("id"), r.getString("status"), true));
+      }
+      return db.preparedQuery(LOCK_BY_SHA).execute(Tuple.of(sha256)).map(InboxRepository::existing);
+    });
+  }
+
+  private static Entry existing(RowSet<Row> rows) {
+    Row r = rows.iterator().next();
+    return new Entry(r.getLong("id"), r.getString("status"), false);
+  }
+
+  public Future<Void> markProcessed(SqlClient db, long id) {
+    return db.preparedQuery(MARK_PROCESSED).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** Ids of the pending events for this conversation id or call_sid, in received order. */
+  public Future<List<Long>> pendingIds(SqlClient db, String conversationId, String callSid) {
+    return db.preparedQuery(PENDING_IDS).execute(Tuple.of(conversationId, callSid)).map(rows -> {
+      List<Long> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(r.getLong("id")));
+      return ids;
+    });
+  }
+
+  /** Locks one event if it is still pending (another node may have applied it meanwhile). */
+  public Future<Optional<Pending>> lockPending(SqlClient db, long id) {
+    return db.preparedQuery(LOCK_PENDING).execute(Tuple.of(id)).map(rows -> {
+      var it = rows.iterator();
+      if (!it.hasNext()) {
+        return Optional.empty();
+      }
+      Row r = it.next();
+      Object body = r.getValue("body");
+      return Optional.of(new Pending(r.getLong("id"), r.getString("type"), r.getLong("event_timestamp"),
+          body instanceof JsonObject o ? o : new JsonObject()));
+    });
+  }
+}

@@ -1,0 +1,106 @@
+package io.callstream.webhook;
+
+import io.callstream.config.Config;
+import io.callstream.http.HttpError;
+import io.callstream.http.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * POST /webhooks/elevenlabs/post-call. The body is read by {@link WebhookBody} (no BodyHandler: audio bodies can
+ * be tens of MiB), its signature checked over the raw bytes while they arrive, then: post_call_audio goes to
+ * {@link AudioExtractor}; every other type is JSON of at most 1 MiB, handed to {@link PostCallService#receive}.
+ */
+final class PostCallHandler implements Handler<RoutingContext> {
+  private final Vertx vertx;
+  private final WebhookAuth auth;
+  private final PostCallService service;
+  private final Config.Webhooks config;
+  private final Path spoolDir;
+
+  PostCallHandler(Vertx vertx, WebhookAuth auth, PostCallService service, Config.Webhooks config) {
+    this.vertx = vertx;
+    this.auth = auth;
+    this.service = service;
+    this.config = config;
+    this.spoolDir = config.audioDir() != null ? config.audioDir() : Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Future.succeededFuture(ctx.request())
+        .map(auth::signature)
+        .compose(check -> WebhookBody.read(vertx, ctx.request(), check, config.audioMaxBytes(), spoolDir))
+        .compose(body -> body.spooled() ? spooled(body) : inMemory(body))
+        .onSuccess(answer -> Responses.json(ctx.response(), answer))
+        .onFailure(e -> {
+          if (!ctx.request().isEnded()) {
+            ctx.response().putHeader("Connection", "close"); // the unread rest of the body is not wanted
+          }
+          ctx.fail(e);
+        });
+  }
+
+  /** A body over 1 MiB: only post_call_audio may be that large. The spool file is always deleted. */
+  private Future<JsonObject> spooled(WebhookBody body) {
+    return vertx.executeBlocking(() -> {
+          try (InputStream in = Files.newInputStream(body.spool())) {
+            return AudioExtractor.extract(in, config.audioDir());
+          }
+        }, false)
+        .eventually(() -> body.discard(vertx))
+        .compose(audio -> AudioExtractor.AUDIO_TYPE.equals(audio.type()) ? stored(audio, body)
+            : Future.failedFuture(HttpError.tooLarge("JSON events are limited to 1 MiB")));
+  }
+
+  private Future<JsonObject> inMemory(WebhookBody body) {
+    JsonObject json;
+    try {
+      json = body.bytes().toJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      return Future.failedFuture(HttpError.badRequest("malformed JSON body"));
+    }
+    if (json == null) {
+      return Future.failedFuture(HttpError.badRequest("a JSON object body is required"));
+    }
+    if (AudioExtractor.AUDIO_TYPE.equals(json.getValue("type"))) {
+      byte[] bytes = body.bytes().getBytes();
+      return vertx.executeBlocking(() -> AudioExtractor.extract(new ByteArrayInputStream(bytes), config.audioDir()),
+          false).compose(audio -> stored(audio, body));
+    }
+    Envelope envelope = Envelope.parse(json);
+    return service.receive(envelope, json, body.sha256())
+        .recover(WebhookErrors::badDataIsBadRequest)
+        .compose(PostCallHandler::answer);
+  }
+
+  private static Future<JsonObject> answer(PostCallService.Receipt receipt) {
+    return switch (receipt) {
+      case UNKNOWN_CALL -> Future.failedFuture(HttpError.notFound(
+          "unknown call: the event is kept and will be applied when the call appears"));
+      case DUPLICATE -> Future.succeededFuture(Responses.success().put("duplicate", true));
+      case IGNORED -> Future.succeededFuture(Responses.success().put("ignored", true));
+      case APPLIED, UNCHANGED -> Future.succeededFuture(Responses.success());
+    };
+  }
+
+  /** Audio is on disk (or discarded without AUDIO_DIR); the inbox keeps the body without full_audio. */
+  private Future<JsonObject> stored(AudioExtractor.Result audio, WebhookBody body) {
+    String file = audio.audioFile() == null ? null : audio.audioFile().getFileName().toString();
+    JsonObject summary = new JsonObject().put("type", audio.type()).put("event_timestamp", audio.eventTimestamp())
+        .put("data", new JsonObject().put("agent_id", audio.agentId()).put("conversation_id", audio.conversationId())
+            .put("full_audio_file", file).put("full_audio_bytes", audio.audioBytes()));
+    Envelope envelope = new Envelope(audio.type(), audio.eventTimestamp(), summary.getJsonObject("data"),
+        audio.conversationId(), null);
+    return service.receiveAudio(envelope, summary, body.sha256())
+        .map(fresh -> Responses.success().put("audio_stored", file != null).put("duplicate", !fresh));
+  }
+}

@@ -1,0 +1,138 @@
+package io.callstream.webhook;
+
+import io.callstream.http.HttpError;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * ElevenLabs' webhook signature: header {@code ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, where v0 is
+ * HMAC-SHA256(secret, "t." + raw body). Pure: no I/O. Failures are {@link HttpError} 401 with a short reason.
+ *
+ * <p>Decisions: extra header parts are ignored; several v0 parts are allowed and any one may match; hex is
+ * decoded case-insensitively (uppercase hex is accepted: the compared values are the MAC bytes, in constant time);
+ * t older than 30 minutes or more than 5 minutes in the future is refused.
+ */
+public final class SignatureVerifier {
+  public static final String HEADER = "ElevenLabs-Signature";
+  static final long MAX_AGE_SECONDS = 1800;
+  static final long MAX_FUTURE_SECONDS = 300;
+
+  private final byte[] key;
+  private final Clock clock;
+
+  public SignatureVerifier(String secret, Clock clock) {
+    this.key = secret.getBytes(StandardCharsets.UTF_8);
+    this.clock = clock;
+  }
+
+  /** Verifies a whole body at once. */
+  public void verify(String header, byte[] body) {
+    Incremental check = start(header);
+    check.update(body, 0, body.length);
+    check.finish();
+  }
+
+  /**
+   * Parses the header and checks its timestamp before any body byte is read; the returned check is fed the
+   * body chunk by chunk (so a large body never has to be held in memory) and then finished.
+   */
+  public Incremental start(String header) {
+    if (header == null || header.isBlank()) {
+      throw HttpError.unauthorized("missing " + HEADER + " header");
+    }
+    String t = null;
+    List<byte[]> candidates = new ArrayList<>();
+    for (String part : header.trim().split(",")) {
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        continue;
+      }
+      String name = part.substring(0, eq).trim();
+      String value = part.substring(eq + 1).trim();
+      if (name.equals("t")) {
+        t = value;
+      } else if (name.equals("v0")) {
+        byte[] mac = decodeHex(value);
+        if (mac != null) {
+          candidates.add(mac);
+        }
+      }
+    }
+    if (t == null || candidates.isEmpty() || !t.matches("[0-9]{1,12}")) {
+      throw HttpError.unauthorized("malformed " + HEADER + " header");
+    }
+    long age = clock.instant().getEpochSecond() - Long.parseLong(t);
+    if (age > MAX_AGE_SECONDS) {
+      throw HttpError.unauthorized("signature timestamp too old");
+    }
+    if (age < -MAX_FUTURE_SECONDS) {
+      throw HttpError.unauthorized("signature timestamp in the future");
+    }
+    Mac mac = hmac(key);
+    mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+    return new Incremental(mac, candidates);
+  }
+
+  /** An HMAC in progress over a body that arrives in chunks. */
+  public static final class Incremental {
+    private final Mac mac;
+    private final List<byte[]> candidates;
+
+    private Incremental(Mac mac, List<byte[]> candidates) {
+      this.mac = mac;
+      this.candidates = candidates;
+    }
+
+    public void update(byte[] chunk, int offset, int length) {
+      mac.update(chunk, offset, length);
+    }
+
+    /** Throws 401 unless one v0 of the header matches the body fed so far. */
+    public void finish() {
+      byte[] actual = mac.doFinal();
+      boolean ok = false;
+      for (byte[] expected : candidates) {
+        ok |= MessageDigest.isEqual(expected, actual);
+      }
+      if (!ok) {
+        throw HttpError.unauthorized("signature does not match");
+      }
+    }
+  }
+
+  /** The header value ElevenLabs would send for this body at time t (tests, tools). */
+  public static String sign(String secret, long t, byte[] body) {
+    Mac mac = hmac(secret.getBytes(StandardCharsets.UTF_8));
+    mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+    return "t=" + t + ",v0=" + HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
+  private static byte[] decodeHex(String hex) {
+    if (hex.length() != 64) {
+      return null;
+    }
+    try {
+      return HexFormat.of().parseHex(hex);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Mac hmac(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+}

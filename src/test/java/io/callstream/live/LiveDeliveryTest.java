@@ -1,0 +1,219 @@
+package io.callstream.live;
+
+import static io.callstream.live.LiveCluster.message;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callstream.Node;
+import io.callstream.call.Call;
+import io.callstream.call.Transcription;
+import io.callstream.support.TestDatabase;
+import io.callstream.support.TestNodes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Catch-up with since, gap repair and completion across two clustered nodes. */
+class LiveDeliveryTest {
+  static String schema;
+  static final TestNodes nodes = new TestNodes();
+  static Node a;
+  static Node b;
+  static Vertx vertx;
+  static WebSocketClient client;
+  static String token;
+
+  @BeforeAll
+  static void setUp() {
+    schema = TestDatabase.freshSchema("livedelivery");
+    List<Node> cluster = nodes.startCluster(schema, 2, Map.of());
+    a = cluster.get(0);
+    b = cluster.get(1);
+    vertx = Vertx.vertx();
+    client = TestSocket.client(vertx);
+    token = Jwts.dispatcher(vertx);
+    LiveCluster.awaitVisible(client, token, a, b);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    vertx.close();
+    nodes.close();
+    TestDatabase.dropSchema(schema);
+  }
+
+  /** Subscribing while turns keep arriving: every turn after since exactly once, in order, many times over. */
+  @Test
+  void sinceReplayRacesLiveTurnsWithoutGapOrDuplicate() {
+    for (int round = 0; round < 20; round++) {
+      Call call = CallFeed.newCall(a);
+      for (int i = 0; i < 5; i++) {
+        TestNodes.await(CallFeed.store(a, call, "stored " + i));
+      }
+      Node publisher = round % 2 == 0 ? a : b;
+      Node subscriberNode = round % 2 == 0 ? b : a;
+      TestSocket s = TestSocket.open(client, subscriberNode.port(), token);
+      Future<Integer> producing = CallFeed.produce(publisher, call, 15);
+      Integer since = round % 4 == 3 ? null : round % 5;
+      JsonObject confirmed = s.subscribe(round % 3 == 0 ? call.conversationId() : call.callSid(), since);
+      int expected = since == null ? confirmed.getInteger("last_sequence_number") + 1 : since + 1;
+      int last = TestNodes.await(producing);
+      for (int seq = expected; seq <= last; seq++) {
+        JsonObject frame = s.next("transcription");
+        assertEquals(seq, frame.getInteger("sequence_number"), "round " + round + ": " + frame.encode());
+      }
+      CallFeed.probe(publisher, call);
+      s.next("call_status");
+      s.close();
+    }
+  }
+
+  @Test
+  void aLostBusEventIsRepairedFromTheDatabase() {
+    Call call = CallFeed.newCall(a);
+    TestSocket s = TestSocket.open(client, b.port(), token);
+    s.subscribe(call.callSid(), null);
+    double repairs = LiveMetrics.of(b.services().metrics()).gapRepairs();
+    CallFeed.turn(a, call, "one");
+    TestNodes.await(CallFeed.store(a, call, "two, never published"));
+    Transcription three = TestNodes.await(CallFeed.store(a, call, "three"));
+    CallFeed.publish(a, call, three);
+    CallFeed.publish(a, call, three);
+    CallFeed.turn(a, call, "four");
+    List<String> texts = new ArrayList<>();
+    for (int seq = 1; seq <= 4; seq++) {
+      JsonObject frame = s.next("transcription");
+      assertEquals(seq, frame.getInteger("sequence_number"));
+      texts.add(frame.getString("message_text"));
+    }
+    assertEquals(List.of("one", "two, never published", "three", "four"), texts);
+    assertTrue(LiveMetrics.of(b.services().metrics()).gapRepairs() > repairs);
+    s.close();
+  }
+
+  @Test
+  void completionComesAfterEveryTurnAndStatusThenNothing() {
+    Call call = CallFeed.newCall(a);
+    Call other = CallFeed.newCall(a);
+    TestSocket s = TestSocket.open(client, b.port(), token);
+    s.subscribe(call.callSid(), null);
+    s.subscribe(call.conversationId(), null);
+    s.subscribe(other.callSid(), null);
+    CallFeed.turn(a, call, "one");
+    TestNodes.await(CallFeed.store(a, call, "two, lost on the bus"));
+    CallFeed.complete(a, call, true);
+    assertEquals(1, s.next("transcription").getInteger("sequence_number"));
+    assertEquals(2, s.next("transcription").getInteger("sequence_number"));
+    JsonObject status = s.next("call_status");
+    assertEquals("completed", status.getString("status"));
+    JsonObject completed = s.next("call_completed");
+    assertEquals(call.callSid(), completed.getString("call_sid"));
+    JsonObject data = completed.getJsonObject("call_data");
+    assertEquals("completed", data.getString("status"));
+    assertEquals("success", data.getJsonObject("analysis_data").getString("call_successful"));
+    assertEquals(2, data.getInteger("last_sequence_number"));
+    // the subscription ended: a late event of that call is not forwarded, the other call's still is
+    CallFeed.turn(a, call, "late");
+    CallFeed.probe(a, call);
+    CallFeed.turn(a, other, "barrier");
+    assertEquals("barrier", s.next("transcription").getString("message_text"));
+    s.close();
+  }
+
+  @Test
+  void aLostCallStatusIsStillSentBeforeTheCompletion() {
+    Call call = CallFeed.newCall(a);
+    TestSocket s = TestSocket.open(client, a.port(), token);
+    s.subscribe(call.callSid(), null);
+    CallFeed.complete(b, call, false);
+    JsonObject status = s.next("call_status");
+    assertEquals("completed", status.getString("status"));
+    assertEquals(call.callSid(), status.getString("call_sid"));
+    s.next("call_completed");
+    s.close();
+  }
+
+  @Test
+  void subscribingToAnEndedCallSendsConfirmationThenCompletion() {
+    Call call = CallFeed.newCall(a);
+    CallFeed.turn(a, call, "one");
+    CallFeed.turn(a, call, "two");
+    CallFeed.complete(a, call, true);
+    TestSocket s = TestSocket.open(client, b.port(), token);
+    JsonObject confirmed = s.subscribe(call.callSid(), null);
+    assertEquals("completed", confirmed.getString("status"));
+    assertEquals(2, confirmed.getInteger("last_sequence_number"));
+    assertEquals(2, s.next("call_completed").getJsonObject("call_data").getInteger("last_sequence_number"));
+    s.subscribe(call.conversationId(), 0);
+    assertEquals("one", s.next("transcription").getString("message_text"));
+    assertEquals("two", s.next("transcription").getString("message_text"));
+    s.next("call_completed");
+    s.close();
+  }
+
+  @Test
+  void hundredSocketsWithTenSubscriptionsEachAreCleanedUpOnDisconnect() {
+    List<Call> calls = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      calls.add(CallFeed.newCall(a));
+    }
+    List<Future<TestSocket>> connecting = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      connecting.add(TestSocket.connect(client, (i % 2 == 0 ? a : b).port(), token));
+    }
+    List<TestSocket> sockets = new ArrayList<>();
+    for (Future<TestSocket> f : connecting) {
+      TestSocket s = TestSocket.await(f);
+      sockets.add(s);
+      for (int i = 0; i < calls.size(); i++) {
+        Call c = calls.get(i);
+        s.ws.writeTextMessage(message("subscribe", i % 2 == 0 ? c.callSid() : c.conversationId()).encode());
+      }
+    }
+    for (TestSocket s : sockets) {
+      for (int i = 0; i < calls.size(); i++) {
+        s.next("subscription_confirmed");
+      }
+    }
+    awaitCount(() -> subscriptions(), 1000, "subscriptions");
+    for (Call c : calls) {
+      CallFeed.turn(b, c, "to all");
+    }
+    for (TestSocket s : sockets) {
+      for (int i = 0; i < calls.size(); i++) {
+        assertEquals("to all", s.next("transcription").getString("message_text"));
+      }
+      s.close();
+    }
+    awaitCount(() -> subscriptions(), 0, "subscriptions");
+    awaitCount(() -> sum(m -> m.openSockets.get()), 0, "open sockets");
+    awaitCount(() -> sum(m -> m.registryEntries.get()), 0, "registry entries");
+  }
+
+  private static long subscriptions() {
+    return sum(m -> m.subscriptions.get());
+  }
+
+  private static long sum(java.util.function.ToLongFunction<LiveMetrics> f) {
+    return f.applyAsLong(LiveMetrics.of(a.services().metrics())) + f.applyAsLong(LiveMetrics.of(b.services().metrics()));
+  }
+
+  static void awaitCount(java.util.function.LongSupplier value, long expected, String what) {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (value.getAsLong() != expected && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    assertEquals(expected, value.getAsLong(), what);
+  }
+}

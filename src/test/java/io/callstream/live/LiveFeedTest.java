@@ -1,0 +1,131 @@
+package io.callstream.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callstream.Node;
+import io.callstream.call.Call;
+import io.callstream.support.Http;
+import io.callstream.support.TestConfig;
+import io.callstream.support.TestDatabase;
+import io.callstream.support.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Authentication of the upgrade and fan-out of events across two clustered nodes. */
+class LiveFeedTest {
+  static String schema;
+  static final TestNodes nodes = new TestNodes();
+  static Node a;
+  static Node b;
+  static Vertx vertx;
+  static WebSocketClient client;
+  static String token;
+
+  @BeforeAll
+  static void setUp() {
+    schema = TestDatabase.freshSchema("livefeed");
+    List<Node> cluster = nodes.startCluster(schema, 2, Map.of("WS_MAX_SUBSCRIPTIONS", "10"));
+    a = cluster.get(0);
+    b = cluster.get(1);
+    vertx = Vertx.vertx();
+    client = TestSocket.client(vertx);
+    token = Jwts.dispatcher(vertx);
+    LiveCluster.awaitVisible(client, token, a, b);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    vertx.close();
+    nodes.close();
+    TestDatabase.dropSchema(schema);
+  }
+
+  @Test
+  void upgradeWithoutTokenIs401() {
+    Throwable e = LiveCluster.failure(TestSocket.connect(client, a.port(), null));
+    assertEquals(401, assertInstanceOf(UpgradeRejectedException.class, e).getStatus());
+  }
+
+  @Test
+  void upgradeWithInvalidOrExpiredTokenIs403() {
+    for (String bad : List.of("garbage", Jwts.dispatcher(vertx, -10),
+        Jwts.sign(vertx, "another-secret-key-that-is-32-bytes-long!!", new JsonObject().put("sub", "x")
+            .put("role", "dispatcher").put("exp", System.currentTimeMillis() / 1000 + 600)))) {
+      Throwable e = LiveCluster.failure(TestSocket.connect(client, a.port(), bad));
+      assertEquals(403, assertInstanceOf(UpgradeRejectedException.class, e).getStatus());
+    }
+  }
+
+  @Test
+  void bearerHeaderAuthenticatesToo() {
+    TestSocket s = TestSocket.await(TestSocket.connectBearer(client, b.port(), token));
+    Call call = CallFeed.newCall(a);
+    JsonObject confirmed = s.subscribe(call.callSid(), null);
+    assertEquals(call.callSid(), confirmed.getString("call_sid"));
+    s.close();
+  }
+
+  @Test
+  void plainGetWithoutUpgradeIsRefusedCleanly() {
+    var response = TestNodes.await(Http.client(vertx).get(a.port(), "127.0.0.1", LiveRole.PATH + "?token=" + token)
+        .send());
+    assertEquals(400, response.statusCode());
+  }
+
+  @Test
+  void eventFromNodeAReachesSubscribersOnBothNodesInOrderOnce() {
+    Call call = CallFeed.newCall(a);
+    TestSocket onA = TestSocket.open(client, a.port(), token);
+    TestSocket onB = TestSocket.open(client, b.port(), token);
+    JsonObject confirmed = onA.subscribe(call.conversationId(), null);
+    assertEquals(call.callSid(), confirmed.getString("call_sid"));
+    assertEquals(call.conversationId(), confirmed.getString("conversation_id"));
+    assertEquals("in_progress", confirmed.getString("status"));
+    assertEquals(0, confirmed.getInteger("last_sequence_number"));
+    onB.subscribe(call.callSid(), null);
+    for (int i = 1; i <= 20; i++) {
+      CallFeed.turn(a, call, "turn " + i);
+    }
+    for (TestSocket s : List.of(onA, onB)) {
+      for (int i = 1; i <= 20; i++) {
+        JsonObject t = s.next("transcription");
+        assertEquals(i, t.getInteger("sequence_number"));
+        assertEquals("turn " + i, t.getString("message_text"));
+        assertEquals(call.callSid(), t.getString("call_sid"));
+      }
+    }
+    CallFeed.complete(b, call, true);
+    for (TestSocket s : List.of(onA, onB)) {
+      assertEquals("completed", s.next("call_status").getString("status"));
+      assertEquals(20, s.next("call_completed").getJsonObject("call_data").getInteger("last_sequence_number"));
+      assertTrue(s.frames.isEmpty());
+      s.close();
+    }
+  }
+
+  @Test
+  void subscribedByBothIdsGetsOneCopy() {
+    Call call = CallFeed.newCall(a);
+    Call other = CallFeed.newCall(a);
+    TestSocket s = TestSocket.open(client, b.port(), token);
+    s.subscribe(call.callSid(), null);
+    JsonObject second = s.subscribe(call.conversationId(), null);
+    assertEquals(call.conversationId(), second.getString("identifier"));
+    assertEquals(call.callSid(), second.getString("call_sid"));
+    s.subscribe(other.callSid(), null);
+    CallFeed.turn(a, call, "once");
+    CallFeed.turn(a, other, "barrier");
+    assertEquals("once", s.next("transcription").getString("message_text"));
+    assertEquals("barrier", s.next("transcription").getString("message_text"));
+    s.close();
+  }
+}

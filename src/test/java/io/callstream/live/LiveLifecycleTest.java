@@ -1,0 +1,142 @@
+package io.callstream.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callstream.Node;
+import io.callstream.call.Call;
+import io.callstream.support.TestConfig;
+import io.callstream.support.TestDatabase;
+import io.callstream.support.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Protection and lifecycle: slow consumers (1013), unanswered pings, draining (503) and stop (1001). */
+class LiveLifecycleTest {
+  static String schema;
+  static final TestNodes nodes = new TestNodes();
+  static Vertx vertx;
+  static WebSocketClient client;
+  static String token;
+
+  @BeforeAll
+  static void setUp() {
+    schema = TestDatabase.freshSchema("livelife");
+    vertx = Vertx.vertx();
+    client = TestSocket.client(vertx);
+    token = Jwts.dispatcher(vertx);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    vertx.close();
+    nodes.close();
+    TestDatabase.dropSchema(schema);
+  }
+
+  @Test
+  void aClientThatDoesNotReadIsClosedWith1013WhileOthersKeepReceiving() throws Exception {
+    Node node = nodes.start(TestConfig.config(schema, Map.of("WS_MAX_QUEUE_BYTES", "65536", "HTTP_INSTANCES", "1")));
+    Call call = CallFeed.newCall(node);
+    WebSocketClient smallBuffers = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(4096));
+    TestSocket slow = TestSocket.open(smallBuffers, node.port(), token);
+    TestSocket reader = TestSocket.open(client, node.port(), token);
+    slow.subscribe(call.callSid(), null);
+    reader.subscribe(call.callSid(), null);
+    slow.ws.pause();
+    LiveMetrics metrics = LiveMetrics.of(node.services().metrics());
+    double closedBefore = metrics.slowConsumerCloses();
+    String text = "x".repeat(4000);
+    int seq = 0;
+    for (int batch = 0; batch < 100 && metrics.slowConsumerCloses() == closedBefore; batch++) {
+      for (int i = 0; i < 200; i++) {
+        CallFeed.publishUnstored(node, call, ++seq, text);
+      }
+      for (int expected = seq - 199; expected <= seq; expected++) {
+        assertEquals(expected, reader.next("transcription").getInteger("sequence_number"));
+      }
+    }
+    assertEquals(closedBefore + 1, metrics.slowConsumerCloses(), "the slow client was never closed");
+    slow.ws.resume();
+    assertEquals((short) 1013, slow.awaitClose());
+    CallFeed.publishUnstored(node, call, ++seq, "after");
+    assertEquals("after", reader.next("transcription").getString("message_text"));
+    assertFalse(reader.closed.isDone());
+    reader.close();
+  }
+
+  @Test
+  void pingsDropSilentSocketsAndDrainingRefusesThenStopCloses1001() throws Exception {
+    Node node = nodes.start(TestConfig.config(schema, Map.of("WS_PING_INTERVAL_SECONDS", "1")));
+    TestSocket answering = TestSocket.open(client, node.port(), token);
+    // a raw client that completes the handshake and then never answers a ping
+    CompletableFuture<Buffer> closeFrame = new CompletableFuture<>();
+    Buffer received = Buffer.buffer();
+    NetSocket raw = TestSocket.await(vertx.createNetClient().connect(node.port(), "127.0.0.1"));
+    raw.handler(data -> {
+      received.appendBuffer(data);
+      int at = indexOfCloseFrame(received);
+      if (at >= 0) {
+        closeFrame.complete(received.getBuffer(at, received.length()));
+      }
+    });
+    raw.write("GET " + LiveRole.PATH + "?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        + "Sec-WebSocket-Version: 13\r\n\r\n");
+    Buffer close = closeFrame.get(20, TimeUnit.SECONDS);
+    assertTrue(received.toString().startsWith("HTTP/1.1 101"), received.toString());
+    assertEquals(1001, close.getUnsignedShort(2));
+    raw.close();
+    // the Vert.x client answers pings by itself: it is still there after the silent one was dropped
+    assertFalse(answering.closed.isDone());
+    Call call = CallFeed.newCall(node);
+    answering.subscribe(call.callSid(), null);
+
+    node.services().node().startDraining();
+    Throwable refused = LiveCluster.failure(TestSocket.connect(client, node.port(), token));
+    assertEquals(503, assertInstanceOf(UpgradeRejectedException.class, refused).getStatus());
+    CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+      try {
+        node.shutdown(20);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertEquals((short) 1001, answering.awaitClose());
+    stopped.get(30, TimeUnit.SECONDS);
+  }
+
+  /** Index of a server close frame (FIN + opcode 8, unmasked, 2-byte code + reason) after the 101 answer. */
+  private static int indexOfCloseFrame(Buffer b) {
+    String text = b.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    int start = text.indexOf("\r\n\r\n");
+    if (start < 0) {
+      return -1;
+    }
+    int i = start + 4;
+    while (i + 2 <= b.length()) {
+      int opcode = b.getUnsignedByte(i) & 0x0f;
+      int len = b.getUnsignedByte(i + 1) & 0x7f;
+      if (len > 125 || i + 2 + len > b.length()) {
+        return -1;
+      }
+      if (opcode == 8 && len >= 2) {
+        return i;
+      }
+      i += 2 + len;
+    }
+    return -1;
+  }
+}

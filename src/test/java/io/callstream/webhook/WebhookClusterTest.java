@@ -1,0 +1,134 @@
+package io.callstream.webhook;
+
+import static io.callstream.webhook.WebhookTestSupport.CALL_SID;
+import static io.callstream.webhook.WebhookTestSupport.count;
+import static io.callstream.webhook.WebhookTestSupport.fixture;
+import static io.callstream.webhook.WebhookTestSupport.insertCall;
+import static io.callstream.webhook.WebhookTestSupport.sign;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.callstream.Node;
+import io.callstream.support.Http;
+import io.callstream.support.TestDatabase;
+import io.callstream.support.TestNodes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two clustered nodes: concurrent identical deliveries on both store and publish once; turns number gaplessly. */
+class WebhookClusterTest {
+  static String schema;
+  static final TestNodes nodes = new TestNodes();
+  static Node a;
+  static Node b;
+  static Vertx clientVertx;
+  static WebClient client;
+  static WebhookTestSupport.Recorder recorder;
+
+  @BeforeAll
+  static void setUp() {
+    schema = TestDatabase.freshSchema("webhook_cluster");
+    List<Node> cluster = nodes.startCluster(schema, 2, Map.of("HTTP_INSTANCES", "2"));
+    a = cluster.get(0);
+    b = cluster.get(1);
+    clientVertx = Vertx.vertx();
+    client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
+        new PoolOptions().setHttp1MaxSize(50));
+    recorder = new WebhookTestSupport.Recorder(a.vertx());
+    recorder.awaitVisibleFrom(b.vertx());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    recorder.close();
+    nodes.close();
+    TestNodes.await(clientVertx.close());
+    TestDatabase.dropSchema(schema);
+  }
+
+  @BeforeEach
+  void reset() {
+    TestDatabase.queryValue(schema, "WITH d AS (DELETE FROM calls RETURNING 1) SELECT count(*) FROM d");
+    TestDatabase.queryValue(schema, "WITH d AS (DELETE FROM webhook_events RETURNING 1) SELECT count(*) FROM d");
+  }
+
+  /** Sends each body to alternating nodes, all at once; returns the responses in body order. */
+  private static List<HttpResponse<Buffer>> sendAll(String path, List<byte[]> bodies) {
+    List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
+    for (int i = 0; i < bodies.size(); i++) {
+      Node target = i % 2 == 0 ? a : b;
+      sent.add(client.post(target.port(), "127.0.0.1", path)
+          .putHeader(SignatureVerifier.HEADER, sign(bodies.get(i)))
+          .sendBuffer(Buffer.buffer(bodies.get(i))));
+    }
+    return TestNodes.await(Future.all(sent)).list();
+  }
+
+  @Test
+  void sameSignedPostCallBodyOnBothNodesAppliesAndPublishesOnce() {
+    long callId = insertCall(schema, CALL_SID, null, "in_progress");
+    byte[] body = fixture("post_call_transcription.json");
+    List<HttpResponse<Buffer>> responses = sendAll(WebhookRole.POST_CALL, Collections.nCopies(40, body));
+    responses.forEach(r -> assertEquals(200, r.statusCode(), r.bodyAsString()));
+    assertEquals(39, responses.stream().filter(r -> r.bodyAsJsonObject().getBoolean("duplicate", false)).count());
+    assertEquals(1, count(schema, "SELECT count(*) FROM webhook_events"));
+    assertEquals(4, count(schema, "SELECT count(*) FROM transcriptions WHERE call_id = " + callId));
+    recorder.settle(a.vertx(), b.vertx());
+    assertEquals(List.of("transcription", "transcription", "transcription", "transcription", "call_status",
+        "call_completed"), recorder.types(callId));
+  }
+
+  @Test
+  void sameLiveTurnOnBothNodesIsStoredAndPublishedOnce() {
+    long callId = insertCall(schema, CALL_SID, null, "in_progress");
+    byte[] body = fixture("transcription_turn.json");
+    List<HttpResponse<Buffer>> responses = sendAll(WebhookRole.TRANSCRIPTION, Collections.nCopies(40, body));
+    responses.forEach(r -> assertEquals(200, r.statusCode(), r.bodyAsString()));
+    assertEquals(1, responses.stream().map(r -> r.bodyAsJsonObject().getLong("transcription_id")).distinct().count());
+    responses.forEach(r -> assertEquals(1, r.bodyAsJsonObject().getInteger("sequence_number")));
+    assertEquals(1, count(schema, "SELECT count(*) FROM transcriptions WHERE call_id = " + callId));
+    assertEquals(1, count(schema, "SELECT last_sequence_number FROM calls WHERE id = " + callId));
+    recorder.settle(a.vertx(), b.vertx());
+    assertEquals(List.of("transcription"), recorder.types(callId));
+  }
+
+  @Test
+  void hundredConcurrentTurnsGetSequenceNumbersOneToHundred() {
+    long callId = insertCall(schema, CALL_SID, null, "initiated");
+    List<byte[]> bodies = IntStream.rangeClosed(1, 100).mapToObj(i -> new JsonObject().put("call_sid", CALL_SID)
+        .put("speaker", i % 2 == 0 ? "agent" : "user").put("message", "turn " + i)
+        .put("timestamp", 1795262340 + i).toBuffer().getBytes()).toList();
+    List<HttpResponse<Buffer>> responses = sendAll(WebhookRole.TRANSCRIPTION, bodies);
+    TreeSet<Integer> numbers = new TreeSet<>();
+    responses.forEach(r -> {
+      assertEquals(200, r.statusCode(), r.bodyAsString());
+      numbers.add(r.bodyAsJsonObject().getInteger("sequence_number"));
+    });
+    assertEquals(100, numbers.size());
+    assertEquals(1, numbers.first());
+    assertEquals(100, numbers.last());
+    assertEquals("100 1 100 100", TestDatabase.queryValue(schema, "SELECT count(*) || ' ' || min(sequence_number) "
+        + "|| ' ' || max(sequence_number) || ' ' || count(DISTINCT sequence_number) FROM transcriptions "
+        + "WHERE call_id = " + callId));
+    assertEquals(100, count(schema, "SELECT last_sequence_number FROM calls WHERE id = " + callId));
+    recorder.settle(a.vertx(), b.vertx());
+    List<String> types = recorder.types(callId);
+    assertEquals(100, types.stream().filter("transcription"::equals).count());
+    assertEquals(1, types.stream().filter("call_status"::equals).count(), "one initiated -> in_progress");
+  }
+}
