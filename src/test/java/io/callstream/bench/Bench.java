@@ -43,9 +43,12 @@ public final class Bench {
   private JavaProc bareY;
   private String token;
 
-  private Bench(Plan plan, Path dir) {
+  private final List<String> only;
+
+  private Bench(Plan plan, Path dir, List<String> only) {
     this.plan = plan;
     this.dir = dir;
+    this.only = only;
   }
 
   /** Held so that the levels stick (JUL keeps loggers weakly). */
@@ -59,7 +62,10 @@ public final class Bench {
         : Plan.full();
     Path dir = Path.of("target", "bench");
     Files.createDirectories(dir);
-    Bench bench = new Bench(plan, dir);
+    // --only a,b runs just those sections (plus the nodes and baselines they need): for profiling
+    int at = options.indexOf("--only");
+    List<String> only = at >= 0 && at + 1 < options.size() ? List.of(options.get(at + 1).split(",")) : List.of();
+    Bench bench = new Bench(plan, dir, only);
     long t0 = System.nanoTime();
     try {
       bench.run();
@@ -69,7 +75,7 @@ public final class Bench {
     bench.summary.put("bench_seconds", Math.round((System.nanoTime() - t0) / 1e9));
     String command = "bin/bench" + (plan.name().equals("full") ? "" : " --" + plan.name());
     Report.write(dir, Report.markdown(bench.summary, plan, command), !options.contains("--no-write")
-        && plan.name().equals("full"));
+        && plan.name().equals("full") && only.isEmpty());
     System.out.println("\n=== summary (" + plan.name() + ") ===");
     System.out.print(bench.summary.render());
     System.exit(0);
@@ -116,6 +122,9 @@ public final class Bench {
   }
 
   private void section(String name, Step step) {
+    if (!only.isEmpty() && !only.contains(name) && !name.equals("nodes") && !name.equals("baselines")) {
+      return;
+    }
     System.out.println("bench: " + name + " (load average " + String.format("%.2f",
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + ")");
     try {
@@ -130,6 +139,11 @@ public final class Bench {
   private void pgbench() throws Exception {
     PgBench.Result r = PgBench.run(db.database, plan.ingestCalls(), plan.ingestSenders(), plan.pgbenchSeconds(),
         Turns.MARK + "1 " + Turns.MESSAGE, dir);
+    long stored = db.count("SELECT count(*) FROM transcriptions t JOIN calls c ON c.id = t.call_id "
+        + "WHERE c.call_sid LIKE '9000%'");
+    if (stored != r.processed()) { // the script must really insert one turn per transaction
+      throw new IllegalStateException("pgbench ran " + r.processed() + " transactions but stored " + stored);
+    }
     summary.put("ingest_pgbench_tps", r.tps());
     summary.put("ingest_pgbench_latency_avg_ms", r.meanLatencyMs());
   }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  * a log file in the run directory; heap after GC is read with jcmd, the same way for both kinds.
  */
 final class JavaProc implements AutoCloseable {
+  private static final Pattern HISTOGRAM_LINE = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
   final String name;
@@ -108,15 +110,30 @@ final class JavaProc implements AutoCloseable {
     return Long.parseLong(m.group(1)) * 1024;
   }
 
-  private String jcmd(String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        Long.toString(process.pid()), command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("jcmd " + command + " failed: " + out);
+  /** Live objects by class (jcmd GC.class_histogram, which runs a full GC first): class name → {instances, bytes}. */
+  Map<String, long[]> classHistogram() throws IOException, InterruptedException {
+    Map<String, long[]> histogram = new HashMap<>();
+    Matcher m = HISTOGRAM_LINE.matcher(jcmd("GC.class_histogram"));
+    while (m.find()) {
+      histogram.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
     }
-    return out;
+    return histogram;
+  }
+
+  /** Runs a jcmd diagnostic command; retried, because the first attach to a busy JVM can fail. */
+  private String jcmd(String command) throws IOException, InterruptedException {
+    String out = "";
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(process.pid()), command).redirectErrorStream(true).start();
+      out = new String(p.getInputStream().readAllBytes());
+      if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.contains("Exception")) {
+        return out;
+      }
+      p.destroyForcibly();
+      Thread.sleep(500); // before retrying the attach
+    }
+    throw new IllegalStateException("jcmd " + command + " failed: " + out);
   }
 
   /** SIGTERM and wait (bounded); SIGKILL if it does not exit. Returns the exit code, or -1 when killed. */

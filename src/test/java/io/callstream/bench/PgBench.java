@@ -26,7 +26,8 @@ final class PgBench {
   private static final Pattern LATENCY = Pattern.compile("latency average = ([0-9.]+) ms");
 
   /** Result: transactions (= turns) per second and the mean latency pgbench reports. */
-  record Result(double tps, double meanLatencyMs, String statement) {}
+  record Result(double tps, double meanLatencyMs, long processed, String statement) {}
+  private static final Pattern PROCESSED = Pattern.compile("number of transactions actually processed: ([0-9]+)");
 
   private PgBench() {}
 
@@ -62,11 +63,12 @@ final class PgBench {
     Files.writeString(dir.resolve("pgbench.out"), out);
     Matcher tps = TPS.matcher(out);
     Matcher latency = LATENCY.matcher(out);
-    if (!tps.find()) {
+    Matcher processed = PROCESSED.matcher(out);
+    if (!tps.find() || !processed.find()) {
       throw new IllegalStateException("no tps in pgbench output:\n" + out);
     }
     return new Result(Double.parseDouble(tps.group(1)), latency.find() ? Double.parseDouble(latency.group(1))
-        : Double.NaN, statement);
+        : Double.NaN, Long.parseLong(processed.group(1)), statement);
   }
 
   /**
