@@ -25,6 +25,7 @@ import java.util.logging.Logger;
 public final class LiveRole {
   public static final String PATH = "/ws/calls/transcriptions";
   private static final Logger LOG = Logger.getLogger(LiveRole.class.getName());
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final Vertx vertx;
   private final Services services;
@@ -48,10 +49,10 @@ public final class LiveRole {
     consumer = vertx.eventBus().consumer(CallEvents.ADDRESS, this::onEvent);
     long interval = TimeUnit.SECONDS.toMillis(services.config().live().pingIntervalSeconds());
     pingTimer = vertx.setPeriodic(interval, interval, id -> hub.sockets().forEach(LiveSocket::ping));
-    // per verticle instance (named by its event loop), to see how sockets spread over HTTP_INSTANCES
+    // per verticle instance, to see how sockets spread over HTTP_INSTANCES (instances may share an event loop)
     instanceSockets = Gauge.builder("callstream_ws_instance_sockets", hub, LiveHub::socketCount)
         .description("open dashboard WebSockets of one verticle instance")
-        .tag("instance", Thread.currentThread().getName()).register(services.metrics());
+        .tag("instance", String.valueOf(INSTANCES.incrementAndGet())).register(services.metrics());
     return consumer.completion();
   }
 
