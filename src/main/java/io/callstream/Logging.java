@@ -37,6 +37,7 @@ public final class Logging {
     root.addHandler(handler);
     root.setLevel(Level.INFO);
     level("com.hazelcast", Level.WARNING);
+    level("com.hazelcast.cp", Level.SEVERE); // "CP Subsystem is not enabled": callstream uses no CP structures
     level("org.flywaydb", Level.WARNING);
     level("io.netty", Level.WARNING);
     level("io.micrometer", Level.SEVERE);

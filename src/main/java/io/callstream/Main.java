@@ -59,7 +59,8 @@ public final class Main {
   private static int migrate(Config config) {
     try {
       var result = Migrations.migrate(config.database());
-      LOG.info("migrations applied: " + result.migrationsExecuted + ", schema version " + result.targetSchemaVersion);
+      LOG.info(result.migrationsExecuted == 0 ? "database schema is up to date"
+          : "migrations applied: " + result.migrationsExecuted + ", schema version " + result.targetSchemaVersion);
       return 0;
     } catch (RuntimeException e) {
       System.err.println("callstream: migration failed: " + rootMessage(e));

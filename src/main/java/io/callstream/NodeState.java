@@ -25,6 +25,11 @@ public final class NodeState {
     return clusterManager == null || clusterManager.isActive();
   }
 
+  /** Members of the cluster as this node sees them (1 when standalone). */
+  public int clusterSize() {
+    return clusterManager == null ? 1 : clusterManager.getNodes().size();
+  }
+
   public boolean draining() {
     return draining.get();
   }

@@ -55,8 +55,8 @@ public final class ClusterSetup {
       hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
       hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(timeout));
       hz.setProperty("hazelcast.wait.seconds.before.join", "0");
-      hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-      hz.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+      hz.setProperty("hazelcast.merge.first.run.delay.seconds", "1");
+      hz.setProperty("hazelcast.merge.next.run.delay.seconds", "2");
     }
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.logging.type", "jdk");

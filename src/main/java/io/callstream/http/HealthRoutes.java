@@ -29,7 +29,8 @@ public final class HealthRoutes {
     readiness().onComplete(ar -> {
       JsonObject body = new JsonObject()
           .put("status", ar.succeeded() ? "ready" : "not_ready")
-          .put("clustered", services.node().clustered());
+          .put("clustered", services.node().clustered())
+          .put("members", services.node().clusterSize());
       if (ar.failed()) {
         body.put("reason", ar.cause().getMessage());
       }

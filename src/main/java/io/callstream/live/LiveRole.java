@@ -5,6 +5,7 @@ import io.callstream.auth.TokenClaims;
 import io.callstream.auth.Tokens;
 import io.callstream.events.CallEvents;
 import io.callstream.http.HttpError;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -24,11 +25,13 @@ import java.util.logging.Logger;
 public final class LiveRole {
   public static final String PATH = "/ws/calls/transcriptions";
   private static final Logger LOG = Logger.getLogger(LiveRole.class.getName());
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final Vertx vertx;
   private final Services services;
   private final LiveHub hub;
   private MessageConsumer<String> consumer;
+  private Gauge instanceSockets;
   private long pingTimer = -1;
 
   public LiveRole(Vertx vertx, Services services) {
@@ -46,6 +49,10 @@ public final class LiveRole {
     consumer = vertx.eventBus().consumer(CallEvents.ADDRESS, this::onEvent);
     long interval = TimeUnit.SECONDS.toMillis(services.config().live().pingIntervalSeconds());
     pingTimer = vertx.setPeriodic(interval, interval, id -> hub.sockets().forEach(LiveSocket::ping));
+    // per verticle instance, to see how sockets spread over HTTP_INSTANCES (instances may share an event loop)
+    instanceSockets = Gauge.builder("callstream_ws_instance_sockets", hub, LiveHub::socketCount)
+        .description("open dashboard WebSockets of one verticle instance")
+        .tag("instance", String.valueOf(INSTANCES.incrementAndGet())).register(services.metrics());
     return consumer.completion();
   }
 
@@ -53,6 +60,9 @@ public final class LiveRole {
   public Future<Void> stop() {
     if (pingTimer >= 0) {
       vertx.cancelTimer(pingTimer);
+    }
+    if (instanceSockets != null) {
+      services.metrics().remove(instanceSockets);
     }
     List<Future<?>> closing = new ArrayList<>();
     hub.sockets().forEach(s -> s.close(LiveSocket.GOING_AWAY, "server shutting down"));
