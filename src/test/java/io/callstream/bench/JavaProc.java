@@ -59,9 +59,8 @@ final class JavaProc implements AutoCloseable {
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms64m");
+    // like a deployed node: a heap bound, the JVM's default collector (G1 here) and initial heap
     command.add("-Xmx" + System.getProperty("bench.serverHeap", "512m"));
-    command.add("-XX:+UseG1GC");
     command.addAll(NodeProcess.JVM_FLAGS);
     command.addAll(args);
     Path log = dir.resolve(name + ".log");
@@ -127,7 +126,8 @@ final class JavaProc implements AutoCloseable {
       Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
           Long.toString(process.pid()), command).redirectErrorStream(true).start();
       out = new String(p.getInputStream().readAllBytes());
-      if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.contains("Exception")) {
+      boolean attachFailed = out.lines().limit(3).anyMatch(l -> l.contains("Exception"));
+      if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && !attachFailed) {
         return out;
       }
       p.destroyForcibly();
