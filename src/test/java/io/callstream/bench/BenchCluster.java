@@ -2,6 +2,9 @@ package io.callstream.bench;
 
 import io.callstream.support.Ports;
 import io.callstream.support.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,11 +89,23 @@ final class BenchCluster implements AutoCloseable {
     return env;
   }
 
-  /** With -Dbench.jfr=true the nodes record a JFR profile into the run directory (read it with `jfr print`). */
+  /**
+   * With -Dbench.jfr=true the nodes record a JFR profile into the run directory (read it with `jfr print`): the
+   * JDK's "profile" settings with Java and native method sampling every millisecond instead of every 10/20 ms.
+   */
   private List<String> jvmOptions(String name) {
-    return Boolean.getBoolean("bench.jfr")
-        ? List.of("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr") + ",settings=profile")
-        : List.of();
+    if (!Boolean.getBoolean("bench.jfr")) {
+      return List.of();
+    }
+    Path settings = dir.resolve("bench.jfc");
+    try {
+      String profile = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+      Files.writeString(settings, profile.replaceAll(
+          "(control=\"method-sampling-(java|native)-interval\">)[^<]*<", "$11 ms<"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return List.of("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr") + ",settings=" + settings);
   }
 
   @Override

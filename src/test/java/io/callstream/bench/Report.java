@@ -22,7 +22,8 @@ final class Report {
              boolean atLeast, boolean onRatio) {}
 
   static final List<Row> ROWS = List.of(
-      new Row("webhooks/s, 16 senders, 20 calls, one node", "ingest_rps_c16", "ingest_pgbench_tps",
+      new Row("webhooks/s, 16 senders, 20 calls, one node (pgbench: mean of runs before and after)",
+          "ingest_rps_c16", "ingest_pgbench_tps",
           "ingest_ratio_vs_pgbench", "ratio ≥ 0.6", 0.6, true, true),
       new Row("webhook response time p99 at that load (ms)", "ingest_p99_ms", null, null, "≤ 20", 20, false, false),
       new Row("200 → frame, same node, p50 (ms)", "latency_same_node_p50_ms", "latency_http_rtt_p50_ms",
