@@ -143,33 +143,17 @@ public final class Bench {
    * baseline is the mean of the two, measured around the figure it divides.
    */
   private void pgbench() throws Exception {
-    PgBench.Result r = runPgbench();
+    PgBench.Result r = PgBench.measure(db, plan, dir);
     summary.put("ingest_pgbench_before_tps", r.tps());
     summary.put("ingest_pgbench_latency_avg_ms", r.meanLatencyMs());
     summary.put("ingest_pgbench_tps", r.tps());
   }
 
   private void pgbenchAfter() throws Exception {
-    PgBench.Result r = runPgbench();
+    PgBench.Result r = PgBench.measure(db, plan, dir);
     summary.put("ingest_pgbench_after_tps", r.tps());
     summary.put("ingest_pgbench_tps", (summary.number("ingest_pgbench_before_tps") + r.tps()) / 2);
     summary.ratio("ingest_ratio_vs_pgbench", "ingest_rps_c16", "ingest_pgbench_tps");
-  }
-
-  private PgBench.Result runPgbench() throws Exception {
-    long storedBefore = pgbenchRows();
-    PgBench.Result r = PgBench.run(db.database, plan.ingestCalls(), plan.ingestSenders(), plan.pgbenchSeconds(),
-        Turns.MARK + "1 " + Turns.MESSAGE, dir);
-    long stored = pgbenchRows() - storedBefore;
-    if (stored != r.processed()) { // the script must really insert one turn per transaction
-      throw new IllegalStateException("pgbench ran " + r.processed() + " transactions but stored " + stored);
-    }
-    return r;
-  }
-
-  private long pgbenchRows() {
-    return db.count("SELECT count(*) FROM transcriptions t JOIN calls c ON c.id = t.call_id "
-        + "WHERE c.call_sid LIKE '9000%'");
   }
 
   private void startNodes() throws Exception {
@@ -230,20 +214,7 @@ public final class Bench {
       LatencyBench.Result r = LatencyBench.run(vertx, turns, new SocketFleet(vertx), socketNode.port, token,
           BenchDb.sids("BENCH_L_", plan.latencyCalls()), plan.latencySubscribers(), plan.latencyRate(),
           plan.latencyWarmupSeconds(), plan.latencySeconds(), base);
-      System.out.println("  200 -> frame " + Lat.describe(r.okToFrame()));
-      System.out.println("  send -> frame " + Lat.describe(r.sendToFrame()));
-      System.out.println("  webhook " + Lat.describe(r.webhook()));
-      summary.put(name + "_p50_ms", Lat.ms(r.okToFrame(), 50));
-      summary.put(name + "_p99_ms", Lat.ms(r.okToFrame(), 99));
-      String rtt = name.contains("same") ? "latency_http_rtt" : "latency_eventbus_rtt";
-      summary.ratio(name + "_p50_ratio", name + "_p50_ms", rtt + "_p50_ms");
-      summary.ratio(name + "_p99_ratio", name + "_p99_ms", rtt + "_p99_ms");
-      summary.put(name + "_send_to_frame_p50_ms", Lat.ms(r.sendToFrame(), 50));
-      summary.put(name + "_send_to_frame_p99_ms", Lat.ms(r.sendToFrame(), 99));
-      summary.put(name + "_webhook_p99_ms", Lat.ms(r.webhook(), 99));
-      summary.put(name + "_frames_before_200_pct", 100.0 * r.framesBefore200() / Math.max(1, r.framesReceived()));
-      summary.put(name + "_frames_lost", r.framesExpected() - r.framesReceived());
-      summary.put(name + "_errors", r.errors());
+      r.report(summary, name, name.contains("same") ? "latency_http_rtt" : "latency_eventbus_rtt");
     } finally {
       turns.close();
     }

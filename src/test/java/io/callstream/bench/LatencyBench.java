@@ -16,7 +16,24 @@ import org.HdrHistogram.Histogram;
  */
 final class LatencyBench {
   record Result(Histogram okToFrame, Histogram sendToFrame, Histogram webhook, long events, long framesExpected,
-                long framesReceived, long framesBefore200, long errors) {}
+                long framesReceived, long framesBefore200, long errors) {
+    /** Puts {@code <name>_p50_ms} etc. and the ratios to the round-trip baseline {@code <rtt>_p50_ms}. */
+    void report(Summary summary, String name, String rtt) {
+      System.out.println("  200 -> frame " + Lat.describe(okToFrame));
+      System.out.println("  send -> frame " + Lat.describe(sendToFrame));
+      System.out.println("  webhook " + Lat.describe(webhook));
+      summary.put(name + "_p50_ms", Lat.ms(okToFrame, 50));
+      summary.put(name + "_p99_ms", Lat.ms(okToFrame, 99));
+      summary.ratio(name + "_p50_ratio", name + "_p50_ms", rtt + "_p50_ms");
+      summary.ratio(name + "_p99_ratio", name + "_p99_ms", rtt + "_p99_ms");
+      summary.put(name + "_send_to_frame_p50_ms", Lat.ms(sendToFrame, 50));
+      summary.put(name + "_send_to_frame_p99_ms", Lat.ms(sendToFrame, 99));
+      summary.put(name + "_webhook_p99_ms", Lat.ms(webhook, 99));
+      summary.put(name + "_frames_before_200_pct", 100.0 * framesBefore200 / Math.max(1, framesReceived));
+      summary.put(name + "_frames_lost", framesExpected - framesReceived);
+      summary.put(name + "_errors", errors);
+    }
+  }
 
   private static final int MAX_IN_FLIGHT = 256;
 

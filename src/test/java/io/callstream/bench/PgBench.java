@@ -39,6 +39,23 @@ final class PgBench {
     return sids;
   }
 
+  /**
+   * One baseline run on the bench schema's own calls, checked: every transaction must have stored one turn (a
+   * script that silently matched no call would otherwise look very fast).
+   */
+  static Result measure(BenchDb db, Plan plan, Path dir) throws IOException, InterruptedException {
+    String rows = "SELECT count(*) FROM transcriptions t JOIN calls c ON c.id = t.call_id "
+        + "WHERE c.call_sid LIKE '9000%'";
+    long before = db.count(rows);
+    Result r = run(db.database, plan.ingestCalls(), plan.ingestSenders(), plan.pgbenchSeconds(),
+        Turns.MARK + "1 " + Turns.MESSAGE, dir);
+    long stored = db.count(rows) - before;
+    if (stored != r.processed()) {
+      throw new IllegalStateException("pgbench ran " + r.processed() + " transactions but stored " + stored);
+    }
+    return r;
+  }
+
   static Result run(Config.Database db, int calls, int clients, int seconds, String message, Path dir)
       throws IOException, InterruptedException {
     String statement = liveTurnStatement();
