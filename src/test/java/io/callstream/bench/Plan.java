@@ -24,7 +24,7 @@ record Plan(
     int readySamples) {
 
   static Plan quick() {
-    return new Plan("quick", 6, 8, 6, 16, 20, 3_000, 2, 6, 1_000, 1_000, 100, 15_000, 3, 1_000, 10_000, 1);
+    return new Plan("quick", 5, 6, 5, 16, 20, 3_000, 2, 5, 1_000, 1_000, 100, 15_000, 3, 1_000, 10_000, 1);
   }
 
   /** A few seconds of everything at small sizes: checks the harness itself, measures nothing worth keeping. */
