@@ -7,6 +7,7 @@ import io.callstream.db.Migrations;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,15 +74,16 @@ public final class Main {
       LOG.warning("WEBHOOK_ALLOW_UNSIGNED=true: webhooks are accepted WITHOUT signature checks. Development only!");
     }
     long t0 = System.nanoTime();
-    int migrated = migrate(config);
-    if (migrated != 0) {
-      return migrated;
-    }
+    // migrations (blocking JDBC) run on their own thread while Vert.x starts and joins the cluster; the
+    // verticles are deployed only after they succeeded
+    CompletableFuture<Void> migrated = CompletableFuture.runAsync(() -> Migrations.migrate(config.database()),
+        runnable -> new Thread(runnable, "callstream-migrate").start());
     Node node;
     try {
-      node = Node.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      node = Node.start(config, migrated).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      System.err.println("callstream: start-up failed: " + rootMessage(e));
+      System.err.println((migrated.isCompletedExceptionally() ? "callstream: migration failed: "
+          : "callstream: start-up failed: ") + rootMessage(e));
       return EXIT_FAILURE;
     }
     LOG.info(String.format("callstream node listening on port %d (%d instances, roles %s, %s) in %d ms",

@@ -16,7 +16,8 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
-import io.vertx.sqlclient.Pool;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -40,6 +41,14 @@ public final class Node {
   }
 
   public static Future<Node> start(Config config) {
+    return start(config, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * Starts a node whose verticles are deployed only once {@code migrated} completes: the caller may run the
+   * (blocking) migrations on another thread while Vert.x starts and joins its cluster.
+   */
+  public static Future<Node> start(Config config, CompletionStage<?> migrated) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions()
         .setMetricsOptions(new MicrometerMetricsOptions()
@@ -59,14 +68,16 @@ public final class Node {
       vertxFuture = Future.succeededFuture(builder.build());
     }
     NodeState state = new NodeState(clusterManager);
-    return vertxFuture.compose(vertx -> {
-      Pool pool = Database.createPool(vertx, config.database());
-      Services services = new Services(config, pool, state, registry);
-      DeploymentOptions deployment = new DeploymentOptions().setInstances(config.http().instances());
-      return vertx.deployVerticle(() -> new HttpVerticle(services), deployment)
-          .map(id -> new Node(vertx, services, id))
-          .onFailure(e -> vertx.close());
-    });
+    return vertxFuture.compose(vertx -> Future.fromCompletionStage(migrated, vertx.getOrCreateContext())
+        .compose(done -> deploy(vertx, new Services(config, Database.createPool(vertx, config.database()), state,
+            registry)))
+        .onFailure(e -> vertx.close()));
+  }
+
+  private static Future<Node> deploy(Vertx vertx, Services services) {
+    DeploymentOptions deployment = new DeploymentOptions().setInstances(services.config().http().instances());
+    return vertx.deployVerticle(() -> new HttpVerticle(services), deployment)
+        .map(id -> new Node(vertx, services, id));
   }
 
   public Vertx vertx() {
