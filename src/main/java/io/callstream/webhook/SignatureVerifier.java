@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -25,11 +26,16 @@ public final class SignatureVerifier {
   static final long MAX_AGE_SECONDS = 1800;
   static final long MAX_FUTURE_SECONDS = 300;
 
+  private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,12}");
+
   private final byte[] key;
+  /** Keyed once; each check works on a clone (provider look-up and key set-up cost more than the HMAC). */
+  private final Mac prototype;
   private final Clock clock;
 
   public SignatureVerifier(String secret, Clock clock) {
     this.key = secret.getBytes(StandardCharsets.UTF_8);
+    this.prototype = hmac(key);
     this.clock = clock;
   }
 
@@ -66,7 +72,7 @@ public final class SignatureVerifier {
         }
       }
     }
-    if (t == null || candidates.isEmpty() || !t.matches("[0-9]{1,12}")) {
+    if (t == null || candidates.isEmpty() || !TIMESTAMP.matcher(t).matches()) {
       throw HttpError.unauthorized("malformed " + HEADER + " header");
     }
     long age = clock.instant().getEpochSecond() - Long.parseLong(t);
@@ -76,7 +82,7 @@ public final class SignatureVerifier {
     if (age < -MAX_FUTURE_SECONDS) {
       throw HttpError.unauthorized("signature timestamp in the future");
     }
-    Mac mac = hmac(key);
+    Mac mac = freshMac();
     mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
     return new Incremental(mac, candidates);
   }
@@ -123,6 +129,14 @@ public final class SignatureVerifier {
       return HexFormat.of().parseHex(hex);
     } catch (IllegalArgumentException e) {
       return null;
+    }
+  }
+
+  private Mac freshMac() {
+    try {
+      return (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      return hmac(key);
     }
   }
 
