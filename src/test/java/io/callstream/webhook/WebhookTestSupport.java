@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /** Signed webhook requests, fixture bodies, calls rows and an event recorder for the webhook tests. */
 final class WebhookTestSupport {
-  static final Path FIXTURES = Path.of(System.getProperty("callstream.fixtures", "/work/shared/fixtures"));
+  /** ElevenLabs' real-shaped bodies (a copy of shared/fixtures, so the suite runs from any clone). */
+  static final Path FIXTURES = Path.of(System.getProperty("callstream.fixtures", "src/test/resources/fixtures"));
   static final String CALL_SID = "EL_D-1042_1795262330";
   static final String CONVERSATION_ID = "conv_7301kdef1ghj2kmn3pqr4stv5w";
 
