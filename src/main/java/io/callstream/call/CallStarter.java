@@ -10,7 +10,6 @@ import io.callstream.events.CallStatusEvent;
 import io.callstream.webhook.PostCallService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.DatabaseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,7 +77,7 @@ public final class CallStarter {
   private Future<Call> insert(String baseSid, String driverId, int attempt) {
     String sid = attempt == 1 ? baseSid : baseSid + "_" + attempt;
     return calls.insertInitiated(services.pool(), sid, driverId).recover(e ->
-        e instanceof DatabaseException d && "23505".equals(d.getSqlState()) && attempt < MAX_SID_ATTEMPTS
+        DatabaseErrors.uniqueViolation(e) && attempt < MAX_SID_ATTEMPTS
             ? insert(baseSid, driverId, attempt + 1) : Future.failedFuture(e));
   }
 

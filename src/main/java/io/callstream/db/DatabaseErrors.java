@@ -35,6 +35,6 @@ public final class DatabaseErrors {
   }
 
   public static boolean uniqueViolation(Throwable t) {
-    return t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
+    return t instanceof io.vertx.sqlclient.DatabaseException db && UNIQUE_VIOLATION.equals(db.getSqlState());
   }
 }
