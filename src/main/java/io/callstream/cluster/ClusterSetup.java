@@ -62,7 +62,9 @@ public final class ClusterSetup {
       JoinConfig join = network.getJoin();
       join.getMulticastConfig().setEnabled(false);
       join.getAutoDetectionConfig().setEnabled(false);
-      join.getTcpIpConfig().setEnabled(true).getMembers().clear();
+      // also how long a starting member asks the listed members for a master before claiming mastership itself
+      // (Hazelcast's default, 5 s, is what members starting together waited for)
+      join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).getMembers().clear();
       join.getTcpIpConfig().addMember(cluster.host() + ":" + cluster.port());
       cluster.members().forEach(m -> join.getTcpIpConfig().addMember(m));
       int timeout = cluster.heartbeatTimeoutSeconds();
