@@ -101,7 +101,8 @@ class ClusterE2EIT {
 
       // stream turns: each call sequentially, the calls in parallel; targets rotate over the 3 nodes and nginx
       ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-      boolean[] killed = new boolean[3];
+      // set before the kill, so that a sender whose request the kill breaks knows the node is gone
+      java.util.concurrent.atomic.AtomicIntegerArray killed = new java.util.concurrent.atomic.AtomicIntegerArray(3);
       CompletableFuture<Void> halfway = new CompletableFuture<>();
       ExecutorService senders = Executors.newFixedThreadPool(CALLS);
       List<CompletableFuture<Void>> streams = new ArrayList<>();
@@ -110,8 +111,8 @@ class ClusterE2EIT {
         streams.add(CompletableFuture.runAsync(() -> {
           for (int t = 1; t <= TURNS; t++) {
             if (t == TURNS / 2 && call == 0) {
+              killed.set(2, 1);
               nodes.get(2).kill();       // SIGKILL node 3 mid-stream
-              killed[2] = true;
               halfway.complete(null);
             }
             if (t == TURNS / 2 + 1) {
@@ -119,13 +120,13 @@ class ClusterE2EIT {
             }
             int target = (t + call) % 4; // 0..2: a node directly, 3: nginx
             int port = target == 3 ? nginx.port() : httpPorts[target];
-            if (target < 3 && killed[target]) {
+            if (target < 3 && killed.get(target) == 1) {
               port = nginx.port();       // a dead node gets nothing: its traffic goes through the balancer
             }
             String body = new JsonObject().put("call_sid", sids.get(call)).put("speaker", t % 2 == 0 ? "user" : "agent")
                 .put("message", "turn " + t + " of " + sids.get(call)).put("timestamp", 1_795_262_400L + t).encode();
             int status = post(port, "/webhooks/elevenlabs/transcription", body);
-            if (status != 200 && target < 3 && killed[target]) {
+            if (status != 200 && target < 3 && killed.get(target) == 1) {
               status = post(nginx.port(), "/webhooks/elevenlabs/transcription", body); // it died under us: redeliver
             }
             if (status != 200) {
