@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -100,9 +99,5 @@ public final class Main {
     }
     String message = t.getMessage();
     return message == null ? t.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
-  }
-
-  static void logFailure(String what, Throwable e) {
-    LOG.log(Level.SEVERE, what, e);
   }
 }

@@ -53,8 +53,4 @@ public final class CallEvents {
       return CallCompletedEvent.TYPE.equals(type);
     }
   }
-
-  public static Received local(CallEvent event) {
-    return new Received(event.callId(), event.type(), event.sequenceNumber(), event.toFrame().encode());
-  }
 }

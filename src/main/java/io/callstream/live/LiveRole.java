@@ -73,10 +73,6 @@ public final class LiveRole {
   }
 
   private void upgrade(RoutingContext ctx) {
-    if (services.node().draining()) {
-      ctx.fail(HttpError.unavailable("node is draining; connect to another node"));
-      return;
-    }
     String token = token(ctx.request());
     if (token == null) {
       hub.metrics.authFailure("missing");
