@@ -59,11 +59,11 @@ class NodeJarIT {
       long readyA = na.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       long readyB = nb.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       System.out.println("ready_ms clustered: a=" + readyA + " b=" + readyB);
-      awaitMembers(na, 2);
+      na.awaitMembers(2, Duration.ofSeconds(20));
       // a hung member (SIGSTOP) is dropped after the heartbeat timeout (5 s), not Hazelcast's default minute
       long t0 = System.nanoTime();
       signal(nb, "STOP");
-      awaitMembers(na, 1); // within 20 s: seconds, not Hazelcast's default minute
+      na.awaitMembers(1, Duration.ofSeconds(20)); // within 20 s: seconds, not Hazelcast's default minute
       System.out.println("hung member dropped after ms: " + (System.nanoTime() - t0) / 1_000_000);
       na.awaitStatus("/ready", 200, Duration.ofSeconds(5));
       signal(nb, "CONT");
@@ -81,9 +81,9 @@ class NodeJarIT {
          NodeProcess nb = NodeProcess.start("kill-b", cluster(hzB, members))) {
       na.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       nb.awaitStatus("/ready", 200, Duration.ofSeconds(60));
-      awaitMembers(nb, 2);
+      nb.awaitMembers(2, Duration.ofSeconds(20));
       na.kill();
-      awaitMembers(nb, 1);
+      nb.awaitMembers(1, Duration.ofSeconds(20));
       nb.awaitStatus("/ready", 200, Duration.ofSeconds(10));
       assertEquals(0, nb.terminate(Duration.ofSeconds(20)), nb.log());
     }
@@ -92,23 +92,6 @@ class NodeJarIT {
   private static void signal(NodeProcess node, String signal) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(node.process().pid())).start();
     assertEquals(0, kill.waitFor());
-  }
-
-  /** Polls /ready until it reports the given number of cluster members (20 s at most). */
-  private static void awaitMembers(NodeProcess node, int members) throws Exception {
-    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.port()
-          + "/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-      last = r.body();
-      if (new io.vertx.core.json.JsonObject(last).getInteger("members") == members) {
-        return;
-      }
-      Thread.sleep(100); // polling an external process's state with a deadline
-    }
-    throw new AssertionError("never saw " + members + " members: " + last + "\n" + node.log());
   }
 
   private static Map<String, String> cluster(int hzPort, String members) {

@@ -209,7 +209,7 @@ class LiveDeliveryTest {
     long deadline = System.currentTimeMillis() + 20_000;
     while (value.getAsLong() != expected && System.currentTimeMillis() < deadline) {
       try {
-        Thread.sleep(20);
+        Thread.sleep(20); // polling a counter with a deadline
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A callstream node as a separate JVM from the built jar (end-to-end tests). Output goes to a log file. */
 public final class NodeProcess implements AutoCloseable {
@@ -82,8 +83,20 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Polls the path until it answers the status; returns milliseconds since the JVM was launched. */
   public long awaitStatus(String path, int status, Duration timeout) throws InterruptedException {
+    return await(path, r -> r.statusCode() == status, "answered " + status, timeout);
+  }
+
+  /** Polls GET /ready until its JSON body reports the given number of cluster members. */
+  public void awaitMembers(int members, Duration timeout) throws InterruptedException {
+    await("/ready", r -> r.body().contains("\"members\":" + members + "}")
+        || r.body().contains("\"members\":" + members + ","), "reported " + members + " members", timeout);
+  }
+
+  private long await(String path, Predicate<HttpResponse<String>> condition, String what, Duration timeout)
+      throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "(no answer)";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new AssertionError("node exited with " + process.exitValue() + ":\n" + log());
@@ -91,15 +104,16 @@ public final class NodeProcess implements AutoCloseable {
       try {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == status) {
+        if (condition.test(r)) {
           return (System.nanoTime() - startedNanos) / 1_000_000;
         }
+        last = r.statusCode() + " " + r.body();
       } catch (IOException notYet) {
         // not listening yet
       }
-      Thread.sleep(25); // polling interval of an external process's readiness, not synchronisation
+      Thread.sleep(25); // polling interval of an external process's state, with a deadline
     }
-    throw new AssertionError(path + " never answered " + status + ":\n" + log());
+    throw new AssertionError(path + " never " + what + " (last: " + last + "):\n" + log());
   }
 
   /** SIGTERM, then the exit code (waits at most the given time). */
