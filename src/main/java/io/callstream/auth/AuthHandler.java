@@ -1,6 +1,6 @@
 package io.callstream.auth;
 
-import io.callstream.http.HttpError;
+import io.callstream.failure.Failure;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -24,15 +24,15 @@ public final class AuthHandler {
       String token = Tokens.bearer(ctx.request().getHeader("Authorization"));
       if (token == null || token.isEmpty()) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        ctx.fail(HttpError.unauthorized("missing bearer token"));
+        ctx.fail(Failure.unauthenticated("missing bearer token"));
         return;
       }
       tokens.verify(token).onComplete(ar -> {
         if (ar.failed()) {
           ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-          ctx.fail(HttpError.unauthorized(ar.cause().getMessage()));
+          ctx.fail(Failure.unauthenticated(ar.cause().getMessage()));
         } else if (!ar.result().mayAct(role)) {
-          ctx.fail(HttpError.forbidden("role '" + ar.result().role() + "' may not do this (needs " + role + ")"));
+          ctx.fail(Failure.forbidden("role '" + ar.result().role() + "' may not do this (needs " + role + ")"));
         } else {
           ctx.put(CLAIMS, ar.result());
           ctx.next();

@@ -1,14 +1,14 @@
 package io.callstream.auth;
 
-import io.callstream.Services;
-import io.callstream.http.ApiInput;
-import io.callstream.http.HttpError;
-import io.callstream.http.Responses;
+import io.callstream.web.ApiInput;
+import io.callstream.failure.Failure;
+import io.callstream.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 
 /**
@@ -21,14 +21,14 @@ public final class AuthRoutes {
   private static final String BAD_CREDENTIALS = "invalid username or password";
 
   private final Vertx vertx;
-  private final Services services;
+  private final Pool pool;
   private final Tokens tokens;
   private final LoginThrottle throttle;
   private final UserRepository users = new UserRepository();
 
-  public AuthRoutes(Vertx vertx, Services services, Tokens tokens) {
+  public AuthRoutes(Vertx vertx, Pool pool, Tokens tokens) {
     this.vertx = vertx;
-    this.services = services;
+    this.pool = pool;
     this.tokens = tokens;
     this.throttle = new LoginThrottle(vertx);
   }
@@ -42,15 +42,15 @@ public final class AuthRoutes {
     String username = ApiInput.string(body, "username", 100);
     Object password = body.getValue("password");
     if (!(password instanceof String p) || p.isEmpty() || p.length() > Passwords.MAX_LENGTH) {
-      throw HttpError.badRequest("'password' is required and must be a non-empty string");
+      throw Failure.invalid("'password' is required and must be a non-empty string");
     }
     String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
     long blocked = throttle.blockedForSeconds(username, address);
     if (blocked > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(blocked));
-      throw new HttpError(429, "too many failed logins, retry later");
+      throw Failure.throttled("too many failed logins, retry later");
     }
-    users.find(services.pool(), username)
+    users.find(pool, username)
         .compose(user -> check(user, p))
         .onSuccess(user -> {
           throttle.succeeded(username);
@@ -60,7 +60,7 @@ public final class AuthRoutes {
               .put("expires_in", tokens.ttlSeconds()));
         })
         .onFailure(e -> {
-          if (e instanceof HttpError && ((HttpError) e).status() == 401) {
+          if (e instanceof Failure f && f.is(Failure.Kind.UNAUTHENTICATED)) {
             throttle.failed(username, address);
             vertx.setTimer(FAILURE_DELAY_MILLIS, t -> ctx.fail(e));
           } else {
@@ -73,6 +73,6 @@ public final class AuthRoutes {
     String hash = user.map(User::passwordHash).orElse(null);
     return vertx.executeBlocking(() -> Passwords.verify(password, hash), false)
         .compose(ok -> ok && user.isPresent() ? Future.succeededFuture(user.get())
-            : Future.failedFuture(HttpError.unauthorized(BAD_CREDENTIALS)));
+            : Future.failedFuture(Failure.unauthenticated(BAD_CREDENTIALS)));
   }
 }

@@ -1,68 +1,68 @@
 package io.callstream.call;
 
-import io.callstream.Services;
-import io.callstream.http.HttpError;
-import io.callstream.webhook.PostCallService;
+import io.callstream.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Backfill: pulls a conversation from ElevenLabs ({@code GET /v1/convai/conversations/{id}}) and applies it through
- * {@link PostCallService#applyConversation}, the very code path of a {@code post_call_transcription} webhook
+ * {@link CallCompletions#apply}, the very code path of a {@code post_call_transcription} webhook
  * (idempotent; events are published only when something changed).
  */
 public final class Backfill {
   /** ElevenLabs conversation statuses after which the post-call data is final. */
   private static final Set<String> FINISHED = Set.of("done", "failed");
 
-  private final Services services;
+  private final Pool pool;
   private final ElevenLabsClient elevenLabs;
-  private final PostCallService postCall;
+  private final CallCompletions completions;
   private final CallRepository calls = new CallRepository();
 
   /** What a backfill did, and the call afterwards. */
-  public record Result(PostCallService.Outcome outcome, Call call) {}
+  public record Result(CallCompletions.Outcome outcome, Call call) {}
 
-  public Backfill(Services services, ElevenLabsClient elevenLabs, PostCallService postCall) {
-    this.services = services;
+  public Backfill(Pool pool, ElevenLabsClient elevenLabs, CallCompletions completions) {
+    this.pool = pool;
     this.elevenLabs = elevenLabs;
-    this.postCall = postCall;
+    this.completions = completions;
   }
 
-  /** Fails with HttpError 404 (unknown to ElevenLabs or to callstream), 409 (not finished yet) or 502. */
+  /** Fails with Failure 404 (unknown to ElevenLabs or to callstream), 409 (not finished yet) or 502. */
   public Future<Result> fetch(String conversationId) {
     return elevenLabs.conversation(conversationId)
         .recover(e -> Future.failedFuture(e instanceof ElevenLabsException x && x.kind() == ElevenLabsException.Kind.NOT_FOUND
-            ? HttpError.notFound("ElevenLabs knows no conversation " + conversationId)
-            : HttpError.badGateway("ElevenLabs API failed: " + e.getMessage())))
+            ? Failure.notFound("ElevenLabs knows no conversation " + conversationId)
+            : Failure.upstream("ElevenLabs API failed: " + e.getMessage())))
         .compose(data -> apply(conversationId, data));
   }
 
   private Future<Result> apply(String conversationId, JsonObject data) {
     if (!conversationId.equals(data.getString("conversation_id"))) {
-      return Future.failedFuture(HttpError.badGateway("ElevenLabs answered with another conversation"));
+      return Future.failedFuture(Failure.upstream("ElevenLabs answered with another conversation"));
     }
     String status = data.getString("status");
     if (status != null && !FINISHED.contains(status)) {
-      return Future.failedFuture(new HttpError(409, "conversation " + conversationId + " is not finished yet (status "
+      return Future.failedFuture(Failure.conflict("conversation " + conversationId + " is not finished yet (status "
           + status + "); post-call data is final only when it is done"));
     }
-    return postCall.applyConversation(data, eventTimestamp(data)).compose(outcome -> {
-      if (outcome == PostCallService.Outcome.UNKNOWN_CALL) {
-        return Future.failedFuture(HttpError.notFound("callstream knows no call for conversation " + conversationId));
+    PostCallEvent event = PostCallEvent.of(PostCallEvent.TRANSCRIPTION, eventTimestamp(data), data);
+    return completions.apply(event).map(CallCompletions.Applied::outcome).compose(outcome -> {
+      if (outcome == CallCompletions.Outcome.UNKNOWN_CALL) {
+        return Future.failedFuture(Failure.notFound("callstream knows no call for conversation " + conversationId));
       }
       return findCall(conversationId, data).map(call -> new Result(outcome, call.orElse(null)));
     });
   }
 
   private Future<Optional<Call>> findCall(String conversationId, JsonObject data) {
-    return calls.findByIdentifier(services.pool(), conversationId).compose(found -> {
-      String sid = callstreamCallSid(data);
+    return calls.findByIdentifier(pool, conversationId).compose(found -> {
+      String sid = PostCallEvent.of(PostCallEvent.TRANSCRIPTION, null, data).callSid();
       return found.isPresent() || sid == null ? Future.succeededFuture(found)
-          : calls.findByIdentifier(services.pool(), sid);
+          : calls.findByIdentifier(pool, sid);
     });
   }
 
@@ -77,14 +77,5 @@ public final class Backfill {
       return start.longValue() + duration;
     }
     return Instant.now().getEpochSecond();
-  }
-
-  private static String callstreamCallSid(JsonObject data) {
-    if (data.getValue("conversation_initiation_client_data") instanceof JsonObject init
-        && init.getValue("dynamic_variables") instanceof JsonObject vars
-        && vars.getValue("callstream_call_sid") instanceof String sid) {
-      return sid;
-    }
-    return null;
   }
 }

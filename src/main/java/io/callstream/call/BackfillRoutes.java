@@ -1,11 +1,11 @@
 package io.callstream.call;
 
-import io.callstream.Services;
 import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
-import io.callstream.http.ApiInput;
-import io.callstream.http.HttpError;
-import io.callstream.http.Responses;
+import io.callstream.config.Config;
+import io.callstream.web.ApiInput;
+import io.callstream.failure.Failure;
+import io.callstream.web.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,12 +15,12 @@ import java.util.regex.Pattern;
 public final class BackfillRoutes {
   static final Pattern CONVERSATION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
-  private final Services services;
+  private final Config.ElevenLabs elevenLabs;
   private final AuthHandler auth;
   private final Backfill backfill;
 
-  public BackfillRoutes(Services services, AuthHandler auth, Backfill backfill) {
-    this.services = services;
+  public BackfillRoutes(Config.ElevenLabs elevenLabs, AuthHandler auth, Backfill backfill) {
+    this.elevenLabs = elevenLabs;
     this.auth = auth;
     this.backfill = backfill;
   }
@@ -34,8 +34,8 @@ public final class BackfillRoutes {
 
   private void fetch(RoutingContext ctx) {
     String conversationId = ApiInput.pathParam(ctx, "conversation_id", CONVERSATION_ID);
-    if (services.config().elevenLabs().apiKey() == null) {
-      throw HttpError.unavailable("backfill is not available: ELEVENLABS_API_KEY is not configured");
+    if (elevenLabs.apiKey() == null) {
+      throw Failure.unavailable("backfill is not available: ELEVENLABS_API_KEY is not configured");
     }
     backfill.fetch(conversationId)
         .onSuccess(result -> Responses.json(ctx.response(), new JsonObject()

@@ -1,6 +1,7 @@
 package io.callstream.call;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -10,7 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads and writes of {@code calls}; all its SQL is here. Takes a pool or a transaction's connection. */
+/**
+ * Reads and writes of {@code calls}: all of this table's SQL is here, except the live-turn statement of
+ * {@link TranscriptRepository}, which inserts a turn and takes its sequence number from the call's counter in one
+ * round trip. Takes a pool or a transaction's connection. Every post-call update returns the row only when it
+ * changed something, so a repeated application publishes nothing.
+ */
 public final class CallRepository {
   private static final String FIND_BY_IDENTIFIER =
       "SELECT " + Call.COLUMNS + " FROM calls WHERE call_sid = $1 OR conversation_id = $1 LIMIT 1";
@@ -27,6 +33,35 @@ public final class CallRepository {
   private static final String LIST = "SELECT " + Call.COLUMNS + " FROM calls "
       + "WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) "
       + "ORDER BY created_at DESC, id DESC LIMIT $4";
+
+  private static final String FIND_FOR_UPDATE = "SELECT " + Call.COLUMNS + " FROM calls "
+      + "WHERE conversation_id = $1 OR call_sid = $2 ORDER BY (conversation_id = $1) DESC NULLS LAST, id "
+      + "LIMIT 1 FOR UPDATE";
+
+  private static final String COMPLETE = """
+      UPDATE calls SET status = 'completed', conversation_id = COALESCE(conversation_id, $2),
+        call_end_time = to_timestamp($3::bigint), transcript_summary = $4, call_duration_seconds = $5, cost = $6,
+        call_successful = $7, analysis_data = $8, metadata_json = $9,
+        last_sequence_number = GREATEST(last_sequence_number,
+          (SELECT COALESCE(max(sequence_number), 0) FROM transcriptions WHERE call_id = $1)),
+        updated_at = now()
+      WHERE id = $1 AND (status, conversation_id, call_end_time, transcript_summary, call_duration_seconds, cost,
+                         call_successful, analysis_data, metadata_json, last_sequence_number)
+        IS DISTINCT FROM ('completed', COALESCE(conversation_id, $2), to_timestamp($3::bigint), $4, $5, $6, $7,
+                          $8, $9, GREATEST(last_sequence_number,
+          (SELECT COALESCE(max(sequence_number), 0) FROM transcriptions WHERE call_id = $1)))
+      RETURNING\s""" + Call.COLUMNS;
+
+  private static final String FAIL_FROM_POST_CALL = """
+      UPDATE calls SET status = 'failed', failure_reason = $2, conversation_id = COALESCE(conversation_id, $3),
+        call_end_time = to_timestamp($4::bigint), updated_at = now()
+      WHERE id = $1 AND (status, failure_reason, conversation_id, call_end_time)
+        IS DISTINCT FROM ('failed', $2, COALESCE(conversation_id, $3), to_timestamp($4::bigint))
+      RETURNING\s""" + Call.COLUMNS;
+
+  /** The columns a post_call_transcription sets. */
+  public record Completion(String conversationId, long endTime, String summary, Integer durationSeconds, Double cost,
+                           Boolean successful, JsonObject analysis, JsonObject metadata) {}
 
   /** A status change that may not have happened (someone else moved the call on first). */
   public record Update(Call call, boolean changed) {}
@@ -72,6 +107,25 @@ public final class CallRepository {
       rows.forEach(r -> calls.add(Call.fromRow(r)));
       return calls;
     });
+  }
+
+  /** The call by conversation id, else by call_sid, locked until the transaction ends. */
+  public Future<Optional<Call>> findForUpdate(SqlClient db, String conversationId, String callSid) {
+    return db.preparedQuery(FIND_FOR_UPDATE).execute(Tuple.of(conversationId, callSid))
+        .map(CallRepository::first);
+  }
+
+  /** Completes the call; empty when it already held exactly these values. */
+  public Future<Optional<Call>> complete(SqlClient db, long callId, Completion c) {
+    Tuple params = Tuple.of(callId, c.conversationId(), c.endTime(), c.summary(), c.durationSeconds(), c.cost())
+        .addValue(c.successful()).addValue(c.analysis()).addValue(c.metadata());
+    return db.preparedQuery(COMPLETE).execute(params).map(CallRepository::first);
+  }
+
+  /** A call_initiation_failure: marks the call failed; empty when it already was, with this reason and end time. */
+  public Future<Optional<Call>> failFromPostCall(SqlClient db, long callId, String reason, String conversationId, long endTime) {
+    return db.preparedQuery(FAIL_FROM_POST_CALL).execute(Tuple.of(callId, reason, conversationId, endTime))
+        .map(CallRepository::first);
   }
 
   static Optional<Call> first(RowSet<Row> rows) {

@@ -1,17 +1,18 @@
 package io.callstream.call;
 
-import io.callstream.Services;
 import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
+import io.callstream.config.Config;
 import io.callstream.driver.Driver;
-import io.callstream.http.ApiInput;
-import io.callstream.http.HttpError;
-import io.callstream.http.Responses;
+import io.callstream.web.ApiInput;
+import io.callstream.failure.Failure;
+import io.callstream.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
@@ -28,14 +29,16 @@ public final class CallRoutes {
   static final int MAX_IDENTIFIER = 200;
   private static final Set<String> STATUSES = Set.of(Call.INITIATED, Call.IN_PROGRESS, Call.COMPLETED, Call.FAILED);
 
-  private final Services services;
+  private final Pool pool;
+  private final Config.ElevenLabs elevenLabs;
   private final AuthHandler auth;
   private final CallStarter starter;
   private final CallRepository calls = new CallRepository();
   private final TranscriptRepository transcripts = new TranscriptRepository();
 
-  public CallRoutes(Services services, AuthHandler auth, CallStarter starter) {
-    this.services = services;
+  public CallRoutes(Pool pool, Config.ElevenLabs elevenLabs, AuthHandler auth, CallStarter starter) {
+    this.pool = pool;
+    this.elevenLabs = elevenLabs;
     this.auth = auth;
     this.starter = starter;
   }
@@ -55,14 +58,14 @@ public final class CallRoutes {
     Set<String> seen = new HashSet<>();
     for (String id : driverIds) {
       if (!Driver.ID.matcher(id).matches()) {
-        throw HttpError.badRequest("'driver_ids' contains an invalid driver id: " + id);
+        throw Failure.invalid("'driver_ids' contains an invalid driver id: " + id);
       }
       if (!seen.add(id)) {
-        throw HttpError.badRequest("'driver_ids' names driver " + id + " twice");
+        throw Failure.invalid("'driver_ids' names driver " + id + " twice");
       }
     }
-    if (!services.config().elevenLabs().canDial()) {
-      throw HttpError.unavailable("calls cannot be started: ELEVENLABS_API_KEY, ELEVENLABS_AGENT_ID and "
+    if (!elevenLabs.canDial()) {
+      throw Failure.unavailable("calls cannot be started: ELEVENLABS_API_KEY, ELEVENLABS_AGENT_ID and "
           + "ELEVENLABS_PHONE_NUMBER_ID must be configured");
     }
     starter.start(driverIds, violations)
@@ -74,12 +77,12 @@ public final class CallRoutes {
   private void list(RoutingContext ctx) {
     String status = ctx.queryParams().get("status");
     if (status != null && !STATUSES.contains(status)) {
-      throw HttpError.badRequest("'status' must be one of initiated, in_progress, completed, failed");
+      throw Failure.invalid("'status' must be one of initiated, in_progress, completed, failed");
     }
     int limit = ApiInput.intParam(ctx, "limit", 50, 1, 500);
     String before = ctx.queryParams().get("before");
     cursor(before)
-        .compose(c -> calls.list(services.pool(), status, c == null ? null : c.time(), c == null ? 0 : c.id(), limit))
+        .compose(c -> calls.list(pool, status, c == null ? null : c.time(), c == null ? 0 : c.id(), limit))
         .onSuccess(page -> Responses.json(ctx.response(), new JsonObject()
             .put("calls", new JsonArray(page.stream().map(Call::toJson).toList()))
             .put("next_before", page.size() == limit ? page.get(page.size() - 1).callSid() : null)))
@@ -94,19 +97,19 @@ public final class CallRoutes {
       return Future.succeededFuture(null);
     }
     if (before.length() > MAX_IDENTIFIER) {
-      return Future.failedFuture(HttpError.badRequest("'before' is too long"));
+      return Future.failedFuture(Failure.invalid("'before' is too long"));
     }
     if (Character.isDigit(before.charAt(0))) {
       try {
         return Future.succeededFuture(new Cursor(OffsetDateTime.parse(before), 0));
       } catch (DateTimeParseException e) {
-        return Future.failedFuture(HttpError.badRequest(
+        return Future.failedFuture(Failure.invalid(
             "'before' must be an ISO-8601 timestamp with offset (2025-01-31T12:00:00Z) or a call identifier"));
       }
     }
-    return calls.findByIdentifier(services.pool(), before).map(call -> call
+    return calls.findByIdentifier(pool, before).map(call -> call
         .map(c -> new Cursor(c.createdAt().atOffset(java.time.ZoneOffset.UTC), c.id()))
-        .orElseThrow(() -> HttpError.badRequest("'before' names no known call")));
+        .orElseThrow(() -> Failure.invalid("'before' names no known call")));
   }
 
   private void one(RoutingContext ctx) {
@@ -115,7 +118,7 @@ public final class CallRoutes {
 
   private void transcript(RoutingContext ctx) {
     int since = ApiInput.intParam(ctx, "since", 0, 0, Integer.MAX_VALUE);
-    find(ctx).compose(call -> transcripts.after(services.pool(), call.id(), since).map(turns -> new JsonObject()
+    find(ctx).compose(call -> transcripts.after(pool, call.id(), since).map(turns -> new JsonObject()
             .put("call_sid", call.callSid())
             .put("conversation_id", call.conversationId())
             .put("status", call.status())
@@ -128,9 +131,9 @@ public final class CallRoutes {
   private Future<Call> find(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (id == null || id.isBlank() || id.length() > MAX_IDENTIFIER) {
-      return Future.failedFuture(HttpError.badRequest("invalid call identifier"));
+      return Future.failedFuture(Failure.invalid("invalid call identifier"));
     }
-    return calls.findByIdentifier(services.pool(), id)
-        .map(call -> call.orElseThrow(() -> HttpError.notFound("no call " + id)));
+    return calls.findByIdentifier(pool, id)
+        .map(call -> call.orElseThrow(() -> Failure.notFound("no call " + id)));
   }
 }

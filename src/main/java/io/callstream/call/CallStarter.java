@@ -1,15 +1,14 @@
 package io.callstream.call;
 
-import io.callstream.Services;
 import io.callstream.db.DatabaseErrors;
 import io.callstream.driver.Driver;
 import io.callstream.driver.DriverRepository;
 import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
-import io.callstream.webhook.PostCallService;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,18 +27,18 @@ public final class CallStarter {
   private static final Logger LOG = Logger.getLogger(CallStarter.class.getName());
   static final int MAX_SID_ATTEMPTS = 50;
 
-  private final Vertx vertx;
-  private final Services services;
+  private final Pool pool;
+  private final EventBus bus;
   private final ElevenLabsClient elevenLabs;
-  private final PostCallService postCall;
+  private final ParkedEvents parked;
   private final CallRepository calls = new CallRepository();
   private final DriverRepository drivers = new DriverRepository();
 
-  public CallStarter(Vertx vertx, Services services, ElevenLabsClient elevenLabs, PostCallService postCall) {
-    this.vertx = vertx;
-    this.services = services;
+  public CallStarter(Pool pool, EventBus bus, ElevenLabsClient elevenLabs, ParkedEvents parked) {
+    this.pool = pool;
+    this.bus = bus;
     this.elevenLabs = elevenLabs;
-    this.postCall = postCall;
+    this.parked = parked;
   }
 
   /** One result per driver id, in the given order; never fails because of one driver. */
@@ -56,7 +55,7 @@ public final class CallStarter {
   }
 
   private Future<CallStartResult> startOne(String driverId, List<String> violationTypes) {
-    return drivers.find(services.pool(), driverId).compose(driver -> driver.isEmpty()
+    return drivers.find(pool, driverId).compose(driver -> driver.isEmpty()
         ? Future.succeededFuture(new CallStartResult(driverId, null, null, Call.FAILED, "unknown driver"))
         : dial(driver.get(), violationTypes));
   }
@@ -76,27 +75,27 @@ public final class CallStarter {
   /** Inserts the initiated row; on a call_sid collision tries {@code <sid>_2}, {@code <sid>_3}, ... */
   private Future<Call> insert(String baseSid, String driverId, int attempt) {
     String sid = attempt == 1 ? baseSid : baseSid + "_" + attempt;
-    return calls.insertInitiated(services.pool(), sid, driverId).recover(e ->
+    return calls.insertInitiated(pool, sid, driverId).recover(e ->
         DatabaseErrors.uniqueViolation(e) && attempt < MAX_SID_ATTEMPTS
             ? insert(baseSid, driverId, attempt + 1) : Future.failedFuture(e));
   }
 
   private Future<CallStartResult> dialled(Call call, ElevenLabsClient.Dialled dialled) {
-    return calls.markDialled(services.pool(), call.id(), dialled.conversationId()).compose(update -> {
+    return calls.markDialled(pool, call.id(), dialled.conversationId()).compose(update -> {
       Call c = update.call();
       if (update.changed()) {
-        CallEvents.publish(vertx.eventBus(),
+        CallEvents.publish(bus,
             new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()));
       }
-      return applyPending(c).map(latest -> CallStartResult.of(latest, null));
+      return applyParked(c).map(latest -> CallStartResult.of(latest, null));
     });
   }
 
   /** Webhook events that arrived before the conversation id was known; a failure here is only a warning. */
-  private Future<Call> applyPending(Call call) {
-    return postCall.applyPending(call.conversationId(), call.callSid())
+  private Future<Call> applyParked(Call call) {
+    return parked.applyParked(call.conversationId(), call.callSid())
         .compose(applied -> applied > 0
-            ? calls.findById(services.pool(), call.id()).map(found -> found.orElse(call))
+            ? calls.findById(pool, call.id()).map(found -> found.orElse(call))
             : Future.succeededFuture(call))
         .recover(e -> {
           LOG.warning("call " + call.callSid() + ": applying parked webhook events failed: " + e.getMessage());
@@ -107,14 +106,14 @@ public final class CallStarter {
   private Future<CallStartResult> dialFailed(Call call, Throwable e) {
     String reason = "api_error: " + e.getMessage();
     LOG.warning("call " + call.callSid() + " to driver " + call.driverId() + " not started: " + reason);
-    return calls.markFailed(services.pool(), call.id(), reason).map(failed -> {
+    return calls.markFailed(pool, call.id(), reason).map(failed -> {
       failed.ifPresent(this::publishFailure);
       return new CallStartResult(call.driverId(), call.callSid(), call.conversationId(), Call.FAILED, reason);
     });
   }
 
   private void publishFailure(Call c) {
-    CallEvents.publishAll(vertx.eventBus(), List.of(
+    CallEvents.publishAll(bus, List.of(
         new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()),
         new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(), c.lastSequenceNumber())));
   }

@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads of {@code transcriptions}, and the live-turn insert; all its SQL is here. */
+/**
+ * Reads and writes of {@code transcriptions}; all of this table's SQL is here. The live-turn insert also bumps the
+ * call's sequence counter in the same statement (one round trip; see {@link #INSERT_LIVE}).
+ */
 public final class TranscriptRepository {
   /**
    * One live turn in one statement (one round trip): find the call by call_sid or conversation_id; if the turn's
@@ -47,6 +50,17 @@ public final class TranscriptRepository {
       UNION ALL
       SELECT e.id, e.call_id, e.sequence_number, e.spoken_at, c.call_sid, c.conversation_id, false, false
       FROM existing e JOIN calls c ON c.id = e.call_id""";
+
+  /** Post-call turns, only when the call received no live turns; a turn already stored is skipped. */
+  private static final String INSERT_TURNS = """
+      INSERT INTO transcriptions (call_id, sequence_number, speaker_type, message_text, spoken_at, source,
+                                  dedupe_key)
+      SELECT $1, t.seq, t.speaker, t.message, t.spoken_at, 'post_call', t.dedupe_key
+      FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+        AS t(seq, speaker, message, spoken_at, dedupe_key)
+      WHERE NOT EXISTS (SELECT 1 FROM transcriptions WHERE call_id = $1 AND source = 'live')
+      ON CONFLICT DO NOTHING
+      RETURNING\s""" + Transcription.COLUMNS;
 
   private static final String CALL_STATUS = "SELECT status FROM calls WHERE call_sid = $1 OR conversation_id = $2 "
       + "ORDER BY (call_sid = $1) DESC NULLS LAST LIMIT 1";
@@ -93,6 +107,36 @@ public final class TranscriptRepository {
               Call.instant(r, "spoken_at"), r.getString("call_sid"), r.getString("conversation_id"),
               r.getBoolean("started"), r.getBoolean("created")));
         });
+  }
+
+  /** A post-call transcript turn to store. */
+  public record Turn(int sequenceNumber, String speaker, String message, OffsetDateTime spokenAt, String dedupeKey) {}
+
+  /** Inserts the turns (post-call turns, see {@link #INSERT_TURNS}); returns those actually inserted, in sequence order. */
+  public Future<List<Transcription>> insertPostCallTurns(SqlClient db, long callId, List<Turn> turns) {
+    if (turns.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    int n = turns.size();
+    Integer[] seq = new Integer[n];
+    String[] speaker = new String[n];
+    String[] message = new String[n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    String[] key = new String[n];
+    for (int i = 0; i < n; i++) {
+      Turn t = turns.get(i);
+      seq[i] = t.sequenceNumber();
+      speaker[i] = t.speaker();
+      message[i] = t.message();
+      at[i] = t.spokenAt();
+      key[i] = t.dedupeKey();
+    }
+    return db.preparedQuery(INSERT_TURNS).execute(Tuple.of(callId, seq, speaker, message, at, key)).map(rows -> {
+      List<Transcription> list = new ArrayList<>(rows.size());
+      rows.forEach(r -> list.add(Transcription.fromRow(r)));
+      list.sort((a, b) -> Integer.compare(a.sequenceNumber(), b.sequenceNumber()));
+      return list;
+    });
   }
 
   /** The status of the call with these identifiers, if there is one (the failure path of a live turn). */

@@ -15,10 +15,11 @@ public record Config(
     Http http, Database database, Auth auth, ElevenLabs elevenLabs, Webhooks webhooks, Live live,
     Cluster cluster, String logFormat) {
 
-  public enum Role { WEBHOOK, LIVE, API }
+  /** What a node serves (NODE_ROLES); not to be confused with a user's role (dispatcher, admin). */
+  public enum NodeRole { WEBHOOK, LIVE, API }
 
-  public record Http(int port, int instances, Set<Role> roles, int drainTimeoutSeconds) {
-    public boolean has(Role role) {
+  public record Http(int port, int instances, Set<NodeRole> roles, int drainTimeoutSeconds) {
+    public boolean has(NodeRole role) {
       return roles.contains(role);
     }
   }
@@ -110,15 +111,15 @@ public record Config(
     return new Config(http, db, auth, el, webhooks, live, cluster, logFormat);
   }
 
-  static Set<Role> roles(String value) {
-    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+  static Set<NodeRole> roles(String value) {
+    EnumSet<NodeRole> roles = EnumSet.noneOf(NodeRole.class);
     for (String part : value.split(",")) {
       String name = part.trim().toUpperCase(Locale.ROOT);
       if (name.isEmpty()) {
         continue;
       }
       try {
-        roles.add(Role.valueOf(name));
+        roles.add(NodeRole.valueOf(name));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("NODE_ROLES: unknown role '" + part.trim() + "' (use webhook, live, api)");
       }

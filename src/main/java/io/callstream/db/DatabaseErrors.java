@@ -2,32 +2,34 @@ package io.callstream.db;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import io.vertx.sqlclient.DatabaseException;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
-/** Classifies PostgreSQL failures: "unavailable" (retry later, 503) versus everything else. */
+/**
+ * Classifies PostgreSQL failures by exception type and SQLSTATE only: "unavailable" (retry later, 503), a unique
+ * violation (an idempotent redelivery), a data error caused by the input (SQLSTATE class 22), or anything else.
+ */
 public final class DatabaseErrors {
   private DatabaseErrors() {}
 
   public static final String UNIQUE_VIOLATION = "23505";
+  public static final String DEADLOCK = "40P01";
+  public static final String SERIALIZATION_FAILURE = "40001";
 
+  /**
+   * The database could not be reached or refused to work for now: connection refused/reset (IOException), a closed
+   * connection, a connect or pool-wait timeout (TimeoutException, Netty's ConnectTimeoutException is an
+   * IOException), or SQLSTATE 08 (connection exception), 57P (operator intervention: shutdown), 53 (insufficient
+   * resources).
+   */
   public static boolean unavailable(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ConnectException || c instanceof ClosedConnectionException
-          || c instanceof TimeoutException || c instanceof io.netty.channel.ConnectTimeoutException) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof IOException || c instanceof ClosedConnectionException || c instanceof TimeoutException) {
         return true;
       }
-      if (c instanceof PgException pg && pg.getSqlState() != null) {
-        String state = pg.getSqlState();
-        // 08: connection exception; 57P: operator intervention (shutdown); 53: insufficient resources
-        if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
-          return true;
-        }
-      }
-      String msg = c.getMessage();
-      if (msg != null && (msg.contains("Connection refused") || msg.contains("Timeout")
-          || msg.contains("timed out") || msg.contains("Connection reset") || msg.contains("Pool closed")
-          || msg.contains("connection is closed") || msg.contains("Closed"))) {
+      String state = sqlState(c);
+      if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
         return true;
       }
     }
@@ -35,6 +37,25 @@ public final class DatabaseErrors {
   }
 
   public static boolean uniqueViolation(Throwable t) {
-    return t instanceof io.vertx.sqlclient.DatabaseException db && UNIQUE_VIOLATION.equals(db.getSqlState());
+    return UNIQUE_VIOLATION.equals(sqlState(t));
+  }
+
+  /** A transaction that lost a race and may simply be run again (deadlock, serialization failure). */
+  public static boolean retryable(Throwable t) {
+    String state = sqlState(t);
+    return DEADLOCK.equals(state) || SERIALIZATION_FAILURE.equals(state);
+  }
+
+  /** SQLSTATE class 22 (data exception, e.g. a NUL character in text): the input cannot be stored, ever. */
+  public static boolean badData(Throwable t) {
+    String state = sqlState(t);
+    return state != null && state.startsWith("22");
+  }
+
+  private static String sqlState(Throwable t) {
+    if (t instanceof PgException pg) {
+      return pg.getSqlState();
+    }
+    return t instanceof DatabaseException db ? db.getSqlState() : null;
   }
 }

@@ -1,24 +1,24 @@
 package io.callstream.driver;
 
-import io.callstream.Services;
 import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
-import io.callstream.http.ApiInput;
-import io.callstream.http.HttpError;
-import io.callstream.http.Responses;
+import io.callstream.web.ApiInput;
+import io.callstream.failure.Failure;
+import io.callstream.web.Responses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 
 /** {@code PUT /drivers/{driver_id}} (create or update; 201 created, 200 updated) and {@code GET /drivers}: admin. */
 public final class DriverRoutes {
-  private final Services services;
+  private final Pool pool;
   private final AuthHandler auth;
   private final DriverRepository drivers = new DriverRepository();
 
-  public DriverRoutes(Services services, AuthHandler auth) {
-    this.services = services;
+  public DriverRoutes(Pool pool, AuthHandler auth) {
+    this.pool = pool;
     this.auth = auth;
   }
 
@@ -34,16 +34,16 @@ public final class DriverRoutes {
     String name = ApiInput.string(body, "name", 200);
     String phone = ApiInput.string(body, "phone_number", 16);
     if (!Driver.E164.matcher(phone).matches()) {
-      throw HttpError.badRequest("'phone_number' must be an E.164 number such as +14155550123");
+      throw Failure.invalid("'phone_number' must be an E.164 number such as +14155550123");
     }
-    drivers.upsert(services.pool(), driverId, name, phone)
+    drivers.upsert(pool, driverId, name, phone)
         .onSuccess(saved -> Responses.json(ctx.response().setStatusCode(saved.created() ? 201 : 200),
             saved.driver().toJson()))
         .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {
-    drivers.list(services.pool())
+    drivers.list(pool)
         .onSuccess(list -> Responses.json(ctx.response(), new JsonObject()
             .put("drivers", new JsonArray(list.stream().map(Driver::toJson).toList()))))
         .onFailure(ctx::fail);

@@ -17,6 +17,11 @@ public record CallCompletedEvent(long callId, String callSid, String conversatio
   }
 
   @Override
+  public CallEvents.Kind kind() {
+    return CallEvents.Kind.COMPLETED;
+  }
+
+  @Override
   public int sequenceNumber() {
     return lastSequenceNumber;
   }

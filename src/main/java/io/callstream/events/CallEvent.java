@@ -14,6 +14,9 @@ public sealed interface CallEvent permits TranscriptionEvent, CallStatusEvent, C
   /** The frame's {@code type}. */
   String type();
 
+  /** How receivers route and order it (see {@link CallEvents.Kind}). */
+  CallEvents.Kind kind();
+
   /**
    * For a transcription, its sequence number; for call_completed, the call's last sequence number (every turn a
    * subscriber is owed before the completion); for call_status, 0.

@@ -7,23 +7,38 @@ import java.util.List;
 
 /**
  * The event-bus contract, in one place. Every stored change is published to {@link #ADDRESS} (cluster-wide);
- * the body is the frame's JSON text, and three headers let a receiver route and order it without parsing.
- * The webhook role (and the calls API) publish; every live-role instance on every node consumes.
+ * the body is the frame's JSON text, ready for dashboards, and three headers (call id, kind, sequence number) let
+ * a receiver route and order it without parsing the body. Publishers: the webhook role, the calls API. Consumers:
+ * every live-role instance on every node, which decode each message once into a {@link Received}.
  */
 public final class CallEvents {
   /** Publish/subscribe address of all call events, on every node of the cluster. */
   public static final String ADDRESS = "callstream.calls.events";
 
   static final String CALL_ID = "call_id";
-  static final String TYPE = "type";
+  static final String KIND = "kind";
   static final String SEQ = "seq";
+
+  /** What a receiver must know about an event to route and order it. */
+  public enum Kind {
+    /** A transcript turn: delivered in sequence order. */
+    TRANSCRIPTION,
+    /** A call_status that does not end the call (in_progress). */
+    STATUS,
+    /** The call_status that ends the call (completed, failed): it must precede call_completed. */
+    FINAL_STATUS,
+    /** call_completed: after every turn up to its sequence number, and after the final status. */
+    COMPLETED
+  }
+
+  private static final Kind[] KINDS = Kind.values();
 
   private CallEvents() {}
 
   public static void publish(EventBus bus, CallEvent event) {
     DeliveryOptions options = new DeliveryOptions()
         .addHeader(CALL_ID, Long.toString(event.callId()))
-        .addHeader(TYPE, event.type())
+        .addHeader(KIND, Integer.toString(event.kind().ordinal()))
         .addHeader(SEQ, Integer.toString(event.sequenceNumber()));
     bus.publish(ADDRESS, event.toFrame().encode(), options);
   }
@@ -33,24 +48,29 @@ public final class CallEvents {
     events.forEach(e -> publish(bus, e));
   }
 
-  /** The receiving side's view of a published event. Throws IllegalArgumentException for a foreign message. */
+  /** The receiving side's one view of a published event. Throws IllegalArgumentException for a foreign message. */
   public static Received decode(Message<String> message) {
     try {
-      return new Received(Long.parseLong(message.headers().get(CALL_ID)), message.headers().get(TYPE),
+      int kind = Integer.parseInt(message.headers().get(KIND));
+      return new Received(Long.parseLong(message.headers().get(CALL_ID)), KINDS[kind],
           Integer.parseInt(message.headers().get(SEQ)), message.body());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a call event: " + e.getMessage());
     }
   }
 
-  /** A received event: routing facts plus the ready-made frame text. */
-  public record Received(long callId, String type, int sequenceNumber, String frame) {
-    public boolean isTranscription() {
-      return TranscriptionEvent.TYPE.equals(type);
-    }
-
-    public boolean isCompletion() {
-      return CallCompletedEvent.TYPE.equals(type);
+  /**
+   * A received event: routing facts plus the ready-made frame text. {@code sequenceNumber} is the sequence number of
+   * a transcription, the call's last sequence number for call_completed, 0 for call_status.
+   */
+  public record Received(long callId, Kind kind, int sequenceNumber, String frame) {
+    /** The frame's {@code type}. */
+    public String type() {
+      return switch (kind) {
+        case TRANSCRIPTION -> TranscriptionEvent.TYPE;
+        case STATUS, FINAL_STATUS -> CallStatusEvent.TYPE;
+        case COMPLETED -> CallCompletedEvent.TYPE;
+      };
     }
   }
 }

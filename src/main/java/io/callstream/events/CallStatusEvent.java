@@ -15,6 +15,12 @@ public record CallStatusEvent(long callId, String callSid, String conversationId
   }
 
   @Override
+  public CallEvents.Kind kind() {
+    return "completed".equals(status) || "failed".equals(status) ? CallEvents.Kind.FINAL_STATUS
+        : CallEvents.Kind.STATUS;
+  }
+
+  @Override
   public int sequenceNumber() {
     return 0;
   }

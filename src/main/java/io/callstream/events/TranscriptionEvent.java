@@ -16,6 +16,11 @@ public record TranscriptionEvent(long callId, String callSid, String conversatio
   }
 
   @Override
+  public CallEvents.Kind kind() {
+    return CallEvents.Kind.TRANSCRIPTION;
+  }
+
+  @Override
   public JsonObject toFrame() {
     return new JsonObject()
         .put("type", TYPE)

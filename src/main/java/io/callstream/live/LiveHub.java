@@ -2,6 +2,7 @@ package io.callstream.live;
 
 import io.callstream.auth.Tokens;
 import io.callstream.config.Config;
+import io.callstream.events.CallEvents;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +34,7 @@ final class LiveHub {
   }
 
   /** Forwards an event to this instance's subscriptions to its call. */
-  void dispatch(LiveEvent event) {
+  void dispatch(CallEvents.Received event) {
     List<Subscription> subs = byCall.get(event.callId());
     if (subs == null) {
       return;

@@ -1,11 +1,12 @@
 package io.callstream.live;
 
-import io.callstream.Services;
 import io.callstream.auth.TokenClaims;
 import io.callstream.auth.Tokens;
+import io.callstream.config.Config;
 import io.callstream.events.CallEvents;
-import io.callstream.http.HttpError;
+import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -13,6 +14,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +30,18 @@ public final class LiveRole {
   private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final Vertx vertx;
-  private final Services services;
+  private final Config.Live config;
+  private final MeterRegistry registry;
   private final LiveHub hub;
   private MessageConsumer<String> consumer;
   private Gauge instanceSockets;
   private long pingTimer = -1;
 
-  public LiveRole(Vertx vertx, Services services) {
+  public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, MeterRegistry registry) {
     this.vertx = vertx;
-    this.services = services;
-    this.hub = new LiveHub(vertx, services.config().live(), new Tokens(vertx, services.config().auth()),
-        new CatchUp(services.pool()), LiveMetrics.of(services.metrics()));
+    this.config = config;
+    this.registry = registry;
+    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), LiveMetrics.of(registry));
   }
 
   public void addRoutes(Router router) {
@@ -47,12 +50,12 @@ public final class LiveRole {
 
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(CallEvents.ADDRESS, this::onEvent);
-    long interval = TimeUnit.SECONDS.toMillis(services.config().live().pingIntervalSeconds());
+    long interval = TimeUnit.SECONDS.toMillis(config.pingIntervalSeconds());
     pingTimer = vertx.setPeriodic(interval, interval, id -> hub.sockets().forEach(LiveSocket::ping));
     // per verticle instance, to see how sockets spread over HTTP_INSTANCES (instances may share an event loop)
     instanceSockets = Gauge.builder("callstream_ws_instance_sockets", hub, LiveHub::socketCount)
         .description("open dashboard WebSockets of one verticle instance")
-        .tag("instance", String.valueOf(INSTANCES.incrementAndGet())).register(services.metrics());
+        .tag("instance", String.valueOf(INSTANCES.incrementAndGet())).register(registry);
     return consumer.completion();
   }
 
@@ -62,7 +65,7 @@ public final class LiveRole {
       vertx.cancelTimer(pingTimer);
     }
     if (instanceSockets != null) {
-      services.metrics().remove(instanceSockets);
+      registry.remove(instanceSockets);
     }
     List<Future<?>> closing = new ArrayList<>();
     hub.sockets().forEach(s -> s.close(LiveSocket.GOING_AWAY, "server shutting down"));
@@ -76,14 +79,14 @@ public final class LiveRole {
     String token = token(ctx.request());
     if (token == null) {
       hub.metrics.authFailure("missing");
-      ctx.fail(HttpError.unauthorized("missing token"));
+      ctx.fail(Failure.unauthenticated("missing token"));
       return;
     }
     hub.tokens.verify(token).onComplete(ar -> {
       if (ar.failed() || !ar.result().mayAct(TokenClaims.DISPATCHER)) {
         boolean expired = ar.failed() && ar.cause() instanceof Tokens.InvalidToken t && t.expired();
         hub.metrics.authFailure(ar.succeeded() ? "forbidden" : expired ? "expired" : "invalid");
-        ctx.fail(HttpError.forbidden(expired ? "token expired" : "invalid token"));
+        ctx.fail(Failure.forbidden(expired ? "token expired" : "invalid token"));
         return;
       }
       TokenClaims claims = ar.result();
@@ -91,7 +94,7 @@ public final class LiveRole {
           .onSuccess(ws -> new LiveSocket(hub, ws).open(claims))
           .onFailure(e -> {
             if (!ctx.response().headWritten()) {
-              ctx.fail(HttpError.badRequest("expected a WebSocket upgrade"));
+              ctx.fail(Failure.invalid("expected a WebSocket upgrade"));
             }
           });
     });
@@ -106,15 +109,13 @@ public final class LiveRole {
   }
 
   private void onEvent(Message<String> message) {
-    LiveEvent event;
+    CallEvents.Received event;
     try {
-      event = LiveEvent.of(CallEvents.decode(message));
-    } catch (RuntimeException e) {
+      event = CallEvents.decode(message);
+    } catch (IllegalArgumentException e) {
       LOG.warning("ignored a malformed call event: " + e.getMessage());
       return;
     }
-    if (event != null) {
-      hub.dispatch(event);
-    }
+    hub.dispatch(event);
   }
 }

@@ -2,6 +2,7 @@ package io.callstream.live;
 
 import io.callstream.call.Call;
 import io.callstream.call.Transcription;
+import io.callstream.events.CallEvents;
 import java.util.ArrayDeque;
 import java.util.logging.Logger;
 
@@ -26,7 +27,7 @@ final class Subscription {
   private int delivered;
   private byte state = SNAPSHOT;
   private String finalStatus;
-  private ArrayDeque<LiveEvent> pending;
+  private ArrayDeque<CallEvents.Received> pending;
 
   Subscription(LiveSocket socket, Call call) {
     this.socket = socket;
@@ -68,7 +69,7 @@ final class Subscription {
     });
   }
 
-  void offer(LiveEvent event) {
+  void offer(CallEvents.Received event) {
     if (state == LIVE) {
       process(event);
       drain();
@@ -83,24 +84,24 @@ final class Subscription {
     pending = null;
   }
 
-  private void process(LiveEvent e) {
+  private void process(CallEvents.Received e) {
     switch (e.kind()) {
       case TRANSCRIPTION -> {
-        if (e.seq() <= delivered) {
+        if (e.sequenceNumber() <= delivered) {
           return;
         }
-        if (e.seq() > delivered + 1) {
-          repair(e.seq() - 1, e);
+        if (e.sequenceNumber() > delivered + 1) {
+          repair(e.sequenceNumber() - 1, e);
           return;
         }
         socket.send(e.frame());
-        delivered = e.seq();
+        delivered = e.sequenceNumber();
       }
       case STATUS -> socket.send(e.frame());
       case FINAL_STATUS -> finalStatus = e.frame();
       case COMPLETED -> {
-        if (e.seq() > delivered) {
-          repair(e.seq(), e);
+        if (e.sequenceNumber() > delivered) {
+          repair(e.sequenceNumber(), e);
           return;
         }
         deliverCompletion(e.frame(), true);
@@ -115,7 +116,7 @@ final class Subscription {
   }
 
   /** Fetches turns delivered < n <= upTo from PostgreSQL, delivers them, then resumes with {@code next}. */
-  private void repair(int upTo, LiveEvent next) {
+  private void repair(int upTo, CallEvents.Received next) {
     state = REPAIRING;
     queue().addFirst(next);
     socket.hub.metrics.gapRepaired();
@@ -161,7 +162,7 @@ final class Subscription {
     conversationId = call.conversationId();
   }
 
-  private ArrayDeque<LiveEvent> queue() {
+  private ArrayDeque<CallEvents.Received> queue() {
     if (pending == null) {
       pending = new ArrayDeque<>(4);
     }

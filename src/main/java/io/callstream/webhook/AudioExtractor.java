@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import io.callstream.http.HttpError;
+import io.callstream.failure.Failure;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +41,7 @@ public final class AudioExtractor {
     Path temp = null;
     try (JsonParser p = JSON.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw HttpError.badRequest("body is not a JSON object");
+        throw Failure.invalid("body is not a JSON object");
       }
       String type = null;
       Long eventTimestamp = null;
@@ -53,11 +53,11 @@ public final class AudioExtractor {
         JsonToken value = p.nextToken();
         switch (field) {
           case "type" -> type = value == JsonToken.VALUE_STRING ? p.getText() : null;
-          case "event_timestamp" -> eventTimestamp = Envelope.unixSeconds(
+          case "event_timestamp" -> eventTimestamp = PostCallBody.unixSeconds(
               value.isNumeric() ? p.getNumberValue() : value == JsonToken.VALUE_STRING ? p.getText() : null);
           case "data" -> {
             if (value != JsonToken.START_OBJECT) {
-              throw HttpError.badRequest("data must be an object");
+              throw Failure.invalid("data must be an object");
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
               String name = p.currentName();
@@ -85,7 +85,7 @@ public final class AudioExtractor {
         return new Result(type, eventTimestamp, agentId, conversationId, null, 0);
       }
       if (conversationId == null || !SAFE_ID.matcher(conversationId).matches()) {
-        throw HttpError.badRequest("data.conversation_id is missing or not a safe identifier");
+        throw Failure.invalid("data.conversation_id is missing or not a safe identifier");
       }
       Path stored = null;
       if (temp != null) {
@@ -95,7 +95,7 @@ public final class AudioExtractor {
       }
       return new Result(type, eventTimestamp, agentId, conversationId, stored, audioBytes);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw HttpError.badRequest("malformed JSON body");
+      throw Failure.invalid("malformed JSON body");
     } finally {
       if (temp != null) {
         Files.deleteIfExists(temp);

@@ -1,5 +1,6 @@
 package io.callstream.webhook;
 
+import io.callstream.call.PostCallEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -38,7 +39,7 @@ public final class InboxRepository {
    * Stores a body, or (when the same bytes were stored before) locks and returns the stored row, which then
    * has {@code fresh == false}. A concurrent identical delivery waits here until the first one commits.
    */
-  public Future<Entry> store(SqlClient db, Envelope envelope, JsonObject body, String sha256, String status) {
+  public Future<Entry> store(SqlClient db, PostCallEvent envelope, JsonObject body, String sha256, String status) {
     Tuple params = Tuple.of(envelope.type(), envelope.conversationId(), envelope.callSid(),
         envelope.eventTimestamp(), body, sha256).addString(status);
     return db.preparedQuery(INSERT).execute(params).compose(rows -> {

@@ -1,6 +1,6 @@
 package io.callstream.webhook;
 
-import io.callstream.http.HttpError;
+import io.callstream.failure.Failure;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -20,14 +20,14 @@ public record LiveTurn(String callSid, String conversationId, String speaker, St
     String callSid = optionalText(body, "call_sid");
     String conversationId = optionalText(body, "conversation_id");
     if (callSid == null && conversationId == null) {
-      throw HttpError.badRequest("call_sid or conversation_id is required");
+      throw Failure.invalid("call_sid or conversation_id is required");
     }
     Object speaker = body.getValue("speaker");
     if (!"agent".equals(speaker) && !"user".equals(speaker)) {
-      throw HttpError.badRequest("speaker must be \"agent\" or \"user\"");
+      throw Failure.invalid("speaker must be \"agent\" or \"user\"");
     }
     if (!(body.getValue("message") instanceof String message) || message.isEmpty()) {
-      throw HttpError.badRequest("message is required (a non-empty string)");
+      throw Failure.invalid("message is required (a non-empty string)");
     }
     return new LiveTurn(callSid, conversationId, (String) speaker, message, timestamp(body.getValue("timestamp")));
   }
@@ -49,7 +49,7 @@ public record LiveTurn(String callSid, String conversationId, String speaker, St
       return null;
     }
     if (!(v instanceof String s) || s.isBlank()) {
-      throw HttpError.badRequest(field + " must be a non-empty string");
+      throw Failure.invalid(field + " must be a non-empty string");
     }
     return s;
   }
@@ -57,7 +57,7 @@ public record LiveTurn(String callSid, String conversationId, String speaker, St
   /** ISO-8601 (with Z or an offset), or unix seconds as a JSON number or numeric string. */
   static Instant timestamp(Object value) {
     if (value == null) {
-      throw HttpError.badRequest("timestamp is required (ISO-8601 or unix seconds)");
+      throw Failure.invalid("timestamp is required (ISO-8601 or unix seconds)");
     }
     try {
       if (value instanceof Number n) {
@@ -74,7 +74,7 @@ public record LiveTurn(String callSid, String conversationId, String speaker, St
     } catch (java.time.DateTimeException | ArithmeticException | NumberFormatException e) {
       // fall through
     }
-    throw HttpError.badRequest("timestamp must be ISO-8601 or unix seconds");
+    throw Failure.invalid("timestamp must be ISO-8601 or unix seconds");
   }
 
   /**

@@ -7,8 +7,8 @@ import io.callstream.db.DatabaseErrors;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
 import io.callstream.events.TranscriptionEvent;
-import io.callstream.http.HttpError;
-import io.callstream.http.Responses;
+import io.callstream.failure.Failure;
+import io.callstream.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.EventBus;
@@ -39,7 +39,7 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
     LiveTurn turn;
     try {
       turn = LiveTurn.parse(jsonBody(ctx));
-    } catch (HttpError e) {
+    } catch (Failure e) {
       ctx.fail(e);
       return;
     }
@@ -58,11 +58,11 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
     try {
       JsonObject body = ctx.body().asJsonObject();
       if (body == null) {
-        throw HttpError.badRequest("a JSON object body is required");
+        throw Failure.invalid("a JSON object body is required");
       }
       return body;
     } catch (DecodeException | ClassCastException e) {
-      throw HttpError.badRequest("body is not a JSON object");
+      throw Failure.invalid("body is not a JSON object");
     }
   }
 
@@ -81,8 +81,8 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
 
   private Future<StoredTurn> whyNot(LiveTurn turn) {
     return transcripts.callStatus(pool, turn.callSid(), turn.conversationId()).compose(status -> Future.failedFuture(
-        status.isEmpty() ? HttpError.badRequest("unknown call")
-            : HttpError.badRequest("call already ended (" + status.get() + ")")));
+        status.isEmpty() ? Failure.invalid("unknown call")
+            : Failure.invalid("call already ended (" + status.get() + ")")));
   }
 
   private void publish(LiveTurn turn, StoredTurn stored) {

@@ -1,8 +1,9 @@
 package io.callstream.webhook;
 
+import io.callstream.call.PostCallEvent;
 import io.callstream.config.Config;
-import io.callstream.http.HttpError;
-import io.callstream.http.Responses;
+import io.callstream.failure.Failure;
+import io.callstream.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -17,19 +18,19 @@ import java.nio.file.Path;
 /**
  * POST /webhooks/elevenlabs/post-call. The body is read by {@link WebhookBody} (no BodyHandler: audio bodies can
  * be tens of MiB), its signature checked over the raw bytes while they arrive, then: post_call_audio goes to
- * {@link AudioExtractor}; every other type is JSON of at most 1 MiB, handed to {@link PostCallService#receive}.
+ * {@link AudioExtractor}; every other type is JSON of at most 1 MiB, handed to {@link PostCallInbox#receive}.
  */
 final class PostCallHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final WebhookAuth auth;
-  private final PostCallService service;
+  private final PostCallInbox inbox;
   private final Config.Webhooks config;
   private final Path spoolDir;
 
-  PostCallHandler(Vertx vertx, WebhookAuth auth, PostCallService service, Config.Webhooks config) {
+  PostCallHandler(Vertx vertx, WebhookAuth auth, PostCallInbox inbox, Config.Webhooks config) {
     this.vertx = vertx;
     this.auth = auth;
-    this.service = service;
+    this.inbox = inbox;
     this.config = config;
     this.spoolDir = config.audioDir() != null ? config.audioDir() : Path.of(System.getProperty("java.io.tmpdir"));
   }
@@ -58,7 +59,7 @@ final class PostCallHandler implements Handler<RoutingContext> {
         }, false)
         .eventually(() -> body.discard(vertx))
         .compose(audio -> AudioExtractor.AUDIO_TYPE.equals(audio.type()) ? stored(audio, body)
-            : Future.failedFuture(HttpError.tooLarge("JSON events are limited to 1 MiB")));
+            : Future.failedFuture(Failure.tooLarge("JSON events are limited to 1 MiB")));
   }
 
   private Future<JsonObject> inMemory(WebhookBody body) {
@@ -66,25 +67,25 @@ final class PostCallHandler implements Handler<RoutingContext> {
     try {
       json = body.bytes().toJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      return Future.failedFuture(HttpError.badRequest("malformed JSON body"));
+      return Future.failedFuture(Failure.invalid("malformed JSON body"));
     }
     if (json == null) {
-      return Future.failedFuture(HttpError.badRequest("a JSON object body is required"));
+      return Future.failedFuture(Failure.invalid("a JSON object body is required"));
     }
     if (AudioExtractor.AUDIO_TYPE.equals(json.getValue("type"))) {
       byte[] bytes = body.bytes().getBytes();
       return vertx.executeBlocking(() -> AudioExtractor.extract(new ByteArrayInputStream(bytes), config.audioDir()),
           false).compose(audio -> stored(audio, body));
     }
-    Envelope envelope = Envelope.parse(json);
-    return service.receive(envelope, json, body.sha256())
+    PostCallEvent event = PostCallBody.parse(json);
+    return inbox.receive(event, json, body.sha256())
         .recover(WebhookErrors::badDataIsBadRequest)
         .compose(PostCallHandler::answer);
   }
 
-  private static Future<JsonObject> answer(PostCallService.Receipt receipt) {
+  private static Future<JsonObject> answer(PostCallInbox.Receipt receipt) {
     return switch (receipt) {
-      case UNKNOWN_CALL -> Future.failedFuture(HttpError.notFound(
+      case PARKED -> Future.failedFuture(Failure.notFound(
           "unknown call: the event is kept and will be applied when the call appears"));
       case DUPLICATE -> Future.succeededFuture(Responses.success().put("duplicate", true));
       case IGNORED -> Future.succeededFuture(Responses.success().put("ignored", true));
@@ -98,9 +99,9 @@ final class PostCallHandler implements Handler<RoutingContext> {
     JsonObject summary = new JsonObject().put("type", audio.type()).put("event_timestamp", audio.eventTimestamp())
         .put("data", new JsonObject().put("agent_id", audio.agentId()).put("conversation_id", audio.conversationId())
             .put("full_audio_file", file).put("full_audio_bytes", audio.audioBytes()));
-    Envelope envelope = new Envelope(audio.type(), audio.eventTimestamp(), summary.getJsonObject("data"),
+    PostCallEvent event = new PostCallEvent(audio.type(), audio.eventTimestamp(), summary.getJsonObject("data"),
         audio.conversationId(), null);
-    return service.receiveAudio(envelope, summary, body.sha256())
+    return inbox.receiveAudio(event, summary, body.sha256())
         .map(fresh -> Responses.success().put("audio_stored", file != null).put("duplicate", !fresh));
   }
 }

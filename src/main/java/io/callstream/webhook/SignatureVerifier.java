@@ -1,6 +1,6 @@
 package io.callstream.webhook;
 
-import io.callstream.http.HttpError;
+import io.callstream.failure.Failure;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * ElevenLabs' webhook signature: header {@code ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, where v0 is
- * HMAC-SHA256(secret, "t." + raw body). Pure: no I/O. Failures are {@link HttpError} 401 with a short reason.
+ * HMAC-SHA256(secret, "t." + raw body). Pure: no I/O. Failures are {@link Failure}s of kind UNAUTHENTICATED with a short reason.
  *
  * <p>Decisions: extra header parts are ignored; several v0 parts are allowed and any one may match; hex is
  * decoded case-insensitively (uppercase hex is accepted: the compared values are the MAC bytes, in constant time);
@@ -52,7 +52,7 @@ public final class SignatureVerifier {
    */
   public Incremental start(String header) {
     if (header == null || header.isBlank()) {
-      throw HttpError.unauthorized("missing " + HEADER + " header");
+      throw Failure.unauthenticated("missing " + HEADER + " header");
     }
     String t = null;
     List<byte[]> candidates = new ArrayList<>();
@@ -73,14 +73,14 @@ public final class SignatureVerifier {
       }
     }
     if (t == null || candidates.isEmpty() || !TIMESTAMP.matcher(t).matches()) {
-      throw HttpError.unauthorized("malformed " + HEADER + " header");
+      throw Failure.unauthenticated("malformed " + HEADER + " header");
     }
     long age = clock.instant().getEpochSecond() - Long.parseLong(t);
     if (age > MAX_AGE_SECONDS) {
-      throw HttpError.unauthorized("signature timestamp too old");
+      throw Failure.unauthenticated("signature timestamp too old");
     }
     if (age < -MAX_FUTURE_SECONDS) {
-      throw HttpError.unauthorized("signature timestamp in the future");
+      throw Failure.unauthenticated("signature timestamp in the future");
     }
     Mac mac = freshMac();
     mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
@@ -109,7 +109,7 @@ public final class SignatureVerifier {
         ok |= MessageDigest.isEqual(expected, actual);
       }
       if (!ok) {
-        throw HttpError.unauthorized("signature does not match");
+        throw Failure.unauthenticated("signature does not match");
       }
     }
   }

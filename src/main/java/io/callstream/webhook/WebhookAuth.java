@@ -1,7 +1,7 @@
 package io.callstream.webhook;
 
 import io.callstream.config.Config;
-import io.callstream.http.HttpError;
+import io.callstream.failure.Failure;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,7 +35,7 @@ public final class WebhookAuth {
       return NONE;
     }
     if (verifier == null) {
-      throw HttpError.unauthorized("webhook secret not configured");
+      throw Failure.unauthenticated("webhook secret not configured");
     }
     return new Check(verifier.start(request.getHeader(SignatureVerifier.HEADER)));
   }
@@ -47,7 +47,7 @@ public final class WebhookAuth {
       if (MessageDigest.isEqual(bearer, authorization.getBytes(StandardCharsets.UTF_8))) {
         return NONE;
       }
-      throw HttpError.unauthorized("invalid bearer token");
+      throw Failure.unauthenticated("invalid bearer token");
     }
     return signature(request);
   }

@@ -1,6 +1,6 @@
 package io.callstream.webhook;
 
-import io.callstream.http.HttpError;
+import io.callstream.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -37,7 +37,7 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
                                          long maxBytes, Path spoolDir) {
     String length = request.getHeader("Content-Length");
     if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > maxBytes) {
-      return Future.failedFuture(HttpError.tooLarge("body larger than " + maxBytes + " bytes"));
+      return Future.failedFuture(Failure.tooLarge("body larger than " + maxBytes + " bytes"));
     }
     return new Reader(vertx, request, check, maxBytes, spoolDir).start();
   }
@@ -79,7 +79,7 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
       }
       size += chunk.length();
       if (size > maxBytes) {
-        fail(HttpError.tooLarge("body larger than " + maxBytes + " bytes"));
+        fail(Failure.tooLarge("body larger than " + maxBytes + " bytes"));
         return;
       }
       byte[] bytes = chunk.getBytes();
@@ -135,7 +135,7 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
       String digest = HexFormat.of().formatHex(sha.digest());
       try {
         check.finish();
-      } catch (HttpError e) {
+      } catch (Failure e) {
         fail(e);
         return;
       }

@@ -1,17 +1,18 @@
 package io.callstream.webhook;
 
-import io.callstream.http.HttpError;
+import io.callstream.db.DatabaseErrors;
+import io.callstream.failure.Failure;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.DatabaseException;
 
 /** Database refusals caused by the body's content (SQLSTATE class 22, e.g. a NUL character) are the sender's 400. */
 final class WebhookErrors {
   private WebhookErrors() {}
 
   static <T> Future<T> badDataIsBadRequest(Throwable failure) {
-    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
-      return Future.failedFuture(HttpError.badRequest("body contains a value that cannot be stored: "
-          + pg.getErrorMessage()));
+    if (DatabaseErrors.badData(failure)) {
+      String detail = failure instanceof DatabaseException db ? db.getMessage() : failure.getMessage();
+      return Future.failedFuture(Failure.invalid("body contains a value that cannot be stored: " + detail));
     }
     return Future.failedFuture(failure);
   }

@@ -1,35 +1,43 @@
 package io.callstream.webhook;
 
-import io.callstream.Services;
-import io.callstream.http.HttpError;
+import io.callstream.config.Config;
+import io.callstream.failure.Failure;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
-/** The webhook role of a verticle instance: verify ElevenLabs webhooks, store them, publish their events. */
+/**
+ * The webhook role of a verticle instance: verify ElevenLabs webhooks, store them, publish their events. Post-call
+ * bodies go through {@link PostCallHandler} into the {@link PostCallInbox}; live turns through
+ * {@link LiveTurnHandler} into {@code transcriptions}.
+ */
 public final class WebhookRole {
   public static final String POST_CALL = "/webhooks/elevenlabs/post-call";
   public static final String TRANSCRIPTION = "/webhooks/elevenlabs/transcription";
 
   private final Vertx vertx;
-  private final Services services;
+  private final Pool pool;
+  private final Config.Webhooks config;
+  private final PostCallInbox inbox;
   private final WebhookAuth auth;
 
-  public WebhookRole(Vertx vertx, Services services) {
+  public WebhookRole(Vertx vertx, Pool pool, Config.Webhooks config, PostCallInbox inbox) {
     this.vertx = vertx;
-    this.services = services;
-    this.auth = new WebhookAuth(services.config().webhooks(), Clock.systemUTC());
+    this.pool = pool;
+    this.config = config;
+    this.inbox = inbox;
+    this.auth = new WebhookAuth(config, Clock.systemUTC());
   }
 
   public void addRoutes(Router router) {
-    PostCallService postCalls = new PostCallService(vertx, services);
-    router.post(POST_CALL).handler(new PostCallHandler(vertx, auth, postCalls, services.config().webhooks()));
+    router.post(POST_CALL).handler(new PostCallHandler(vertx, auth, inbox, config));
     router.post(TRANSCRIPTION)
         .handler(BodyHandler.create(false).setBodyLimit(WebhookBody.MEMORY_LIMIT))
         .handler(this::authenticateTurn)
-        .handler(new LiveTurnHandler(services.pool(), vertx.eventBus()));
+        .handler(new LiveTurnHandler(pool, vertx.eventBus()));
   }
 
   /** The signature over the raw bytes (or the bearer token), before the body is parsed. */
@@ -40,7 +48,7 @@ public final class WebhookRole {
       check.update(body, 0, body.length);
       check.finish();
       ctx.next();
-    } catch (HttpError e) {
+    } catch (Failure e) {
       ctx.fail(e);
     }
   }

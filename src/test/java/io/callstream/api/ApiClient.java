@@ -1,6 +1,6 @@
 package io.callstream.api;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.auth.Tokens;
 import io.callstream.support.Http;
 import io.callstream.support.TestNodes;
@@ -21,7 +21,7 @@ public final class ApiClient {
   public ApiClient(Vertx vertx, Node node) {
     this.node = node;
     this.client = Http.client(vertx);
-    this.tokens = new Tokens(vertx, node.services().config().auth());
+    this.tokens = new Tokens(vertx, node.config().auth());
   }
 
   /** A valid token for a user of that role. */

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
-import io.callstream.http.HttpVerticle;
+import io.callstream.app.Node;
+import io.callstream.app.Assembly;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -89,7 +89,7 @@ class OpenApiCoverageTest {
   void everyServedRouteIsDocumented() throws IOException {
     Map<String, Set<String>> documented = documented();
     assertTrue(documented.size() >= 14, "paths found in openapi.yaml: " + documented.keySet());
-    Router router = new HttpVerticle(node.services()).buildRouter(node.vertx());
+    Router router = new Assembly(node.vertx(), node.resources()).router();
     List<String> missing = new ArrayList<>();
     int checked = 0;
     for (Route route : router.getRoutes()) {

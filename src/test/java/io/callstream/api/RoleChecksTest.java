@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.auth.Tokens;
 import io.callstream.config.Config;
 import io.callstream.support.TestConfig;
@@ -69,7 +69,7 @@ class RoleChecksTest {
       assertEquals("error", none.bodyAsJsonObject().getString("status"), what);
       assertEquals(401, api.send(r.method(), r.path(), "not.a.jwt", r.body()).statusCode(), what);
       assertEquals(401, api.send(r.method(), r.path(), foreign, r.body()).statusCode(), what + " (other key)");
-      assertEquals(401, api.send(r.method(), r.path(), node.services().config().auth().secretKey(), r.body())
+      assertEquals(401, api.send(r.method(), r.path(), node.config().auth().secretKey(), r.body())
           .statusCode(), what);
       String other = r.role().equals("admin") ? "dispatcher" : "nobody-role";
       HttpResponse<Buffer> forbidden = api.send(r.method(), r.path(), api.token(other), r.body());

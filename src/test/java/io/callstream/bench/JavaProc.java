@@ -61,7 +61,6 @@ final class JavaProc implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // like a deployed node: a heap bound, the JVM's default collector (G1 here) and initial heap
     command.add("-Xmx" + System.getProperty("bench.serverHeap", "512m"));
-    command.addAll(NodeProcess.JVM_FLAGS);
     command.addAll(args);
     Path log = dir.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -3,7 +3,7 @@ package io.callstream.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.api.ApiClient;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.api.ApiClient;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;

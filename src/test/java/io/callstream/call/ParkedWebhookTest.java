@@ -2,7 +2,7 @@ package io.callstream.call;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.api.ApiClient;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;

@@ -2,7 +2,7 @@ package io.callstream.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.support.Http;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;

@@ -3,7 +3,7 @@ package io.callstream.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Main;
+import io.callstream.app.Main;
 import io.callstream.support.TestConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.callstream.live;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.call.Transcription;
 import io.callstream.events.CallCompletedEvent;
@@ -36,14 +36,14 @@ final class CallFeed {
   static Call newCall(Node node) {
     long n = IDS.incrementAndGet();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    return TestNodes.await(node.services().pool().preparedQuery(INSERT_CALL)
+    return TestNodes.await(node.pool().preparedQuery(INSERT_CALL)
         .execute(Tuple.of("EL_D-1_" + n + "_" + suffix, "conv_" + n + "_" + suffix))
         .map(rows -> Call.fromRow(rows.iterator().next())));
   }
 
   /** Stores the next turn of the call (not published). */
   static Future<Transcription> store(Node node, Call call, String text) {
-    return node.services().pool().preparedQuery(INSERT_TURN)
+    return node.pool().preparedQuery(INSERT_TURN)
         .execute(Tuple.of(call.id(), "agent", text, UUID.randomUUID().toString()))
         .map(rows -> Transcription.fromRow(rows.iterator().next()));
   }
@@ -85,7 +85,7 @@ final class CallFeed {
 
   /** Marks the call completed and publishes call_status then call_completed, like the post-call webhook. */
   static Call complete(Node node, Call call, boolean publishStatus) {
-    Call done = TestNodes.await(node.services().pool().preparedQuery(COMPLETE).execute(Tuple.of(call.id()))
+    Call done = TestNodes.await(node.pool().preparedQuery(COMPLETE).execute(Tuple.of(call.id()))
         .map(rows -> Call.fromRow(rows.iterator().next())));
     if (publishStatus) {
       CallEvents.publish(node.vertx().eventBus(), new CallStatusEvent(done.id(), done.callSid(),

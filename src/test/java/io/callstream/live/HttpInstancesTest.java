@@ -3,7 +3,7 @@ package io.callstream.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;

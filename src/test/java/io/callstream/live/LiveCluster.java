@@ -1,6 +1,6 @@
 package io.callstream.live;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.vertx.core.Future;
 import io.vertx.core.http.WebSocketClient;

@@ -4,7 +4,7 @@ import static io.callstream.live.LiveCluster.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.call.Transcription;
 import io.callstream.support.TestDatabase;
@@ -80,7 +80,7 @@ class LiveDeliveryTest {
     Call call = CallFeed.newCall(a);
     TestSocket s = TestSocket.open(client, b.port(), token);
     s.subscribe(call.callSid(), null);
-    double repairs = LiveMetrics.of(b.services().metrics()).gapRepairs();
+    double repairs = LiveMetrics.of(b.registry()).gapRepairs();
     CallFeed.turn(a, call, "one");
     TestNodes.await(CallFeed.store(a, call, "two, never published"));
     Transcription three = TestNodes.await(CallFeed.store(a, call, "three"));
@@ -94,7 +94,7 @@ class LiveDeliveryTest {
       texts.add(frame.getString("message_text"));
     }
     assertEquals(List.of("one", "two, never published", "three", "four"), texts);
-    assertTrue(LiveMetrics.of(b.services().metrics()).gapRepairs() > repairs);
+    assertTrue(LiveMetrics.of(b.registry()).gapRepairs() > repairs);
     s.close();
   }
 
@@ -202,7 +202,7 @@ class LiveDeliveryTest {
   }
 
   private static long sum(java.util.function.ToLongFunction<LiveMetrics> f) {
-    return f.applyAsLong(LiveMetrics.of(a.services().metrics())) + f.applyAsLong(LiveMetrics.of(b.services().metrics()));
+    return f.applyAsLong(LiveMetrics.of(a.registry())) + f.applyAsLong(LiveMetrics.of(b.registry()));
   }
 
   static void awaitCount(java.util.function.LongSupplier value, long expected, String what) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;

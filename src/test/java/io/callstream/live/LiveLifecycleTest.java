@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -56,7 +56,7 @@ class LiveLifecycleTest {
     slow.subscribe(call.callSid(), null);
     reader.subscribe(call.callSid(), null);
     slow.ws.pause();
-    LiveMetrics metrics = LiveMetrics.of(node.services().metrics());
+    LiveMetrics metrics = LiveMetrics.of(node.registry());
     double closedBefore = metrics.slowConsumerCloses();
     String text = "x".repeat(4000);
     int seq = 0;
@@ -104,7 +104,7 @@ class LiveLifecycleTest {
     Call call = CallFeed.newCall(node);
     answering.subscribe(call.callSid(), null);
 
-    node.services().node().startDraining();
+    node.state().startDraining();
     Throwable refused = LiveCluster.failure(TestSocket.connect(client, node.port(), token));
     assertEquals(503, assertInstanceOf(UpgradeRejectedException.class, refused).getStatus());
     CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {

@@ -17,11 +17,6 @@ import java.util.function.Predicate;
 
 /** A callstream node as a separate JVM from the built jar (end-to-end tests). Output goes to a log file. */
 public final class NodeProcess implements AutoCloseable {
-  public static final List<String> JVM_FLAGS = List.of("--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
-
   private final Process process;
   private final Path log;
   private final int port;
@@ -53,7 +48,6 @@ public final class NodeProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.addAll(jvmArgs);
-    command.addAll(JVM_FLAGS);
     command.add("-jar");
     command.add(jar());
     command.addAll(List.of(args));

@@ -1,6 +1,6 @@
 package io.callstream.support;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.config.Config;
 import io.vertx.core.Future;
 import java.util.ArrayList;

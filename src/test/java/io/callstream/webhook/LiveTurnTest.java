@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.callstream.http.HttpError;
+import io.callstream.failure.Failure;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,8 @@ class LiveTurnTest {
   void invalidTimestampsAre400() {
     for (Object bad : new Object[] {"2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-21T24:00:00Z",
         "2026-11-21T1a:00:00Z", "yesterday", "", -5, true}) {
-      HttpError e = assertThrows(HttpError.class, () -> LiveTurn.timestamp(bad), String.valueOf(bad));
-      assertEquals(400, e.status());
+      Failure e = assertThrows(Failure.class, () -> LiveTurn.timestamp(bad), String.valueOf(bad));
+      assertEquals(Failure.Kind.INVALID, e.kind());
     }
   }
 }

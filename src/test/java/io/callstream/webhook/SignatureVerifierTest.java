@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.callstream.http.HttpError;
+import io.callstream.failure.Failure;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,8 +22,8 @@ class SignatureVerifierTest {
       new SignatureVerifier(SECRET, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
 
   private static String reason(Runnable r) {
-    HttpError e = assertThrows(HttpError.class, r::run);
-    assertEquals(401, e.status());
+    Failure e = assertThrows(Failure.class, r::run);
+    assertEquals(Failure.Kind.UNAUTHENTICATED, e.kind());
     return e.getMessage();
   }
 

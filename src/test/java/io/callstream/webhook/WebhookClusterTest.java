@@ -7,7 +7,7 @@ import static io.callstream.webhook.WebhookTestSupport.insertCall;
 import static io.callstream.webhook.WebhookTestSupport.sign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
 import io.callstream.support.Http;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;

@@ -14,7 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
+import io.callstream.app.Node;
+import io.callstream.call.CallCompletions;
+import io.callstream.call.PostCallEvent;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -215,8 +217,9 @@ class WebhookTest {
     assertEquals(List.of("transcription", "call_status", "call_completed"), recorder.types(callId));
     assertEquals(1, recorder.of(callId).get(2).sequenceNumber());
     // the post-call body applied again through the backfill path changes nothing and publishes nothing
-    PostCallService service = new PostCallService(node.vertx(), node.services());
-    assertEquals(PostCallService.Outcome.UNCHANGED, TestNodes.await(service.applyConversation(body.getJsonObject("data"), 1795262410L)));
+    CallCompletions completions = new CallCompletions(node.pool(), node.vertx().eventBus());
+    assertEquals(CallCompletions.Outcome.UNCHANGED, TestNodes.await(completions.apply(PostCallEvent.of(
+        PostCallEvent.TRANSCRIPTION, 1795262410L, body.getJsonObject("data")))).outcome());
     recorder.settle(node.vertx());
     assertEquals(3, recorder.types(callId).size());
     assertError(400, post(client, node.port(), TRANSCRIPTION, bytes(new JsonObject(Buffer.buffer(
@@ -328,9 +331,9 @@ class WebhookTest {
     assertEquals("pending " + CONVERSATION_ID + " " + CALL_SID, TestDatabase.queryValue(schema,
         "SELECT status || ' ' || conversation_id || ' ' || call_sid FROM webhook_events"));
     long callId = insertCall(schema, CALL_SID, null, "in_progress");
-    PostCallService service = new PostCallService(node.vertx(), node.services());
-    assertEquals(1, TestNodes.await(service.applyPending(CONVERSATION_ID, CALL_SID)));
-    assertEquals(0, TestNodes.await(service.applyPending(CONVERSATION_ID, CALL_SID)));
+    PostCallInbox inbox = new PostCallInbox(node.pool(), new CallCompletions(node.pool(), node.vertx().eventBus()));
+    assertEquals(1, TestNodes.await(inbox.applyParked(CONVERSATION_ID, CALL_SID)));
+    assertEquals(0, TestNodes.await(inbox.applyParked(CONVERSATION_ID, CALL_SID)));
     assertEquals("processed", TestDatabase.queryValue(schema, "SELECT status FROM webhook_events"));
     assertEquals("completed", TestDatabase.queryValue(schema, "SELECT status FROM calls WHERE id = " + callId));
     assertEquals(4, count(schema, "SELECT count(*) FROM transcriptions WHERE call_id = " + callId));

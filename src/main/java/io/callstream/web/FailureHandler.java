@@ -1,6 +1,7 @@
-package io.callstream.http;
+package io.callstream.web;
 
 import io.callstream.db.DatabaseErrors;
+import io.callstream.failure.Failure;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -8,24 +9,40 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one place where failures become HTTP answers: {@code {"status":"error","error":"..."}} with the
- * status an {@link HttpError} carries, 503 when the database is unavailable, 500 (logged with its stack) else.
+ * The one place where failures become HTTP answers: {@code {"status":"error","error":"..."}} with the status of a
+ * {@link Failure}'s kind, 503 when the database is unavailable, 500 (logged with its stack) for anything else.
+ * Client errors (4xx) are logged in one line, without a stack trace.
  */
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = Logger.getLogger(FailureHandler.class.getName());
+
+  /** The HTTP status of each kind of refusal. */
+  public static int status(Failure.Kind kind) {
+    return switch (kind) {
+      case INVALID -> 400;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case TOO_LARGE -> 413;
+      case THROTTLED -> 429;
+      case UPSTREAM -> 502;
+      case UNAVAILABLE -> 503;
+    };
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int status;
     String message;
-    if (failure instanceof HttpError e) {
-      status = e.status();
-      message = e.getMessage();
+    if (failure instanceof Failure f) {
+      status = status(f.kind());
+      message = f.getMessage();
     } else if (failure != null && DatabaseErrors.unavailable(failure)) {
       status = 503;
       message = "database unavailable, retry later";
-      LOG.warning(() -> ctx.request().method() + " " + ctx.request().path() + ": database unavailable: " + failure);
+      LOG.warning(() -> where(ctx) + ": database unavailable: " + failure);
     } else if (failure == null && ctx.statusCode() > 0) {
       status = ctx.statusCode();
       message = switch (status) {
@@ -40,12 +57,19 @@ public final class FailureHandler implements Handler<RoutingContext> {
     } else {
       status = 500;
       message = "internal error";
-      LOG.log(Level.SEVERE, ctx.request().method() + " " + ctx.request().path() + " failed", failure);
+      LOG.log(Level.SEVERE, where(ctx) + " failed", failure);
+    }
+    if (status >= 400 && status < 500) {
+      LOG.info(() -> where(ctx) + " -> " + status + " " + message);
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
     }
     Responses.json(ctx.response().setStatusCode(status), new JsonObject().put("status", "error").put("error", message));
+  }
+
+  private static String where(RoutingContext ctx) {
+    return ctx.request().method() + " " + ctx.request().path();
   }
 }

@@ -1,7 +1,7 @@
-package io.callstream.webhook;
+package io.callstream.call;
 
-import io.callstream.webhook.PostCallRepository.Completion;
-import io.callstream.webhook.PostCallRepository.Turn;
+import io.callstream.call.CallRepository.Completion;
+import io.callstream.call.TranscriptRepository.Turn;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -14,7 +14,7 @@ import java.util.List;
 final class PostCallData {
   private PostCallData() {}
 
-  static Completion completion(Envelope envelope) {
+  static Completion completion(PostCallEvent envelope) {
     JsonObject data = envelope.data();
     JsonObject analysis = data.getValue("analysis") instanceof JsonObject a ? a : null;
     JsonObject metadata = data.getValue("metadata") instanceof JsonObject m ? m : null;

@@ -1,6 +1,7 @@
-package io.callstream;
+package io.callstream.app;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import sun.misc.Signal;
 
@@ -11,16 +12,19 @@ import sun.misc.Signal;
 final class Shutdown {
   private static final Logger LOG = Logger.getLogger(Shutdown.class.getName());
   private static final CountDownLatch STOPPED = new CountDownLatch(1);
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
   private static volatile int exitCode = 0;
 
   private Shutdown() {}
 
   static void install(Node node) {
     Runnable stop = () -> {
-      if (!node.services().node().startDraining() && STOPPED.getCount() == 0) {
+      // one shutdown per process: a second signal during the drain is only logged
+      if (!STOPPING.compareAndSet(false, true)) {
+        LOG.info("signal received again: already stopping");
         return;
       }
-      int bound = node.services().config().http().drainTimeoutSeconds();
+      int bound = node.config().http().drainTimeoutSeconds();
       LOG.info("signal received: draining (at most " + bound + " s)");
       try {
         node.shutdown(bound);

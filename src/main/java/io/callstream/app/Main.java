@@ -1,4 +1,4 @@
-package io.callstream;
+package io.callstream.app;
 
 import io.callstream.config.Config;
 import io.callstream.config.ConfigException;

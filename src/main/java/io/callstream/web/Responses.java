@@ -1,4 +1,4 @@
-package io.callstream.http;
+package io.callstream.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;

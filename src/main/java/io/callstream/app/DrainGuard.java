@@ -1,6 +1,6 @@
-package io.callstream.http;
+package io.callstream.app;
 
-import io.callstream.NodeState;
+import io.callstream.failure.Failure;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -23,7 +23,7 @@ final class DrainGuard implements Handler<RoutingContext> {
     boolean socket = path.startsWith("/ws/");
     if (node.draining() && (webhook || socket)) {
       ctx.response().putHeader("Connection", "close");
-      ctx.fail(HttpError.unavailable("node is draining, retry on another node"));
+      ctx.fail(Failure.unavailable("node is draining, retry on another node"));
       return;
     }
     if (!socket) {

@@ -1,4 +1,4 @@
-package io.callstream;
+package io.callstream.app;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.callstream;
+package io.callstream.app;
 
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.concurrent.CompletableFuture;

@@ -1,9 +1,9 @@
-package io.callstream;
+package io.callstream.app;
 
 import io.callstream.cluster.ClusterSetup;
 import io.callstream.config.Config;
 import io.callstream.db.Database;
-import io.callstream.http.HttpVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -16,6 +16,7 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.sqlclient.Pool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +32,12 @@ public final class Node {
   private static final AtomicInteger REGISTRIES = new AtomicInteger();
 
   private final Vertx vertx;
-  private final Services services;
+  private final NodeResources resources;
   private final String deploymentId;
 
-  private Node(Vertx vertx, Services services, String deploymentId) {
+  private Node(Vertx vertx, NodeResources resources, String deploymentId) {
     this.vertx = vertx;
-    this.services = services;
+    this.resources = resources;
     this.deploymentId = deploymentId;
   }
 
@@ -69,27 +70,44 @@ public final class Node {
     }
     NodeState state = new NodeState(clusterManager);
     return vertxFuture.compose(vertx -> Future.fromCompletionStage(migrated, vertx.getOrCreateContext())
-        .compose(done -> deploy(vertx, new Services(config, Database.createPool(vertx, config.database()), state,
-            registry)))
+        .compose(done -> deploy(vertx, new NodeResources(config, Database.createPool(vertx, config.database()),
+            state, registry)))
         .onFailure(e -> vertx.close()));
   }
 
-  private static Future<Node> deploy(Vertx vertx, Services services) {
-    DeploymentOptions deployment = new DeploymentOptions().setInstances(services.config().http().instances());
-    return vertx.deployVerticle(() -> new HttpVerticle(services), deployment)
-        .map(id -> new Node(vertx, services, id));
+  private static Future<Node> deploy(Vertx vertx, NodeResources resources) {
+    DeploymentOptions deployment = new DeploymentOptions().setInstances(resources.config().http().instances());
+    return vertx.deployVerticle(() -> new HttpVerticle(resources), deployment)
+        .map(id -> new Node(vertx, resources, id));
   }
 
   public Vertx vertx() {
     return vertx;
   }
 
-  public Services services() {
-    return services;
+  /** What the node's verticle instances share (tests read the pool, the state and the metrics from it). */
+  public NodeResources resources() {
+    return resources;
+  }
+
+  public Config config() {
+    return resources.config();
+  }
+
+  public Pool pool() {
+    return resources.pool();
+  }
+
+  public NodeState state() {
+    return resources.state();
+  }
+
+  public MeterRegistry registry() {
+    return resources.registry();
   }
 
   public int port() {
-    return services.config().http().port();
+    return resources.config().http().port();
   }
 
   /**
@@ -97,20 +115,20 @@ public final class Node {
    * which leaves the cluster. Blocking: call it from a thread that is not a Vert.x thread.
    */
   public void shutdown(long timeoutSeconds) throws Exception {
-    services.node().startDraining();
+    resources.state().startDraining();
     LOG.info("node stopping");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     try {
       // in-flight requests finish (new webhooks and upgrades are refused with 503 meanwhile)
-      services.node().drained().get(Math.max(1, remaining(deadline) - TimeUnit.SECONDS.toNanos(3)),
+      resources.state().drained().get(Math.max(1, remaining(deadline) - TimeUnit.SECONDS.toNanos(3)),
           TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      LOG.warning(services.node().inFlight() + " requests still in flight at the drain bound");
+      LOG.warning(resources.state().inFlight() + " requests still in flight at the drain bound");
     }
     try {
       // undeploying closes every WebSocket with 1001 and the HTTP servers
       vertx.undeploy(deploymentId)
-          .eventually(() -> services.pool().close())
+          .eventually(() -> resources.pool().close())
           .toCompletionStage().toCompletableFuture()
           .get(Math.max(1, remaining(deadline) - TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
     } finally {

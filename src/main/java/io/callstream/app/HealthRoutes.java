@@ -1,26 +1,32 @@
-package io.callstream.http;
+package io.callstream.app;
 
-import io.callstream.Services;
 import io.callstream.db.Database;
+import io.callstream.web.Responses;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
 
 /** GET /health (alive), GET /ready (database answers, cluster joined, not draining), GET /metrics. */
-public final class HealthRoutes {
-  private final Services services;
+final class HealthRoutes {
+  private final Pool pool;
+  private final NodeState state;
+  private final MeterRegistry registry;
 
-  public HealthRoutes(Services services) {
-    this.services = services;
+  HealthRoutes(Pool pool, NodeState state, MeterRegistry registry) {
+    this.pool = pool;
+    this.state = state;
+    this.registry = registry;
   }
 
   public void addRoutes(Router router) {
     router.get("/health").handler(ctx -> Responses.json(ctx.response(), new JsonObject().put("status", "ok")));
     router.get("/ready").handler(this::ready);
-    if (services.metrics() instanceof PrometheusMeterRegistry prometheus) {
+    if (registry instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
   }
@@ -29,8 +35,8 @@ public final class HealthRoutes {
     readiness().onComplete(ar -> {
       JsonObject body = new JsonObject()
           .put("status", ar.succeeded() ? "ready" : "not_ready")
-          .put("clustered", services.node().clustered())
-          .put("members", services.node().clusterSize());
+          .put("clustered", state.clustered())
+          .put("members", state.clusterSize());
       if (ar.failed()) {
         body.put("reason", ar.cause().getMessage());
       }
@@ -39,13 +45,13 @@ public final class HealthRoutes {
   }
 
   private Future<Void> readiness() {
-    if (services.node().draining()) {
+    if (state.draining()) {
       return Future.failedFuture("node is draining");
     }
-    if (!services.node().clusterMember()) {
+    if (!state.clusterMember()) {
       return Future.failedFuture("node is not a cluster member");
     }
-    return Database.ping(services.pool())
+    return Database.ping(pool)
         .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
         .recover(e -> Future.failedFuture("database unavailable: " + e.getMessage()));
   }

@@ -1,9 +1,8 @@
-package io.callstream.http;
+package io.callstream.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.Node;
 import io.callstream.support.Http;
 import io.callstream.support.TcpProxy;
 import io.callstream.support.TestConfig;

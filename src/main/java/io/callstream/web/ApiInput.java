@@ -1,5 +1,6 @@
-package io.callstream.http;
+package io.callstream.web;
 
+import io.callstream.failure.Failure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -11,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Input checks of the API routes: each fails with an {@link HttpError} 400 naming what is wrong. */
+/** Input checks of the API routes: each fails with a {@link Failure} of kind INVALID naming what is wrong. */
 public final class ApiInput {
   /** Largest JSON body the API accepts (413 above). */
   public static final long BODY_LIMIT = 64 * 1024;
@@ -27,16 +28,16 @@ public final class ApiInput {
   public static JsonObject object(RoutingContext ctx) {
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
     if (raw == null || raw.length() == 0) {
-      throw HttpError.badRequest("request body must be a JSON object");
+      throw Failure.invalid("request body must be a JSON object");
     }
     Object value;
     try {
       value = Json.decodeValue(raw);
     } catch (DecodeException e) {
-      throw HttpError.badRequest("request body is not valid JSON");
+      throw Failure.invalid("request body is not valid JSON");
     }
     if (!(value instanceof JsonObject o)) {
-      throw HttpError.badRequest("request body must be a JSON object");
+      throw Failure.invalid("request body must be a JSON object");
     }
     return o;
   }
@@ -45,10 +46,10 @@ public final class ApiInput {
   public static String string(JsonObject body, String field, int maxLength) {
     Object v = body.getValue(field);
     if (!(v instanceof String s) || s.isBlank()) {
-      throw HttpError.badRequest("'" + field + "' is required and must be a non-empty string");
+      throw Failure.invalid("'" + field + "' is required and must be a non-empty string");
     }
     if (s.length() > maxLength) {
-      throw HttpError.badRequest("'" + field + "' is longer than " + maxLength + " characters");
+      throw Failure.invalid("'" + field + "' is longer than " + maxLength + " characters");
     }
     return s.trim();
   }
@@ -57,15 +58,15 @@ public final class ApiInput {
   public static List<String> strings(JsonObject body, String field, int maxItems, int maxLength) {
     Object v = body.getValue(field);
     if (!(v instanceof JsonArray array) || array.isEmpty()) {
-      throw HttpError.badRequest("'" + field + "' is required and must be a non-empty array of strings");
+      throw Failure.invalid("'" + field + "' is required and must be a non-empty array of strings");
     }
     if (array.size() > maxItems) {
-      throw HttpError.badRequest("'" + field + "' has more than " + maxItems + " items");
+      throw Failure.invalid("'" + field + "' has more than " + maxItems + " items");
     }
     List<String> values = new ArrayList<>(array.size());
     for (Object item : array) {
       if (!(item instanceof String s) || s.isBlank() || s.length() > maxLength) {
-        throw HttpError.badRequest("'" + field + "' must contain only non-empty strings of at most "
+        throw Failure.invalid("'" + field + "' must contain only non-empty strings of at most "
             + maxLength + " characters");
       }
       values.add(s.trim());
@@ -77,7 +78,7 @@ public final class ApiInput {
   public static String pathParam(RoutingContext ctx, String name, Pattern pattern) {
     String v = ctx.pathParam(name);
     if (v == null || !pattern.matcher(v).matches()) {
-      throw HttpError.badRequest("invalid " + name);
+      throw Failure.invalid("invalid " + name);
     }
     return v;
   }
@@ -91,11 +92,11 @@ public final class ApiInput {
     try {
       int n = Integer.parseInt(v);
       if (n < min || n > max) {
-        throw HttpError.badRequest("'" + name + "' must be between " + min + " and " + max);
+        throw Failure.invalid("'" + name + "' must be between " + min + " and " + max);
       }
       return n;
     } catch (NumberFormatException e) {
-      throw HttpError.badRequest("'" + name + "' must be an integer");
+      throw Failure.invalid("'" + name + "' must be an integer");
     }
   }
 }

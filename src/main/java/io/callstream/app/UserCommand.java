@@ -1,4 +1,4 @@
-package io.callstream;
+package io.callstream.app;
 
 import io.callstream.auth.Passwords;
 import io.callstream.auth.User;

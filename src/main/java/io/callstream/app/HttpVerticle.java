@@ -1,0 +1,44 @@
+package io.callstream.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+/**
+ * One HTTP verticle instance (deployed HTTP_INSTANCES times, all sharing HTTP_PORT). It only wires: the
+ * {@link Assembly} builds this instance's routes and roles, the live role starts consuming call events, the server
+ * listens. The future of {@link #start} includes all of it, so a node never reports itself started while half up.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final NodeResources node;
+  private Assembly assembly;
+  private HttpServer server;
+
+  public HttpVerticle(NodeResources node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    assembly = new Assembly(vertx, node);
+    Future<?> liveReady = assembly.live() == null ? Future.succeededFuture() : assembly.live().start();
+    HttpServerOptions options = new HttpServerOptions()
+        .setPort(node.config().http().port())
+        .setMaxWebSocketFrameSize(65_536)
+        .setMaxWebSocketMessageSize(65_536)
+        .setRegisterWebSocketWriteHandlers(false)
+        .setPerMessageWebSocketCompressionSupported(false)  // no per-socket zlib state: small idle sockets
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setIdleTimeout(0);
+    server = vertx.createHttpServer(options).requestHandler(assembly.router());
+    return liveReady.compose(v -> server.listen());
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<?> closing = assembly == null || assembly.live() == null ? Future.succeededFuture() : assembly.live().stop();
+    return closing.recover(e -> Future.succeededFuture())
+        .compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+}

@@ -1,0 +1,85 @@
+package io.callstream.call;
+
+import io.callstream.events.CallCompletedEvent;
+import io.callstream.events.CallEvent;
+import io.callstream.events.CallEvents;
+import io.callstream.events.CallStatusEvent;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies post-call data to a call: finds the call (by conversation id, else callstream's call_sid), then either
+ * marks it failed (call_initiation_failure) or merges the post-call transcript and completes it
+ * (post_call_transcription). The webhook, the backfill and parked inbox events all come through here, so they
+ * behave identically: idempotent, and events only when something changed. Events are published only after the
+ * commit, in order: the inserted post-call turns, then call_status, then call_completed.
+ */
+public final class CallCompletions {
+  /** What applying did. */
+  public enum Outcome { APPLIED, UNCHANGED, UNKNOWN_CALL }
+
+  /** The outcome of one application, the events it owes subscribers, and the call afterwards (null if unknown). */
+  public record Applied(Outcome outcome, List<CallEvent> events, Call call) {
+    static final Applied UNKNOWN = new Applied(Outcome.UNKNOWN_CALL, List.of(), null);
+  }
+
+  private final Pool pool;
+  private final EventBus bus;
+  private final CallRepository calls = new CallRepository();
+  private final TranscriptRepository transcripts = new TranscriptRepository();
+
+  public CallCompletions(Pool pool, EventBus bus) {
+    this.pool = pool;
+    this.bus = bus;
+  }
+
+  /** Applies the event in its own transaction, then publishes its events. */
+  public Future<Applied> apply(PostCallEvent event) {
+    return pool.withTransaction(conn -> applyWithin(conn, event)).map(this::publish);
+  }
+
+  /**
+   * Applies the event inside the caller's transaction (the caller stores the inbox row in the same one) and
+   * publishes nothing: call {@link #publish} after the commit.
+   */
+  public Future<Applied> applyWithin(SqlConnection conn, PostCallEvent event) {
+    return calls.findForUpdate(conn, event.conversationId(), event.callSid()).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Applied.UNKNOWN);
+      }
+      Call call = found.get();
+      if (PostCallEvent.INITIATION_FAILURE.equals(event.type())) {
+        String reason = event.data().getValue("failure_reason") instanceof String r ? r : "unknown";
+        return calls.failFromPostCall(conn, call.id(), reason, event.conversationId(), event.eventTimestamp())
+            .map(updated -> applied(List.of(), updated.orElse(call), updated.isPresent()));
+      }
+      return transcripts.insertPostCallTurns(conn, call.id(), PostCallData.turns(event.data()))
+          .compose(turns -> calls.complete(conn, call.id(), PostCallData.completion(event))
+              .map(updated -> applied(turns, updated.orElse(call), updated.isPresent())));
+    });
+  }
+
+  /** Publishes what an application owes subscribers (nothing when it changed nothing); returns it. */
+  public Applied publish(Applied applied) {
+    CallEvents.publishAll(bus, applied.events());
+    return applied;
+  }
+
+  /** Events in publishing order: inserted turns, then (when the call row changed) call_status, call_completed. */
+  private static Applied applied(List<Transcription> turns, Call c, boolean callChanged) {
+    List<CallEvent> events = new ArrayList<>();
+    turns.forEach(t -> events.add(t.toEvent(c.callSid(), c.conversationId())));
+    if (callChanged) {
+      Instant at = c.callEndTime() != null ? c.callEndTime() : c.updatedAt();
+      events.add(new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), at));
+      events.add(new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(),
+          c.lastSequenceNumber()));
+    }
+    return new Applied(events.isEmpty() ? Outcome.UNCHANGED : Outcome.APPLIED, events, c);
+  }
+}

@@ -1,0 +1,103 @@
+package io.callstream.webhook;
+
+import io.callstream.call.CallCompletions;
+import io.callstream.call.CallCompletions.Applied;
+import io.callstream.call.ParkedEvents;
+import io.callstream.call.PostCallEvent;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The webhook role's inbox of post-call events: every verified body is stored in {@code webhook_events} in the
+ * same transaction as its effects (applied through the call domain's {@link CallCompletions}); a redelivery is
+ * recognised by the SHA-256 of its bytes. An event for a call callstream does not know yet stays parked (pending)
+ * and is applied when the call start learns its conversation id ({@link #applyParked}).
+ */
+public final class PostCallInbox implements ParkedEvents {
+  private static final Logger LOG = Logger.getLogger(PostCallInbox.class.getName());
+
+  /**
+   * What happened to one webhook delivery: applied (the call changed), unchanged (already applied), parked (no
+   * such call yet), duplicate (these exact bytes were stored before), ignored (a type callstream does not apply).
+   */
+  public enum Receipt { APPLIED, UNCHANGED, PARKED, DUPLICATE, IGNORED }
+
+  private final Pool pool;
+  private final CallCompletions completions;
+  private final InboxRepository inbox = new InboxRepository();
+
+  public PostCallInbox(Pool pool, CallCompletions completions) {
+    this.pool = pool;
+    this.completions = completions;
+  }
+
+  /** A verified post-call webhook: stored in the inbox and applied in one transaction, then published. */
+  public Future<Receipt> receive(PostCallEvent event, JsonObject body, String sha256) {
+    String status = event.known() ? InboxRepository.PENDING : InboxRepository.IGNORED;
+    return pool.withTransaction(conn -> inbox.store(conn, event, body, sha256, status).compose(entry -> {
+          if (!InboxRepository.PENDING.equals(entry.status())) {
+            return Future.succeededFuture(new Delivered(entry.fresh() ? Receipt.IGNORED : Receipt.DUPLICATE, null));
+          }
+          return completions.applyWithin(conn, event).compose(applied -> markApplied(conn, entry.id(), applied));
+        }))
+        .map(delivered -> {
+          // committed: now the events may go out
+          if (delivered.applied() != null) {
+            completions.publish(delivered.applied());
+          }
+          Receipt receipt = delivered.receipt();
+          if (receipt == Receipt.IGNORED) {
+            LOG.info(() -> "post-call webhook of unknown type '" + event.type() + "' acknowledged and kept in "
+                + "the inbox (conversation " + event.conversationId() + ")");
+          }
+          return receipt;
+        });
+  }
+
+  /** Stores the summary of a verified audio delivery (its audio is on disk, never in the database); fresh? */
+  public Future<Boolean> receiveAudio(PostCallEvent event, JsonObject summary, String sha256) {
+    return inbox.store(pool, event, summary, sha256, InboxRepository.PROCESSED).map(InboxRepository.Entry::fresh);
+  }
+
+  @Override
+  public Future<Integer> applyParked(String conversationId, String callSid) {
+    return inbox.pendingIds(pool, conversationId, callSid).compose(ids -> {
+      Future<Integer> count = Future.succeededFuture(0);
+      for (long id : ids) {
+        count = count.compose(n -> applyParked(id).map(applied -> applied ? n + 1 : n));
+      }
+      return count;
+    });
+  }
+
+  /** One parked event, if it is still pending (another node may have applied it meanwhile). */
+  private Future<Boolean> applyParked(long id) {
+    return pool.withTransaction(conn -> inbox.lockPending(conn, id).compose(pending -> {
+          if (pending.isEmpty()) {
+            return Future.succeededFuture(Optional.<Applied>empty());
+          }
+          JsonObject body = pending.get().body();
+          PostCallEvent event = PostCallEvent.of(pending.get().type(), pending.get().eventTimestamp(),
+              body.getValue("data") instanceof JsonObject d ? d : new JsonObject());
+          return completions.applyWithin(conn, event)
+              .compose(applied -> markApplied(conn, id, applied).map(r -> Optional.of(applied)));
+        }))
+        .map(applied -> applied.map(completions::publish)
+            .map(a -> a.outcome() != CallCompletions.Outcome.UNKNOWN_CALL).orElse(false));
+  }
+
+  /** The inbox row is processed once the call was found; an unknown call leaves it pending (parked). */
+  private Future<Delivered> markApplied(SqlConnection conn, long inboxId, Applied applied) {
+    if (applied.outcome() == CallCompletions.Outcome.UNKNOWN_CALL) {
+      return Future.succeededFuture(new Delivered(Receipt.PARKED, applied));
+    }
+    return inbox.markProcessed(conn, inboxId).map(v -> new Delivered(
+        applied.outcome() == CallCompletions.Outcome.APPLIED ? Receipt.APPLIED : Receipt.UNCHANGED, applied));
+  }
+
+  private record Delivered(Receipt receipt, Applied applied) {}
+}
