@@ -4,6 +4,7 @@ import io.callstream.auth.AuthHandler;
 import io.callstream.auth.AuthRoutes;
 import io.callstream.auth.Tokens;
 import io.callstream.call.Backfill;
+import io.callstream.call.CallAudioRoutes;
 import io.callstream.call.BackfillRoutes;
 import io.callstream.call.CallCompletions;
 import io.callstream.call.CallRoutes;
@@ -19,7 +20,9 @@ import io.callstream.web.FailureHandler;
 import io.callstream.webhook.PostCallInbox;
 import io.callstream.webhook.WebhookRole;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.sqlclient.Pool;
 
 /**
@@ -41,6 +44,11 @@ public final class Assembly {
 
     router = Router.router(vertx);
     router.route().handler(new DrainGuard(node.state()));
+    if (!config.http().corsOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create().addOrigins(config.http().corsOrigins())
+          .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT))
+          .allowedHeaders(java.util.Set.of("Authorization", "Content-Type", "Range")).maxAgeSeconds(600));
+    }
     new HealthRoutes(pool, node.state(), node.registry()).addRoutes(router);
     if (config.http().has(NodeRole.WEBHOOK)) {
       new WebhookRole(vertx, pool, config.webhooks(), inbox).addRoutes(router);
@@ -60,6 +68,7 @@ public final class Assembly {
       new DriverRoutes(pool, auth).addRoutes(router);
       new CallRoutes(pool, config.elevenLabs(), auth,
           new CallStarter(pool, vertx.eventBus(), elevenLabs, parked)).addRoutes(router);
+      new CallAudioRoutes(vertx, pool, config.webhooks().audioDir(), auth).addRoutes(router);
       new BackfillRoutes(config.elevenLabs(), auth, new Backfill(pool, elevenLabs, completions)).addRoutes(router);
     }
     router.route().last().handler(ctx -> ctx.fail(Failure.notFound("no such endpoint")));

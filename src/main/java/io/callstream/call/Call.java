@@ -1,15 +1,18 @@
 package io.callstream.call;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /** One row of {@code calls}. */
 public record Call(long id, String callSid, String conversationId, String driverId, String status,
                    String failureReason, Instant callStartTime, Instant callEndTime, String transcriptSummary,
                    Integer callDurationSeconds, Double cost, Boolean callSuccessful, JsonObject analysisData,
-                   JsonObject metadataJson, int lastSequenceNumber, Instant createdAt, Instant updatedAt) {
+                   JsonObject metadataJson, int lastSequenceNumber, List<String> violationTypes, String startedBy,
+                   Instant createdAt, Instant updatedAt) {
 
   public static final String INITIATED = "initiated";
   public static final String IN_PROGRESS = "in_progress";
@@ -19,7 +22,7 @@ public record Call(long id, String callSid, String conversationId, String driver
   /** The column list every query of calls selects, in {@link #fromRow} order. */
   public static final String COLUMNS = "id, call_sid, conversation_id, driver_id, status, failure_reason, "
       + "call_start_time, call_end_time, transcript_summary, call_duration_seconds, cost, call_successful, "
-      + "analysis_data, metadata_json, last_sequence_number, created_at, updated_at";
+      + "analysis_data, metadata_json, last_sequence_number, violation_types, started_by, created_at, updated_at";
 
   public boolean ended() {
     return COMPLETED.equals(status) || FAILED.equals(status);
@@ -31,7 +34,7 @@ public record Call(long id, String callSid, String conversationId, String driver
         instant(r, "call_start_time"), instant(r, "call_end_time"), r.getString("transcript_summary"),
         r.getInteger("call_duration_seconds"), r.getDouble("cost"), r.getBoolean("call_successful"),
         json(r, "analysis_data"), json(r, "metadata_json"), r.getInteger("last_sequence_number"),
-        instant(r, "created_at"), instant(r, "updated_at"));
+        strings(r, "violation_types"), r.getString("started_by"), instant(r, "created_at"), instant(r, "updated_at"));
   }
 
   static Instant instant(Row r, String column) {
@@ -39,12 +42,20 @@ public record Call(long id, String callSid, String conversationId, String driver
     return t == null ? null : t.toInstant();
   }
 
+  private static List<String> strings(Row r, String column) {
+    String[] values = r.getArrayOfStrings(column);
+    return values == null ? List.of() : List.of(values);
+  }
+
   private static JsonObject json(Row r, String column) {
     Object v = r.getValue(column);
     return v instanceof JsonObject o ? o : null;
   }
 
-  /** Every column but id, as dashboards and the API see it (contract §4 {@code call_data}, §3 GET /calls/{id}). */
+  /**
+   * Every column but id, as dashboards and the API see it (contract §4 {@code call_data}, §3 GET /calls/{id}),
+   * extended with {@code violation_types} and {@code started_by}.
+   */
   public JsonObject toJson() {
     return new JsonObject()
         .put("call_sid", callSid)
@@ -61,6 +72,8 @@ public record Call(long id, String callSid, String conversationId, String driver
         .put("analysis_data", analysisData)
         .put("metadata_json", metadataJson)
         .put("last_sequence_number", lastSequenceNumber)
+        .put("violation_types", new JsonArray(violationTypes))
+        .put("started_by", startedBy)
         .put("created_at", text(createdAt))
         .put("updated_at", text(updatedAt));
   }

@@ -21,8 +21,10 @@ public final class CallRepository {
   private static final String FIND_BY_IDENTIFIER =
       "SELECT " + Call.COLUMNS + " FROM calls WHERE call_sid = $1 OR conversation_id = $1 LIMIT 1";
   private static final String FIND_BY_ID = "SELECT " + Call.COLUMNS + " FROM calls WHERE id = $1";
-  private static final String INSERT_INITIATED = "INSERT INTO calls (call_sid, driver_id, status, call_start_time) "
-      + "VALUES ($1, $2, 'initiated', now()) RETURNING " + Call.COLUMNS;
+  private static final String INSERT_INITIATED = "INSERT INTO calls (call_sid, driver_id, status, call_start_time, "
+      + "violation_types, started_by) VALUES ($1, $2, 'initiated', now(), $3, $4) RETURNING " + Call.COLUMNS;
+  private static final String ACTIVE = "SELECT " + Call.COLUMNS + " FROM calls "
+      + "WHERE status IN ('initiated', 'in_progress') ORDER BY created_at DESC, id DESC LIMIT $1";
 
   private static final String MARK_DIALLED = "UPDATE calls SET conversation_id = COALESCE(conversation_id, $2), "
       + "status = 'in_progress', updated_at = now() WHERE id = $1 AND status = 'initiated' RETURNING " + Call.COLUMNS;
@@ -32,7 +34,14 @@ public final class CallRepository {
       + "call_end_time = now(), updated_at = now() WHERE id = $1 AND status = 'initiated' RETURNING " + Call.COLUMNS;
   private static final String LIST = "SELECT " + Call.COLUMNS + " FROM calls "
       + "WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) "
+      + "AND ($5::text IS NULL OR driver_id = $5) AND ($6::timestamptz IS NULL OR created_at >= $6) "
+      + "AND ($7::timestamptz IS NULL OR created_at < $7) AND ($8::boolean IS NULL OR call_successful = $8) "
       + "ORDER BY created_at DESC, id DESC LIMIT $4";
+
+  /** Filters of the calls list; every field may be null (no filter). {@code to} is exclusive. */
+  public record Filter(String status, String driverId, OffsetDateTime from, OffsetDateTime to, Boolean successful) {
+    public static final Filter NONE = new Filter(null, null, null, null, null);
+  }
 
   private static final String FIND_FOR_UPDATE = "SELECT " + Call.COLUMNS + " FROM calls "
       + "WHERE conversation_id = $1 OR call_sid = $2 ORDER BY (conversation_id = $1) DESC NULLS LAST, id "
@@ -76,8 +85,10 @@ public final class CallRepository {
   }
 
   /** Writes a new call in status initiated; fails with SQLSTATE 23505 when the call_sid exists. */
-  public Future<Call> insertInitiated(SqlClient db, String callSid, String driverId) {
-    return db.preparedQuery(INSERT_INITIATED).execute(Tuple.of(callSid, driverId))
+  public Future<Call> insertInitiated(SqlClient db, String callSid, String driverId, List<String> violationTypes,
+                                     String startedBy) {
+    return db.preparedQuery(INSERT_INITIATED)
+        .execute(Tuple.of(callSid, driverId, violationTypes.toArray(new String[0]), startedBy))
         .map(rows -> Call.fromRow(rows.iterator().next()));
   }
 
@@ -98,15 +109,24 @@ public final class CallRepository {
   }
 
   /**
-   * Newest first; status may be null; only calls created before {@code (beforeTime, beforeId)} when beforeTime is
+   * Newest first, filtered; only calls created before {@code (beforeTime, beforeId)} when beforeTime is
    * set (pass the id of the call to continue after, or 0 to take only strictly older calls).
    */
-  public Future<List<Call>> list(SqlClient db, String status, OffsetDateTime beforeTime, long beforeId, int limit) {
-    return db.preparedQuery(LIST).execute(Tuple.of(status, beforeTime, beforeId, limit)).map(rows -> {
-      List<Call> calls = new ArrayList<>(rows.size());
-      rows.forEach(r -> calls.add(Call.fromRow(r)));
-      return calls;
-    });
+  public Future<List<Call>> list(SqlClient db, Filter f, OffsetDateTime beforeTime, long beforeId, int limit) {
+    Tuple params = Tuple.of(f.status(), beforeTime, beforeId, limit, f.driverId(), f.from())
+        .addValue(f.to()).addValue(f.successful());
+    return db.preparedQuery(LIST).execute(params).map(CallRepository::all);
+  }
+
+  /** Calls not ended yet (initiated or in progress), newest first: the fleet feed's snapshot. */
+  public Future<List<Call>> active(SqlClient db, int limit) {
+    return db.preparedQuery(ACTIVE).execute(Tuple.of(limit)).map(CallRepository::all);
+  }
+
+  private static List<Call> all(RowSet<Row> rows) {
+    List<Call> calls = new ArrayList<>(rows.size());
+    rows.forEach(r -> calls.add(Call.fromRow(r)));
+    return calls;
   }
 
   /** The call by conversation id, else by call_sid, locked until the transaction ends. */

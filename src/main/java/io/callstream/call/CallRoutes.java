@@ -68,7 +68,8 @@ public final class CallRoutes {
       throw Failure.unavailable("calls cannot be started: ELEVENLABS_API_KEY, ELEVENLABS_AGENT_ID and "
           + "ELEVENLABS_PHONE_NUMBER_ID must be configured");
     }
-    starter.start(driverIds, violations)
+    TokenClaims claims = ctx.get(AuthHandler.CLAIMS);
+    starter.start(driverIds, violations, claims == null ? null : claims.subject())
         .onSuccess(results -> Responses.json(ctx.response(), new JsonObject()
             .put("results", new JsonArray(results.stream().map(CallStartResult::toJson).toList()))))
         .onFailure(ctx::fail);
@@ -79,10 +80,16 @@ public final class CallRoutes {
     if (status != null && !STATUSES.contains(status)) {
       throw Failure.invalid("'status' must be one of initiated, in_progress, completed, failed");
     }
+    String driverId = ctx.queryParams().get("driver_id");
+    if (driverId != null && !Driver.ID.matcher(driverId).matches()) {
+      throw Failure.invalid("'driver_id' is not a valid driver id");
+    }
+    CallRepository.Filter filter = new CallRepository.Filter(status, driverId, ApiInput.time(ctx, "from", false),
+        ApiInput.time(ctx, "to", true), ApiInput.bool(ctx, "successful"));
     int limit = ApiInput.intParam(ctx, "limit", 50, 1, 500);
     String before = ctx.queryParams().get("before");
     cursor(before)
-        .compose(c -> calls.list(pool, status, c == null ? null : c.time(), c == null ? 0 : c.id(), limit))
+        .compose(c -> calls.list(pool, filter, c == null ? null : c.time(), c == null ? 0 : c.id(), limit))
         .onSuccess(page -> Responses.json(ctx.response(), new JsonObject()
             .put("calls", new JsonArray(page.stream().map(Call::toJson).toList()))
             .put("next_before", page.size() == limit ? page.get(page.size() - 1).callSid() : null)))

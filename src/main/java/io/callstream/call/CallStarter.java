@@ -5,6 +5,7 @@ import io.callstream.driver.Driver;
 import io.callstream.driver.DriverRepository;
 import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvents;
+import io.callstream.events.CallStartedEvent;
 import io.callstream.events.CallStatusEvent;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -19,7 +20,8 @@ import java.util.logging.Logger;
 /**
  * Starts outbound calls, one per driver, concurrently and independently. For each driver the calls row is written
  * first (initiated, call_sid {@code EL_{driver_id}_{unix_seconds}}, suffixed {@code _2}, {@code _3}... when that
- * sid is taken), then ElevenLabs is asked to dial, exactly once (never retried: a retry could ring a driver twice).
+ * sid is taken; with the violation types and who started it) and announced ({@code call_started} for the fleet
+ * feed), then ElevenLabs is asked to dial, exactly once (never retried: a retry could ring a driver twice).
  * Success stores the conversation id, moves the call to in_progress, publishes call_status and applies any webhook
  * events already parked for the call; failure marks the call failed with {@code api_error: ...}.
  */
@@ -42,10 +44,10 @@ public final class CallStarter {
   }
 
   /** One result per driver id, in the given order; never fails because of one driver. */
-  public Future<List<CallStartResult>> start(List<String> driverIds, List<String> violationTypes) {
+  public Future<List<CallStartResult>> start(List<String> driverIds, List<String> violationTypes, String startedBy) {
     List<Future<CallStartResult>> starts = new ArrayList<>();
     for (String driverId : driverIds) {
-      starts.add(startOne(driverId, violationTypes).recover(e -> {
+      starts.add(startOne(driverId, violationTypes, startedBy).recover(e -> {
         LOG.warning("starting a call to driver " + driverId + " failed: " + e);
         return Future.succeededFuture(new CallStartResult(driverId, null, null, null, "internal error: "
             + (DatabaseErrors.unavailable(e) ? "database unavailable" : e.getMessage())));
@@ -54,15 +56,16 @@ public final class CallStarter {
     return Future.join(starts).map(all -> starts.stream().map(Future::result).toList());
   }
 
-  private Future<CallStartResult> startOne(String driverId, List<String> violationTypes) {
+  private Future<CallStartResult> startOne(String driverId, List<String> violationTypes, String startedBy) {
     return drivers.find(pool, driverId).compose(driver -> driver.isEmpty()
         ? Future.succeededFuture(new CallStartResult(driverId, null, null, Call.FAILED, "unknown driver"))
-        : dial(driver.get(), violationTypes));
+        : dial(driver.get(), violationTypes, startedBy));
   }
 
-  private Future<CallStartResult> dial(Driver driver, List<String> violationTypes) {
+  private Future<CallStartResult> dial(Driver driver, List<String> violationTypes, String startedBy) {
     String baseSid = "EL_" + driver.driverId() + "_" + Instant.now().getEpochSecond();
-    return insert(baseSid, driver.driverId(), 1).compose(call -> {
+    return insert(baseSid, driver.driverId(), violationTypes, startedBy, 1).compose(call -> {
+      CallEvents.publish(bus, new CallStartedEvent(call.id(), call.callSid(), call.conversationId(), call.toJson()));
       Map<String, Object> variables = new LinkedHashMap<>();
       variables.put("driver_name", driver.name());
       variables.put("violation_types", String.join(", ", violationTypes));
@@ -73,11 +76,12 @@ public final class CallStarter {
   }
 
   /** Inserts the initiated row; on a call_sid collision tries {@code <sid>_2}, {@code <sid>_3}, ... */
-  private Future<Call> insert(String baseSid, String driverId, int attempt) {
+  private Future<Call> insert(String baseSid, String driverId, List<String> violationTypes, String startedBy,
+                              int attempt) {
     String sid = attempt == 1 ? baseSid : baseSid + "_" + attempt;
-    return calls.insertInitiated(pool, sid, driverId).recover(e ->
+    return calls.insertInitiated(pool, sid, driverId, violationTypes, startedBy).recover(e ->
         DatabaseErrors.uniqueViolation(e) && attempt < MAX_SID_ATTEMPTS
-            ? insert(baseSid, driverId, attempt + 1) : Future.failedFuture(e));
+            ? insert(baseSid, driverId, violationTypes, startedBy, attempt + 1) : Future.failedFuture(e));
   }
 
   private Future<CallStartResult> dialled(Call call, ElevenLabsClient.Dialled dialled) {

@@ -18,7 +18,7 @@ public record Config(
   /** What a node serves (NODE_ROLES); not to be confused with a user's role (dispatcher, admin). */
   public enum NodeRole { WEBHOOK, LIVE, API }
 
-  public record Http(int port, int instances, Set<NodeRole> roles, int drainTimeoutSeconds) {
+  public record Http(int port, int instances, Set<NodeRole> roles, int drainTimeoutSeconds, List<String> corsOrigins) {
     public boolean has(NodeRole role) {
       return roles.contains(role);
     }
@@ -75,7 +75,8 @@ public record Config(
         s.integer("HTTP_PORT", 8080, 0, 65535),
         s.integer("HTTP_INSTANCES", cores, 1, 256),
         roles(s.string("NODE_ROLES", "webhook,live,api")),
-        s.integer("DRAIN_TIMEOUT_SECONDS", 10, 1, 600));
+        s.integer("DRAIN_TIMEOUT_SECONDS", 10, 1, 600),
+        origins(s.string("CORS_ORIGINS", "")));
     Database db = database(s.required("DATABASE_URL"), s.string("DB_SCHEMA", "public"),
         s.integer("DB_POOL_SIZE", 8, 1, 1000));
     String secret = s.required("SECRET_KEY");
@@ -128,6 +129,17 @@ public record Config(
       throw new ConfigException("NODE_ROLES must name at least one of webhook, live, api");
     }
     return roles;
+  }
+
+  /** CORS_ORIGINS: comma-separated origins (scheme://host[:port]) of a console served elsewhere; empty = none. */
+  static List<String> origins(String value) {
+    List<String> origins = Arrays.stream(value.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
+    for (String o : origins) {
+      if (!o.matches("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
+        throw new ConfigException("CORS_ORIGINS: '" + o + "' is not an origin such as https://console.example.com");
+      }
+    }
+    return origins;
   }
 
   static List<String> members(String value) {

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * An event about one call, published cluster-wide after its change committed. Its {@link #toFrame()} is exactly
  * the WebSocket frame dashboards receive (contract §4), so a frame is serialised once, by the publisher.
  */
-public sealed interface CallEvent permits TranscriptionEvent, CallStatusEvent, CallCompletedEvent {
+public sealed interface CallEvent permits TranscriptionEvent, CallStatusEvent, CallCompletedEvent, CallStartedEvent {
 
   /** The internal calls.id: how every node routes the event to its local subscriptions. */
   long callId();

@@ -28,7 +28,9 @@ public final class CallEvents {
     /** The call_status that ends the call (completed, failed): it must precede call_completed. */
     FINAL_STATUS,
     /** call_completed: after every turn up to its sequence number, and after the final status. */
-    COMPLETED
+    COMPLETED,
+    /** call_started: a new call, for the fleet feed only. */
+    STARTED
   }
 
   private static final Kind[] KINDS = Kind.values();
@@ -70,6 +72,7 @@ public final class CallEvents {
         case TRANSCRIPTION -> TranscriptionEvent.TYPE;
         case STATUS, FINAL_STATUS -> CallStatusEvent.TYPE;
         case COMPLETED -> CallCompletedEvent.TYPE;
+        case STARTED -> CallStartedEvent.TYPE;
       };
     }
   }

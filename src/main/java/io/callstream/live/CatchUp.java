@@ -23,6 +23,11 @@ final class CatchUp {
     this.pool = pool;
   }
 
+  /** Calls not ended yet, newest first (the fleet feed's snapshot). */
+  Future<List<Call>> active(int limit) {
+    return calls.active(pool, limit);
+  }
+
   Future<Optional<Call>> resolve(String identifier) {
     return calls.findByIdentifier(pool, identifier);
   }

@@ -15,6 +15,12 @@ sealed interface ClientMessage {
 
   record Auth(String token) implements ClientMessage {}
 
+  /** {@code {"watch": "calls"}}: the fleet feed. */
+  record Watch() implements ClientMessage {}
+
+  /** {@code {"unwatch": "calls"}}. */
+  record Unwatch() implements ClientMessage {}
+
   /** A refused message: the error frame to answer with. */
   record Invalid(String code, String message, String identifier) implements ClientMessage {}
 
@@ -29,9 +35,17 @@ sealed interface ClientMessage {
       return invalid("not a JSON object");
     }
     int actions = (json.containsKey("subscribe") ? 1 : 0) + (json.containsKey("unsubscribe") ? 1 : 0)
-        + (json.containsKey("auth") ? 1 : 0);
+        + (json.containsKey("auth") ? 1 : 0) + (json.containsKey("watch") ? 1 : 0)
+        + (json.containsKey("unwatch") ? 1 : 0);
     if (actions != 1) {
-      return invalid("expected exactly one of subscribe, unsubscribe, auth");
+      return invalid("expected exactly one of subscribe, unsubscribe, auth, watch, unwatch");
+    }
+    if (json.containsKey("watch") || json.containsKey("unwatch")) {
+      boolean watch = json.containsKey("watch");
+      if (!"calls".equals(json.getValue(watch ? "watch" : "unwatch"))) {
+        return invalid((watch ? "watch" : "unwatch") + " takes \"calls\" (the fleet feed)");
+      }
+      return watch ? new Watch() : new Unwatch();
     }
     if (json.containsKey("auth")) {
       return json.getValue("auth") instanceof String token && !token.isBlank()

@@ -4,8 +4,10 @@ import io.callstream.call.Call;
 import io.callstream.call.Transcription;
 import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallStatusEvent;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 
 /** The server's own frames (contract §4); event frames come ready-made from the bus. */
 final class Frames {
@@ -15,7 +17,16 @@ final class Frames {
   static final String TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS";
   static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
 
+  static final String UNWATCH_CONFIRMED = new JsonObject().put("type", "unwatch_confirmed").put("watch", "calls")
+      .encode();
+
   private Frames() {}
+
+  /** The fleet feed's confirmation, with the snapshot of active calls (call_data shape, newest first). */
+  static String watchConfirmed(List<Call> active) {
+    return new JsonObject().put("type", "watch_confirmed").put("watch", "calls")
+        .put("calls", new JsonArray(active.stream().map(Call::toJson).toList())).encode();
+  }
 
   static String confirmed(String identifier, Call call) {
     return new JsonObject()

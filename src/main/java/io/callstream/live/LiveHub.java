@@ -22,6 +22,8 @@ final class LiveHub {
   final CatchUp catchUp;
   final LiveMetrics metrics;
   private final Set<LiveSocket> sockets = new HashSet<>();
+  /** Sockets watching the fleet feed (every call's lifecycle). */
+  private final Set<LiveSocket> watchers = new HashSet<>();
   private final Map<Long, List<Subscription>> byCall = new HashMap<>();
   private int subscriptionCount;
 
@@ -33,8 +35,16 @@ final class LiveHub {
     this.metrics = metrics;
   }
 
-  /** Forwards an event to this instance's subscriptions to its call. */
+  /** Forwards an event to this instance's subscriptions to its call, and lifecycle events to fleet watchers. */
   void dispatch(CallEvents.Received event) {
+    if (!watchers.isEmpty() && event.kind() != CallEvents.Kind.TRANSCRIPTION) {
+      for (LiveSocket w : watchers.toArray(new LiveSocket[0])) {
+        w.fleetEvent(event.frame());
+      }
+    }
+    if (event.kind() == CallEvents.Kind.STARTED) {
+      return;
+    }
     List<Subscription> subs = byCall.get(event.callId());
     if (subs == null) {
       return;
@@ -53,6 +63,14 @@ final class LiveHub {
     if (sockets.remove(socket)) {
       metrics.openSockets.decrementAndGet();
     }
+  }
+
+  void watch(LiveSocket socket) {
+    watchers.add(socket);
+  }
+
+  void unwatch(LiveSocket socket) {
+    watchers.remove(socket);
   }
 
   void register(Subscription s) {

@@ -18,17 +18,14 @@ final class LiveSocket {
   static final short GOING_AWAY = 1001;
   static final short SERVER_ERROR = 1011;
   static final short TOKEN_EXPIRED = 4401;
-  /** Inbound rate: a burst of (max subscriptions + BURST) messages, refilled at one per REFILL_MS. */
-  private static final int BURST = 20;
-  private static final int REFILL_MS = 100;
   private static final Buffer PING = Buffer.buffer();
 
   final LiveHub hub;
   private final ServerWebSocket ws;
+  private final InboundRate rate;
   private ArrayList<Subscription> subs;
+  private FleetWatch fleet;
   private long expiryTimer = -1;
-  private long refilledAt;
-  private int credits;
   private boolean closed;
   private boolean awaitingPong;
   private boolean throttled;
@@ -36,8 +33,7 @@ final class LiveSocket {
   LiveSocket(LiveHub hub, ServerWebSocket ws) {
     this.hub = hub;
     this.ws = ws;
-    this.credits = hub.config.maxSubscriptions() + BURST;
-    this.refilledAt = System.currentTimeMillis();
+    this.rate = new InboundRate(hub.config.maxSubscriptions());
   }
 
   void open(TokenClaims claims) {
@@ -58,7 +54,7 @@ final class LiveSocket {
     if (closed) {
       return;
     }
-    if (!allowed()) {
+    if (!rate.allow()) {
       if (!throttled) {
         throttled = true;
         sendError(Frames.INVALID_MESSAGE, "too many messages; slow down", null);
@@ -72,25 +68,15 @@ final class LiveSocket {
       subscribe(s.identifier(), s.since());
     } else if (m instanceof ClientMessage.Unsubscribe u) {
       unsubscribe(u.identifier());
+    } else if (m instanceof ClientMessage.Watch) {
+      watch();
+    } else if (m instanceof ClientMessage.Unwatch) {
+      unwatch();
     } else if (m instanceof ClientMessage.Auth a) {
       refresh(a.token());
     } else if (m instanceof ClientMessage.Invalid i) {
       sendError(i.code(), i.message(), i.identifier());
     }
-  }
-
-  private boolean allowed() {
-    long now = System.currentTimeMillis();
-    long refill = (now - refilledAt) / REFILL_MS;
-    if (refill > 0) {
-      credits = (int) Math.min(hub.config.maxSubscriptions() + BURST, credits + refill);
-      refilledAt += refill * REFILL_MS;
-    }
-    if (credits == 0) {
-      return false;
-    }
-    credits--;
-    return true;
   }
 
   private void subscribe(String identifier, Integer since) {
@@ -156,6 +142,34 @@ final class LiveSocket {
         send(Frames.unsubscribed(identifier, call.get().callSid()));
       }
     });
+  }
+
+  /** The fleet feed: a snapshot of active calls, then every call's lifecycle events (a repeat re-sends it). */
+  private void watch() {
+    endWatch();
+    fleet = new FleetWatch(this);
+    hub.watch(this);
+    fleet.start();
+  }
+
+  private void unwatch() {
+    endWatch();
+    send(Frames.UNWATCH_CONFIRMED);
+  }
+
+  private void endWatch() {
+    if (fleet != null) {
+      fleet.end();
+      fleet = null;
+      hub.unwatch(this);
+    }
+  }
+
+  /** A lifecycle event of any call, for the fleet feed. */
+  void fleetEvent(String frame) {
+    if (fleet != null) {
+      fleet.offer(frame);
+    }
   }
 
   private void refresh(String token) {
@@ -268,6 +282,7 @@ final class LiveSocket {
       }
       subs = null;
     }
+    endWatch();
     hub.closed(this);
   }
 
@@ -276,24 +291,10 @@ final class LiveSocket {
   }
 
   private Subscription find(String identifier) {
-    if (subs != null) {
-      for (Subscription s : subs) {
-        if (s.matches(identifier)) {
-          return s;
-        }
-      }
-    }
-    return null;
+    return subs == null ? null : subs.stream().filter(s -> s.matches(identifier)).findFirst().orElse(null);
   }
 
   private Subscription find(long callId) {
-    if (subs != null) {
-      for (Subscription s : subs) {
-        if (s.callId == callId) {
-          return s;
-        }
-      }
-    }
-    return null;
+    return subs == null ? null : subs.stream().filter(s -> s.callId == callId).findFirst().orElse(null);
   }
 }

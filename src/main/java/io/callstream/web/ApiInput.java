@@ -8,6 +8,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -81,6 +85,39 @@ public final class ApiInput {
       throw Failure.invalid("invalid " + name);
     }
     return v;
+  }
+
+  /**
+   * An optional time query parameter: an ISO-8601 timestamp with offset, or a date (UTC). A date names its start,
+   * or, with {@code endOfDay}, the start of the next day (so that {@code to=2026-11-25} includes that day).
+   */
+  public static OffsetDateTime time(RoutingContext ctx, String name, boolean endOfDay) {
+    String v = ctx.queryParams().get(name);
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    try {
+      if (v.length() == 10) {
+        LocalDate day = LocalDate.parse(v);
+        return (endOfDay ? day.plusDays(1) : day).atStartOfDay().atOffset(ZoneOffset.UTC);
+      }
+      return OffsetDateTime.parse(v);
+    } catch (DateTimeParseException e) {
+      throw Failure.invalid("'" + name + "' must be a date (2026-11-25) or an ISO-8601 timestamp with offset");
+    }
+  }
+
+  /** An optional boolean query parameter ({@code true} or {@code false}); 400 otherwise. */
+  public static Boolean bool(RoutingContext ctx, String name) {
+    String v = ctx.queryParams().get(name);
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw Failure.invalid("'" + name + "' must be true or false");
+    };
   }
 
   /** An optional integer query parameter within [min, max], else the fallback; 400 when malformed. */

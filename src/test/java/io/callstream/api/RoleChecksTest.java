@@ -39,7 +39,8 @@ class RoleChecksTest {
       new Route(HttpMethod.POST, "/conversations/conv_1/fetch", "dispatcher", null),
       new Route(HttpMethod.PUT, "/drivers/D-1", "admin",
           new JsonObject().put("name", "Marco").put("phone_number", "+15550000001")),
-      new Route(HttpMethod.GET, "/drivers", "admin", null));
+      new Route(HttpMethod.GET, "/drivers", "dispatcher", null),
+      new Route(HttpMethod.GET, "/calls/EL_x_1/audio", "dispatcher", null));
 
   static String schema;
   static final TestNodes nodes = new TestNodes();

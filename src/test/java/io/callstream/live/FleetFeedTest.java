@@ -1,0 +1,133 @@
+package io.callstream.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callstream.app.Node;
+import io.callstream.call.Call;
+import io.callstream.events.CallEvents;
+import io.callstream.events.CallStartedEvent;
+import io.callstream.support.TestDatabase;
+import io.callstream.support.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The fleet feed ({"watch": "calls"}): a snapshot of active calls, then every call's lifecycle, across nodes. */
+class FleetFeedTest {
+  static String schema;
+  static final TestNodes nodes = new TestNodes();
+  static Node a;
+  static Node b;
+  static Vertx vertx;
+  static WebSocketClient client;
+  static String token;
+
+  @BeforeAll
+  static void setUp() {
+    schema = TestDatabase.freshSchema("fleet");
+    List<Node> cluster = nodes.startCluster(schema, 2, Map.of());
+    a = cluster.get(0);
+    b = cluster.get(1);
+    vertx = Vertx.vertx();
+    client = TestSocket.client(vertx);
+    token = Jwts.dispatcher(vertx);
+    LiveCluster.awaitVisible(client, token, a, b);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    vertx.close();
+    nodes.close();
+    TestDatabase.dropSchema(schema);
+  }
+
+  static JsonObject watch(TestSocket s) {
+    s.send(new JsonObject().put("watch", "calls"));
+    return s.next("watch_confirmed");
+  }
+
+  static boolean holds(JsonObject confirmed, String callSid) {
+    return confirmed.getJsonArray("calls").stream()
+        .anyMatch(c -> callSid.equals(((JsonObject) c).getString("call_sid")));
+  }
+
+  @Test
+  void snapshotThenLifecycleOfEveryCallWithoutTurns() {
+    Call active = CallFeed.newCall(a);
+    Call ended = CallFeed.newCall(a);
+    // ended in the database only: its completion events would (rightly) reach a watcher that started meanwhile
+    TestDatabase.queryValue(schema, "UPDATE calls SET status = 'completed' WHERE id = " + ended.id() + " RETURNING 1");
+    TestSocket s = TestSocket.open(client, b.port(), token);
+    JsonObject confirmed = watch(s);
+    assertTrue(holds(confirmed, active.callSid()), confirmed.encode());
+    assertFalse(holds(confirmed, ended.callSid()), "an ended call is not on the board");
+    JsonObject snapshotCall = confirmed.getJsonArray("calls").stream().map(JsonObject.class::cast)
+        .filter(c -> active.callSid().equals(c.getString("call_sid"))).findFirst().orElseThrow();
+    assertEquals("in_progress", snapshotCall.getString("status"));
+    assertTrue(snapshotCall.containsKey("violation_types"));
+
+    // a call started on node A reaches the watcher on node B; its transcript turns do not
+    Call fresh = CallFeed.newCall(a);
+    CallEvents.publish(a.vertx().eventBus(), new CallStartedEvent(fresh.id(), fresh.callSid(),
+        fresh.conversationId(), fresh.toJson()));
+    JsonObject started = s.next("call_started");
+    assertEquals(fresh.callSid(), started.getString("call_sid"));
+    assertEquals(fresh.callSid(), started.getJsonObject("call_data").getString("call_sid"));
+    CallFeed.turn(a, fresh, "hello");
+    CallFeed.complete(a, fresh, true);
+    // from one publisher, in order: had the turn been forwarded, it would come before the status
+    JsonObject status = s.next("call_status");
+    assertEquals("completed", status.getString("status"));
+    assertEquals(fresh.callSid(), status.getString("call_sid"));
+    JsonObject completed = s.next("call_completed");
+    assertEquals(1, completed.getJsonObject("call_data").getInteger("last_sequence_number"));
+    s.close();
+  }
+
+  @Test
+  void unwatchStopsTheFeedAndSubscriptionsStayIndependent() {
+    Call followed = CallFeed.newCall(a);
+    TestSocket s = TestSocket.open(client, b.port(), token);
+    watch(s);
+    s.subscribe(followed.callSid(), null);
+    s.send(new JsonObject().put("unwatch", "calls"));
+    s.next("unwatch_confirmed");
+    Call other = CallFeed.newCall(a);
+    CallEvents.publish(a.vertx().eventBus(), new CallStartedEvent(other.id(), other.callSid(),
+        other.conversationId(), other.toJson()));
+    CallFeed.probe(a, followed);
+    // the probe of the subscribed call arrives; the call_started published before it does not
+    JsonObject next = s.next("call_status");
+    assertEquals(followed.callSid(), next.getString("call_sid"));
+    s.close();
+  }
+
+  @Test
+  void reconnectingResynchronisesFromTheSnapshot() {
+    TestSocket first = TestSocket.open(client, a.port(), token);
+    watch(first);
+    first.close();
+    Call whileAway = CallFeed.newCall(b);
+    TestSocket again = TestSocket.open(client, a.port(), token);
+    assertTrue(holds(watch(again), whileAway.callSid()));
+    again.close();
+  }
+
+  @Test
+  void onlyTheCallsFeedCanBeWatched() {
+    TestSocket s = TestSocket.open(client, a.port(), token);
+    s.send(new JsonObject().put("watch", "everything"));
+    JsonObject error = s.next("error");
+    assertEquals("INVALID_MESSAGE", error.getString("code"));
+    s.send(new JsonObject().put("watch", "calls").put("subscribe", "x"));
+    assertEquals("INVALID_MESSAGE", s.next("error").getString("code"));
+    s.close();
+  }
+}
