@@ -2,6 +2,7 @@ package io.callstream.errortracking;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sentry.ScopeCallback;
 import io.sentry.Sentry;
 import io.sentry.SentryLevel;
 import io.sentry.SentryOptions;
@@ -100,7 +101,7 @@ public final class ErrorTracking implements AutoCloseable {
     }
     String cleanRoute = Scrubber.route(route);
     String safeMethod = method == null ? "-" : method;
-    io.sentry.ScopeCallback scope = s -> {
+    ScopeCallback scope = s -> {
       s.setTag("kind", "http_5xx");
       s.setTag("method", safeMethod);
       s.setTag("route", cleanRoute);
@@ -132,10 +133,11 @@ public final class ErrorTracking implements AutoCloseable {
       return;
     }
     String warning = String.valueOf(record.getMessage());
-    Matcher thread = BLOCKED_THREAD_NAME.matcher(warning);
-    io.sentry.ScopeCallback scope = s -> {
+    Matcher matcher = BLOCKED_THREAD_NAME.matcher(warning);
+    String thread = matcher.find() ? matcher.group(1) : "-";
+    ScopeCallback scope = s -> {
       s.setTag("kind", "blocked_thread");
-      s.setTag("thread", thread.find() ? thread.group(1) : "-");
+      s.setTag("thread", thread);
       s.setExtra("warning", warning);
       s.setLevel(SentryLevel.WARNING);
       s.setFingerprint(List.of("vertx-blocked-thread")); // one issue, not one per duration in the message
