@@ -36,6 +36,8 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    WebhookMetrics.Observation seen = WebhookMetrics.note(ctx);
+    seen.type = "live_turn";
     LiveTurn turn;
     try {
       turn = LiveTurn.parse(jsonBody(ctx));
@@ -43,15 +45,21 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
       ctx.fail(e);
       return;
     }
+    seen.callSid = turn.callSid();
+    seen.conversationId = turn.conversationId();
     store(turn)
         .onSuccess(stored -> {
+          seen.outcome = stored.created() ? "applied" : "duplicate";
           publish(turn, stored);
           Responses.json(ctx.response(), Responses.success()
               .put("transcription_id", stored.transcriptionId())
               .put("sequence_number", stored.sequenceNumber())
               .put("duplicate", !stored.created()));
         })
-        .onFailure(ctx::fail);
+        .onFailure(e -> {
+          seen.failure = e;
+          ctx.fail(e);
+        });
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {

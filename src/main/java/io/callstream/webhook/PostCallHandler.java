@@ -37,12 +37,18 @@ final class PostCallHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    WebhookMetrics.Observation seen = WebhookMetrics.note(ctx);
     Future.succeededFuture(ctx.request())
         .map(auth::signature)
         .compose(check -> WebhookBody.read(vertx, ctx.request(), check, config.audioMaxBytes(), spoolDir))
-        .compose(body -> body.spooled() ? spooled(body) : inMemory(body))
-        .onSuccess(answer -> Responses.json(ctx.response(), answer))
+        .compose(body -> body.spooled() ? spooled(body, seen) : inMemory(body, seen))
+        .onSuccess(answer -> {
+          seen.outcome = answer.getBoolean("duplicate", false) ? "duplicate"
+              : answer.getBoolean("ignored", false) ? "ignored" : "applied";
+          Responses.json(ctx.response(), answer);
+        })
         .onFailure(e -> {
+          seen.failure = e;
           if (!ctx.request().isEnded()) {
             ctx.response().putHeader("Connection", "close"); // the unread rest of the body is not wanted
           }
@@ -51,18 +57,18 @@ final class PostCallHandler implements Handler<RoutingContext> {
   }
 
   /** A body over 1 MiB: only post_call_audio may be that large. The spool file is always deleted. */
-  private Future<JsonObject> spooled(WebhookBody body) {
+  private Future<JsonObject> spooled(WebhookBody body, WebhookMetrics.Observation seen) {
     return vertx.executeBlocking(() -> {
           try (InputStream in = Files.newInputStream(body.spool())) {
             return AudioExtractor.extract(in, config.audioDir());
           }
         }, false)
         .eventually(() -> body.discard(vertx))
-        .compose(audio -> AudioExtractor.AUDIO_TYPE.equals(audio.type()) ? stored(audio, body)
+        .compose(audio -> AudioExtractor.AUDIO_TYPE.equals(audio.type()) ? stored(audio, body, seen)
             : Future.failedFuture(Failure.tooLarge("JSON events are limited to 1 MiB")));
   }
 
-  private Future<JsonObject> inMemory(WebhookBody body) {
+  private Future<JsonObject> inMemory(WebhookBody body, WebhookMetrics.Observation seen) {
     JsonObject json;
     try {
       json = body.bytes().toJsonObject();
@@ -75,9 +81,12 @@ final class PostCallHandler implements Handler<RoutingContext> {
     if (AudioExtractor.AUDIO_TYPE.equals(json.getValue("type"))) {
       byte[] bytes = body.bytes().getBytes();
       return vertx.executeBlocking(() -> AudioExtractor.extract(new ByteArrayInputStream(bytes), config.audioDir()),
-          false).compose(audio -> stored(audio, body));
+          false).compose(audio -> stored(audio, body, seen));
     }
+    seen.type = json.getValue("type") instanceof String t ? t : null;
     PostCallEvent event = PostCallBody.parse(json);
+    seen.conversationId = event.conversationId();
+    seen.callSid = event.callSid();
     return inbox.receive(event, json, body.sha256())
         .recover(WebhookErrors::badDataIsBadRequest)
         .compose(PostCallHandler::answer);
@@ -94,7 +103,9 @@ final class PostCallHandler implements Handler<RoutingContext> {
   }
 
   /** Audio is on disk (or discarded without AUDIO_DIR); the inbox keeps the body without full_audio. */
-  private Future<JsonObject> stored(AudioExtractor.Result audio, WebhookBody body) {
+  private Future<JsonObject> stored(AudioExtractor.Result audio, WebhookBody body, WebhookMetrics.Observation seen) {
+    seen.type = audio.type();
+    seen.conversationId = audio.conversationId();
     String file = audio.audioFile() == null ? null : audio.audioFile().getFileName().toString();
     JsonObject summary = new JsonObject().put("type", audio.type()).put("event_timestamp", audio.eventTimestamp())
         .put("data", new JsonObject().put("agent_id", audio.agentId()).put("conversation_id", audio.conversationId())

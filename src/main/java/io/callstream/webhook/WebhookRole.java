@@ -2,6 +2,7 @@ package io.callstream.webhook;
 
 import io.callstream.config.Config;
 import io.callstream.failure.Failure;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,17 +25,22 @@ public final class WebhookRole {
   private final PostCallInbox inbox;
   private final WebhookAuth auth;
 
-  public WebhookRole(Vertx vertx, Pool pool, Config.Webhooks config, PostCallInbox inbox) {
+  private final WebhookMetrics metrics;
+
+  public WebhookRole(Vertx vertx, Pool pool, Config.Webhooks config, PostCallInbox inbox, MeterRegistry registry) {
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
     this.inbox = inbox;
     this.auth = new WebhookAuth(config, Clock.systemUTC());
+    this.metrics = new WebhookMetrics(registry);
   }
 
   public void addRoutes(Router router) {
-    router.post(POST_CALL).handler(new PostCallHandler(vertx, auth, inbox, config));
+    router.post(POST_CALL).handler(ctx -> metrics.start(ctx, WebhookMetrics.POST_CALL))
+        .handler(new PostCallHandler(vertx, auth, inbox, config));
     router.post(TRANSCRIPTION)
+        .handler(ctx -> metrics.start(ctx, WebhookMetrics.TRANSCRIPTION))
         .handler(BodyHandler.create(false).setBodyLimit(WebhookBody.MEMORY_LIMIT))
         .handler(this::authenticateTurn)
         .handler(new LiveTurnHandler(pool, vertx.eventBus()));

@@ -1,0 +1,90 @@
+package io.callstream.webhook;
+
+import io.callstream.db.DatabaseErrors;
+import io.callstream.failure.Failure;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * What the webhook role tells operators: {@code callstream_webhooks_total{endpoint,type,outcome}}, the processing
+ * time {@code callstream_webhook_duration_seconds{endpoint}}, database write failures, and one log line per webhook
+ * ({@code webhook endpoint=post_call type=... outcome=... conversation=... call_sid=... ms=...}). The first handler
+ * of a webhook route starts the observation; handlers note what they learn ({@link #note}); the outcome is decided
+ * when the response ends, from the noted outcome or the status. Labels are bounded: unknown types count as "other".
+ */
+final class WebhookMetrics {
+  private static final Logger LOG = Logger.getLogger("callstream.webhook");
+  static final String POST_CALL = "post_call";
+  static final String TRANSCRIPTION = "transcription";
+  private static final Set<String> TYPES = Set.of("post_call_transcription", "call_initiation_failure",
+      "post_call_audio", "live_turn");
+  private static final String KEY = "callstream.webhook.observation";
+
+  private final MeterRegistry registry;
+
+  WebhookMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** What a handler learnt about one delivery; any field may stay null. */
+  static final class Observation {
+    final String endpoint;
+    final long startNanos = System.nanoTime();
+    String type;
+    String outcome;
+    String conversationId;
+    String callSid;
+    Throwable failure;
+
+    Observation(String endpoint) {
+      this.endpoint = endpoint;
+    }
+  }
+
+  /** The first handler of a webhook route. */
+  void start(RoutingContext ctx, String endpoint) {
+    Observation o = new Observation(endpoint);
+    ctx.put(KEY, o);
+    ctx.addEndHandler(v -> finish(o, ctx.response().getStatusCode()));
+    ctx.next();
+  }
+
+  static Observation note(RoutingContext ctx) {
+    Observation o = ctx.get(KEY);
+    return o != null ? o : new Observation("unknown");
+  }
+
+  private void finish(Observation o, int status) {
+    String outcome = o.outcome != null && status < 300 ? o.outcome : outcomeOf(status, o.failure);
+    String type = o.type == null ? "unknown" : TYPES.contains(o.type) ? o.type : "other";
+    long nanos = System.nanoTime() - o.startNanos;
+    Counter.builder("callstream_webhooks").description("webhooks received, by endpoint, type and outcome")
+        .tag("endpoint", o.endpoint).tag("type", type).tag("outcome", outcome).register(registry).increment();
+    Timer.builder("callstream_webhook_duration").description("time to verify, store and answer a webhook")
+        .tag("endpoint", o.endpoint).publishPercentileHistogram().register(registry)
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (o.failure != null && !(o.failure instanceof Failure)) {
+      Counter.builder("callstream_db_write_failures").description("database writes that failed")
+          .tag("operation", o.endpoint).register(registry).increment();
+    }
+    LOG.info(() -> String.format("webhook endpoint=%s type=%s outcome=%s status=%d conversation=%s call_sid=%s ms=%.1f",
+        o.endpoint, type, outcome, status, o.conversationId, o.callSid, nanos / 1e6));
+  }
+
+  static String outcomeOf(int status, Throwable failure) {
+    if (status >= 200 && status < 300) {
+      return "applied";
+    }
+    return switch (status) {
+      case 401 -> "rejected_signature";
+      case 400, 413 -> "invalid";
+      case 404 -> "parked";
+      case 503 -> failure != null && DatabaseErrors.unavailable(failure) || failure == null ? "unavailable" : "failed";
+      default -> "failed";
+    };
+  }
+}
