@@ -2,6 +2,7 @@ package io.callstream.http;
 
 import io.callstream.Services;
 import io.callstream.config.Config.Role;
+import io.callstream.console.ConsoleRoutes;
 import io.callstream.live.LiveRole;
 import io.callstream.webhook.WebhookRole;
 import io.vertx.core.Future;
@@ -55,6 +56,7 @@ public final class HttpVerticle extends VerticleBase {
     if (services.config().http().has(Role.API)) {
       new ApiRoutes(vertx, services).addRoutes(router);
     }
+    new ConsoleRoutes().addRoutes(router);
     router.route().last().handler(ctx -> ctx.fail(HttpError.notFound("no such endpoint")));
     router.route().failureHandler(new FailureHandler());
     return router;
