@@ -127,7 +127,7 @@ async function errorOf(response) {
     // not JSON: fall back to the status words below
   }
   const words = {
-    400: 'The request was refused', 401: 'Not signed in', 403: 'Your role may not do this',
+    400: 'The request was refused', 401: 'Not signed in', 403: 'Not allowed',
     404: 'Not found', 409: 'Not possible yet', 413: 'Too much data', 429: 'Too many attempts',
     502: 'ElevenLabs could not be reached', 503: 'The service is unavailable',
   }[response.status] || `Request failed (HTTP ${response.status})`;

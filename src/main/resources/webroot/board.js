@@ -77,7 +77,9 @@ export class Board {
     this.calls.clear();
     this.rows.forEach(row => row.remove());
     this.rows.clear();
-    calls.filter(c => c && c.call_sid).forEach(c => this.upsert(c));
+    // oldest first, each prepended: the newest call ends up on top, as with live call_started frames
+    const started = c => Date.parse(c.call_start_time || c.created_at) || 0;
+    calls.filter(c => c && c.call_sid).sort((a, b) => started(a) - started(b)).forEach(c => this.upsert(c));
     this.renderEmpty();
   }
 

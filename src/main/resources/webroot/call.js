@@ -4,7 +4,7 @@
 // sequence_number is not larger than the last one shown is a duplicate and dropped; a gap (never expected)
 // is filled from GET /calls/{id}/transcript?since=.
 
-import {get, send} from './api.js';
+import {get, send, driverNames} from './api.js';
 import {h, fill, show, dateTime, time, statusBadge, isActive, violations, messageArea} from './dom.js';
 import {completionCard} from './completion.js';
 
@@ -26,13 +26,15 @@ export class CallView {
     this.build(identifier);
     show(this.panel, true);
     try {
-      const [call, transcript] = await Promise.all([
+      const [call, transcript, names] = await Promise.all([
         get(`/calls/${encodeURIComponent(identifier)}`),
         get(`/calls/${encodeURIComponent(identifier)}/transcript`),
+        driverNames(),
       ]);
       if (generation !== this.generation) return;
       this.callSid = call.call_sid;
       this.call = call;
+      this.names = names;
       this.panel.dataset.callSid = call.call_sid;
       this.renderMeta();
       this.appendTurns(transcript.transcript || []);
@@ -91,7 +93,8 @@ export class CallView {
     const row = (label, value, testid) => [h('dt', {}, label), h('dd', {'data-testid': testid}, value)];
     fill(this.el.title, c.call_sid);
     fill(this.el.meta,
-      row('Driver', c.driver_id || '—', 'call-driver'),
+      row('Driver', c.driver_id ? [this.names?.get(c.driver_id) || '', ' ', h('span', {class: 'muted'}, c.driver_id)]
+        : '—', 'call-driver'),
       row('Status', statusBadge(c.status), 'call-status'),
       row('Violations', violations(c).join(', ') || '—', 'call-violations'),
       row('Started', dateTime(c.call_start_time || c.created_at), 'call-started'),
