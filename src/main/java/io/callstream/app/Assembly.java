@@ -12,6 +12,7 @@ import io.callstream.call.CallStarter;
 import io.callstream.call.ElevenLabsClient;
 import io.callstream.call.ParkedEvents;
 import io.callstream.config.Config;
+import io.callstream.console.ConsoleRoutes;
 import io.callstream.config.Config.NodeRole;
 import io.callstream.driver.DriverRoutes;
 import io.callstream.failure.Failure;
@@ -71,6 +72,7 @@ public final class Assembly {
       new CallAudioRoutes(vertx, pool, config.webhooks().audioDir(), auth).addRoutes(router);
       new BackfillRoutes(config.elevenLabs(), auth, new Backfill(pool, elevenLabs, completions)).addRoutes(router);
     }
+    new ConsoleRoutes().addRoutes(router);
     router.route().last().handler(ctx -> ctx.fail(Failure.notFound("no such endpoint")));
     router.route().failureHandler(new FailureHandler());
   }

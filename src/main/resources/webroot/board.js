@@ -1,0 +1,188 @@
+// The live board: active calls of the whole fleet, fed by the fleet feed ({"watch":"calls"}). The
+// watch_confirmed snapshot REPLACES the board (it is sent again after every reconnect); call_started,
+// call_status and call_completed frames update it. A finished call stays a few seconds with its final status.
+// A server without the fleet feed answers "watch" with an error: the board then says so and polls GET /calls.
+
+import {get, driverNames} from './api.js';
+import {h, fill, show, duration, elapsedSince, statusBadge, isActive, violations} from './dom.js';
+
+const LINGER_MS = 15000;
+const POLL_MS = 15000;
+
+export class Board {
+  constructor(live, openCall) {
+    this.live = live;
+    this.openCall = openCall;
+    this.calls = new Map(); // call_sid -> call_data
+    this.rows = new Map(); // call_sid -> <tr>
+    this.removals = new Map(); // call_sid -> timer
+    this.names = new Map();
+    this.pollTimer = null;
+    this.el = {
+      rows: document.getElementById('board-rows'),
+      empty: document.getElementById('board-empty'),
+      state: document.getElementById('board-state'),
+      notice: document.getElementById('board-notice'),
+    };
+    live.addEventListener('frame', e => this.onFrame(e.detail));
+    live.addEventListener('state', e => this.onState(e.detail));
+    live.addEventListener('watch-unavailable', () => this.unavailable());
+    setInterval(() => this.tick(), 1000);
+    this.renderEmpty();
+  }
+
+  async start() {
+    this.names = await driverNames();
+    this.live.watch();
+    this.onState(this.live.state);
+  }
+
+  stop() {
+    clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    this.replace([]);
+    show(this.el.notice, false);
+  }
+
+  onState(state) {
+    const words = {open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…',
+      auth: 'Signed out of the live feed', closed: 'Offline'};
+    if (this.pollTimer) return; // the polling notice says what is going on
+    fill(this.el.state, words[state] || state);
+    this.el.state.dataset.state = state;
+  }
+
+  onFrame(frame) {
+    switch (frame.type) {
+      case 'watch_confirmed':
+        this.stopPolling();
+        this.replace(Array.isArray(frame.calls) ? frame.calls : []);
+        break;
+      case 'call_started':
+        if (frame.call_data) this.upsert(frame.call_data);
+        break;
+      case 'call_status':
+        this.status(frame);
+        break;
+      case 'call_completed':
+        if (this.calls.has(frame.call_sid) && frame.call_data) this.upsert(frame.call_data);
+        break;
+      default:
+    }
+  }
+
+  replace(calls) {
+    this.removals.forEach(clearTimeout);
+    this.removals.clear();
+    this.calls.clear();
+    this.rows.forEach(row => row.remove());
+    this.rows.clear();
+    // oldest first, each prepended: the newest call ends up on top, as with live call_started frames
+    const started = c => Date.parse(c.call_start_time || c.created_at) || 0;
+    calls.filter(c => c && c.call_sid).sort((a, b) => started(a) - started(b)).forEach(c => this.upsert(c));
+    this.renderEmpty();
+  }
+
+  upsert(call) {
+    const previous = this.calls.get(call.call_sid) || {};
+    const merged = {...previous, ...call};
+    this.calls.set(call.call_sid, merged);
+    this.render(merged);
+    if (!isActive(merged.status)) this.scheduleRemoval(merged.call_sid);
+  }
+
+  status(frame) {
+    const call = this.calls.get(frame.call_sid);
+    if (call) {
+      this.upsert({...call, status: frame.status, conversation_id: frame.conversation_id ?? call.conversation_id});
+    } else if (isActive(frame.status)) {
+      // Not in the snapshot (it started in between): show it now, fill in the details when they arrive.
+      this.upsert({call_sid: frame.call_sid, conversation_id: frame.conversation_id, status: frame.status,
+        created_at: frame.timestamp});
+      get(`/calls/${encodeURIComponent(frame.call_sid)}`)
+        .then(data => { if (this.calls.has(data.call_sid)) this.upsert({...data, status: this.calls.get(data.call_sid).status}); })
+        .catch(() => {});
+    }
+  }
+
+  scheduleRemoval(callSid) {
+    if (this.removals.has(callSid)) return;
+    this.removals.set(callSid, setTimeout(() => {
+      this.removals.delete(callSid);
+      this.calls.delete(callSid);
+      this.rows.get(callSid)?.remove();
+      this.rows.delete(callSid);
+      this.renderEmpty();
+    }, LINGER_MS));
+  }
+
+  render(call) {
+    let row = this.rows.get(call.call_sid);
+    if (!row) {
+      row = h('tr', {'data-testid': 'board-row', 'data-call-sid': call.call_sid, tabindex: 0, class: 'clickable',
+        'aria-label': `Open call ${call.call_sid}`,
+        onclick: () => this.openCall(call.call_sid),
+        onkeydown: e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.openCall(call.call_sid); } }});
+      this.rows.set(call.call_sid, row);
+      this.el.rows.prepend(row); // newest on top
+    }
+    const name = this.names.get(call.driver_id);
+    const since = call.call_start_time || call.created_at;
+    fill(row,
+      h('td', {'data-label': 'Driver'}, name ? h('span', {}, name, ' ', h('span', {class: 'muted'}, call.driver_id))
+        : call.driver_id || '—'),
+      h('td', {'data-label': 'Status', 'data-testid': 'board-status'}, statusBadge(call.status)),
+      h('td', {'data-label': 'Elapsed', 'data-testid': 'board-elapsed', 'data-since': since || '',
+        'data-end': isActive(call.status) ? '' : (call.call_end_time || call.updated_at || '')},
+        this.elapsedText(since, isActive(call.status) ? null : (call.call_end_time || call.updated_at))),
+      h('td', {'data-label': 'Call', class: 'mono'}, call.call_sid),
+      h('td', {'data-label': 'Violations'}, violations(call).join(', ') || '—'));
+    row.classList.toggle('finished', !isActive(call.status));
+    this.renderEmpty();
+  }
+
+  elapsedText(since, end) {
+    if (!since) return '—';
+    return duration(elapsedSince(since, end ? Date.parse(end) : Date.now()));
+  }
+
+  tick() {
+    for (const cell of this.el.rows.querySelectorAll('td[data-since]')) {
+      if (cell.dataset.since && !cell.dataset.end) fill(cell, this.elapsedText(cell.dataset.since, null));
+    }
+  }
+
+  renderEmpty() {
+    show(this.el.empty, this.calls.size === 0);
+  }
+
+  /** No fleet feed on this server: say so, and show active calls from GET /calls, refreshed regularly. */
+  unavailable() {
+    fill(this.el.notice, 'Live board unavailable: this server does not offer the fleet feed yet. '
+      + `Active calls are read from the call history every ${POLL_MS / 1000} seconds instead.`);
+    show(this.el.notice, true);
+    fill(this.el.state, 'Polling');
+    this.el.state.dataset.state = 'polling';
+    if (!this.pollTimer) {
+      this.pollTimer = setInterval(() => this.poll(), POLL_MS);
+      this.poll();
+    }
+  }
+
+  stopPolling() {
+    if (!this.pollTimer) return;
+    clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    show(this.el.notice, false);
+    this.onState(this.live.state);
+  }
+
+  async poll() {
+    try {
+      const pages = await Promise.all(['in_progress', 'initiated'].map(status => get('/calls', {status, limit: 100})));
+      if (this.pollTimer) this.replace(pages.flatMap(p => p.calls || []));
+    } catch (e) {
+      fill(this.el.notice, `Live board unavailable, and the call history cannot be read: ${e.message}`);
+    }
+  }
+}
