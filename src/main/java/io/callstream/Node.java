@@ -3,6 +3,7 @@ package io.callstream;
 import io.callstream.cluster.ClusterSetup;
 import io.callstream.config.Config;
 import io.callstream.db.Database;
+import io.callstream.demo.DemoMode;
 import io.callstream.http.HttpVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,6 +17,7 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.sqlclient.Pool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -69,8 +71,11 @@ public final class Node {
     }
     NodeState state = new NodeState(clusterManager);
     return vertxFuture.compose(vertx -> Future.fromCompletionStage(migrated, vertx.getOrCreateContext())
-        .compose(done -> deploy(vertx, new Services(config, Database.createPool(vertx, config.database()), state,
-            registry)))
+        .compose(done -> {
+          Pool pool = Database.createPool(vertx, config.database());
+          return DemoMode.configure(vertx, pool, config)
+              .compose(effective -> deploy(vertx, new Services(effective, pool, state, registry)));
+        })
         .onFailure(e -> vertx.close()));
   }
 
