@@ -31,6 +31,10 @@ public final class DemoMode {
       return Future.succeededFuture(config);
     }
     Config.Demo demo = config.demo();
+    if (demo.publicBaseUrl() == null && config.http().port() == 0) {
+      return Future.failedFuture(new IllegalStateException(
+          "ELEVENLABS_API_URL=simulator with HTTP_PORT=0: set PUBLIC_BASE_URL so the simulator can reach the node"));
+    }
     URI target = demo.publicBaseUrl() != null ? demo.publicBaseUrl()
         : URI.create("http://127.0.0.1:" + config.http().port());
     SimulatorSettings settings = new SimulatorSettings(target, config.webhooks().secret(),
