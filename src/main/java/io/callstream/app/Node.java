@@ -3,6 +3,7 @@ package io.callstream.app;
 import io.callstream.cluster.ClusterSetup;
 import io.callstream.config.Config;
 import io.callstream.db.Database;
+import io.callstream.demo.DemoMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,8 +71,12 @@ public final class Node {
     }
     NodeState state = new NodeState(clusterManager);
     return vertxFuture.compose(vertx -> Future.fromCompletionStage(migrated, vertx.getOrCreateContext())
-        .compose(done -> deploy(vertx, new NodeResources(config, Database.createPool(vertx, config.database()),
-            state, registry)))
+        .compose(done -> {
+          Pool pool = Database.createPool(vertx, config.database());
+          // demo mode (ELEVENLABS_API_URL=simulator) starts the simulator and points the config at it
+          return DemoMode.configure(vertx, pool, config)
+              .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry)));
+        })
         .onFailure(e -> vertx.close()));
   }
 

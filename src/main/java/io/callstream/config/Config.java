@@ -13,7 +13,7 @@ import java.util.Set;
 /** Typed, validated configuration of one node (contract §5). Built once at start-up from {@link Settings}. */
 public record Config(
     Http http, Database database, Auth auth, ElevenLabs elevenLabs, Webhooks webhooks, Live live,
-    Cluster cluster, String logFormat) {
+    Cluster cluster, String logFormat, Demo demo) {
 
   /** What a node serves (NODE_ROLES); not to be confused with a user's role (dispatcher, admin). */
   public enum NodeRole { WEBHOOK, LIVE, API }
@@ -43,16 +43,34 @@ public record Config(
     }
   }
 
-  public record ElevenLabs(URI apiUrl, String apiKey, String agentId, String phoneNumberId, int timeoutMs) {
+  /**
+   * With {@code simulator} (ELEVENLABS_API_URL=simulator, demo mode) apiUrl is null until the built-in simulator
+   * has started ({@link #withApiUrl}), and the key, agent and phone-number id default to dummy values.
+   */
+  public record ElevenLabs(URI apiUrl, String apiKey, String agentId, String phoneNumberId, int timeoutMs,
+                           boolean simulator) {
+    public static final String SIMULATOR = "simulator";
+
     public boolean canDial() {
       return apiKey != null && agentId != null && phoneNumberId != null;
     }
 
+    public ElevenLabs withApiUrl(URI url) {
+      return new ElevenLabs(url, apiKey, agentId, phoneNumberId, timeoutMs, simulator);
+    }
+
     @Override
     public String toString() {
-      return "ElevenLabs[" + apiUrl + ", apiKey=" + (apiKey == null ? "unset" : "***") + "]";
+      return "ElevenLabs[" + (simulator ? SIMULATOR + " " : "") + apiUrl + ", apiKey="
+          + (apiKey == null ? "unset" : "***") + "]";
     }
   }
+
+  /**
+   * Demo mode (io.callstream.demo): PUBLIC_BASE_URL (optional) is where the simulator sends its webhooks,
+   * DEMO_PACING_MS ("1000-4000" or "10") the pause between turns, DEMO_FAILURE_PERCENT the calls that fail.
+   */
+  public record Demo(URI publicBaseUrl, int pacingMinMs, int pacingMaxMs, int failurePercent) {}
 
   public record Webhooks(String secret, boolean allowUnsigned, String transcriptionToken, Path audioDir,
                          long audioMaxBytes) {
@@ -84,10 +102,13 @@ public record Config(
       throw new ConfigException("SECRET_KEY must be at least " + MIN_SECRET_BYTES + " bytes long");
     }
     Auth auth = new Auth(secret, s.integer("JWT_TTL_SECONDS", 3600, 10, 31_536_000));
+    boolean simulator = ElevenLabs.SIMULATOR.equalsIgnoreCase(s.string("ELEVENLABS_API_URL", ""));
     ElevenLabs el = new ElevenLabs(
-        s.url("ELEVENLABS_API_URL", "https://api.elevenlabs.io"),
-        s.optional("ELEVENLABS_API_KEY"), s.optional("ELEVENLABS_AGENT_ID"), s.optional("ELEVENLABS_PHONE_NUMBER_ID"),
-        s.integer("ELEVENLABS_API_TIMEOUT_MS", 10_000, 100, 600_000));
+        simulator ? null : s.url("ELEVENLABS_API_URL", "https://api.elevenlabs.io"),
+        s.string("ELEVENLABS_API_KEY", simulator ? "sim_demo_key" : null),
+        s.string("ELEVENLABS_AGENT_ID", simulator ? "agent_demo_simulator" : null),
+        s.string("ELEVENLABS_PHONE_NUMBER_ID", simulator ? "phnum_demo_simulator" : null),
+        s.integer("ELEVENLABS_API_TIMEOUT_MS", 10_000, 100, 600_000), simulator);
     boolean allowUnsigned = s.bool("WEBHOOK_ALLOW_UNSIGNED", false);
     String webhookSecret = allowUnsigned ? s.optional("ELEVENLABS_WEBHOOK_SECRET") : s.required("ELEVENLABS_WEBHOOK_SECRET");
     String audioDir = s.optional("AUDIO_DIR");
@@ -109,7 +130,30 @@ public record Config(
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new ConfigException("LOG_FORMAT must be text or json, got '" + logFormat + "'");
     }
-    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat);
+    int[] pacing = pacing(s.string("DEMO_PACING_MS", "1000-4000"));
+    Demo demo = new Demo(s.optional("PUBLIC_BASE_URL") == null ? null : s.url("PUBLIC_BASE_URL", null),
+        pacing[0], pacing[1], s.integer("DEMO_FAILURE_PERCENT", 10, 0, 100));
+    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo);
+  }
+
+  /** The same config talking to another ElevenLabs API (the demo simulator's, once it has started). */
+  public Config withElevenLabs(ElevenLabs elevenLabs) {
+    return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo);
+  }
+
+  /** "MIN-MAX" or "N" milliseconds. */
+  static int[] pacing(String value) {
+    String[] parts = value.split("-", 2);
+    try {
+      int min = Integer.parseInt(parts[0].trim());
+      int max = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : min;
+      if (min >= 1 && max >= min && max <= 600_000) {
+        return new int[] {min, max};
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException("DEMO_PACING_MS must be MIN-MAX or N milliseconds (1 to 600000), got '" + value + "'");
   }
 
   static Set<NodeRole> roles(String value) {
