@@ -1,0 +1,144 @@
+package io.callstream.call;
+
+import io.callstream.call.TranscriptRepository.StoredTurn;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A batch of live turns in ONE statement (one round trip, one commit): the batched form of
+ * {@code TranscriptRepository.INSERT_LIVE}, with the same semantics per turn. See docs/batching.md.
+ */
+final class LiveTurnBatchSql {
+  /**
+   * The steps, each a CTE:
+   * <ol>
+   * <li>{@code input}: the arrays, one row per request, {@code ord} = its position (arrival order).
+   * <li>{@code matched}: each request's call, by call_sid or conversation_id, the call_sid match preferred.
+   * <li>{@code locked}: the matched calls rows, locked in id order (two writers never lock in opposite orders, so
+   *     they queue instead of deadlocking); FOR UPDATE returns the latest committed status and counter.
+   * <li>{@code existing}: requests whose (call, dedupe key) is already stored: a redelivery, answered with that row.
+   * <li>{@code fresh}: the turns to insert: call open, not stored, and the first request of its key in this batch;
+   *     {@code rank} numbers them per call in arrival order.
+   * <li>{@code bumped}: one UPDATE per call adds the count of its fresh turns to the counter (a statement cannot
+   *     update one row twice) and moves an initiated call to in_progress; {@code base} = the counter before.
+   * <li>{@code inserted}: each fresh turn gets base + rank: gapless, in arrival order; ids in arrival order too.
+   * </ol>
+   * The result has one row per request in {@code ord} order; a later duplicate of a fresh turn in the batch joins
+   * the inserted row by (call, key), with created = false. A turn stored concurrently by another transaction after
+   * this statement's snapshot makes the insert fail with 23505, rolling everything back: run the batch again.
+   */
+  static final String INSERT_BATCH = """
+      WITH input AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+          WITH ORDINALITY AS u(call_sid, conversation_id, dedupe_key, speaker, message, spoken_at, ord)
+      ), matched AS MATERIALIZED (
+        SELECT i.ord, i.dedupe_key, i.speaker, i.message, i.spoken_at,
+          (SELECT c.id FROM calls c WHERE c.call_sid = i.call_sid OR c.conversation_id = i.conversation_id
+           ORDER BY (c.call_sid = i.call_sid) DESC NULLS LAST LIMIT 1) AS call_id
+        FROM input i
+      ), locked AS MATERIALIZED (
+        SELECT c.id, c.status, c.call_sid, c.conversation_id FROM calls c
+        WHERE c.id IN (SELECT m.call_id FROM matched m) ORDER BY c.id FOR UPDATE
+      ), existing AS MATERIALIZED (
+        SELECT m.ord, t.id, t.sequence_number, t.spoken_at
+        FROM matched m JOIN transcriptions t ON t.call_id = m.call_id AND t.dedupe_key = m.dedupe_key
+      ), fresh AS MATERIALIZED (
+        SELECT d.*, row_number() OVER (PARTITION BY d.call_id ORDER BY d.ord)::int AS rank
+        FROM (SELECT DISTINCT ON (m.call_id, m.dedupe_key) m.*
+              FROM matched m JOIN locked l ON l.id = m.call_id
+              WHERE l.status NOT IN ('completed', 'failed')
+                AND NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = m.ord)
+              ORDER BY m.call_id, m.dedupe_key, m.ord) d
+      ), bumped AS (
+        UPDATE calls c SET last_sequence_number = c.last_sequence_number + k.n, updated_at = now(),
+          status = CASE WHEN c.status = 'initiated' THEN 'in_progress' ELSE c.status END
+        FROM (SELECT f.call_id, count(*)::int AS n FROM fresh f GROUP BY f.call_id) k
+          JOIN locked l ON l.id = k.call_id
+        WHERE c.id = k.call_id
+        RETURNING c.id, c.last_sequence_number - k.n AS base, l.status = 'initiated' AS was_initiated
+      ), inserted AS (
+        INSERT INTO transcriptions (call_id, sequence_number, speaker_type, message_text, spoken_at, source,
+                                    dedupe_key)
+        SELECT f.call_id, b.base + f.rank, f.speaker, f.message, f.spoken_at, 'live', f.dedupe_key
+        FROM fresh f JOIN bumped b ON b.id = f.call_id ORDER BY f.ord
+        RETURNING id, call_id, sequence_number, spoken_at, dedupe_key
+      )
+      SELECT m.ord, m.call_id, l.status, l.call_sid, l.conversation_id,
+        coalesce(e.id, i.id) AS id, coalesce(e.sequence_number, i.sequence_number) AS sequence_number,
+        coalesce(e.spoken_at, i.spoken_at) AS spoken_at, f.ord IS NOT NULL AS created,
+        coalesce(f.rank = 1 AND b.was_initiated, false) AS started
+      FROM matched m
+      LEFT JOIN locked l ON l.id = m.call_id
+      LEFT JOIN existing e ON e.ord = m.ord
+      LEFT JOIN inserted i ON i.call_id = m.call_id AND i.dedupe_key = m.dedupe_key
+      LEFT JOIN fresh f ON f.ord = m.ord
+      LEFT JOIN bumped b ON b.id = m.call_id
+      ORDER BY m.ord""";
+
+  private LiveTurnBatchSql() {}
+
+  /** Stores the turns in one statement; the results are in request order. */
+  static Future<List<LiveTurnResult>> execute(SqlClient db, List<LiveTurnRequest> requests) {
+    return db.preparedQuery(INSERT_BATCH).execute(parameters(requests)).map(rows -> results(rows, requests.size()));
+  }
+
+  private static Tuple parameters(List<LiveTurnRequest> requests) {
+    int n = requests.size();
+    String[] callSids = new String[n];
+    String[] conversationIds = new String[n];
+    String[] keys = new String[n];
+    String[] speakers = new String[n];
+    String[] messages = new String[n];
+    OffsetDateTime[] spokenAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      LiveTurnRequest r = requests.get(i);
+      callSids[i] = r.callSid();
+      conversationIds[i] = r.conversationId();
+      keys[i] = r.dedupeKey();
+      speakers[i] = r.speaker();
+      messages[i] = r.message();
+      spokenAt[i] = r.spokenAt() == null ? null : r.spokenAt().atOffset(ZoneOffset.UTC);
+    }
+    return Tuple.tuple().addValue(callSids).addValue(conversationIds).addValue(keys).addValue(speakers)
+        .addValue(messages).addValue(spokenAt);
+  }
+
+  private static List<LiveTurnResult> results(RowSet<Row> rows, int expected) {
+    List<LiveTurnResult> results = new ArrayList<>(expected);
+    for (Row r : rows) {
+      if (r.getLong("ord") != results.size() + 1) {
+        throw new IllegalStateException("batch result out of order at row " + (results.size() + 1));
+      }
+      results.add(result(r));
+    }
+    if (results.size() != expected) {
+      throw new IllegalStateException("batch of " + expected + " answered " + results.size() + " rows");
+    }
+    return results;
+  }
+
+  private static LiveTurnResult result(Row r) {
+    String status = r.getString("status");
+    if (status == null) {
+      // no call matched (or it was deleted before it could be locked)
+      return new LiveTurnResult.UnknownCall();
+    }
+    Long id = r.getLong("id");
+    if (id == null) {
+      if (!Call.COMPLETED.equals(status) && !Call.FAILED.equals(status)) {
+        throw new IllegalStateException("turn neither stored nor refused (call status " + status + ")");
+      }
+      return new LiveTurnResult.CallEnded(status);
+    }
+    return new LiveTurnResult.Stored(new StoredTurn(id, r.getLong("call_id"), r.getInteger("sequence_number"),
+        Call.instant(r, "spoken_at"), r.getString("call_sid"), r.getString("conversation_id"),
+        r.getBoolean("started"), r.getBoolean("created")));
+  }
+}

@@ -1,0 +1,173 @@
+package io.callstream.call;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.DatabaseException;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stores live turns with natural batching: when no batch is in flight a turn is written at once (an idle node adds
+ * no latency); turns arriving while batches are in flight queue up and leave together, in arrival order, as the next
+ * batch, one statement (see {@link LiveTurnBatchSql}). No timer: the batch size follows the load.
+ *
+ * <p>One writer per verticle instance: all its state is touched only on that instance's event loop, so it needs no
+ * locks. {@link #write} must be called on that event loop (checked); the pool's answers arrive there too.
+ *
+ * <p>{@code maxInFlight} trades ordering and row-lock contention against parallelism: with 1 (the default), the
+ * turns one instance received are numbered strictly in their arrival order, and a node runs at most one ingest
+ * statement per event loop; with more, batches may commit in any order, so two turns of one call that arrived
+ * close together on one instance may be numbered in either order (as with one statement per turn), and batches
+ * touching the same call wait for each other's row lock. See docs/batching.md.
+ */
+public final class LiveTurnWriter {
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1;
+  public static final int DEFAULT_MAX_BATCH = 256;
+  /** Deadlocks (40P01) a batch survives; unique violations are bounded by the batch size instead. */
+  private static final int DEADLOCK_RETRIES = 3;
+
+  /** Counters since creation: statements run (first attempts), turns written, batches re-run, batches split. */
+  public record Stats(long batches, long turns, long retries, long isolated) {}
+
+  private record Pending(LiveTurnRequest request, Promise<LiveTurnResult> promise) {}
+
+  private final Pool pool;
+  private final int maxInFlight;
+  private final int maxBatch;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private Thread owner;
+  private int inFlight;
+  private long batches;
+  private long turns;
+  private long retries;
+  private long isolated;
+
+  public LiveTurnWriter(Pool pool) {
+    this(pool, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_BATCH);
+  }
+
+  public LiveTurnWriter(Pool pool, int maxInFlight, int maxBatch) {
+    if (maxInFlight < 1 || maxBatch < 1) {
+      throw new IllegalArgumentException("maxInFlight and maxBatch must be at least 1");
+    }
+    this.pool = pool;
+    this.maxInFlight = maxInFlight;
+    this.maxBatch = maxBatch;
+  }
+
+  /**
+   * Stores one turn; the future completes after the statement holding it has committed, with the stored row or a
+   * refusal. It fails with the database error when the turn could not be stored: SQLSTATE class 22/23 errors
+   * belong to this turn alone (the batch is re-run turn by turn to find it), any other error to its whole batch.
+   */
+  public Future<LiveTurnResult> write(LiveTurnRequest request) {
+    checkThread();
+    Promise<LiveTurnResult> promise = Promise.promise();
+    queue.add(new Pending(request, promise));
+    drain();
+    return promise.future();
+  }
+
+  public Stats stats() {
+    return new Stats(batches, turns, retries, isolated);
+  }
+
+  private void checkThread() {
+    Thread current = Thread.currentThread();
+    if (owner == null) {
+      owner = current;
+    } else if (owner != current) {
+      throw new IllegalStateException("a LiveTurnWriter belongs to one event loop; create one per verticle instance");
+    }
+  }
+
+  private void drain() {
+    while (inFlight < maxInFlight && !queue.isEmpty()) {
+      List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+      while (batch.size() < maxBatch && !queue.isEmpty()) {
+        batch.add(queue.poll());
+      }
+      inFlight++;
+      batches++;
+      turns += batch.size();
+      run(batch).onComplete(done -> {
+        inFlight--;
+        drain();
+      });
+    }
+  }
+
+  /** Runs one batch and answers each of its requests; never fails. */
+  private Future<Void> run(List<Pending> batch) {
+    List<LiveTurnRequest> requests = batch.stream().map(Pending::request).toList();
+    return attempt(requests, requests.size(), DEADLOCK_RETRIES).transform(done -> {
+      if (done.succeeded()) {
+        List<LiveTurnResult> results = done.result();
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).promise().tryComplete(results.get(i));
+        }
+        return Future.succeededFuture();
+      }
+      if (batch.size() > 1 && rowError(done.cause())) {
+        isolated++;
+        return oneByOne(batch, 0);
+      }
+      batch.forEach(p -> p.promise().tryFail(done.cause()));
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * Re-runs a failed batch one turn at a time, in arrival order (so numbering stays in arrival order), so that a
+   * turn the database refuses fails alone.
+   */
+  private Future<Void> oneByOne(List<Pending> batch, int index) {
+    if (index == batch.size()) {
+      return Future.succeededFuture();
+    }
+    Pending p = batch.get(index);
+    List<LiveTurnRequest> one = List.of(p.request());
+    return attempt(one, 1, DEADLOCK_RETRIES).transform(done -> {
+      if (done.succeeded()) {
+        p.promise().tryComplete(done.result().get(0));
+      } else {
+        p.promise().tryFail(done.cause());
+      }
+      return oneByOne(batch, index + 1);
+    });
+  }
+
+  /**
+   * One statement, re-run after a unique violation or a deadlock; either rolled the whole statement back, so a re-run
+   * neither loses nor renumbers anyone. A unique violation means another transaction committed one of this batch's
+   * turns after this statement's snapshot; the re-run sees it as stored, so each turn causes at most one and a
+   * batch of n turns is allowed n such re-runs.
+   */
+  private Future<List<LiveTurnResult>> attempt(List<LiveTurnRequest> requests, int uniqueRetries,
+                                               int deadlockRetries) {
+    return LiveTurnBatchSql.execute(pool, requests).recover(e -> {
+      String state = sqlState(e);
+      if ("23505".equals(state) && uniqueRetries > 0) {
+        retries++;
+        return attempt(requests, uniqueRetries - 1, deadlockRetries);
+      }
+      if ("40P01".equals(state) && deadlockRetries > 0) {
+        retries++;
+        return attempt(requests, uniqueRetries, deadlockRetries - 1);
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  /** Data exceptions (22) and integrity violations (23) other than the retried 23505 come from one row's values. */
+  private static boolean rowError(Throwable e) {
+    String state = sqlState(e);
+    return state != null && (state.startsWith("22") || state.startsWith("23")) && !"23505".equals(state);
+  }
+
+  private static String sqlState(Throwable e) {
+    return e instanceof DatabaseException db ? db.getSqlState() : null;
+  }
+}
