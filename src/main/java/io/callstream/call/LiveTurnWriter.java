@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Stores live turns with natural batching: when no batch is in flight a turn is written at once (an idle node adds
  * no latency); turns arriving while batches are in flight queue up and leave together, in arrival order, as the next
- * batch, one statement (see {@link LiveTurnBatchSql}). No timer: the batch size follows the load.
+ * batch, one statement (see {@link TranscriptRepository#insertLive}). No timer: the batch size follows the load.
  *
  * <p>One writer per verticle instance: all its state is touched only on that instance's event loop, so it needs no
  * locks. {@link #write} must be called on that event loop (checked); the pool's answers arrive there too.
@@ -34,6 +34,7 @@ public final class LiveTurnWriter {
   private record Pending(LiveTurnRequest request, Promise<LiveTurnResult> promise) {}
 
   private final Pool pool;
+  private final TranscriptRepository transcripts = new TranscriptRepository();
   private final int maxInFlight;
   private final int maxBatch;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -147,7 +148,7 @@ public final class LiveTurnWriter {
    */
   private Future<List<LiveTurnResult>> attempt(List<LiveTurnRequest> requests, int uniqueRetries,
                                                int deadlockRetries) {
-    return LiveTurnBatchSql.execute(pool, requests).recover(e -> {
+    return transcripts.insertLive(pool, requests).recover(e -> {
       String state = sqlState(e);
       if ("23505".equals(state) && uniqueRetries > 0) {
         retries++;

@@ -2,6 +2,7 @@ package io.callstream.call;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -13,43 +14,136 @@ import java.util.Optional;
 
 /**
  * Reads and writes of {@code transcriptions}; all of this table's SQL is here. The live-turn insert also bumps the
- * call's sequence counter in the same statement (one round trip; see {@link #INSERT_LIVE}).
+ * calls' sequence counters in the same statement (one round trip and one commit per batch; see
+ * {@link #INSERT_BATCH}), which is why calls' SQL lives in two repositories.
  */
 public final class TranscriptRepository {
   /**
-   * One live turn in one statement (one round trip): find the call by call_sid or conversation_id; if the turn's
-   * dedupe key is already stored, return that row; else take the next sequence number from the calls row
-   * (UPDATE ... RETURNING under the row lock: gapless, in arrival order; the first turn moves an initiated call
-   * to in_progress) and insert the turn. No row back: unknown call, or call ended. Two identical turns racing:
-   * the loser fails with 23505 on UNIQUE (call_id, dedupe_key), the whole statement (counter included) rolls
-   * back, and running it again returns the winner's row.
+   * The steps, each a CTE:
+   * <ol>
+   * <li>{@code input}: the arrays, one row per request, {@code ord} = its position (arrival order).
+   * <li>{@code matched}: each request's call, by call_sid or conversation_id, the call_sid match preferred.
+   * <li>{@code locked}: the matched calls rows, locked in id order (two writers never lock in opposite orders, so
+   *     they queue instead of deadlocking); FOR UPDATE returns the latest committed status and counter.
+   * <li>{@code existing}: requests whose (call, dedupe key) is already stored: a redelivery, answered with that row.
+   * <li>{@code fresh}: the turns to insert: call open, not stored, and the first request of its key in this batch;
+   *     {@code rank} numbers them per call in arrival order.
+   * <li>{@code bumped}: one UPDATE per call adds the count of its fresh turns to the counter (a statement cannot
+   *     update one row twice) and moves an initiated call to in_progress; {@code base} = the counter before.
+   * <li>{@code inserted}: each fresh turn gets base + rank: gapless, in arrival order; ids in arrival order too.
+   * </ol>
+   * The result has one row per request in {@code ord} order; a later duplicate of a fresh turn in the batch joins
+   * the inserted row by (call, key), with created = false. A turn stored concurrently by another transaction after
+   * this statement's snapshot makes the insert fail with 23505, rolling everything back: run the batch again.
    */
-  private static final String INSERT_LIVE = """
-      WITH target AS (
-        SELECT id, status FROM calls WHERE call_sid = $1 OR conversation_id = $2
-        ORDER BY (call_sid = $1) DESC NULLS LAST LIMIT 1
-      ), existing AS (
-        SELECT t.id, t.call_id, t.sequence_number, t.spoken_at FROM transcriptions t, target
-        WHERE t.call_id = target.id AND t.dedupe_key = $3
+  static final String INSERT_BATCH = """
+      WITH input AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+          WITH ORDINALITY AS u(call_sid, conversation_id, dedupe_key, speaker, message, spoken_at, ord)
+      ), matched AS MATERIALIZED (
+        SELECT i.ord, i.dedupe_key, i.speaker, i.message, i.spoken_at,
+          (SELECT c.id FROM calls c WHERE c.call_sid = i.call_sid OR c.conversation_id = i.conversation_id
+           ORDER BY (c.call_sid = i.call_sid) DESC NULLS LAST LIMIT 1) AS call_id
+        FROM input i
+      ), locked AS MATERIALIZED (
+        SELECT c.id, c.status, c.call_sid, c.conversation_id FROM calls c
+        WHERE c.id IN (SELECT m.call_id FROM matched m) ORDER BY c.id FOR UPDATE
+      ), existing AS MATERIALIZED (
+        SELECT m.ord, t.id, t.sequence_number, t.spoken_at
+        FROM matched m JOIN transcriptions t ON t.call_id = m.call_id AND t.dedupe_key = m.dedupe_key
+      ), fresh AS MATERIALIZED (
+        SELECT d.*, row_number() OVER (PARTITION BY d.call_id ORDER BY d.ord)::int AS rank
+        FROM (SELECT DISTINCT ON (m.call_id, m.dedupe_key) m.*
+              FROM matched m JOIN locked l ON l.id = m.call_id
+              WHERE l.status NOT IN ('completed', 'failed')
+                AND NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = m.ord)
+              ORDER BY m.call_id, m.dedupe_key, m.ord) d
       ), bumped AS (
-        UPDATE calls c SET last_sequence_number = c.last_sequence_number + 1, updated_at = now(),
+        UPDATE calls c SET last_sequence_number = c.last_sequence_number + k.n, updated_at = now(),
           status = CASE WHEN c.status = 'initiated' THEN 'in_progress' ELSE c.status END
-        FROM target
-        WHERE c.id = target.id AND c.status NOT IN ('completed', 'failed') AND NOT EXISTS (SELECT 1 FROM existing)
-        RETURNING c.id, c.last_sequence_number, c.call_sid, c.conversation_id,
-          (target.status = 'initiated' AND c.last_sequence_number = 1) AS started
+        FROM (SELECT f.call_id, count(*)::int AS n FROM fresh f GROUP BY f.call_id) k
+          JOIN locked l ON l.id = k.call_id
+        WHERE c.id = k.call_id
+        RETURNING c.id, c.last_sequence_number - k.n AS base, l.status = 'initiated' AS was_initiated
       ), inserted AS (
         INSERT INTO transcriptions (call_id, sequence_number, speaker_type, message_text, spoken_at, source,
                                     dedupe_key)
-        SELECT id, last_sequence_number, $4, $5, $6, 'live', $3 FROM bumped
-        RETURNING id, call_id, sequence_number, spoken_at
+        SELECT f.call_id, b.base + f.rank, f.speaker, f.message, f.spoken_at, 'live', f.dedupe_key
+        FROM fresh f JOIN bumped b ON b.id = f.call_id ORDER BY f.ord
+        RETURNING id, call_id, sequence_number, spoken_at, dedupe_key
       )
-      SELECT i.id, i.call_id, i.sequence_number, i.spoken_at, b.call_sid, b.conversation_id, b.started,
-             true AS created
-      FROM inserted i JOIN bumped b ON b.id = i.call_id
-      UNION ALL
-      SELECT e.id, e.call_id, e.sequence_number, e.spoken_at, c.call_sid, c.conversation_id, false, false
-      FROM existing e JOIN calls c ON c.id = e.call_id""";
+      SELECT m.ord, m.call_id, l.status, l.call_sid, l.conversation_id,
+        coalesce(e.id, i.id) AS id, coalesce(e.sequence_number, i.sequence_number) AS sequence_number,
+        coalesce(e.spoken_at, i.spoken_at) AS spoken_at, f.ord IS NOT NULL AS created,
+        coalesce(f.rank = 1 AND b.was_initiated, false) AS started
+      FROM matched m
+      LEFT JOIN locked l ON l.id = m.call_id
+      LEFT JOIN existing e ON e.ord = m.ord
+      LEFT JOIN inserted i ON i.call_id = m.call_id AND i.dedupe_key = m.dedupe_key
+      LEFT JOIN fresh f ON f.ord = m.ord
+      LEFT JOIN bumped b ON b.id = m.call_id
+      ORDER BY m.ord""";
+
+  /**
+   * Stores a batch of live turns in one statement (see {@link #INSERT_BATCH}); the results are in request order.
+   * Fails with SQLSTATE 23505 when an identical turn was stored concurrently, 40P01 on a deadlock: run it again.
+   */
+  public Future<List<LiveTurnResult>> insertLive(SqlClient db, List<LiveTurnRequest> requests) {
+    return db.preparedQuery(INSERT_BATCH).execute(parameters(requests)).map(rows -> results(rows, requests.size()));
+  }
+
+  private static Tuple parameters(List<LiveTurnRequest> requests) {
+    int n = requests.size();
+    String[] callSids = new String[n];
+    String[] conversationIds = new String[n];
+    String[] keys = new String[n];
+    String[] speakers = new String[n];
+    String[] messages = new String[n];
+    OffsetDateTime[] spokenAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      LiveTurnRequest r = requests.get(i);
+      callSids[i] = r.callSid();
+      conversationIds[i] = r.conversationId();
+      keys[i] = r.dedupeKey();
+      speakers[i] = r.speaker();
+      messages[i] = r.message();
+      spokenAt[i] = r.spokenAt() == null ? null : r.spokenAt().atOffset(ZoneOffset.UTC);
+    }
+    return Tuple.tuple().addValue(callSids).addValue(conversationIds).addValue(keys).addValue(speakers)
+        .addValue(messages).addValue(spokenAt);
+  }
+
+  private static List<LiveTurnResult> results(RowSet<Row> rows, int expected) {
+    List<LiveTurnResult> results = new ArrayList<>(expected);
+    for (Row r : rows) {
+      if (r.getLong("ord") != results.size() + 1) {
+        throw new IllegalStateException("batch result out of order at row " + (results.size() + 1));
+      }
+      results.add(result(r));
+    }
+    if (results.size() != expected) {
+      throw new IllegalStateException("batch of " + expected + " answered " + results.size() + " rows");
+    }
+    return results;
+  }
+
+  private static LiveTurnResult result(Row r) {
+    String status = r.getString("status");
+    if (status == null) {
+      // no call matched (or it was deleted before it could be locked)
+      return new LiveTurnResult.UnknownCall();
+    }
+    Long id = r.getLong("id");
+    if (id == null) {
+      if (!Call.COMPLETED.equals(status) && !Call.FAILED.equals(status)) {
+        throw new IllegalStateException("turn neither stored nor refused (call status " + status + ")");
+      }
+      return new LiveTurnResult.CallEnded(status);
+    }
+    return new LiveTurnResult.Stored(new StoredTurn(id, r.getLong("call_id"), r.getInteger("sequence_number"),
+        Call.instant(r, "spoken_at"), r.getString("call_sid"), r.getString("conversation_id"),
+        r.getBoolean("started"), r.getBoolean("created")));
+  }
 
   /** Post-call turns, only when the call received no live turns; a turn already stored is skipped. */
   private static final String INSERT_TURNS = """
@@ -62,8 +156,6 @@ public final class TranscriptRepository {
       ON CONFLICT DO NOTHING
       RETURNING\s""" + Transcription.COLUMNS;
 
-  private static final String CALL_STATUS = "SELECT status FROM calls WHERE call_sid = $1 OR conversation_id = $2 "
-      + "ORDER BY (call_sid = $1) DESC NULLS LAST LIMIT 1";
 
   /**
    * A live turn as stored: {@code created} is false when it was a redelivery of a stored turn; {@code started}
@@ -88,26 +180,6 @@ public final class TranscriptRepository {
     return range(db, callId, afterSequence, Integer.MAX_VALUE);
   }
 
-  /**
-   * Stores one live turn (see {@link #INSERT_LIVE}); empty when no open call matches the identifiers. Fails with
-   * SQLSTATE 23505 when an identical turn was stored concurrently: run it again.
-   */
-  public Future<Optional<StoredTurn>> insertLive(SqlClient db, String callSid, String conversationId,
-                                                 String dedupeKey, String speaker, String message, Instant spokenAt) {
-    OffsetDateTime at = spokenAt == null ? null : spokenAt.atOffset(ZoneOffset.UTC);
-    return db.preparedQuery(INSERT_LIVE)
-        .execute(Tuple.of(callSid, conversationId, dedupeKey, speaker, message, at))
-        .map(rows -> {
-          var it = rows.iterator();
-          if (!it.hasNext()) {
-            return Optional.empty();
-          }
-          Row r = it.next();
-          return Optional.of(new StoredTurn(r.getLong("id"), r.getLong("call_id"), r.getInteger("sequence_number"),
-              Call.instant(r, "spoken_at"), r.getString("call_sid"), r.getString("conversation_id"),
-              r.getBoolean("started"), r.getBoolean("created")));
-        });
-  }
 
   /** A post-call transcript turn to store. */
   public record Turn(int sequenceNumber, String speaker, String message, OffsetDateTime spokenAt, String dedupeKey) {}
@@ -139,11 +211,4 @@ public final class TranscriptRepository {
     });
   }
 
-  /** The status of the call with these identifiers, if there is one (the failure path of a live turn). */
-  public Future<Optional<String>> callStatus(SqlClient db, String callSid, String conversationId) {
-    return db.preparedQuery(CALL_STATUS).execute(Tuple.of(callSid, conversationId)).map(rows -> {
-      var it = rows.iterator();
-      return it.hasNext() ? Optional.of(it.next().getString("status")) : Optional.<String>empty();
-    });
-  }
 }

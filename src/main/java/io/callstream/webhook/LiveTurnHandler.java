@@ -1,9 +1,10 @@
 package io.callstream.webhook;
 
 import io.callstream.call.Call;
-import io.callstream.call.TranscriptRepository;
+import io.callstream.call.LiveTurnRequest;
+import io.callstream.call.LiveTurnResult;
+import io.callstream.call.LiveTurnWriter;
 import io.callstream.call.TranscriptRepository.StoredTurn;
-import io.callstream.db.DatabaseErrors;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
 import io.callstream.events.TranscriptionEvent;
@@ -17,20 +18,20 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
- * POST /webhooks/elevenlabs/transcription: one live turn, one round trip to PostgreSQL (see
- * {@link TranscriptRepository#insertLive}), then its {@code transcription} event. Runs after the BodyHandler
- * (1 MiB limit) and the authentication check.
+ * POST /webhooks/elevenlabs/transcription: one live turn, stored by this instance's {@link LiveTurnWriter} (turns
+ * arriving while a write is in flight share the next statement and commit), answered only after its own row
+ * committed, then its {@code transcription} event. Runs after the BodyHandler (1 MiB limit) and the authentication
+ * check.
  */
 final class LiveTurnHandler implements Handler<RoutingContext> {
-  private final Pool pool;
+  private final LiveTurnWriter writer;
   private final EventBus bus;
-  private final TranscriptRepository transcripts = new TranscriptRepository();
 
+  /** One handler, so one writer, per verticle instance: its batches are confined to the instance's event loop. */
   LiveTurnHandler(Pool pool, EventBus bus) {
-    this.pool = pool;
+    this.writer = new LiveTurnWriter(pool);
     this.bus = bus;
   }
 
@@ -75,22 +76,20 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
   }
 
   private Future<StoredTurn> store(LiveTurn turn) {
-    String key = turn.dedupeKey();
-    return insert(turn, key)
-        .recover(e -> DatabaseErrors.uniqueViolation(e) ? insert(turn, key) : Future.failedFuture(e))
+    return writer.write(new LiveTurnRequest(turn.callSid(), turn.conversationId(), turn.dedupeKey(), turn.speaker(),
+            turn.message(), turn.spokenAt()))
         .recover(WebhookErrors::badDataIsBadRequest)
-        .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> whyNot(turn)));
+        .compose(LiveTurnHandler::storedOrRefused);
   }
 
-  private Future<Optional<StoredTurn>> insert(LiveTurn turn, String key) {
-    return transcripts.insertLive(pool, turn.callSid(), turn.conversationId(), key, turn.speaker(), turn.message(),
-        turn.spokenAt());
-  }
-
-  private Future<StoredTurn> whyNot(LiveTurn turn) {
-    return transcripts.callStatus(pool, turn.callSid(), turn.conversationId()).compose(status -> Future.failedFuture(
-        status.isEmpty() ? Failure.invalid("unknown call")
-            : Failure.invalid("call already ended (" + status.get() + ")")));
+  private static Future<StoredTurn> storedOrRefused(LiveTurnResult result) {
+    if (result instanceof LiveTurnResult.Stored stored) {
+      return Future.succeededFuture(stored.turn());
+    }
+    if (result instanceof LiveTurnResult.CallEnded ended) {
+      return Future.failedFuture(Failure.invalid("call already ended (" + ended.status() + ")"));
+    }
+    return Future.failedFuture(Failure.invalid("unknown call"));
   }
 
   private void publish(LiveTurn turn, StoredTurn stored) {
