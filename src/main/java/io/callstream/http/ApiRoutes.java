@@ -33,5 +33,6 @@ public final class ApiRoutes {
     new DriverRoutes(services, auth).addRoutes(router);
     new CallRoutes(services, auth, new CallStarter(vertx, services, elevenLabs, postCall)).addRoutes(router);
     new BackfillRoutes(services, auth, new Backfill(services, elevenLabs, postCall)).addRoutes(router);
+    new io.callstream.twilio.TwilioRoutes(vertx, services.pool(), vertx.eventBus(), services.config().twilio(), services.config().elevenLabs(), services.config().webhooks().audioDir(), services.metrics()).addRoutes(router);
   }
 }
