@@ -34,8 +34,8 @@ final class CallStatusCallbacks {
     if ("in-progress".equals(twilioStatus)) {
       return calls.markInProgress(pool, callSid).compose(moved -> {
         moved.ifPresent(publisher::status);
-        recordings.start(callSid, publicBase);
-        return moved.isPresent() ? Future.succeededFuture(Outcome.APPLIED) : known(callSid);
+        return recordings.start(callSid, publicBase)
+            .compose(v -> moved.isPresent() ? Future.succeededFuture(Outcome.APPLIED) : known(callSid));
       });
     }
     if ("completed".equals(twilioStatus)) {

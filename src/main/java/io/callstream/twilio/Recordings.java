@@ -47,14 +47,25 @@ final class Recordings {
     }
   }
 
-  /** Starts the recording unless another trigger already did; never fails (problems are logged and stored). */
-  void start(String callSid, String publicBase) {
+  /**
+   * Starts the recording unless another trigger already did. Completes once the claim is decided (true when this
+   * trigger won); the request to Twilio and its retries go on in the background, problems logged and stored.
+   */
+  Future<Boolean> start(String callSid, String publicBase) {
     if (!twilio.recordCalls()) {
-      return;
+      return Future.succeededFuture(false);
     }
-    calls.claimRecording(pool, callSid)
-        .compose(claimed -> claimed ? attempt(callSid, publicBase + CALLBACK_PATH, 1) : Future.succeededFuture())
-        .onFailure(e -> LOG.warning("call " + callSid + ": starting the recording failed: " + e.getMessage()));
+    return calls.claimRecording(pool, callSid)
+        .onSuccess(claimed -> {
+          if (claimed) {
+            attempt(callSid, publicBase + CALLBACK_PATH, 1).onFailure(e -> LOG.warning("call " + callSid
+                + ": recording state not stored: " + e.getMessage()));
+          }
+        })
+        .recover(e -> {
+          LOG.warning("call " + callSid + ": claiming the recording failed: " + e.getMessage());
+          return Future.succeededFuture(false);
+        });
   }
 
   private Future<Void> attempt(String callSid, String callbackUrl, int attempt) {

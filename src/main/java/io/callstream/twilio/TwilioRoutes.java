@@ -55,8 +55,8 @@ public final class TwilioRoutes {
 
   private io.vertx.ext.web.Route route(Router router, String path) {
     return router.post(path)
-        .handler(this::configured)
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+        .handler(this::configured)
         .handler(this::authenticate);
   }
 
