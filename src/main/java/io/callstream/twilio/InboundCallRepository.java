@@ -58,8 +58,9 @@ final class InboundCallRepository {
   private static final String CLAIM_RECORDING = "UPDATE calls SET recording_status = 'requested', updated_at = now() "
       + "WHERE call_sid = $1 AND recording_status IS NULL AND status IN ('initiated', 'in_progress') RETURNING id";
 
-  private static final String SET_RECORDING = "UPDATE calls SET recording_status = $2, "
-      + "recording_sid = COALESCE($3, recording_sid), updated_at = now() WHERE call_sid = $1";
+  /** Moves the recording on from one state only, so a late writer never regresses a later state. */
+  private static final String SET_RECORDING = "UPDATE calls SET recording_status = $3, "
+      + "recording_sid = COALESCE($4, recording_sid), updated_at = now() WHERE call_sid = $1 AND recording_status = $2";
 
   /** Twilio's finished recording: the first callback for it claims the download. */
   private static final String CLAIM_DOWNLOAD = """
@@ -70,7 +71,7 @@ final class InboundCallRepository {
       RETURNING id""";
 
   private static final String STORED = "UPDATE calls SET recording_status = 'stored', recording_file = $2, "
-      + "updated_at = now() WHERE call_sid = $1";
+      + "updated_at = now() WHERE call_sid = $1 AND recording_status = 'downloading'";
 
   Future<Optional<Caller>> driverByNumber(SqlClient db, String phoneNumber) {
     return db.preparedQuery(FIND_DRIVER).execute(Tuple.of(phoneNumber)).map(rows -> {
@@ -113,8 +114,8 @@ final class InboundCallRepository {
     return db.preparedQuery(CLAIM_RECORDING).execute(Tuple.of(callSid)).map(rows -> rows.size() > 0);
   }
 
-  Future<Void> setRecording(SqlClient db, String callSid, String status, String recordingSid) {
-    return db.preparedQuery(SET_RECORDING).execute(Tuple.of(callSid, status, recordingSid)).mapEmpty();
+  Future<Void> setRecording(SqlClient db, String callSid, String from, String to, String recordingSid) {
+    return db.preparedQuery(SET_RECORDING).execute(Tuple.of(callSid, from, to, recordingSid)).mapEmpty();
   }
 
   Future<Boolean> claimDownload(SqlClient db, String callSid, String recordingSid, String url, String status) {

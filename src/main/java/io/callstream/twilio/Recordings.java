@@ -72,14 +72,14 @@ final class Recordings {
     return api.startRecording(callSid, callbackUrl)
         .compose(recordingSid -> {
           LOG.info("call " + callSid + ": recording " + recordingSid + " started");
-          return calls.setRecording(pool, callSid, "recording", recordingSid);
+          return calls.setRecording(pool, callSid, "requested", "recording", recordingSid);
         })
         .recover(e -> calls.find(pool, callSid).compose(call -> {
           boolean live = call.isPresent() && !call.get().ended();
           if (attempt >= START_ATTEMPTS || !live) {
             LOG.warning("call " + callSid + ": recording not started after " + attempt + " attempt(s): "
                 + e.getMessage());
-            return calls.setRecording(pool, callSid, "start_failed", null);
+            return calls.setRecording(pool, callSid, "requested", "start_failed", null);
           }
           return vertx.timer(1000L << (attempt - 1)).compose(t -> attempt(callSid, callbackUrl, attempt + 1));
         }));
@@ -125,7 +125,7 @@ final class Recordings {
         })
         .recover(e -> {
           LOG.warning("call " + callSid + ": recording download failed for good: " + e.getMessage());
-          return calls.setRecording(pool, callSid, "download_failed", null);
+          return calls.setRecording(pool, callSid, "downloading", "download_failed", null);
         })
         .onFailure(e -> LOG.warning("call " + callSid + ": recording state not stored: " + e.getMessage()));
   }
