@@ -69,7 +69,8 @@ public final class TwilioApiClient {
         .map(response -> {
           JsonObject json = response.bodyAsJsonObject();
           if (json == null || !(json.getValue("sid") instanceof String sid)) {
-            throw new IllegalStateException("no recording sid in " + ElevenLabsException.truncate(response.bodyAsString()));
+            throw new IllegalStateException("no recording sid in "
+                + ElevenLabsException.truncate(response.bodyAsString()));
           }
           return sid;
         });

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -53,7 +54,7 @@ public final class TwilioRoutes {
     route(router, RECORDING_STATUS).handler(this::recording);
   }
 
-  private io.vertx.ext.web.Route route(Router router, String path) {
+  private Route route(Router router, String path) {
     return router.post(path)
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
         .handler(this::configured)

@@ -49,7 +49,8 @@ class TwilioSignatureTest {
   @Test
   void thePublicBaseUrlReplacesSchemeAndHostBehindAProxy() {
     assertEquals("https://calls.example.com/twilio/voice/inbound?x=1", TwilioSignature.publicUrl(
-        URI.create("https://calls.example.com/"), "/twilio/voice/inbound?x=1", "http://10.0.0.5:8080/twilio/voice/inbound?x=1"));
+        URI.create("https://calls.example.com/"), "/twilio/voice/inbound?x=1",
+        "http://10.0.0.5:8080/twilio/voice/inbound?x=1"));
     assertEquals("https://example.com/cs/twilio/voice/status", TwilioSignature.publicUrl(
         URI.create("https://example.com/cs"), "/twilio/voice/status", "http://node:8080/twilio/voice/status"));
     assertEquals("http://node:8080/twilio/voice/status",
