@@ -17,6 +17,7 @@ import io.callstream.config.Config.NodeRole;
 import io.callstream.driver.DriverRoutes;
 import io.callstream.failure.Failure;
 import io.callstream.live.LiveRole;
+import io.callstream.twilio.TwilioRoutes;
 import io.callstream.web.FailureHandler;
 import io.callstream.webhook.PostCallInbox;
 import io.callstream.webhook.WebhookRole;
@@ -71,6 +72,11 @@ public final class Assembly {
           new CallStarter(pool, vertx.eventBus(), elevenLabs, parked)).addRoutes(router);
       new CallAudioRoutes(vertx, pool, config.webhooks().audioDir(), auth).addRoutes(router);
       new BackfillRoutes(config.elevenLabs(), auth, new Backfill(pool, elevenLabs, completions)).addRoutes(router);
+    }
+    if (config.http().has(NodeRole.WEBHOOK)) {
+      // Twilio's voice and recording webhooks: inbound driver calls (503 when TWILIO_AUTH_TOKEN is unset)
+      new TwilioRoutes(vertx, pool, vertx.eventBus(), config.twilio(), config.elevenLabs(),
+          config.webhooks().audioDir(), node.registry()).addRoutes(router);
     }
     new ConsoleRoutes().addRoutes(router);
     router.route().last().handler(ctx -> ctx.fail(Failure.notFound("no such endpoint")));

@@ -19,7 +19,7 @@ final class DrainGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String path = ctx.request().path();
-    boolean webhook = path.startsWith("/webhooks/");
+    boolean webhook = path.startsWith("/webhooks/") || path.startsWith("/twilio/");
     boolean socket = path.startsWith("/ws/");
     if (node.draining() && (webhook || socket)) {
       ctx.response().putHeader("Connection", "close");

@@ -13,7 +13,7 @@ import java.util.Set;
 /** Typed, validated configuration of one node (contract §5). Built once at start-up from {@link Settings}. */
 public record Config(
     Http http, Database database, Auth auth, ElevenLabs elevenLabs, Webhooks webhooks, Live live,
-    Cluster cluster, String logFormat, Demo demo) {
+    Cluster cluster, String logFormat, Demo demo, Twilio twilio) {
 
   /** What a node serves (NODE_ROLES); not to be confused with a user's role (dispatcher, admin). */
   public enum NodeRole { WEBHOOK, LIVE, API }
@@ -85,6 +85,31 @@ public record Config(
   public record Cluster(boolean enabled, String host, int port, List<String> members, Path configFile,
                         int heartbeatTimeoutSeconds) {}
 
+  /** Inbound calls over Twilio (package twilio); the routes answer 503 while {@code authToken} is unset. */
+  public record Twilio(String authToken, String accountSid, boolean recordCalls, URI apiUrl, URI publicBaseUrl,
+                       String inboundAgentId, int registerTimeoutMs) {
+    public boolean enabled() {
+      return authToken != null;
+    }
+
+    static Twilio from(Settings s) {
+      Twilio t = new Twilio(s.optional("TWILIO_AUTH_TOKEN"), s.optional("TWILIO_ACCOUNT_SID"),
+          s.bool("TWILIO_RECORD_CALLS", false), s.url("TWILIO_API_URL", "https://api.twilio.com"),
+          s.optional("PUBLIC_BASE_URL") == null ? null : s.url("PUBLIC_BASE_URL", null),
+          s.string("ELEVENLABS_INBOUND_AGENT_ID", s.optional("ELEVENLABS_AGENT_ID")),
+          s.integer("TWILIO_REGISTER_TIMEOUT_MS", 5000, 100, 14_000));
+      if (t.recordCalls() && (t.authToken() == null || t.accountSid() == null)) {
+        throw new ConfigException("TWILIO_RECORD_CALLS=true needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN");
+      }
+      return t;
+    }
+
+    @Override
+    public String toString() {
+      return "Twilio[authToken=" + (authToken == null ? "unset" : "***") + ", recordCalls=" + recordCalls + "]";
+    }
+  }
+
   public static final int MIN_SECRET_BYTES = 32;
 
   public static Config from(Settings s) {
@@ -133,12 +158,12 @@ public record Config(
     int[] pacing = pacing(s.string("DEMO_PACING_MS", "1000-4000"));
     Demo demo = new Demo(s.optional("PUBLIC_BASE_URL") == null ? null : s.url("PUBLIC_BASE_URL", null),
         pacing[0], pacing[1], s.integer("DEMO_FAILURE_PERCENT", 10, 0, 100));
-    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo);
+    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo, Twilio.from(s));
   }
 
   /** The same config talking to another ElevenLabs API (the demo simulator's, once it has started). */
   public Config withElevenLabs(ElevenLabs elevenLabs) {
-    return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo);
+    return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio);
   }
 
   /** "MIN-MAX" or "N" milliseconds. */

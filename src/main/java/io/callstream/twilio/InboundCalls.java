@@ -1,0 +1,98 @@
+package io.callstream.twilio;
+
+import io.callstream.call.Call;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.logging.Logger;
+
+/**
+ * Answers Twilio's "a call comes in" webhook. The calls row is written first (call_sid = Twilio's CallSid,
+ * inbound, initiated; the driver found by the From number, or none), then ElevenLabs' register-call is asked for
+ * the TwiML. That TwiML is answered only when it passes {@link TwimlCheck} (stream first, never {@code <Record>});
+ * otherwise, or when ElevenLabs fails or is slow, the caller hears a short apology and the call is marked failed.
+ * Nothing is published for {@code initiated}: call_status carries in_progress, completed and failed only.
+ */
+final class InboundCalls {
+  private static final Logger LOG = Logger.getLogger(InboundCalls.class.getName());
+  static final String METER = "callstream_twilio_inbound_answers";
+
+  /** Twilio's parameters that matter here. */
+  record Incoming(String callSid, String from, String to, String publicBase) {}
+
+  private record Checked(String twiml, TwimlCheck.Verdict verdict) {}
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final CallPublisher publisher;
+  private final RegisterCallClient elevenLabs;
+  private final Recordings recordings;
+  private final InboundCallRepository calls = new InboundCallRepository();
+  private final Counter streamAnswers;
+  private final Counter fallbackAnswers;
+
+  InboundCalls(Vertx vertx, Pool pool, CallPublisher publisher, RegisterCallClient elevenLabs, Recordings recordings,
+               MeterRegistry metrics) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.publisher = publisher;
+    this.elevenLabs = elevenLabs;
+    this.recordings = recordings;
+    this.streamAnswers = answers(metrics, "stream");
+    this.fallbackAnswers = answers(metrics, "fallback");
+  }
+
+  private static Counter answers(MeterRegistry metrics, String shape) {
+    return Counter.builder(METER).tag("shape", shape)
+        .description("TwiML answers to Twilio's inbound voice webhook, by shape").register(metrics);
+  }
+
+  /** The TwiML for Twilio; fails only when the calls row cannot be written (the database is down). */
+  Future<String> answer(Incoming in) {
+    return calls.driverByNumber(pool, in.from()).compose(caller -> calls.insertInbound(pool, in.callSid(),
+            caller.map(InboundCallRepository.Caller::driverId).orElse(null), in.from())
+        .compose(call -> registerAndCheck(in, caller.map(InboundCallRepository.Caller::name).orElse(null))
+            .compose(checked -> checked.verdict().ok()
+                ? Future.succeededFuture(stream(call, in, checked.twiml()))
+                : fallback(call, checked.verdict().reason()))));
+  }
+
+  /** ElevenLabs' TwiML and its verdict; a failed or slow register-call is a refused verdict (never a failure). */
+  private Future<Checked> registerAndCheck(Incoming in, String driverName) {
+    return elevenLabs.register(new RegisterCallClient.Registration(in.callSid(), in.from(), in.to(), driverName))
+        .compose(twiml -> vertx.executeBlocking(() -> new Checked(twiml, TwimlCheck.check(twiml)), false))
+        .recover(e -> Future.succeededFuture(new Checked(null,
+            TwimlCheck.Verdict.refused("register-call failed: " + e.getMessage()))));
+  }
+
+  private String stream(Call call, Incoming in, String twiml) {
+    streamAnswers.increment();
+    LOG.info("inbound call " + call.callSid() + " (driver " + call.driverId() + ") answered with stream TwiML: "
+        + oneLine(twiml));
+    recordings.startSoon(call.callSid(), in.publicBase());
+    return twiml;
+  }
+
+  private Future<String> fallback(Call call, String reason) {
+    fallbackAnswers.increment();
+    String failure = "inbound_error: " + reason;
+    LOG.warning("inbound call " + call.callSid() + " (driver " + call.driverId() + ") answered with fallback TwiML ("
+        + failure + "): " + TwimlCheck.FALLBACK);
+    return calls.markFailed(pool, call.callSid(), failure)
+        .map(failed -> {
+          failed.ifPresent(publisher::ended);
+          return TwimlCheck.FALLBACK;
+        })
+        .recover(e -> {
+          // the caller still gets the apology; the row stays initiated until Twilio's status callback ends it
+          LOG.warning("inbound call " + call.callSid() + ": marking it failed failed: " + e.getMessage());
+          return Future.succeededFuture(TwimlCheck.FALLBACK);
+        });
+  }
+
+  private static String oneLine(String twiml) {
+    return twiml.replaceAll("[\\r\\n]+\\s*", "");
+  }
+}
