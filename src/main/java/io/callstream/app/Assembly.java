@@ -7,6 +7,7 @@ import io.callstream.call.Backfill;
 import io.callstream.call.CallAudioRoutes;
 import io.callstream.call.BackfillRoutes;
 import io.callstream.call.CallCompletions;
+import io.callstream.call.CallMetrics;
 import io.callstream.call.CallRoutes;
 import io.callstream.call.CallStarter;
 import io.callstream.call.ElevenLabsClient;
@@ -41,7 +42,8 @@ public final class Assembly {
     Config config = node.config();
     Pool pool = node.pool();
     Tokens tokens = new Tokens(vertx, config.auth());
-    CallCompletions completions = new CallCompletions(pool, vertx.eventBus());
+    CallMetrics callMetrics = new CallMetrics(node.registry());
+    CallCompletions completions = new CallCompletions(pool, vertx.eventBus(), callMetrics);
     PostCallInbox inbox = new PostCallInbox(pool, completions);
 
     router = Router.router(vertx);
@@ -63,13 +65,13 @@ public final class Assembly {
     }
     if (config.http().has(NodeRole.API)) {
       AuthHandler auth = new AuthHandler(tokens);
-      ElevenLabsClient elevenLabs = new ElevenLabsClient(vertx, config.elevenLabs());
+      ElevenLabsClient elevenLabs = new ElevenLabsClient(vertx, config.elevenLabs(), callMetrics);
       // parked post-call events are applied by the inbox of the webhook role; a node without it parks nothing
       ParkedEvents parked = config.http().has(NodeRole.WEBHOOK) ? inbox : ParkedEvents.NONE;
       new AuthRoutes(vertx, pool, tokens).addRoutes(router);
       new DriverRoutes(pool, auth).addRoutes(router);
       new CallRoutes(pool, config.elevenLabs(), auth,
-          new CallStarter(pool, vertx.eventBus(), elevenLabs, parked)).addRoutes(router);
+          new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics)).addRoutes(router);
       new CallAudioRoutes(vertx, pool, config.webhooks().audioDir(), auth).addRoutes(router);
       new BackfillRoutes(config.elevenLabs(), auth, new Backfill(pool, elevenLabs, completions)).addRoutes(router);
     }

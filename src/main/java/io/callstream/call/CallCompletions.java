@@ -23,19 +23,24 @@ public final class CallCompletions {
   /** What applying did. */
   public enum Outcome { APPLIED, UNCHANGED, UNKNOWN_CALL }
 
-  /** The outcome of one application, the events it owes subscribers, and the call afterwards (null if unknown). */
-  public record Applied(Outcome outcome, List<CallEvent> events, Call call) {
-    static final Applied UNKNOWN = new Applied(Outcome.UNKNOWN_CALL, List.of(), null);
+  /**
+   * The outcome of one application, the events it owes subscribers, the call afterwards (null if unknown), whether
+   * the call row changed, and the event's timestamp.
+   */
+  public record Applied(Outcome outcome, List<CallEvent> events, Call call, boolean callChanged, Long eventTimestamp) {
+    static final Applied UNKNOWN = new Applied(Outcome.UNKNOWN_CALL, List.of(), null, false, null);
   }
 
   private final Pool pool;
   private final EventBus bus;
+  private final CallMetrics metrics;
   private final CallRepository calls = new CallRepository();
   private final TranscriptRepository transcripts = new TranscriptRepository();
 
-  public CallCompletions(Pool pool, EventBus bus) {
+  public CallCompletions(Pool pool, EventBus bus, CallMetrics metrics) {
     this.pool = pool;
     this.bus = bus;
+    this.metrics = metrics;
   }
 
   /** Applies the event in its own transaction, then publishes its events. */
@@ -56,22 +61,28 @@ public final class CallCompletions {
       if (PostCallEvent.INITIATION_FAILURE.equals(event.type())) {
         String reason = event.data().getValue("failure_reason") instanceof String r ? r : "unknown";
         return calls.failFromPostCall(conn, call.id(), reason, event.conversationId(), event.eventTimestamp())
-            .map(updated -> applied(List.of(), updated.orElse(call), updated.isPresent()));
+            .map(updated -> applied(List.of(), updated.orElse(call), updated.isPresent(), event));
       }
       return transcripts.insertPostCallTurns(conn, call.id(), PostCallData.turns(event.data()))
           .compose(turns -> calls.complete(conn, call.id(), PostCallData.completion(event))
-              .map(updated -> applied(turns, updated.orElse(call), updated.isPresent())));
+              .map(updated -> applied(turns, updated.orElse(call), updated.isPresent(), event)));
     });
   }
 
-  /** Publishes what an application owes subscribers (nothing when it changed nothing); returns it. */
+  /** After the commit: publishes what an application owes subscribers (nothing when it changed nothing), counts it. */
   public Applied publish(Applied applied) {
     CallEvents.publishAll(bus, applied.events());
+    if (applied.outcome() != Outcome.UNKNOWN_CALL) {
+      metrics.applied(applied.eventTimestamp());
+    }
+    if (applied.callChanged()) {
+      metrics.finished(applied.call());
+    }
     return applied;
   }
 
   /** Events in publishing order: inserted turns, then (when the call row changed) call_status, call_completed. */
-  private static Applied applied(List<Transcription> turns, Call c, boolean callChanged) {
+  private static Applied applied(List<Transcription> turns, Call c, boolean callChanged, PostCallEvent event) {
     List<CallEvent> events = new ArrayList<>();
     turns.forEach(t -> events.add(t.toEvent(c.callSid(), c.conversationId())));
     if (callChanged) {
@@ -80,6 +91,7 @@ public final class CallCompletions {
       events.add(new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(),
           c.lastSequenceNumber()));
     }
-    return new Applied(events.isEmpty() ? Outcome.UNCHANGED : Outcome.APPLIED, events, c);
+    return new Applied(events.isEmpty() ? Outcome.UNCHANGED : Outcome.APPLIED, events, c, callChanged,
+        event.eventTimestamp());
   }
 }

@@ -33,10 +33,13 @@ public final class CallStarter {
   private final EventBus bus;
   private final ElevenLabsClient elevenLabs;
   private final ParkedEvents parked;
+  private final CallMetrics metrics;
   private final CallRepository calls = new CallRepository();
   private final DriverRepository drivers = new DriverRepository();
 
-  public CallStarter(Pool pool, EventBus bus, ElevenLabsClient elevenLabs, ParkedEvents parked) {
+  public CallStarter(Pool pool, EventBus bus, ElevenLabsClient elevenLabs, ParkedEvents parked,
+                     CallMetrics metrics) {
+    this.metrics = metrics;
     this.pool = pool;
     this.bus = bus;
     this.elevenLabs = elevenLabs;
@@ -49,6 +52,7 @@ public final class CallStarter {
     for (String driverId : driverIds) {
       starts.add(startOne(driverId, violationTypes, startedBy).recover(e -> {
         LOG.warning("starting a call to driver " + driverId + " failed: " + e);
+        metrics.started("error");
         return Future.succeededFuture(new CallStartResult(driverId, null, null, null, "internal error: "
             + (DatabaseErrors.unavailable(e) ? "database unavailable" : e.getMessage())));
       }));
@@ -57,9 +61,13 @@ public final class CallStarter {
   }
 
   private Future<CallStartResult> startOne(String driverId, List<String> violationTypes, String startedBy) {
-    return drivers.find(pool, driverId).compose(driver -> driver.isEmpty()
-        ? Future.succeededFuture(new CallStartResult(driverId, null, null, Call.FAILED, "unknown driver"))
-        : dial(driver.get(), violationTypes, startedBy));
+    return drivers.find(pool, driverId).compose(driver -> {
+      if (driver.isEmpty()) {
+        metrics.started("unknown_driver");
+        return Future.succeededFuture(new CallStartResult(driverId, null, null, Call.FAILED, "unknown driver"));
+      }
+      return dial(driver.get(), violationTypes, startedBy);
+    });
   }
 
   private Future<CallStartResult> dial(Driver driver, List<String> violationTypes, String startedBy) {
@@ -91,6 +99,7 @@ public final class CallStarter {
         CallEvents.publish(bus,
             new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()));
       }
+      metrics.started("dialled");
       return applyParked(c).map(latest -> CallStartResult.of(latest, null));
     });
   }
@@ -110,8 +119,12 @@ public final class CallStarter {
   private Future<CallStartResult> dialFailed(Call call, Throwable e) {
     String reason = "api_error: " + e.getMessage();
     LOG.warning("call " + call.callSid() + " to driver " + call.driverId() + " not started: " + reason);
+    metrics.started("dial_failed");
     return calls.markFailed(pool, call.id(), reason).map(failed -> {
-      failed.ifPresent(this::publishFailure);
+      failed.ifPresent(c -> {
+        publishFailure(c);
+        metrics.finished(c);
+      });
       return new CallStartResult(call.driverId(), call.callSid(), call.conversationId(), Call.FAILED, reason);
     });
   }

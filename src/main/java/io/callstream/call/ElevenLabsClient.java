@@ -32,12 +32,14 @@ public final class ElevenLabsClient {
   private final WebClient client;
   private final Config.ElevenLabs settings;
   private final String basePath;
+  private final CallMetrics metrics;
 
   /** What a successful outbound-call request returned (either id may be null). */
   public record Dialled(String conversationId, String twilioCallSid) {}
 
-  public ElevenLabsClient(Vertx vertx, Config.ElevenLabs settings) {
+  public ElevenLabsClient(Vertx vertx, Config.ElevenLabs settings, CallMetrics metrics) {
     this.settings = settings;
+    this.metrics = metrics;
     URI uri = settings.apiUrl();
     boolean tls = "https".equalsIgnoreCase(uri.getScheme());
     int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
@@ -59,8 +61,8 @@ public final class ElevenLabsClient {
         .put("to_number", toNumber)
         .put("conversation_initiation_client_data",
             new JsonObject().put("dynamic_variables", new JsonObject(dynamicVariables)));
-    return request(client.post(basePath + OUTBOUND_CALL))
-        .sendJsonObject(body)
+    return metrics.elevenLabs("outbound_call", request(client.post(basePath + OUTBOUND_CALL))
+        .sendJsonObject(body))
         .recover(ElevenLabsClient::unreachable)
         .expecting(HttpResponseExpectation.SC_OK.wrappingFailure(ElevenLabsClient::httpFailure))
         .compose(response -> {
@@ -76,8 +78,7 @@ public final class ElevenLabsClient {
   /** GET /v1/convai/conversations/{id}: the conversation (same shape as a post-call webhook's data). */
   public Future<JsonObject> conversation(String conversationId) {
     String path = basePath + CONVERSATION + URLEncoder.encode(conversationId, StandardCharsets.UTF_8);
-    return request(client.get(path))
-        .send()
+    return metrics.elevenLabs("conversation", request(client.get(path)).send())
         .recover(ElevenLabsClient::unreachable)
         .expecting(HttpResponseExpectation.SC_OK.wrappingFailure(ElevenLabsClient::httpFailure))
         .map(ElevenLabsClient::json);

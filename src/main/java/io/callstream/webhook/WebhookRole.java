@@ -37,10 +37,11 @@ public final class WebhookRole {
   }
 
   public void addRoutes(Router router) {
-    router.post(POST_CALL).handler(ctx -> metrics.start(ctx, WebhookMetrics.POST_CALL))
-        .handler(new PostCallHandler(vertx, auth, inbox, config));
+    // observed from the first byte (own routes: Vert.x wants a BodyHandler first on a route)
+    router.post(POST_CALL).handler(ctx -> metrics.start(ctx, WebhookMetrics.POST_CALL));
+    router.post(TRANSCRIPTION).handler(ctx -> metrics.start(ctx, WebhookMetrics.TRANSCRIPTION));
+    router.post(POST_CALL).handler(new PostCallHandler(vertx, auth, inbox, config));
     router.post(TRANSCRIPTION)
-        .handler(ctx -> metrics.start(ctx, WebhookMetrics.TRANSCRIPTION))
         .handler(BodyHandler.create(false).setBodyLimit(WebhookBody.MEMORY_LIMIT))
         .handler(this::authenticateTurn)
         .handler(new LiveTurnHandler(pool, vertx.eventBus()));

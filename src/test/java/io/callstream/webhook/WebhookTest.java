@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.app.Node;
 import io.callstream.call.CallCompletions;
+import io.callstream.call.CallMetrics;
 import io.callstream.call.PostCallEvent;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
@@ -217,7 +218,7 @@ class WebhookTest {
     assertEquals(List.of("transcription", "call_status", "call_completed"), recorder.types(callId));
     assertEquals(1, recorder.of(callId).get(2).sequenceNumber());
     // the post-call body applied again through the backfill path changes nothing and publishes nothing
-    CallCompletions completions = new CallCompletions(node.pool(), node.vertx().eventBus());
+    CallCompletions completions = new CallCompletions(node.pool(), node.vertx().eventBus(), new CallMetrics(node.registry()));
     assertEquals(CallCompletions.Outcome.UNCHANGED, TestNodes.await(completions.apply(PostCallEvent.of(
         PostCallEvent.TRANSCRIPTION, 1795262410L, body.getJsonObject("data")))).outcome());
     recorder.settle(node.vertx());
@@ -331,7 +332,7 @@ class WebhookTest {
     assertEquals("pending " + CONVERSATION_ID + " " + CALL_SID, TestDatabase.queryValue(schema,
         "SELECT status || ' ' || conversation_id || ' ' || call_sid FROM webhook_events"));
     long callId = insertCall(schema, CALL_SID, null, "in_progress");
-    PostCallInbox inbox = new PostCallInbox(node.pool(), new CallCompletions(node.pool(), node.vertx().eventBus()));
+    PostCallInbox inbox = new PostCallInbox(node.pool(), new CallCompletions(node.pool(), node.vertx().eventBus(), new CallMetrics(node.registry())));
     assertEquals(1, TestNodes.await(inbox.applyParked(CONVERSATION_ID, CALL_SID)));
     assertEquals(0, TestNodes.await(inbox.applyParked(CONVERSATION_ID, CALL_SID)));
     assertEquals("processed", TestDatabase.queryValue(schema, "SELECT status FROM webhook_events"));
