@@ -2,8 +2,8 @@ package io.callstream.api;
 
 import io.callstream.app.Node;
 import io.callstream.auth.Tokens;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
-import io.callstream.support.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -35,12 +35,12 @@ public final class ApiClient {
       request.putHeader("Authorization", "Bearer " + token);
     }
     if (body == null) {
-      return TestNodes.await(request.send());
+      return Await.result(request.send());
     }
     if (body instanceof String raw) {
-      return TestNodes.await(request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(raw)));
+      return Await.result(request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(raw)));
     }
-    return TestNodes.await(request.sendJson(body));
+    return Await.result(request.sendJson(body));
   }
 
   public HttpResponse<Buffer> get(String path, String token) {

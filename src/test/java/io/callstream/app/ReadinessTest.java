@@ -3,16 +3,16 @@ package io.callstream.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TcpProxy;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,42 +38,35 @@ class ReadinessTest {
   }
 
   private static HttpResponse<Buffer> get(WebClient client, int port, String path) {
-    return TestNodes.await(client.get(port, "127.0.0.1", path).send());
+    return Await.result(client.get(port, "127.0.0.1", path).send());
   }
 
   /** Polls until the status is reached (readiness changes are observed, not slept for). */
-  private static HttpResponse<Buffer> awaitStatus(Vertx vertx, WebClient client, int port, String path, int status) {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (true) {
-      HttpResponse<Buffer> r = get(client, port, path);
-      if (r.statusCode() == status || System.currentTimeMillis() > deadline) {
-        return r;
-      }
-      TestNodes.await(Future.future(p -> vertx.setTimer(100, t -> p.complete())));
-    }
+  private static HttpResponse<Buffer> awaitStatus(WebClient client, int port, String path, int status) {
+    return Await.latest(() -> get(client, port, path), r -> r.statusCode() == status, Await.TIMEOUT);
   }
 
   @Test
   void readyFollowsTheDatabase(Vertx vertx) {
     TcpProxy proxy = new TcpProxy(vertx, "127.0.0.1", 5432);
-    TestNodes.await(proxy.up());
+    Await.result(proxy.up());
     String url = TestDatabase.URL.replace(":5432/", ":" + proxy.port() + "/");
     Node node = nodes.start(TestConfig.config(schema, Map.of("DATABASE_URL", url)));
     WebClient client = Http.client(vertx);
 
     assertEquals(200, get(client, node.port(), "/health").statusCode());
-    HttpResponse<Buffer> ready = awaitStatus(vertx, client, node.port(), "/ready", 200);
+    HttpResponse<Buffer> ready = awaitStatus(client, node.port(), "/ready", 200);
     assertEquals(200, ready.statusCode());
     assertEquals("ready", ready.bodyAsJsonObject().getString("status"));
 
-    TestNodes.await(proxy.down());
-    HttpResponse<Buffer> down = awaitStatus(vertx, client, node.port(), "/ready", 503);
+    Await.result(proxy.down());
+    HttpResponse<Buffer> down = awaitStatus(client, node.port(), "/ready", 503);
     assertEquals(503, down.statusCode());
     assertTrue(down.bodyAsJsonObject().getString("reason").startsWith("database unavailable"), down.bodyAsString());
     assertEquals(200, get(client, node.port(), "/health").statusCode());
 
-    TestNodes.await(proxy.up());
-    assertEquals(200, awaitStatus(vertx, client, node.port(), "/ready", 200).statusCode());
+    Await.result(proxy.up());
+    assertEquals(200, awaitStatus(client, node.port(), "/ready", 200).statusCode());
 
     HttpResponse<Buffer> metrics = get(client, node.port(), "/metrics");
     assertEquals(200, metrics.statusCode());

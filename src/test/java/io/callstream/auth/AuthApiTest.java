@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callstream.api.ApiClient;
 import io.callstream.app.Main;
 import io.callstream.app.Node;
-import io.callstream.api.ApiClient;
+import io.callstream.support.Await;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -68,7 +69,7 @@ class AuthApiTest {
     JsonObject body = ok.bodyAsJsonObject();
     assertEquals("bearer", body.getString("token_type"));
     assertEquals(3600, body.getInteger("expires_in"));
-    TokenClaims claims = TestNodes.await(new Tokens(vertx, node.config().auth())
+    TokenClaims claims = Await.result(new Tokens(vertx, node.config().auth())
         .verify(body.getString("access_token")));
     assertEquals("alice", claims.subject());
     assertEquals("dispatcher", claims.role());
@@ -87,7 +88,7 @@ class AuthApiTest {
     assertEquals(401, login(api, "alice", "first-password").statusCode());
     HttpResponse<Buffer> again = login(api, "alice", "second-password");
     assertEquals(200, again.statusCode());
-    assertEquals("admin", TestNodes.await(new Tokens(vertx, node.config().auth())
+    assertEquals("admin", Await.result(new Tokens(vertx, node.config().auth())
         .verify(again.bodyAsJsonObject().getString("access_token"))).role());
   }
 

@@ -1,10 +1,11 @@
 package io.callstream.bench;
 
 import io.callstream.events.TranscriptionEvent;
+import io.callstream.support.Await;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import org.HdrHistogram.Histogram;
@@ -59,10 +60,7 @@ final class FanoutBench {
           Lat.record(triggerTime, System.nanoTime() - t0);
         }
       });
-      long deadline = t0 + TimeUnit.SECONDS.toNanos(15);
-      while (received.get() < sockets && System.nanoTime() < deadline) {
-        Thread.sleep(5); // polling the count of frames received, bounded by the deadline
-      }
+      Await.within(Duration.ofSeconds(15), () -> received.get() >= sockets); // after 15 s: counted as lost
       if (e < 0) {
         continue;
       }

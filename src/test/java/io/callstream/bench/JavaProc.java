@@ -1,5 +1,6 @@
 package io.callstream.bench;
 
+import io.callstream.support.Await;
 import io.callstream.support.NodeProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -74,25 +75,30 @@ final class JavaProc implements AutoCloseable {
   }
 
   /** Polls GET path until it answers 200; returns milliseconds since this JVM was launched. */
-  long awaitOk(String path, Duration timeout) throws InterruptedException {
+  long awaitOk(String path, Duration timeout) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
+    long[] okAt = new long[1];
+    // Await checks every 10 ms: the resolution of ready_ms
+    boolean ok = Await.within(timeout, () -> {
       if (!process.isAlive()) {
         throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
       }
       try {
         HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return (System.nanoTime() - startedNanos) / 1_000_000;
-        }
+        okAt[0] = System.nanoTime();
+        return r.statusCode() == 200;
       } catch (IOException notYet) {
-        // not listening yet
+        return false; // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       }
-      Thread.sleep(10); // polling an external process, 10 ms resolution of ready_ms
+    });
+    if (!ok) {
+      throw new IllegalStateException(name + ": " + path + " never answered 200:\n" + tail());
     }
-    throw new IllegalStateException(name + ": " + path + " never answered 200:\n" + tail());
+    return (okAt[0] - startedNanos) / 1_000_000;
   }
 
   /** Heap in use after three full GCs (jcmd GC.run, then GC.heap_info), in bytes. */

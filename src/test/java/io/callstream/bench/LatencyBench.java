@@ -1,7 +1,9 @@
 package io.callstream.bench;
 
+import io.callstream.support.Await;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -150,10 +152,7 @@ final class LatencyBench {
   }
 
   /** Waits (bounded) until the frames of every answered event have arrived. */
-  static void awaitFrames(AtomicInteger frames, long expected, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (frames.get() < expected && System.nanoTime() < deadline) {
-      Thread.sleep(20); // polling the count of frames received, bounded by the deadline
-    }
+  static void awaitFrames(AtomicInteger frames, long expected, int seconds) {
+    Await.within(Duration.ofSeconds(seconds), () -> frames.get() >= expected);
   }
 }

@@ -2,6 +2,7 @@ package io.callstream.bench;
 
 import io.callstream.cluster.ClusterSetup;
 import io.callstream.config.Config;
+import io.callstream.support.Await;
 import io.callstream.support.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,8 +14,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
@@ -48,17 +49,15 @@ final class RoundTrips {
     try {
       y = await(clustered(ports[1], members));
       await(y.eventBus().<String>consumer("bench.echo", m -> m.reply("ok")).completion());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (true) { // the consumer on y is known to x only after Hazelcast propagated it
+      // the consumer on y is known to x only after Hazelcast propagated it
+      Await.until("the echo consumer became visible across the cluster", () -> {
         try {
           await(x.eventBus().request("bench.echo", payload));
-          break;
-        } catch (IllegalStateException noHandlerYet) {
-          if (System.nanoTime() > deadline) {
-            throw noHandlerYet;
-          }
+          return true;
+        } catch (RuntimeException noHandlerYet) {
+          return false;
         }
-      }
+      }, Duration.ofSeconds(30));
       Vertx sender = x;
       return await(sequential(x, count, () -> sender.eventBus().request("bench.echo", payload)));
     } finally {
@@ -110,17 +109,13 @@ final class RoundTrips {
   }
 
   static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
+    return Await.result(future, Duration.ofSeconds(120));
   }
 
   private static void awaitQuietly(Future<?> future) {
     try {
       await(future);
-    } catch (RuntimeException ignored) {
+    } catch (RuntimeException | AssertionError ignored) {
       // closing at the end of a baseline: best effort
     }
   }

@@ -3,43 +3,30 @@ package io.callstream.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.app.Node;
 import io.callstream.api.ApiClient;
-import io.callstream.support.TestConfig;
-import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Backfill answers that do not depend on applying: 404 / 502 from ElevenLabs, 409 unfinished, 400 bad id. */
 class BackfillErrorsTest {
-  static String schema;
-  static final TestNodes nodes = new TestNodes();
-  static Vertx vertx;
+  static FakeElevenLabsNode fixture;
   static FakeElevenLabs fake;
   static ApiClient api;
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("backfillerr");
-    vertx = Vertx.vertx();
-    fake = new FakeElevenLabs(vertx, schema).start();
-    Node node = nodes.start(TestConfig.config(schema, CallStartTest.elevenLabsSettings(fake)));
-    api = new ApiClient(vertx, node);
+    fixture = FakeElevenLabsNode.start("backfillerr");
+    fake = fixture.fake();
+    api = fixture.api();
   }
 
   @AfterAll
   static void tearDown() {
-    nodes.close();
-    fake.close();
-    TestNodes.await(vertx.close());
-    TestDatabase.dropSchema(schema);
+    fixture.close();
   }
 
   @Test

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.app.Node;
 import io.callstream.api.ApiClient;
+import io.callstream.app.Node;
 import io.callstream.call.FakeElevenLabs.Answer;
-import io.callstream.events.CallEvents;
+import io.callstream.support.Await;
+import io.callstream.support.EventRecorder;
 import io.callstream.support.Http;
-import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,31 +23,29 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** POST /driver_data/call-elevenlabs against a fake ElevenLabs API. */
 class CallStartTest {
+  static FakeElevenLabsNode fixture;
   static String schema;
-  static final TestNodes nodes = new TestNodes();
   static Vertx vertx;
   static FakeElevenLabs fake;
   static Node node;
   static ApiClient api;
-  static final List<JsonObject> events = new CopyOnWriteArrayList<>();
+  static EventRecorder events;
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("callstart");
-    vertx = Vertx.vertx();
-    fake = new FakeElevenLabs(vertx, schema).start();
-    node = nodes.start(TestConfig.config(schema, elevenLabsSettings(fake)));
-    api = new ApiClient(vertx, node);
-    TestNodes.await(node.vertx().eventBus().<String>consumer(CallEvents.ADDRESS,
-        m -> events.add(new JsonObject(m.body()))).completion());
+    fixture = FakeElevenLabsNode.start("callstart");
+    schema = fixture.schema();
+    vertx = fixture.vertx();
+    fake = fixture.fake();
+    node = fixture.node();
+    api = fixture.api();
+    events = EventRecorder.on(node);
     driver("D-1", "Marco", "+15550000001");
     driver("F-false", "Fay", "+15550000002");
     driver("F-422", "Finn", "+15550000003");
@@ -61,18 +58,10 @@ class CallStartTest {
     fake.answer("+15550000005", Answer.HANG);
   }
 
-  static Map<String, String> elevenLabsSettings(FakeElevenLabs fake) {
-    return Map.of("ELEVENLABS_API_URL", fake.url(), "ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY,
-        "ELEVENLABS_AGENT_ID", "agent_test", "ELEVENLABS_PHONE_NUMBER_ID", "phnum_test",
-        "ELEVENLABS_API_TIMEOUT_MS", "3000");
-  }
-
   @AfterAll
   static void tearDown() {
-    nodes.close();
-    fake.close();
-    TestNodes.await(vertx.close());
-    TestDatabase.dropSchema(schema);
+    events.close();
+    fixture.close();
   }
 
   static void driver(String id, String name, String phone) {
@@ -97,18 +86,10 @@ class CallStartTest {
     return found.get(0);
   }
 
-  /** Waits (with a deadline) for a published event matching the predicate. */
-  static JsonObject awaitEvent(Predicate<JsonObject> match) {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (System.currentTimeMillis() < deadline) {
-      for (JsonObject e : events) {
-        if (match.test(e)) {
-          return e;
-        }
-      }
-      TestNodes.await(Future.future(p -> vertx.setTimer(50, t -> p.complete())));
-    }
-    throw new AssertionError("no such event; seen " + events);
+  /** Waits for the first published event of this type for this call. */
+  static JsonObject awaitEvent(String type, String callSid) {
+    return events.awaitFrame(type + " of " + callSid,
+        e -> type.equals(e.getString("type")) && callSid.equals(e.getString("call_sid")));
   }
 
   @Test
@@ -139,7 +120,7 @@ class CallStartTest {
     assertEquals(FakeElevenLabs.conversationIdFor(sid), column(sid, "conversation_id"));
     assertEquals("D-1", column(sid, "driver_id"));
     assertNotNull(column(sid, "call_start_time"));
-    JsonObject status = awaitEvent(e -> "call_status".equals(e.getString("type")) && sid.equals(e.getString("call_sid")));
+    JsonObject status = awaitEvent("call_status", sid);
     assertEquals("in_progress", status.getString("status"));
     assertEquals(FakeElevenLabs.conversationIdFor(sid), status.getString("conversation_id"));
   }
@@ -175,8 +156,8 @@ class CallStartTest {
       assertEquals(error, column(sid, "failure_reason"));
       assertNotNull(column(sid, "call_end_time"));
       assertEquals(null, column(sid, "conversation_id"));
-      awaitEvent(e -> "call_completed".equals(e.getString("type")) && sid.equals(e.getString("call_sid")));
-      JsonObject status = awaitEvent(e -> "call_status".equals(e.getString("type")) && sid.equals(e.getString("call_sid")));
+      awaitEvent("call_completed", sid);
+      JsonObject status = awaitEvent("call_status", sid);
       assertEquals("failed", status.getString("status"));
     }
     assertTrue(results.getJsonObject(1).getString("error").contains("invalid number"), "422 body is kept");
@@ -197,7 +178,7 @@ class CallStartTest {
             .sendJsonObject(request),
         client.post(node.port(), "127.0.0.1", "/driver_data/call-elevenlabs").bearerTokenAuthentication(token)
             .sendJsonObject(request));
-    TestNodes.await(Future.all(both));
+    Await.result(Future.all(both));
     String[] sids = new String[2];
     for (int i = 0; i < 2; i++) {
       HttpResponse<Buffer> r = both.get(i).result();

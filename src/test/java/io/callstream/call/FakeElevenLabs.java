@@ -1,7 +1,7 @@
 package io.callstream.call;
 
+import io.callstream.support.Await;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -48,7 +48,7 @@ public final class FakeElevenLabs {
   }
 
   public FakeElevenLabs start() {
-    server = TestNodes.await(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
     return this;
   }
 
@@ -58,7 +58,7 @@ public final class FakeElevenLabs {
 
   public void close() {
     if (server != null) {
-      TestNodes.await(server.close());
+      Await.result(server.close());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.callstream.call;
 
+import io.callstream.support.Await;
 import static io.callstream.call.WriterLoop.awaitAll;
 import static io.callstream.call.WriterLoop.awaitBlockedBy;
 import static io.callstream.call.WriterLoop.insertCall;
@@ -48,17 +49,17 @@ class LiveTurnWriterRaceTest {
 
   @AfterAll
   static void tearDown() {
-    TestNodes.await(pool.close());
-    TestNodes.await(vertx.close());
+    Await.result(pool.close());
+    Await.result(vertx.close());
     TestDatabase.dropSchema(schema);
   }
 
   /** A transaction of "another node", held open on its own connection. */
   record Other(SqlConnection connection, Transaction tx, int pid) {
     static Other begin() {
-      SqlConnection c = TestNodes.await(pool.getConnection());
-      Transaction tx = TestNodes.await(c.begin());
-      int pid = TestNodes.await(c.query("SELECT pg_backend_pid()").execute()).iterator().next().getInteger(0);
+      SqlConnection c = Await.result(pool.getConnection());
+      Transaction tx = Await.result(c.begin());
+      int pid = Await.result(c.query("SELECT pg_backend_pid()").execute()).iterator().next().getInteger(0);
       return new Other(c, tx, pid);
     }
 
@@ -67,8 +68,8 @@ class LiveTurnWriterRaceTest {
     }
 
     void end(boolean commit) {
-      TestNodes.await(commit ? tx.commit() : tx.rollback());
-      TestNodes.await(connection.close());
+      Await.result(commit ? tx.commit() : tx.rollback());
+      Await.result(connection.close());
     }
   }
 
@@ -79,9 +80,9 @@ class LiveTurnWriterRaceTest {
     insertCall(pool, "race_lead", null, Call.IN_PROGRESS);
     // another node stores turn kx of call r (its first) and has not committed yet
     Other other = Other.begin();
-    TestNodes.await(other.run("UPDATE calls SET last_sequence_number = last_sequence_number + 1, "
+    Await.result(other.run("UPDATE calls SET last_sequence_number = last_sequence_number + 1, "
         + "status = 'in_progress' WHERE id = $1", r));
-    long otherId = TestNodes.await(other.run("INSERT INTO transcriptions (call_id, sequence_number, speaker_type, "
+    long otherId = Await.result(other.run("INSERT INTO transcriptions (call_id, sequence_number, speaker_type, "
         + "message_text, source, dedupe_key) VALUES ($1, 1, 'agent', 'said kx', 'live', 'kx') RETURNING id", r))
         .iterator().next().getLong(0);
 
@@ -112,13 +113,13 @@ class LiveTurnWriterRaceTest {
       long b = insertCall(pool, "dead_b" + round, null, Call.INITIATED);
       insertCall(pool, "dead_lead" + round, null, Call.IN_PROGRESS);
       Other other = Other.begin();
-      TestNodes.await(other.run("UPDATE calls SET updated_at = now() WHERE id = $1", b));
+      Await.result(other.run("UPDATE calls SET updated_at = now() WHERE id = $1", b));
       WriterLoop loop = new WriterLoop(vertx, pool, 1, 256);
       var answers = loop.submit(List.of(turn("dead_lead" + round, "k0"), turn("dead_a" + round, "k1"),
           turn("dead_b" + round, "k1")));
       awaitBlockedBy(pool, other.pid()); // the batch holds a's row and waits for b's
       Future<?> lockA = other.run("UPDATE calls SET updated_at = now() WHERE id = $1", a);
-      TestNodes.await(lockA.transform(done -> Future.succeededFuture()));
+      Await.result(lockA.transform(done -> Future.succeededFuture()));
       if (lockA.failed()) {
         assertTrue(lockA.cause() instanceof DatabaseException db && "40P01".equals(db.getSqlState()),
             () -> "expected a deadlock, got " + lockA.cause());
@@ -201,8 +202,8 @@ class LiveTurnWriterRaceTest {
         assertEquals(Call.IN_PROGRESS, WriterLoop.status(pool, id));
       });
     } finally {
-      TestNodes.await(otherPool.close());
-      TestNodes.await(otherVertx.close());
+      Await.result(otherPool.close());
+      Await.result(otherVertx.close());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.callstream.call;
 
+import io.callstream.support.Await;
 import static io.callstream.call.WriterLoop.insertCall;
 import static io.callstream.call.WriterLoop.keysInOrder;
 import static io.callstream.call.WriterLoop.sequences;
@@ -41,8 +42,8 @@ class LiveTurnWriterTest {
 
   @AfterAll
   static void tearDown() {
-    TestNodes.await(pool.close());
-    TestNodes.await(vertx.close());
+    Await.result(pool.close());
+    Await.result(vertx.close());
     TestDatabase.dropSchema(schema);
   }
 
@@ -100,7 +101,7 @@ class LiveTurnWriterTest {
     insertCall(pool, "refuse_failed", null, Call.FAILED);
     long late = insertCall(pool, "refuse_late", null, Call.IN_PROGRESS);
     stored(loop().writeTogether(List.of(turn("refuse_late", "k1"))).get(0));
-    TestNodes.await(pool.query("UPDATE calls SET status = 'completed' WHERE id = " + late).execute());
+    Await.result(pool.query("UPDATE calls SET status = 'completed' WHERE id = " + late).execute());
 
     var answers = loop().writeTogether(List.of(turn("refuse_open", "k0"), turn("refuse_open", "k1"),
         turn("nobody", "k1"), turn("refuse_completed", "k1"), turn("refuse_open", "k2"),
@@ -191,7 +192,7 @@ class LiveTurnWriterTest {
       assertEquals(0, loop.stats().isolated());
       assertEquals(0, loop.stats().retries());
     } finally {
-      TestNodes.await(nowhere.close());
+      Await.result(nowhere.close());
     }
   }
 

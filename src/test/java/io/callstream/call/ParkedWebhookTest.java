@@ -2,14 +2,13 @@ package io.callstream.call;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.callstream.app.Node;
 import io.callstream.api.ApiClient;
+import io.callstream.app.Node;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
 import io.callstream.support.WebhookSigner;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -24,31 +23,29 @@ import org.junit.jupiter.api.Test;
  * call is started and ElevenLabs returns that id, the parked event completes the call with no second delivery.
  */
 class ParkedWebhookTest {
+  static FakeElevenLabsNode fixture;
   static String schema;
-  static final TestNodes nodes = new TestNodes();
   static Vertx vertx;
   static FakeElevenLabs fake;
   static Node node;
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("parked");
-    vertx = Vertx.vertx();
-    fake = new FakeElevenLabs(vertx, schema).start();
-    node = nodes.start(TestConfig.config(schema, CallStartTest.elevenLabsSettings(fake)));
+    fixture = FakeElevenLabsNode.start("parked");
+    schema = fixture.schema();
+    vertx = fixture.vertx();
+    fake = fixture.fake();
+    node = fixture.node();
   }
 
   @AfterAll
   static void tearDown() {
-    nodes.close();
-    fake.close();
-    TestNodes.await(vertx.close());
-    TestDatabase.dropSchema(schema);
+    fixture.close();
   }
 
   @Test
   void aParkedWebhookCompletesTheCallOnceItsConversationIdIsKnown() {
-    ApiClient api = new ApiClient(vertx, node);
+    ApiClient api = fixture.api();
     String conv = "conv_parked_0001";
     assertEquals(201, api.put("/drivers/P-1", api.token("admin"),
         new JsonObject().put("name", "Marco").put("phone_number", "+15550000201")).statusCode());
@@ -58,7 +55,7 @@ class ParkedWebhookTest {
     byte[] body = new JsonObject().put("type", "post_call_transcription")
         .put("event_timestamp", ConversationFixture.START + ConversationFixture.DURATION)
         .put("data", ConversationFixture.conversation(conv, null)).toBuffer().getBytes();
-    HttpResponse<Buffer> parked = TestNodes.await(Http.client(vertx)
+    HttpResponse<Buffer> parked = Await.result(Http.client(vertx)
         .post(node.port(), "127.0.0.1", "/webhooks/elevenlabs/post-call")
         .putHeader("ElevenLabs-Signature", WebhookSigner.sign(body, TestConfig.WEBHOOK_SECRET))
         .putHeader("Content-Type", "application/json")
@@ -73,11 +70,8 @@ class ParkedWebhookTest {
     assertEquals(conv, result.getString("conversation_id"));
     String sid = result.getString("call_sid");
 
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (!"completed".equals(TestDatabase.queryValue(schema, "SELECT status FROM calls WHERE call_sid = '" + sid + "'"))
-        && System.currentTimeMillis() < deadline) {
-      TestNodes.await(Future.future(p -> vertx.setTimer(50, t -> p.complete())));
-    }
+    Await.until("call " + sid + " is completed", () -> "completed".equals(
+        TestDatabase.queryValue(schema, "SELECT status FROM calls WHERE call_sid = '" + sid + "'")));
     assertEquals("completed", TestDatabase.queryValue(schema, "SELECT status FROM calls WHERE call_sid = '" + sid + "'"));
     assertEquals("completed", result.getString("status"), "the dial's answer already reflects the parked event");
     assertEquals("Driver explained the hidden sign.",

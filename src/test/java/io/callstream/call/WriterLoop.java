@@ -1,5 +1,6 @@
 package io.callstream.call;
 
+import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +55,7 @@ final class WriterLoop {
   }
 
   static List<Future<LiveTurnResult>> awaitAll(List<Future<LiveTurnResult>> futures) {
-    TestNodes.await(Future.join(futures).transform(done -> Future.succeededFuture()));
+    Await.result(Future.join(futures).transform(done -> Future.succeededFuture()));
     return futures;
   }
 
@@ -72,7 +73,7 @@ final class WriterLoop {
   }
 
   static long insertCall(Pool pool, String callSid, String conversationId, String status) {
-    return TestNodes.await(pool.preparedQuery(
+    return Await.result(pool.preparedQuery(
             "INSERT INTO calls (call_sid, conversation_id, status) VALUES ($1, $2, $3) RETURNING id")
         .execute(Tuple.of(callSid, conversationId, status))).iterator().next().getLong(0);
   }
@@ -81,7 +82,7 @@ final class WriterLoop {
   static List<String> keysInOrder(Pool pool, long callId) {
     List<String> keys = new ArrayList<>();
     int expected = 1;
-    for (Row r : TestNodes.await(pool.preparedQuery(
+    for (Row r : Await.result(pool.preparedQuery(
         "SELECT sequence_number, dedupe_key FROM transcriptions WHERE call_id = $1 ORDER BY sequence_number")
         .execute(Tuple.of(callId)))) {
       assertEquals(expected++, r.getInteger(0), "gapless numbering of call " + callId);
@@ -100,7 +101,7 @@ final class WriterLoop {
   }
 
   private static <T> T callColumn(Pool pool, long callId, String column, Class<T> type) {
-    return TestNodes.await(pool.preparedQuery("SELECT " + column + " FROM calls WHERE id = $1")
+    return Await.result(pool.preparedQuery("SELECT " + column + " FROM calls WHERE id = $1")
         .execute(Tuple.of(callId))).iterator().next().get(type, 0);
   }
 
@@ -108,7 +109,7 @@ final class WriterLoop {
   static void awaitBlockedBy(Pool pool, int pid) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
-      long blocked = TestNodes.await(pool.preparedQuery(
+      long blocked = Await.result(pool.preparedQuery(
           "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))")
           .execute(Tuple.of(pid))).iterator().next().getLong(0);
       if (blocked > 0) {

@@ -3,14 +3,14 @@ package io.callstream.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callstream.app.Node;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
-import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
+import io.callstream.support.TwoNodeCluster;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -21,34 +21,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Two clustered nodes in one JVM see each other: both ready, and a publish on one reaches the other. */
 @ExtendWith(VertxExtension.class)
 class ClusterTest {
-  static String schema;
-  static final TestNodes nodes = new TestNodes();
+  static TwoNodeCluster cluster;
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("cluster");
+    cluster = TwoNodeCluster.start("cluster", Map.of("HTTP_INSTANCES", "1"));
   }
 
   @AfterAll
   static void tearDown() {
-    nodes.close();
-    TestDatabase.dropSchema(schema);
+    cluster.close();
   }
 
   @Test
   void twoNodesFormAClusterAndShareTheEventBus(Vertx vertx, VertxTestContext ctx) throws Exception {
-    List<Node> cluster = nodes.startCluster(schema, 2, Map.of("HTTP_INSTANCES", "1"));
-    Node a = cluster.get(0);
-    Node b = cluster.get(1);
+    Node a = cluster.a;
+    Node b = cluster.b;
     WebClient client = Http.client(vertx);
-    for (Node n : cluster) {
-      var ready = TestNodes.await(client.get(n.port(), "127.0.0.1", "/ready").send());
+    for (Node n : cluster.nodes()) {
+      var ready = Await.result(client.get(n.port(), "127.0.0.1", "/ready").send());
       assertEquals(200, ready.statusCode(), ready.bodyAsString());
       assertEquals(true, ready.bodyAsJsonObject().getBoolean("clustered"));
     }
     String address = "test.cluster.ping";
     // the consumer on B must be known cluster-wide before A publishes: B answers A's requests once it is
-    TestNodes.await(b.vertx().eventBus().<String>consumer(address, m -> {
+    Await.result(b.vertx().eventBus().<String>consumer(address, m -> {
       if (m.replyAddress() != null) {
         m.reply("pong");
       } else {
@@ -56,21 +53,18 @@ class ClusterTest {
         ctx.completeNow();
       }
     }).completion());
-    awaitRoute(a, address);
+    TwoNodeCluster.awaitRoute(a, b, (from, to) -> answers(from, address));
     a.vertx().eventBus().publish(address, "hello from A");
     ctx.awaitCompletion(20, TimeUnit.SECONDS);
   }
 
-  private static void awaitRoute(Node from, String address) {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        TestNodes.await(from.vertx().eventBus().request(address, "ping").timeout(500, TimeUnit.MILLISECONDS));
-        return;
-      } catch (IllegalStateException notYet) {
-        // no handler known yet on this node: ask again
-      }
+  private static boolean answers(Node from, String address) {
+    try {
+      Await.result(from.vertx().eventBus().request(address, "ping").timeout(500, TimeUnit.MILLISECONDS),
+          Duration.ofSeconds(5));
+      return true;
+    } catch (RuntimeException notYet) {
+      return false; // no handler known yet on this node: ask again
     }
-    throw new AssertionError("consumer never became visible across the cluster");
   }
 }

@@ -1,5 +1,6 @@
 package io.callstream.console;
 
+import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class ConsoleRoutesTest {
   }
 
   static HttpResponse<Buffer> get(WebClient client, String path) {
-    return TestNodes.await(client.get(node.port(), "127.0.0.1", path).send());
+    return Await.result(client.get(node.port(), "127.0.0.1", path).send());
   }
 
   @Test
@@ -92,7 +93,7 @@ class ConsoleRoutesTest {
   void unchangedFilesAreRevalidatedWith304(Vertx vertx) {
     WebClient client = Http.client(vertx);
     HttpResponse<Buffer> first = get(client, ConsoleRoutes.PREFIX + "/app.js");
-    HttpResponse<Buffer> again = TestNodes.await(client.get(node.port(), "127.0.0.1", ConsoleRoutes.PREFIX + "/app.js")
+    HttpResponse<Buffer> again = Await.result(client.get(node.port(), "127.0.0.1", ConsoleRoutes.PREFIX + "/app.js")
         .putHeader("If-Modified-Since", first.getHeader("Last-Modified")).send());
     assertEquals(304, again.statusCode());
   }

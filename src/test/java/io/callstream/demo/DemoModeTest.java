@@ -1,5 +1,6 @@
 package io.callstream.demo;
 
+import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -63,7 +64,7 @@ class DemoModeTest {
   @AfterAll
   static void tearDown() {
     nodes.close();
-    TestNodes.await(vertx.close());
+    Await.result(vertx.close());
     TestDatabase.dropSchema(schema);
   }
 
@@ -205,7 +206,7 @@ class DemoModeTest {
     TestDatabase.execute("DELETE FROM " + schema + ".users WHERE username = 'dispatcher'");
     Pool pool = Database.createPool(vertx, TestDatabase.database(schema));
     try {
-      DemoSeed.Seeded seeded = TestNodes.await(new DemoSeed(vertx, pool).seed());
+      DemoSeed.Seeded seeded = Await.result(new DemoSeed(vertx, pool).seed());
       assertEquals(0, seeded.driversCreated(), "drivers existed");
       DemoSeed.DemoUser admin = seeded.users().get(0);
       DemoSeed.DemoUser dispatcher = seeded.users().get(1);
@@ -219,7 +220,7 @@ class DemoModeTest {
           new JsonObject().put("username", "dispatcher").put("password", dispatcher.password()));
       assertEquals(200, login.statusCode(), login.bodyAsString());
     } finally {
-      TestNodes.await(pool.close());
+      Await.result(pool.close());
     }
   }
 
@@ -229,12 +230,12 @@ class DemoModeTest {
     if (key != null) {
       request.putHeader("xi-api-key", key);
     }
-    return TestNodes.await(request.send());
+    return Await.result(request.send());
   }
 
   static HttpResponse<Buffer> simulatorPost(Node node, String path, JsonObject body) {
     URI base = node.config().elevenLabs().apiUrl();
-    return TestNodes.await(http.post(base.getPort(), base.getHost(), path).putHeader("xi-api-key", "key")
+    return Await.result(http.post(base.getPort(), base.getHost(), path).putHeader("xi-api-key", "key")
         .sendJsonObject(body));
   }
 }

@@ -1,5 +1,6 @@
 package io.callstream.demo;
 
+import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.callstream.support.TestNodes;
@@ -28,13 +29,13 @@ final class DemoSocket implements AutoCloseable {
 
   static DemoSocket open(Vertx vertx, int port, String token) {
     DemoSocket socket = new DemoSocket(vertx.createWebSocketClient());
-    TestNodes.await(socket.ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+    Await.result(socket.ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/ws/calls/transcriptions?token=" + token)));
     return socket;
   }
 
   void send(JsonObject message) {
-    TestNodes.await(ws.writeTextMessage(message.encode()));
+    Await.result(ws.writeTextMessage(message.encode()));
   }
 
   JsonObject next() {

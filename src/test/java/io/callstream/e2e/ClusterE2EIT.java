@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.auth.Tokens;
+import io.callstream.support.Await;
 import io.callstream.support.DashboardClient;
 import io.callstream.support.Nginx;
 import io.callstream.support.NodeProcess;
@@ -11,6 +12,9 @@ import io.callstream.support.Ports;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.WebhookSigner;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,11 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,8 +96,8 @@ class ClusterE2EIT {
         c.start(sids);
         dashboards.add(c);
       }
-      await("every dashboard confirmed every subscription",
-          () -> dashboards.stream().allMatch(c -> c.confirmations >= CALLS), 60);
+      Await.until("every dashboard confirmed every subscription",
+          () -> dashboards.stream().allMatch(c -> c.confirmations >= CALLS), Duration.ofSeconds(60));
 
       // stream turns: each call sequentially, the calls in parallel; targets rotate over the 3 nodes and nginx
       ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -143,7 +143,8 @@ class ClusterE2EIT {
       for (int i = 1; i <= CALLS; i++) {
         assertEquals(200, post(nginx.port(), "/webhooks/elevenlabs/post-call", postCall("conv_e2e_" + i)));
       }
-      await("every dashboard saw every call complete", () -> dashboards.stream().allMatch(DashboardClient::allCompleted), 60);
+      Await.until("every dashboard saw every call complete",
+          () -> dashboards.stream().allMatch(DashboardClient::allCompleted), Duration.ofSeconds(60));
 
       for (DashboardClient c : dashboards) {
         for (String sid : sids) {
@@ -163,13 +164,14 @@ class ClusterE2EIT {
       DashboardClient onNode2 = new DashboardClient(vertx, () -> httpPorts[1], token, false);
       TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid, status) VALUES ('EL_e2e_after', 'in_progress') RETURNING id");
       onNode2.start(List.of("EL_e2e_after"));
-      await("socket on node 2 subscribed", () -> onNode2.confirmations == 1, 30);
+      Await.until("socket on node 2 subscribed", () -> onNode2.confirmations == 1, Duration.ofSeconds(30));
       long t0 = System.nanoTime();
       int exit = nodes.get(1).terminate(Duration.ofSeconds(DRAIN_SECONDS + 5));
       long drainMs = (System.nanoTime() - t0) / 1_000_000;
       assertEquals(0, exit, nodes.get(1).log());
       assertTrue(drainMs <= DRAIN_SECONDS * 1000L, "drained in " + drainMs + " ms");
-      await("the socket on the drained node saw 1001", () -> onNode2.closeCodes.contains((short) 1001), 10);
+      Await.until("the socket on the drained node saw 1001",
+          () -> onNode2.closeCodes.contains((short) 1001), Duration.ofSeconds(10));
       nodes.get(0).awaitStatus("/ready", 200, Duration.ofSeconds(10));
       String turn = new JsonObject().put("call_sid", "EL_e2e_after").put("speaker", "agent").put("message", "still here")
           .put("timestamp", 1_795_262_999L).encode();
@@ -204,15 +206,5 @@ class ClusterE2EIT {
         .put("analysis", new JsonObject().put("call_successful", "success").put("transcript_summary", "e2e call"));
     return new JsonObject().put("type", "post_call_transcription").put("event_timestamp", 1_795_262_500L)
         .put("data", data).encode();
-  }
-
-  private static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(50); // polling a condition with a deadline
-    }
   }
 }

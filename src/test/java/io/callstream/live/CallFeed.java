@@ -7,7 +7,7 @@ import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
 import io.callstream.events.TranscriptionEvent;
-import io.callstream.support.TestNodes;
+import io.callstream.support.Await;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -36,7 +36,7 @@ final class CallFeed {
   static Call newCall(Node node) {
     long n = IDS.incrementAndGet();
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    return TestNodes.await(node.pool().preparedQuery(INSERT_CALL)
+    return Await.result(node.pool().preparedQuery(INSERT_CALL)
         .execute(Tuple.of("EL_D-1_" + n + "_" + suffix, "conv_" + n + "_" + suffix))
         .map(rows -> Call.fromRow(rows.iterator().next())));
   }
@@ -54,7 +54,7 @@ final class CallFeed {
 
   /** Stores the next turn and publishes it, like the live transcription webhook. */
   static Transcription turn(Node node, Call call, String text) {
-    Transcription t = TestNodes.await(store(node, call, text));
+    Transcription t = Await.result(store(node, call, text));
     publish(node, call, t);
     return t;
   }
@@ -85,7 +85,7 @@ final class CallFeed {
 
   /** Marks the call completed and publishes call_status then call_completed, like the post-call webhook. */
   static Call complete(Node node, Call call, boolean publishStatus) {
-    Call done = TestNodes.await(node.pool().preparedQuery(COMPLETE).execute(Tuple.of(call.id()))
+    Call done = Await.result(node.pool().preparedQuery(COMPLETE).execute(Tuple.of(call.id()))
         .map(rows -> Call.fromRow(rows.iterator().next())));
     if (publishStatus) {
       CallEvents.publish(node.vertx().eventBus(), new CallStatusEvent(done.id(), done.callSid(),

@@ -9,11 +9,10 @@ import io.callstream.call.Call;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStartedEvent;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
+import io.callstream.support.TwoNodeCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** The fleet feed ({"watch": "calls"}): a snapshot of active calls, then every call's lifecycle, across nodes. */
 class FleetFeedTest {
+  static TwoNodeCluster cluster;
   static String schema;
-  static final TestNodes nodes = new TestNodes();
   static Node a;
   static Node b;
   static Vertx vertx;
@@ -31,21 +30,19 @@ class FleetFeedTest {
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("fleet");
-    List<Node> cluster = nodes.startCluster(schema, 2, Map.of());
-    a = cluster.get(0);
-    b = cluster.get(1);
-    vertx = Vertx.vertx();
+    cluster = TwoNodeCluster.start("fleet", Map.of());
+    schema = cluster.schema;
+    a = cluster.a;
+    b = cluster.b;
+    vertx = cluster.vertx;
     client = TestSocket.client(vertx);
-    token = Jwts.dispatcher(vertx);
-    LiveCluster.awaitVisible(client, token, a, b);
+    token = cluster.token();
+    LiveCluster.awaitVisible(cluster, client, token);
   }
 
   @AfterAll
   static void tearDown() {
-    vertx.close();
-    nodes.close();
-    TestDatabase.dropSchema(schema);
+    cluster.close();
   }
 
   static JsonObject watch(TestSocket s) {

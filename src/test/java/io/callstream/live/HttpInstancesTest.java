@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.app.Node;
 import io.callstream.call.Call;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -61,7 +62,7 @@ class HttpInstancesTest {
       sockets.add(s);
     }
 
-    String metrics = TestNodes.await(Http.client(vertx).get(node.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    String metrics = Await.result(Http.client(vertx).get(node.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
     Matcher m = Pattern.compile("callstream_ws_instance_sockets\\{instance=\"([^\"]+)\",?\\} (\\d+)").matcher(metrics);
     int busyInstances = 0;
     int counted = 0;
@@ -78,7 +79,7 @@ class HttpInstancesTest {
     for (int t = 1; t <= TURNS; t++) {
       String body = new JsonObject().put("call_sid", call.callSid()).put("speaker", "agent")
           .put("message", "turn " + t).put("timestamp", 1_795_262_400L + t).encode();
-      var r = TestNodes.await(webhooks.post(node.port(), "127.0.0.1", "/webhooks/elevenlabs/transcription")
+      var r = Await.result(webhooks.post(node.port(), "127.0.0.1", "/webhooks/elevenlabs/transcription")
           .putHeader("ElevenLabs-Signature", WebhookSigner.sign(body, TestConfig.WEBHOOK_SECRET))
           .sendBuffer(Buffer.buffer(body)));
       assertEquals(200, r.statusCode(), r.bodyAsString());
@@ -96,7 +97,7 @@ class HttpInstancesTest {
     // and nothing more: a marker turn is the very next transcription each socket sees
     String marker = new JsonObject().put("call_sid", call.callSid()).put("speaker", "user").put("message", "marker")
         .put("timestamp", 1_795_262_999L).encode();
-    TestNodes.await(webhooks.post(node.port(), "127.0.0.1", "/webhooks/elevenlabs/transcription")
+    Await.result(webhooks.post(node.port(), "127.0.0.1", "/webhooks/elevenlabs/transcription")
         .putHeader("ElevenLabs-Signature", WebhookSigner.sign(marker, TestConfig.WEBHOOK_SECRET))
         .sendBuffer(Buffer.buffer(marker)));
     for (TestSocket s : sockets) {

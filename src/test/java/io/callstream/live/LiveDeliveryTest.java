@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.call.Transcription;
-import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
+import io.callstream.support.Await;
+import io.callstream.support.TwoNodeCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** Catch-up with since, gap repair and completion across two clustered nodes. */
 class LiveDeliveryTest {
-  static String schema;
-  static final TestNodes nodes = new TestNodes();
+  static TwoNodeCluster cluster;
   static Node a;
   static Node b;
   static Vertx vertx;
@@ -32,21 +31,18 @@ class LiveDeliveryTest {
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("livedelivery");
-    List<Node> cluster = nodes.startCluster(schema, 2, Map.of());
-    a = cluster.get(0);
-    b = cluster.get(1);
-    vertx = Vertx.vertx();
+    cluster = TwoNodeCluster.start("livedelivery", Map.of());
+    a = cluster.a;
+    b = cluster.b;
+    vertx = cluster.vertx;
     client = TestSocket.client(vertx);
-    token = Jwts.dispatcher(vertx);
-    LiveCluster.awaitVisible(client, token, a, b);
+    token = cluster.token();
+    LiveCluster.awaitVisible(cluster, client, token);
   }
 
   @AfterAll
   static void tearDown() {
-    vertx.close();
-    nodes.close();
-    TestDatabase.dropSchema(schema);
+    cluster.close();
   }
 
   /** Subscribing while turns keep arriving: every turn after since exactly once, in order, many times over. */
@@ -55,7 +51,7 @@ class LiveDeliveryTest {
     for (int round = 0; round < 20; round++) {
       Call call = CallFeed.newCall(a);
       for (int i = 0; i < 5; i++) {
-        TestNodes.await(CallFeed.store(a, call, "stored " + i));
+        Await.result(CallFeed.store(a, call, "stored " + i));
       }
       Node publisher = round % 2 == 0 ? a : b;
       Node subscriberNode = round % 2 == 0 ? b : a;
@@ -64,7 +60,7 @@ class LiveDeliveryTest {
       Integer since = round % 4 == 3 ? null : round % 5;
       JsonObject confirmed = s.subscribe(round % 3 == 0 ? call.conversationId() : call.callSid(), since);
       int expected = since == null ? confirmed.getInteger("last_sequence_number") + 1 : since + 1;
-      int last = TestNodes.await(producing);
+      int last = Await.result(producing);
       for (int seq = expected; seq <= last; seq++) {
         JsonObject frame = s.next("transcription");
         assertEquals(seq, frame.getInteger("sequence_number"), "round " + round + ": " + frame.encode());
@@ -82,8 +78,8 @@ class LiveDeliveryTest {
     s.subscribe(call.callSid(), null);
     double repairs = LiveMetrics.of(b.registry()).gapRepairs();
     CallFeed.turn(a, call, "one");
-    TestNodes.await(CallFeed.store(a, call, "two, never published"));
-    Transcription three = TestNodes.await(CallFeed.store(a, call, "three"));
+    Await.result(CallFeed.store(a, call, "two, never published"));
+    Transcription three = Await.result(CallFeed.store(a, call, "three"));
     CallFeed.publish(a, call, three);
     CallFeed.publish(a, call, three);
     CallFeed.turn(a, call, "four");
@@ -107,7 +103,7 @@ class LiveDeliveryTest {
     s.subscribe(call.conversationId(), null);
     s.subscribe(other.callSid(), null);
     CallFeed.turn(a, call, "one");
-    TestNodes.await(CallFeed.store(a, call, "two, lost on the bus"));
+    Await.result(CallFeed.store(a, call, "two, lost on the bus"));
     CallFeed.complete(a, call, true);
     assertEquals(1, s.next("transcription").getInteger("sequence_number"));
     assertEquals(2, s.next("transcription").getInteger("sequence_number"));
@@ -170,7 +166,7 @@ class LiveDeliveryTest {
     }
     List<TestSocket> sockets = new ArrayList<>();
     for (Future<TestSocket> f : connecting) {
-      TestSocket s = TestSocket.await(f);
+      TestSocket s = Await.result(f);
       sockets.add(s);
       for (int i = 0; i < calls.size(); i++) {
         Call c = calls.get(i);
@@ -206,14 +202,6 @@ class LiveDeliveryTest {
   }
 
   static void awaitCount(java.util.function.LongSupplier value, long expected, String what) {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (value.getAsLong() != expected && System.currentTimeMillis() < deadline) {
-      try {
-        Thread.sleep(20); // polling a counter with a deadline
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    assertEquals(expected, value.getAsLong(), what);
+    assertEquals(expected, Await.latest(value::getAsLong, v -> v == expected, Await.TIMEOUT), what);
   }
 }

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.app.Node;
 import io.callstream.call.Call;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
-import io.callstream.support.TestConfig;
-import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
+import io.callstream.support.TwoNodeCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
@@ -22,8 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Authentication of the upgrade and fan-out of events across two clustered nodes. */
 class LiveFeedTest {
-  static String schema;
-  static final TestNodes nodes = new TestNodes();
+  static TwoNodeCluster cluster;
   static Node a;
   static Node b;
   static Vertx vertx;
@@ -32,26 +30,23 @@ class LiveFeedTest {
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("livefeed");
-    List<Node> cluster = nodes.startCluster(schema, 2, Map.of("WS_MAX_SUBSCRIPTIONS", "10"));
-    a = cluster.get(0);
-    b = cluster.get(1);
-    vertx = Vertx.vertx();
+    cluster = TwoNodeCluster.start("livefeed", Map.of("WS_MAX_SUBSCRIPTIONS", "10"));
+    a = cluster.a;
+    b = cluster.b;
+    vertx = cluster.vertx;
     client = TestSocket.client(vertx);
-    token = Jwts.dispatcher(vertx);
-    LiveCluster.awaitVisible(client, token, a, b);
+    token = cluster.token();
+    LiveCluster.awaitVisible(cluster, client, token);
   }
 
   @AfterAll
   static void tearDown() {
-    vertx.close();
-    nodes.close();
-    TestDatabase.dropSchema(schema);
+    cluster.close();
   }
 
   @Test
   void upgradeWithoutTokenIs401() {
-    Throwable e = LiveCluster.failure(TestSocket.connect(client, a.port(), null));
+    Throwable e = Await.failure(TestSocket.connect(client, a.port(), null));
     assertEquals(401, assertInstanceOf(UpgradeRejectedException.class, e).getStatus());
   }
 
@@ -60,14 +55,14 @@ class LiveFeedTest {
     for (String bad : List.of("garbage", Jwts.dispatcher(vertx, -10),
         Jwts.sign(vertx, "another-secret-key-that-is-32-bytes-long!!", new JsonObject().put("sub", "x")
             .put("role", "dispatcher").put("exp", System.currentTimeMillis() / 1000 + 600)))) {
-      Throwable e = LiveCluster.failure(TestSocket.connect(client, a.port(), bad));
+      Throwable e = Await.failure(TestSocket.connect(client, a.port(), bad));
       assertEquals(403, assertInstanceOf(UpgradeRejectedException.class, e).getStatus());
     }
   }
 
   @Test
   void bearerHeaderAuthenticatesToo() {
-    TestSocket s = TestSocket.await(TestSocket.connectBearer(client, b.port(), token));
+    TestSocket s = Await.result(TestSocket.connectBearer(client, b.port(), token));
     Call call = CallFeed.newCall(a);
     JsonObject confirmed = s.subscribe(call.callSid(), null);
     assertEquals(call.callSid(), confirmed.getString("call_sid"));
@@ -76,7 +71,7 @@ class LiveFeedTest {
 
   @Test
   void plainGetWithoutUpgradeIsRefusedCleanly() {
-    var response = TestNodes.await(Http.client(vertx).get(a.port(), "127.0.0.1", LiveRole.PATH + "?token=" + token)
+    var response = Await.result(Http.client(vertx).get(a.port(), "127.0.0.1", LiveRole.PATH + "?token=" + token)
         .send());
     assertEquals(400, response.statusCode());
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.app.Node;
 import io.callstream.call.Call;
+import io.callstream.support.Await;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -84,7 +85,7 @@ class LiveLifecycleTest {
     // a raw client that completes the handshake and then never answers a ping
     CompletableFuture<Buffer> closeFrame = new CompletableFuture<>();
     Buffer received = Buffer.buffer();
-    NetSocket raw = TestSocket.await(vertx.createNetClient().connect(node.port(), "127.0.0.1"));
+    NetSocket raw = Await.result(vertx.createNetClient().connect(node.port(), "127.0.0.1"));
     raw.handler(data -> {
       received.appendBuffer(data);
       int at = indexOfCloseFrame(received);
@@ -105,7 +106,7 @@ class LiveLifecycleTest {
     answering.subscribe(call.callSid(), null);
 
     node.state().startDraining();
-    Throwable refused = LiveCluster.failure(TestSocket.connect(client, node.port(), token));
+    Throwable refused = Await.failure(TestSocket.connect(client, node.port(), token));
     assertEquals(503, assertInstanceOf(UpgradeRejectedException.class, refused).getStatus());
     CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
       try {

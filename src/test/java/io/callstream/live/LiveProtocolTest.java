@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.app.Node;
 import io.callstream.call.Call;
+import io.callstream.support.Await;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -15,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +88,7 @@ class LiveProtocolTest {
       s.send(text);
       assertEquals("INVALID_MESSAGE", s.next("error").getString("code"), text);
     }
-    TestSocket.await(s.ws.writeBinaryMessage(Buffer.buffer("{\"subscribe\":\"x\"}")));
+    Await.result(s.ws.writeBinaryMessage(Buffer.buffer("{\"subscribe\":\"x\"}")));
     assertEquals("INVALID_MESSAGE", s.next("error").getString("code"));
     assertEquals(call.callSid(), s.subscribe(call.callSid(), null).getString("call_sid"));
     assertFalse(s.closed.isDone());
@@ -151,16 +153,11 @@ class LiveProtocolTest {
     assertTrue(throttled, "no rate-limit error in " + codes.size() + " answers");
     assertTrue(codes.size() < 200, "every message was answered");
     Call call = CallFeed.newCall(node);
-    long deadline = System.currentTimeMillis() + 20_000;
-    JsonObject answer = null;
-    while (System.currentTimeMillis() < deadline) {
+    JsonObject answer = Await.latest(() -> {
       s.frames.clear();
       s.send(message("subscribe", call.callSid()));
-      answer = s.frames.poll(2, TimeUnit.SECONDS);
-      if (answer != null && "subscription_confirmed".equals(answer.getString("type"))) {
-        break;
-      }
-    }
+      return s.poll(Duration.ofSeconds(2));
+    }, a -> a != null && "subscription_confirmed".equals(a.getString("type")), Await.TIMEOUT);
     assertEquals("subscription_confirmed", answer.getString("type"), "socket did not recover: " + answer);
     s.close();
   }

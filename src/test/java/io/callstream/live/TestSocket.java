@@ -3,6 +3,7 @@ package io.callstream.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.callstream.support.Await;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,15 +54,15 @@ final class TestSocket {
   }
 
   static TestSocket open(WebSocketClient client, int port, String token) {
-    return await(connect(client, port, token));
+    return Await.result(connect(client, port, token));
   }
 
   void send(JsonObject message) {
-    await(ws.writeTextMessage(message.encode()));
+    Await.result(ws.writeTextMessage(message.encode()));
   }
 
   void send(String text) {
-    await(ws.writeTextMessage(text));
+    Await.result(ws.writeTextMessage(text));
   }
 
   JsonObject next() {
@@ -69,6 +71,16 @@ final class TestSocket {
       assertNotNull(frame, "no frame within " + TIMEOUT_SECONDS + " s");
       return frame;
     } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The next frame, or null if none arrives within the timeout. */
+  JsonObject poll(Duration timeout) {
+    try {
+      return frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }
@@ -99,15 +111,5 @@ final class TestSocket {
 
   void close() {
     ws.close();
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -76,38 +76,41 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /** Polls the path until it answers the status; returns milliseconds since the JVM was launched. */
-  public long awaitStatus(String path, int status, Duration timeout) throws InterruptedException {
+  public long awaitStatus(String path, int status, Duration timeout) {
     return await(path, r -> r.statusCode() == status, "answered " + status, timeout);
   }
 
   /** Polls GET /ready until its JSON body reports the given number of cluster members. */
-  public void awaitMembers(int members, Duration timeout) throws InterruptedException {
+  public void awaitMembers(int members, Duration timeout) {
     await("/ready", r -> r.body().contains("\"members\":" + members + "}")
         || r.body().contains("\"members\":" + members + ","), "reported " + members + " members", timeout);
   }
 
-  private long await(String path, Predicate<HttpResponse<String>> condition, String what, Duration timeout)
-      throws InterruptedException {
+  private long await(String path, Predicate<HttpResponse<String>> condition, String what, Duration timeout) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = "(no answer)";
-    while (System.nanoTime() < deadline) {
+    String[] last = {"(no answer)"};
+    long[] answeredAt = new long[1];
+    boolean answered = Await.within(timeout, () -> {
       if (!process.isAlive()) {
         throw new AssertionError("node exited with " + process.exitValue() + ":\n" + log());
       }
       try {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (condition.test(r)) {
-          return (System.nanoTime() - startedNanos) / 1_000_000;
-        }
-        last = r.statusCode() + " " + r.body();
+        last[0] = r.statusCode() + " " + r.body();
+        answeredAt[0] = System.nanoTime();
+        return condition.test(r);
       } catch (IOException notYet) {
-        // not listening yet
+        return false; // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       }
-      Thread.sleep(25); // polling interval of an external process's state, with a deadline
+    });
+    if (!answered) {
+      throw new AssertionError(path + " never " + what + " (last: " + last[0] + "):\n" + log());
     }
-    throw new AssertionError(path + " never " + what + " (last: " + last + "):\n" + log());
+    return (answeredAt[0] - startedNanos) / 1_000_000;
   }
 
   /** SIGTERM, then the exit code (waits at most the given time). */

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts real callstream nodes in this JVM: one standalone, or a cluster of several Hazelcast members on free
@@ -16,7 +15,7 @@ public final class TestNodes implements AutoCloseable {
   private final List<Node> nodes = new ArrayList<>();
 
   public Node start(Config config) {
-    Node node = await(Node.start(config));
+    Node node = Await.result(Node.start(config));
     nodes.add(node);
     return node;
   }
@@ -32,19 +31,11 @@ public final class TestNodes implements AutoCloseable {
     }
     List<Node> started = new ArrayList<>();
     for (Future<Node> f : starting) {
-      Node n = await(f);
+      Node n = Await.result(f);
       nodes.add(n);
       started.add(n);
     }
     return started;
-  }
-
-  public static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.callstream.twilio;
 
+import io.callstream.support.Await;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
 import io.vertx.core.Vertx;
@@ -42,7 +43,7 @@ final class FakeRegisterCall {
   }
 
   FakeRegisterCall start() {
-    server = TestNodes.await(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
     return this;
   }
 
@@ -51,7 +52,7 @@ final class FakeRegisterCall {
   }
 
   void close() {
-    TestNodes.await(server.close());
+    Await.result(server.close());
   }
 
   void answer(String fromNumber, Answer answer) {

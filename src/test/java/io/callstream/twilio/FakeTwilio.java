@@ -1,5 +1,6 @@
 package io.callstream.twilio;
 
+import io.callstream.support.Await;
 import io.callstream.support.TestNodes;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -60,7 +61,7 @@ final class FakeTwilio {
   }
 
   FakeTwilio start() {
-    server = TestNodes.await(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
     return this;
   }
 
@@ -69,7 +70,7 @@ final class FakeTwilio {
   }
 
   void close() {
-    TestNodes.await(server.close());
+    Await.result(server.close());
   }
 
   /** The RecordingUrl Twilio would report for this recording (without {@code .mp3}). */

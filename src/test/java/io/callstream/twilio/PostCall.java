@@ -1,5 +1,6 @@
 package io.callstream.twilio;
 
+import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callstream.app.Node;
@@ -44,7 +45,7 @@ final class PostCall {
     data.getJsonObject("conversation_initiation_client_data").getJsonObject("dynamic_variables")
         .put("callstream_call_sid", callSid).put("system__call_sid", callSid);
     byte[] bytes = body.toBuffer().getBytes();
-    HttpResponse<Buffer> r = TestNodes.await(client.post(node.port(), "127.0.0.1", "/webhooks/elevenlabs/post-call")
+    HttpResponse<Buffer> r = Await.result(client.post(node.port(), "127.0.0.1", "/webhooks/elevenlabs/post-call")
         .putHeader(SignatureVerifier.HEADER, WebhookSigner.sign(bytes, TestConfig.WEBHOOK_SECRET))
         .putHeader("Content-Type", "application/json")
         .sendBuffer(Buffer.buffer(bytes)));

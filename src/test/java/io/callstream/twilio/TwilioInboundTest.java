@@ -1,5 +1,6 @@
 package io.callstream.twilio;
 
+import io.callstream.support.Await;
 import static io.callstream.twilio.TwilioTestSupport.PUBLIC_BASE_URL;
 import static io.callstream.twilio.TwilioTestSupport.callId;
 import static io.callstream.twilio.TwilioTestSupport.column;
@@ -73,7 +74,7 @@ class TwilioInboundTest {
     nodes.close();
     elevenLabs.close();
     twilio.close();
-    TestNodes.await(vertx.close());
+    Await.result(vertx.close());
     TestDatabase.dropSchema(schema);
   }
 
@@ -170,7 +171,7 @@ class TwilioInboundTest {
     var tampered = client.post(node.port(), "127.0.0.1", TwilioRoutes.VOICE_INBOUND)
         .putHeader(TwilioSignature.HEADER, TwilioSignature.sign(FakeTwilio.AUTH_TOKEN, url, form));
     MultiMap changed = voice(sid, "+15550001234");
-    assertEquals(403, TestNodes.await(tampered.sendForm(changed)).statusCode(), "changed parameter");
+    assertEquals(403, Await.result(tampered.sendForm(changed)).statusCode(), "changed parameter");
     assertEquals(403, post(client, node, TwilioRoutes.VOICE_STATUS, status(sid, "completed", "3"), "x",
         PUBLIC_BASE_URL + TwilioRoutes.VOICE_STATUS).statusCode());
     assertNull(column(schema, sid, "id"));
@@ -246,7 +247,7 @@ class TwilioInboundTest {
   }
 
   static double answers(String shape) {
-    String text = TestNodes.await(client.get(node.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    String text = Await.result(client.get(node.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
     Matcher m = Pattern.compile("^callstream_twilio_inbound_answers_total\\{[^}]*shape=\"" + shape
         + "\"[^}]*} (\\S+)$", Pattern.MULTILINE).matcher(text);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;

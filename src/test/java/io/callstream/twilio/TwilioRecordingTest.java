@@ -1,5 +1,6 @@
 package io.callstream.twilio;
 
+import io.callstream.support.Await;
 import static io.callstream.twilio.TwilioTestSupport.PUBLIC_BASE_URL;
 import static io.callstream.twilio.TwilioTestSupport.column;
 import static io.callstream.twilio.TwilioTestSupport.eventually;
@@ -66,7 +67,7 @@ class TwilioRecordingTest {
     nodes.close();
     elevenLabs.close();
     twilio.close();
-    TestNodes.await(vertx.close());
+    Await.result(vertx.close());
     TestDatabase.dropSchema(schema);
     try (Stream<Path> files = Files.list(audioDir)) {
       for (Path f : files.toList()) {

@@ -1,5 +1,6 @@
 package io.callstream.twilio;
 
+import io.callstream.support.Await;
 import io.callstream.app.Node;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
@@ -37,7 +38,7 @@ final class TwilioTestSupport {
     if (token != null) {
       request.putHeader(TwilioSignature.HEADER, TwilioSignature.sign(token, signedUrl, form));
     }
-    return TestNodes.await(request.sendForm(form));
+    return Await.result(request.sendForm(form));
   }
 
   /** Signed as Twilio would: the auth token over PUBLIC_BASE_URL + path. */
@@ -87,7 +88,7 @@ final class TwilioTestSupport {
     Recorder(Vertx vertx) {
       this.vertx = vertx;
       consumer = vertx.eventBus().consumer(CallEvents.ADDRESS, m -> events.add(CallEvents.decode(m)));
-      TestNodes.await(consumer.completion());
+      Await.result(consumer.completion());
     }
 
     List<String> types(long callId) {
@@ -106,7 +107,7 @@ final class TwilioTestSupport {
     }
 
     void close() {
-      TestNodes.await(consumer.unregister());
+      Await.result(consumer.unregister());
     }
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.callstream.failure.Failure;
+import io.callstream.support.WebhookSigner;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,6 +34,11 @@ class SignatureVerifierTest {
     assertEquals(15, PING.length);
     assertEquals(VECTOR, SignatureVerifier.sign(SECRET, NOW, PING));
     assertDoesNotThrow(() -> verifier.verify(VECTOR, PING));
+  }
+
+  @Test
+  void theTestsStreamingSignerAgrees() throws Exception {
+    assertEquals(VECTOR, WebhookSigner.sign(new ByteArrayInputStream(PING), SECRET, NOW));
   }
 
   @Test

@@ -4,21 +4,20 @@ import static io.callstream.webhook.WebhookTestSupport.CALL_SID;
 import static io.callstream.webhook.WebhookTestSupport.count;
 import static io.callstream.webhook.WebhookTestSupport.fixture;
 import static io.callstream.webhook.WebhookTestSupport.insertCall;
-import static io.callstream.webhook.WebhookTestSupport.sign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callstream.app.Node;
-import io.callstream.support.Http;
+import io.callstream.support.Await;
+import io.callstream.support.EventRecorder;
+import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
+import io.callstream.support.TwoNodeCluster;
+import io.callstream.support.WebhookSigner;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,33 +31,28 @@ import org.junit.jupiter.api.Test;
 
 /** Two clustered nodes: concurrent identical deliveries on both store and publish once; turns number gaplessly. */
 class WebhookClusterTest {
+  static TwoNodeCluster cluster;
   static String schema;
-  static final TestNodes nodes = new TestNodes();
   static Node a;
   static Node b;
-  static Vertx clientVertx;
   static WebClient client;
-  static WebhookTestSupport.Recorder recorder;
+  static EventRecorder recorder;
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("webhook_cluster");
-    List<Node> cluster = nodes.startCluster(schema, 2, Map.of("HTTP_INSTANCES", "2"));
-    a = cluster.get(0);
-    b = cluster.get(1);
-    clientVertx = Vertx.vertx();
-    client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
-        new PoolOptions().setHttp1MaxSize(50));
-    recorder = new WebhookTestSupport.Recorder(a.vertx());
-    recorder.awaitVisibleFrom(b.vertx());
+    cluster = TwoNodeCluster.start("webhook_cluster", Map.of("HTTP_INSTANCES", "2"));
+    schema = cluster.schema;
+    a = cluster.a;
+    b = cluster.b;
+    client = cluster.http(50);
+    recorder = EventRecorder.on(a);
+    recorder.awaitVisibleFrom(b);
   }
 
   @AfterAll
   static void tearDown() {
     recorder.close();
-    nodes.close();
-    TestNodes.await(clientVertx.close());
-    TestDatabase.dropSchema(schema);
+    cluster.close();
   }
 
   @BeforeEach
@@ -73,10 +67,10 @@ class WebhookClusterTest {
     for (int i = 0; i < bodies.size(); i++) {
       Node target = i % 2 == 0 ? a : b;
       sent.add(client.post(target.port(), "127.0.0.1", path)
-          .putHeader(SignatureVerifier.HEADER, sign(bodies.get(i)))
+          .putHeader(SignatureVerifier.HEADER, WebhookSigner.sign(bodies.get(i), TestConfig.WEBHOOK_SECRET))
           .sendBuffer(Buffer.buffer(bodies.get(i))));
     }
-    return TestNodes.await(Future.all(sent)).list();
+    return Await.result(Future.all(sent)).list();
   }
 
   @Test
@@ -88,7 +82,7 @@ class WebhookClusterTest {
     assertEquals(39, responses.stream().filter(r -> r.bodyAsJsonObject().getBoolean("duplicate", false)).count());
     assertEquals(1, count(schema, "SELECT count(*) FROM webhook_events"));
     assertEquals(4, count(schema, "SELECT count(*) FROM transcriptions WHERE call_id = " + callId));
-    recorder.settle(a.vertx(), b.vertx());
+    recorder.settle(a, b);
     assertEquals(List.of("transcription", "transcription", "transcription", "transcription", "call_status",
         "call_completed"), recorder.types(callId));
   }
@@ -103,7 +97,7 @@ class WebhookClusterTest {
     responses.forEach(r -> assertEquals(1, r.bodyAsJsonObject().getInteger("sequence_number")));
     assertEquals(1, count(schema, "SELECT count(*) FROM transcriptions WHERE call_id = " + callId));
     assertEquals(1, count(schema, "SELECT last_sequence_number FROM calls WHERE id = " + callId));
-    recorder.settle(a.vertx(), b.vertx());
+    recorder.settle(a, b);
     assertEquals(List.of("transcription"), recorder.types(callId));
   }
 
@@ -126,7 +120,7 @@ class WebhookClusterTest {
         + "|| ' ' || max(sequence_number) || ' ' || count(DISTINCT sequence_number) FROM transcriptions "
         + "WHERE call_id = " + callId));
     assertEquals(100, count(schema, "SELECT last_sequence_number FROM calls WHERE id = " + callId));
-    recorder.settle(a.vertx(), b.vertx());
+    recorder.settle(a, b);
     List<String> types = recorder.types(callId);
     assertEquals(100, types.stream().filter("transcription"::equals).count());
     assertEquals(1, types.stream().filter("call_status"::equals).count(), "one initiated -> in_progress");

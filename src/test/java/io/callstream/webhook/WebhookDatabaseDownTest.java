@@ -8,6 +8,7 @@ import static io.callstream.webhook.WebhookTestSupport.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callstream.app.Node;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TcpProxy;
 import io.callstream.support.TestConfig;
@@ -18,7 +19,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,26 +38,19 @@ class WebhookDatabaseDownTest {
   @AfterAll
   static void tearDown() {
     nodes.close();
-    TestNodes.await(vertx.close());
+    Await.result(vertx.close());
     TestDatabase.dropSchema(schema);
   }
 
   /** Re-sends the delivery until it is answered with the status (the pool reconnects on its own). */
   private static HttpResponse<Buffer> awaitStatus(WebClient client, int port, String path, byte[] body, int status) {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (true) {
-      HttpResponse<Buffer> r = post(client, port, path, body);
-      if (r.statusCode() == status || System.currentTimeMillis() > deadline) {
-        return r;
-      }
-      LockSupport.parkNanos(100_000_000); // polling with a deadline
-    }
+    return Await.latest(() -> post(client, port, path, body), r -> r.statusCode() == status, Await.TIMEOUT);
   }
 
   @Test
   void databaseDownGives503ThenTheSameDeliverySucceeds() {
     TcpProxy proxy = new TcpProxy(vertx, "127.0.0.1", 5432);
-    TestNodes.await(proxy.up());
+    Await.result(proxy.up());
     String url = TestDatabase.URL.replace(":5432/", ":" + proxy.port() + "/");
     Node node = nodes.start(TestConfig.config(schema, Map.of("DATABASE_URL", url)));
     WebClient client = Http.client(vertx);
@@ -65,7 +58,7 @@ class WebhookDatabaseDownTest {
     byte[] turn = fixture("transcription_turn.json");
     byte[] postCall = fixture("post_call_transcription.json");
 
-    TestNodes.await(proxy.down());
+    Await.result(proxy.down());
     for (String path : new String[] {WebhookRole.TRANSCRIPTION, WebhookRole.POST_CALL}) {
       HttpResponse<Buffer> down = post(client, node.port(), path, path.equals(WebhookRole.POST_CALL) ? postCall : turn);
       assertEquals(503, down.statusCode(), down.bodyAsString());
@@ -74,7 +67,7 @@ class WebhookDatabaseDownTest {
     assertEquals(0, count(schema, "SELECT count(*) FROM webhook_events"));
     assertEquals(0, count(schema, "SELECT count(*) FROM transcriptions"));
 
-    TestNodes.await(proxy.up());
+    Await.result(proxy.up());
     HttpResponse<Buffer> live = awaitStatus(client, node.port(), WebhookRole.TRANSCRIPTION, turn, 200);
     assertEquals(200, live.statusCode(), live.bodyAsString());
     assertEquals(1, live.bodyAsJsonObject().getInteger("sequence_number"));

@@ -18,10 +18,13 @@ import io.callstream.app.Node;
 import io.callstream.call.CallCompletions;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.PostCallEvent;
+import io.callstream.support.Await;
+import io.callstream.support.EventRecorder;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
+import io.callstream.support.WebhookSigner;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +58,7 @@ class WebhookTest {
   static Node node;
   static Vertx clientVertx;
   static WebClient client;
-  static WebhookTestSupport.Recorder recorder;
+  static EventRecorder recorder;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -65,14 +68,14 @@ class WebhookTest {
         "AUDIO_MAX_BYTES", String.valueOf(8 << 20), "TRANSCRIPTION_WEBHOOK_TOKEN", TOKEN)));
     clientVertx = Vertx.vertx();
     client = Http.client(clientVertx);
-    recorder = new WebhookTestSupport.Recorder(node.vertx());
+    recorder = EventRecorder.on(node);
   }
 
   @AfterAll
   static void tearDown() {
     recorder.close();
     nodes.close();
-    TestNodes.await(clientVertx.close());
+    Await.result(clientVertx.close());
     TestDatabase.dropSchema(schema);
   }
 
@@ -109,7 +112,7 @@ class WebhookTest {
     assertEquals("in_progress", TestDatabase.queryValue(schema, "SELECT status FROM calls WHERE id = " + callId));
     assertEquals("2026-11-21 11:19:07+00", TestDatabase.queryValue(schema,
         "SELECT to_char(spoken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00' FROM transcriptions"));
-    recorder.settle(node.vertx());
+    recorder.settle(node);
     assertEquals(List.of("call_status", "transcription"), recorder.types(callId));
     JsonObject frame = new JsonObject(recorder.of(callId).get(1).frame());
     assertEquals(CALL_SID, frame.getString("call_sid"));
@@ -191,7 +194,7 @@ class WebhookTest {
     assertEquals(true, again.bodyAsJsonObject().getBoolean("duplicate"));
     assertEquals(4, count(schema, "SELECT count(*) FROM transcriptions WHERE call_id = " + callId));
     assertEquals(1, count(schema, "SELECT count(*) FROM webhook_events"));
-    recorder.settle(node.vertx());
+    recorder.settle(node);
     assertEquals(List.of("transcription", "transcription", "transcription", "transcription", "call_status",
         "call_completed"), recorder.types(callId));
     var completed = recorder.of(callId).get(5);
@@ -214,14 +217,15 @@ class WebhookTest {
     assertEquals(false, TestDatabase.queryValue(schema, "SELECT call_successful FROM calls WHERE id = " + callId));
     assertEquals(1795262410L, count(schema,
         "SELECT extract(epoch FROM call_end_time)::bigint FROM calls WHERE id = " + callId));
-    recorder.settle(node.vertx());
+    recorder.settle(node);
     assertEquals(List.of("transcription", "call_status", "call_completed"), recorder.types(callId));
     assertEquals(1, recorder.of(callId).get(2).sequenceNumber());
     // the post-call body applied again through the backfill path changes nothing and publishes nothing
-    CallCompletions completions = new CallCompletions(node.pool(), node.vertx().eventBus(), new CallMetrics(node.registry()));
-    assertEquals(CallCompletions.Outcome.UNCHANGED, TestNodes.await(completions.apply(PostCallEvent.of(
+    CallCompletions completions = new CallCompletions(node.pool(), node.vertx().eventBus(),
+        new CallMetrics(node.registry()));
+    assertEquals(CallCompletions.Outcome.UNCHANGED, Await.result(completions.apply(PostCallEvent.of(
         PostCallEvent.TRANSCRIPTION, 1795262410L, body.getJsonObject("data")))).outcome());
-    recorder.settle(node.vertx());
+    recorder.settle(node);
     assertEquals(3, recorder.types(callId).size());
     assertError(400, post(client, node.port(), TRANSCRIPTION, bytes(new JsonObject(Buffer.buffer(
         fixture("transcription_turn.json"))).put("message", "late").encode())));
@@ -237,7 +241,7 @@ class WebhookTest {
         + "failure_reason || ' ' || extract(epoch FROM call_end_time)::bigint FROM calls WHERE id = " + twilio));
     assertEquals("failed busy 1795263120", TestDatabase.queryValue(schema, "SELECT status || ' ' || "
         + "failure_reason || ' ' || extract(epoch FROM call_end_time)::bigint FROM calls WHERE id = " + sip));
-    recorder.settle(node.vertx());
+    recorder.settle(node);
     assertEquals(List.of("call_status", "call_completed"), recorder.types(twilio));
     assertEquals(List.of("call_status", "call_completed"), recorder.types(sip));
   }
@@ -290,7 +294,7 @@ class WebhookTest {
     byte[] tampered = body.clone();
     tampered[tampered.length - 3] = ' ';
     assertError(401, postWithHeader(client, node.port(), POST_CALL, tampered, SignatureVerifier.HEADER,
-        WebhookTestSupport.sign(body)));
+        WebhookSigner.sign(body, TestConfig.WEBHOOK_SECRET)));
     JsonObject big = new JsonObject().put("type", "post_call_transcription").put("event_timestamp", 1)
         .put("data", new JsonObject().put("conversation_id", "c").put("pad", "x".repeat(WebhookBody.MEMORY_LIMIT)));
     assertError(413, post(client, node.port(), POST_CALL, big.toBuffer().getBytes()));
@@ -312,7 +316,7 @@ class WebhookTest {
     System.arraycopy(prefix, 0, body, 0, prefix.length);
     var request = HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + node.port() + POST_CALL))
-        .header(SignatureVerifier.HEADER, WebhookTestSupport.sign(body))
+        .header(SignatureVerifier.HEADER, WebhookSigner.sign(body, TestConfig.WEBHOOK_SECRET))
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
         .build();
     var response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
@@ -332,14 +336,15 @@ class WebhookTest {
     assertEquals("pending " + CONVERSATION_ID + " " + CALL_SID, TestDatabase.queryValue(schema,
         "SELECT status || ' ' || conversation_id || ' ' || call_sid FROM webhook_events"));
     long callId = insertCall(schema, CALL_SID, null, "in_progress");
-    PostCallInbox inbox = new PostCallInbox(node.pool(), new CallCompletions(node.pool(), node.vertx().eventBus(), new CallMetrics(node.registry())));
-    assertEquals(1, TestNodes.await(inbox.applyParked(CONVERSATION_ID, CALL_SID)));
-    assertEquals(0, TestNodes.await(inbox.applyParked(CONVERSATION_ID, CALL_SID)));
+    PostCallInbox inbox = new PostCallInbox(node.pool(), new CallCompletions(node.pool(), node.vertx().eventBus(),
+        new CallMetrics(node.registry())));
+    assertEquals(1, Await.result(inbox.applyParked(CONVERSATION_ID, CALL_SID)));
+    assertEquals(0, Await.result(inbox.applyParked(CONVERSATION_ID, CALL_SID)));
     assertEquals("processed", TestDatabase.queryValue(schema, "SELECT status FROM webhook_events"));
     assertEquals("completed", TestDatabase.queryValue(schema, "SELECT status FROM calls WHERE id = " + callId));
     assertEquals(4, count(schema, "SELECT count(*) FROM transcriptions WHERE call_id = " + callId));
     assertEquals(true, post(client, node.port(), POST_CALL, body).bodyAsJsonObject().getBoolean("duplicate"));
-    recorder.settle(node.vertx());
+    recorder.settle(node);
     assertEquals(6, recorder.types(callId).size());
     assertEquals("call_completed", recorder.types(callId).get(5));
   }
