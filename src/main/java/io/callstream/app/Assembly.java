@@ -19,6 +19,7 @@ import io.callstream.driver.DriverRoutes;
 import io.callstream.failure.Failure;
 import io.callstream.live.LiveRole;
 import io.callstream.twilio.TwilioRoutes;
+import io.callstream.web.AccessLog;
 import io.callstream.web.FailureHandler;
 import io.callstream.webhook.PostCallInbox;
 import io.callstream.webhook.WebhookRole;
@@ -47,6 +48,9 @@ public final class Assembly {
     PostCallInbox inbox = new PostCallInbox(pool, completions);
 
     router = Router.router(vertx);
+    if (config.ops().accessLog()) {
+      router.route().handler(new AccessLog(AccessLog.ClientAddresses.PEER));
+    }
     router.route().handler(new DrainGuard(node.state()));
     if (!config.http().corsOrigins().isEmpty()) {
       router.route().handler(CorsHandler.create().addOrigins(config.http().corsOrigins())
@@ -82,7 +86,7 @@ public final class Assembly {
     }
     new ConsoleRoutes().addRoutes(router);
     router.route().last().handler(ctx -> ctx.fail(Failure.notFound("no such endpoint")));
-    router.route().failureHandler(new FailureHandler());
+    router.route().failureHandler(new FailureHandler(node.errors()));
   }
 
   /** Every route this instance serves. */

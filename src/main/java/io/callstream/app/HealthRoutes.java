@@ -53,6 +53,7 @@ final class HealthRoutes {
     }
     return Database.ping(pool)
         .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+        .andThen(ar -> state.databaseAnswered(ar.succeeded()))
         .recover(e -> Future.failedFuture("database unavailable: " + e.getMessage()));
   }
 }

@@ -73,6 +73,42 @@ public final class Logging {
     }
   }
 
+  /** Loggers whose lines are {@code event key=value ...}: in JSON each key becomes a field of its own. */
+  static final java.util.Set<String> STRUCTURED = java.util.Set.of("callstream.access", "callstream.webhook",
+      "callstream.ws");
+
+  /** Appends {@code ,"event":...,"key":"value"...} for a line {@code event key=value key="quoted value"}. */
+  static void fields(StringBuilder sb, String line) {
+    int space = line.indexOf(' ');
+    sb.append(",\"event\":");
+    JsonFormatter.quote(sb, space < 0 ? line : line.substring(0, space));
+    int i = space < 0 ? line.length() : space + 1;
+    while (i < line.length()) {
+      int eq = line.indexOf('=', i);
+      if (eq < 0) {
+        break;
+      }
+      String key = line.substring(i, eq);
+      int end;
+      String value;
+      if (eq + 1 < line.length() && line.charAt(eq + 1) == '"') {
+        end = line.indexOf('"', eq + 2);
+        end = end < 0 ? line.length() : end;
+        value = line.substring(eq + 2, end);
+        end = Math.min(line.length(), end + 1);
+      } else {
+        end = line.indexOf(' ', eq);
+        end = end < 0 ? line.length() : end;
+        value = line.substring(eq + 1, end);
+      }
+      sb.append(',');
+      JsonFormatter.quote(sb, key);
+      sb.append(':');
+      JsonFormatter.quote(sb, value);
+      i = end + 1;
+    }
+  }
+
   static final class JsonFormatter extends Formatter {
     @Override
     public String format(LogRecord r) {
@@ -81,7 +117,11 @@ public final class Logging {
           .append("\",\"logger\":");
       quote(sb, r.getLoggerName());
       sb.append(",\"msg\":");
-      quote(sb, formatMessage(r));
+      String message = formatMessage(r);
+      quote(sb, message);
+      if (r.getLoggerName() != null && STRUCTURED.contains(r.getLoggerName())) {
+        fields(sb, message);
+      }
       String t = thrown(r);
       if (t != null) {
         sb.append(",\"error\":");

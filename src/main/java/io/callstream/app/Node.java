@@ -4,6 +4,8 @@ import io.callstream.cluster.ClusterSetup;
 import io.callstream.config.Config;
 import io.callstream.db.Database;
 import io.callstream.demo.DemoMode;
+import io.callstream.errortracking.ErrorTracking;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -14,6 +16,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -56,8 +59,11 @@ public final class Node {
         .setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             .setJvmMetricsEnabled(true)
+            // HTTP server metrics per route template (bounded: the router's paths, not raw URLs)
+            .addLabels(Label.HTTP_ROUTE)
             .setRegistryName("callstream-" + REGISTRIES.incrementAndGet())
-            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+            // histogram buckets for the HTTP timers, so dashboards can show p95 per route
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
     VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     Future<Vertx> vertxFuture;
     ClusterManager clusterManager = null;
@@ -75,7 +81,9 @@ public final class Node {
           Pool pool = Database.createPool(vertx, config.database());
           // demo mode (ELEVENLABS_API_URL=simulator) starts the simulator and points the config at it
           return DemoMode.configure(vertx, pool, config)
-              .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry)));
+              .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry,
+                  ErrorTracking.init(config.ops().sentryDsn(), config.ops().sentryEnvironment(),
+                      config.ops().sentryRelease(), registry))));
         })
         .onFailure(e -> vertx.close()));
   }
@@ -83,7 +91,20 @@ public final class Node {
   private static Future<Node> deploy(Vertx vertx, NodeResources resources) {
     DeploymentOptions deployment = new DeploymentOptions().setInstances(resources.config().http().instances());
     return vertx.deployVerticle(() -> new HttpVerticle(resources), deployment)
-        .map(id -> new Node(vertx, resources, id));
+        .map(id -> {
+          watchReadiness(vertx, resources);
+          return new Node(vertx, resources, id);
+        });
+  }
+
+  /** callstream_ready: 1 while the node would answer /ready with 200 (the database probed every 5 s). */
+  private static void watchReadiness(Vertx vertx, NodeResources resources) {
+    NodeState state = resources.state();
+    Gauge.builder("callstream_ready", state, s -> s.ready() ? 1 : 0)
+        .description("1 while this node is ready (database answers, cluster joined, not draining)")
+        .register(resources.registry());
+    vertx.setPeriodic(5_000, id -> Database.ping(resources.pool()).timeout(2, TimeUnit.SECONDS)
+        .onComplete(ar -> state.databaseAnswered(ar.succeeded())));
   }
 
   public Vertx vertx() {
@@ -139,8 +160,12 @@ public final class Node {
     } finally {
       // Vert.x is closed from this (non Vert.x) thread so that completion is not dispatched to a dead event loop;
       // closing it leaves the cluster
-      vertx.close().toCompletionStage().toCompletableFuture()
-          .get(Math.max(TimeUnit.SECONDS.toNanos(2), remaining(deadline)), TimeUnit.NANOSECONDS);
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture()
+            .get(Math.max(TimeUnit.SECONDS.toNanos(2), remaining(deadline)), TimeUnit.NANOSECONDS);
+      } finally {
+        resources.errors().close(); // flushes what is queued for Sentry, at most 2 s
+      }
     }
   }
 

@@ -30,6 +30,18 @@ public final class NodeState {
     return clusterManager == null ? 1 : clusterManager.getNodes().size();
   }
 
+  private volatile boolean databaseAnswers = true;
+
+  /** The last database probe's result (the periodic probe of the ready gauge, or /ready). */
+  public void databaseAnswered(boolean answers) {
+    databaseAnswers = answers;
+  }
+
+  /** What /ready would answer, without a database round trip: for the callstream_ready gauge. */
+  public boolean ready() {
+    return !draining() && clusterMember() && databaseAnswers;
+  }
+
   public boolean draining() {
     return draining.get();
   }

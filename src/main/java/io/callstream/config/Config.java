@@ -13,7 +13,18 @@ import java.util.Set;
 /** Typed, validated configuration of one node (contract §5). Built once at start-up from {@link Settings}. */
 public record Config(
     Http http, Database database, Auth auth, ElevenLabs elevenLabs, Webhooks webhooks, Live live,
-    Cluster cluster, String logFormat, Demo demo, Twilio twilio) {
+    Cluster cluster, String logFormat, Demo demo, Twilio twilio, Ops ops) {
+
+  /**
+   * Operations: the access log (one line per request) and error tracking (SENTRY_DSN; Sentry or GlitchTip; unset =
+   * nothing is sent).
+   */
+  public record Ops(boolean accessLog, String sentryDsn, String sentryEnvironment, String sentryRelease) {
+    @Override
+    public String toString() {
+      return "Ops[accessLog=" + accessLog + ", sentry=" + (sentryDsn == null ? "off" : "on") + "]";
+    }
+  }
 
   /** What a node serves (NODE_ROLES); not to be confused with a user's role (dispatcher, admin). */
   public enum NodeRole { WEBHOOK, LIVE, API }
@@ -158,12 +169,14 @@ public record Config(
     int[] pacing = pacing(s.string("DEMO_PACING_MS", "1000-4000"));
     Demo demo = new Demo(s.optional("PUBLIC_BASE_URL") == null ? null : s.url("PUBLIC_BASE_URL", null),
         pacing[0], pacing[1], s.integer("DEMO_FAILURE_PERCENT", 10, 0, 100));
-    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo, Twilio.from(s));
+    Ops ops = new Ops(s.bool("ACCESS_LOG", true), s.optional("SENTRY_DSN"), s.optional("SENTRY_ENVIRONMENT"),
+        s.optional("SENTRY_RELEASE"));
+    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo, Twilio.from(s), ops);
   }
 
   /** The same config talking to another ElevenLabs API (the demo simulator's, once it has started). */
   public Config withElevenLabs(ElevenLabs elevenLabs) {
-    return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio);
+    return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio, ops);
   }
 
   /** "MIN-MAX" or "N" milliseconds. */

@@ -1,6 +1,7 @@
 package io.callstream.web;
 
 import io.callstream.db.DatabaseErrors;
+import io.callstream.errortracking.ErrorTracking;
 import io.callstream.failure.Failure;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,14 @@ import java.util.logging.Logger;
  */
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = Logger.getLogger(FailureHandler.class.getName());
+  /** Where the failure's reason is left for the access log line. */
+  public static final String ERROR_KEY = "callstream.error";
+
+  private final ErrorTracking errors;
+
+  public FailureHandler(ErrorTracking errors) {
+    this.errors = errors;
+  }
 
   /** The HTTP status of each kind of refusal. */
   public static int status(Failure.Kind kind) {
@@ -59,14 +68,24 @@ public final class FailureHandler implements Handler<RoutingContext> {
       message = "internal error";
       LOG.log(Level.SEVERE, where(ctx) + " failed", failure);
     }
+    ctx.put(ERROR_KEY, message);
     if (status >= 400 && status < 500) {
-      LOG.info(() -> where(ctx) + " -> " + status + " " + message);
+      LOG.fine(() -> where(ctx) + " -> " + status + " " + message); // the access log line carries it
+    } else if (!(failure instanceof Failure f && f.is(Failure.Kind.UNAVAILABLE))) {
+      // deliberate 503s (draining, not configured) are not faults; a database outage and upstream failures are
+      errors.captureServerError(ctx.request().method().name(), route(ctx), status, failure);
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
     }
     Responses.json(ctx.response().setStatusCode(status), new JsonObject().put("status", "error").put("error", message));
+  }
+
+  /** The route template ({@code /calls/:id}), never the raw path with its identifiers. */
+  public static String route(RoutingContext ctx) {
+    return ctx.currentRoute() != null && ctx.currentRoute().getPath() != null ? ctx.currentRoute().getPath()
+        : "unmatched";
   }
 
   private static String where(RoutingContext ctx) {
