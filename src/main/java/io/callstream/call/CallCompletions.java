@@ -69,6 +69,20 @@ public final class CallCompletions {
     });
   }
 
+  /**
+   * A redelivered post-call event that changed nothing: when its call has ended, publishes the final call_status
+   * and call_completed again from the database (the first delivery's events may never have reached the bus).
+   */
+  public Future<Void> republishEnd(PostCallEvent event) {
+    return calls.findByIdentifiers(pool, event.conversationId(), event.callSid()).map(found -> {
+      found.filter(Call::ended).ifPresent(c -> CallEvents.publishAll(bus, List.of(
+          new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(),
+              c.callEndTime() != null ? c.callEndTime() : c.updatedAt()),
+          new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(), c.lastSequenceNumber()))));
+      return null;
+    });
+  }
+
   /** After the commit: publishes what an application owes subscribers (nothing when it changed nothing), counts it. */
   public Applied publish(Applied applied) {
     CallEvents.publishAll(bus, applied.events());

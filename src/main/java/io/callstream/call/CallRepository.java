@@ -75,6 +75,15 @@ public final class CallRepository {
   /** A status change that may not have happened (someone else moved the call on first). */
   public record Update(Call call, boolean changed) {}
 
+  private static final String FIND_BY_IDENTIFIERS = "SELECT " + Call.COLUMNS + " FROM calls "
+      + "WHERE conversation_id = $1 OR call_sid = $2 ORDER BY (conversation_id = $1) DESC NULLS LAST, id LIMIT 1";
+
+  /** The call by conversation id, else by call_sid (as post-call data names it), without locking. */
+  public Future<Optional<Call>> findByIdentifiers(SqlClient db, String conversationId, String callSid) {
+    return db.preparedQuery(FIND_BY_IDENTIFIERS).execute(Tuple.of(conversationId, callSid))
+        .map(CallRepository::first);
+  }
+
   /** A call by call identifier: its call_sid or its conversation_id. */
   public Future<Optional<Call>> findByIdentifier(SqlClient db, String identifier) {
     return db.preparedQuery(FIND_BY_IDENTIFIER).execute(Tuple.of(identifier)).map(CallRepository::first);
@@ -116,6 +125,14 @@ public final class CallRepository {
     Tuple params = Tuple.of(f.status(), beforeTime, beforeId, limit, f.driverId(), f.from())
         .addValue(f.to()).addValue(f.successful());
     return db.preparedQuery(LIST).execute(params).map(CallRepository::all);
+  }
+
+  private static final String ENDED_AMONG = "SELECT " + Call.COLUMNS + " FROM calls "
+      + "WHERE id = ANY($1) AND status IN ('completed', 'failed')";
+
+  /** Which of these calls have ended. */
+  public Future<List<Call>> endedAmong(SqlClient db, Long[] ids) {
+    return db.preparedQuery(ENDED_AMONG).execute(Tuple.of(ids)).map(CallRepository::all);
   }
 
   /** Calls not ended yet (initiated or in progress), newest first: the fleet feed's snapshot. */

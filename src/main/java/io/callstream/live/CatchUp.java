@@ -28,6 +28,11 @@ final class CatchUp {
     return calls.active(pool, limit);
   }
 
+  /** Which of these calls have ended (the end-of-call check of waiting subscriptions). */
+  Future<List<Call>> ended(java.util.Collection<Long> callIds) {
+    return calls.endedAmong(pool, callIds.toArray(new Long[0]));
+  }
+
   Future<Optional<Call>> resolve(String identifier) {
     return calls.findByIdentifier(pool, identifier);
   }

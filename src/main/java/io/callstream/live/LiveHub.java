@@ -1,6 +1,7 @@
 package io.callstream.live;
 
 import io.callstream.auth.Tokens;
+import io.callstream.call.Call;
 import io.callstream.config.Config;
 import io.callstream.events.CallEvents;
 import io.vertx.core.Vertx;
@@ -63,6 +64,30 @@ final class LiveHub {
     if (sockets.remove(socket)) {
       metrics.openSockets.decrementAndGet();
     }
+  }
+
+  /**
+   * The end-of-call check: a call that ended in PostgreSQL while its subscriptions still wait (its call_completed
+   * never reached the bus: the publishing node died after the commit) is completed from the database. Runs with
+   * the ping sweep; one query per instance for all its subscribed calls.
+   */
+  void completeEndedCalls() {
+    if (byCall.isEmpty()) {
+      return;
+    }
+    catchUp.ended(new ArrayList<>(byCall.keySet())).onSuccess(ended -> {
+      for (Call call : ended) {
+        List<Subscription> subs = byCall.get(call.id());
+        if (subs != null) {
+          metrics.endRepaired();
+          CallEvents.Received completion = new CallEvents.Received(call.id(), CallEvents.Kind.COMPLETED,
+              call.lastSequenceNumber(), Frames.completed(call));
+          for (Subscription s : subs.toArray(new Subscription[0])) {
+            s.offer(completion);
+          }
+        }
+      }
+    });
   }
 
   void watch(LiveSocket socket) {

@@ -24,6 +24,7 @@ final class LiveMetrics {
   private final Counter slowConsumerCloses;
   private final Counter pingTimeouts;
   private final Counter gapRepairs;
+  private final Counter endRepairs;
 
   private LiveMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -39,6 +40,9 @@ final class LiveMetrics {
         .description("sockets closed because they did not answer a ping").register(registry);
     gapRepairs = Counter.builder("callstream_ws_gap_repairs")
         .description("missing transcript turns fetched from PostgreSQL for a subscription").register(registry);
+    endRepairs = Counter.builder("callstream_ws_end_repairs")
+        .description("calls completed for their subscribers from PostgreSQL: their call_completed never arrived")
+        .register(registry);
   }
 
   static LiveMetrics of(MeterRegistry registry) {
@@ -55,6 +59,10 @@ final class LiveMetrics {
 
   void pingTimeout() {
     pingTimeouts.increment();
+  }
+
+  void endRepaired() {
+    endRepairs.increment();
   }
 
   void gapRepaired() {

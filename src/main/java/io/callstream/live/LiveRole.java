@@ -51,7 +51,10 @@ public final class LiveRole {
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(CallEvents.ADDRESS, this::onEvent);
     long interval = TimeUnit.SECONDS.toMillis(config.pingIntervalSeconds());
-    pingTimer = vertx.setPeriodic(interval, interval, id -> hub.sockets().forEach(LiveSocket::ping));
+    pingTimer = vertx.setPeriodic(interval, interval, id -> {
+      hub.sockets().forEach(LiveSocket::ping);
+      hub.completeEndedCalls();
+    });
     // per verticle instance, to see how sockets spread over HTTP_INSTANCES (instances may share an event loop)
     instanceSockets = Gauge.builder("callstream_ws_instance_sockets", hub, LiveHub::socketCount)
         .description("open dashboard WebSockets of one verticle instance")

@@ -2,6 +2,7 @@ package io.callstream.webhook;
 
 import io.callstream.call.PostCallEvent;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -16,11 +17,22 @@ public final class InboxRepository {
   public static final String PENDING = "pending";
   public static final String PROCESSED = "processed";
   public static final String IGNORED = "ignored";
+  public static final String FAILED = "failed";
 
   private static final String INSERT = "INSERT INTO webhook_events (type, conversation_id, call_sid, event_timestamp, "
       + "body, body_sha256, status, processed_at) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'pending' THEN NULL ELSE now() END) "
       + "ON CONFLICT (body_sha256) DO NOTHING RETURNING id, status";
+  /**
+   * A body that could not be applied, kept on its own (the transaction with its effects rolled back): the JSON when
+   * PostgreSQL takes it (else {}), the raw bytes, the error. A redelivery that fails again counts another attempt; a
+   * row applied meanwhile is left alone.
+   */
+  private static final String KEEP_FAILED = "INSERT INTO webhook_events (type, conversation_id, call_sid, "
+      + "event_timestamp, body, body_sha256, status, error, raw_body, attempts) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, 'failed', $7, $8, 1) ON CONFLICT (body_sha256) DO UPDATE "
+      + "SET status = 'failed', error = EXCLUDED.error, attempts = webhook_events.attempts + 1 "
+      + "WHERE webhook_events.status IN ('pending', 'failed')";
   private static final String LOCK_BY_SHA = "SELECT id, status FROM webhook_events WHERE body_sha256 = $1 FOR UPDATE";
   private static final String MARK_PROCESSED =
       "UPDATE webhook_events SET status = 'processed', processed_at = now() WHERE id = $1";
@@ -55,6 +67,14 @@ public final class InboxRepository {
   private static Entry existing(RowSet<Row> rows) {
     Row r = rows.iterator().next();
     return new Entry(r.getLong("id"), r.getString("status"), false);
+  }
+
+  /** Keeps a body that failed (see {@link #KEEP_FAILED}); {@code body} null stores {} (it could not be stored). */
+  public Future<Void> keepFailed(SqlClient db, PostCallEvent event, JsonObject body, Buffer raw, String sha256,
+                                 String error) {
+    Tuple params = Tuple.of(event.type(), event.conversationId(), event.callSid(), event.eventTimestamp(),
+        body == null ? new JsonObject() : body, sha256).addString(error).addBuffer(raw);
+    return db.preparedQuery(KEEP_FAILED).execute(params).mapEmpty();
   }
 
   public Future<Void> markProcessed(SqlClient db, long id) {

@@ -87,7 +87,7 @@ final class PostCallHandler implements Handler<RoutingContext> {
     PostCallEvent event = PostCallBody.parse(json);
     seen.conversationId = event.conversationId();
     seen.callSid = event.callSid();
-    return inbox.receive(event, json, body.sha256())
+    return inbox.receive(event, json, body.bytes(), body.sha256())
         .recover(WebhookErrors::badDataIsBadRequest)
         .compose(PostCallHandler::answer);
   }

@@ -4,7 +4,9 @@ import io.callstream.call.CallCompletions;
 import io.callstream.call.CallCompletions.Applied;
 import io.callstream.call.ParkedEvents;
 import io.callstream.call.PostCallEvent;
+import io.callstream.db.DatabaseErrors;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -35,20 +37,33 @@ public final class PostCallInbox implements ParkedEvents {
     this.completions = completions;
   }
 
-  /** A verified post-call webhook: stored in the inbox and applied in one transaction, then published. */
-  public Future<Receipt> receive(PostCallEvent event, JsonObject body, String sha256) {
+  /**
+   * A verified post-call webhook: stored in the inbox and applied in one transaction, then published. A body that
+   * fails for another reason than an unavailable database is kept on its own as {@code failed} (never lost; its
+   * redelivery tries again). A redelivery of an applied body re-publishes the call's final call_status and
+   * call_completed: if the first delivery's events never reached the bus (node died after the commit), dashboards
+   * still learn the end of the call; receivers ignore what they already delivered.
+   */
+  public Future<Receipt> receive(PostCallEvent event, JsonObject body, Buffer raw, String sha256) {
     String status = event.known() ? InboxRepository.PENDING : InboxRepository.IGNORED;
     return pool.withTransaction(conn -> inbox.store(conn, event, body, sha256, status).compose(entry -> {
-          if (!InboxRepository.PENDING.equals(entry.status())) {
+          boolean retry = InboxRepository.FAILED.equals(entry.status());
+          if (!InboxRepository.PENDING.equals(entry.status()) && !retry) {
             return Future.succeededFuture(new Delivered(entry.fresh() ? Receipt.IGNORED : Receipt.DUPLICATE, null));
           }
           return completions.applyWithin(conn, event).compose(applied -> markApplied(conn, entry.id(), applied));
         }))
-        .map(delivered -> {
+        .recover(e -> keepFailed(event, body, raw, sha256, e))
+        .compose(delivered -> {
           // committed: now the events may go out
           if (delivered.applied() != null) {
             completions.publish(delivered.applied());
+          } else if (delivered.receipt() == Receipt.DUPLICATE && event.known()) {
+            return completions.republishEnd(event).map(delivered);
           }
+          return Future.succeededFuture(delivered);
+        })
+        .map(delivered -> {
           Receipt receipt = delivered.receipt();
           if (receipt == Receipt.IGNORED) {
             LOG.info(() -> "post-call webhook of unknown type '" + event.type() + "' acknowledged and kept in "
@@ -88,6 +103,22 @@ public final class PostCallInbox implements ParkedEvents {
         }))
         .map(applied -> applied.map(completions::publish)
             .map(a -> a.outcome() != CallCompletions.Outcome.UNKNOWN_CALL).orElse(false));
+  }
+
+  /** Keeps the body as failed (own transaction) unless the database is down, then fails as before. */
+  private Future<Delivered> keepFailed(PostCallEvent event, JsonObject body, Buffer raw, String sha256,
+                                       Throwable failure) {
+    if (DatabaseErrors.unavailable(failure) || raw == null) {
+      return Future.failedFuture(failure);
+    }
+    String error = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    JsonObject storable = DatabaseErrors.badData(failure) ? null : body;
+    return inbox.keepFailed(pool, event, storable, raw, sha256, error)
+        .recover(e -> {
+          LOG.severe("a post-call body (sha256 " + sha256 + ") failed and could not be kept: " + e.getMessage());
+          return Future.succeededFuture();
+        })
+        .compose(v -> Future.failedFuture(failure));
   }
 
   /** The inbox row is processed once the call was found; an unknown call leaves it pending (parked). */
