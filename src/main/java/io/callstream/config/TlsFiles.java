@@ -57,6 +57,10 @@ public record TlsFiles(Path cert, Path key, Path ca) {
     if (!text.matches("(?s).*-----BEGIN [A-Z ]*" + kind + "-----.*")) {
       throw new ConfigException(setting + ": '" + value + "' holds no PEM " + kind);
     }
+    if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+      throw new ConfigException(setting + ": '" + value + "' is encrypted; give the key unencrypted (protect the "
+          + "file instead)");
+    }
     return path;
   }
 }
