@@ -143,9 +143,9 @@ class RogueMemberTest {
   void aMemberWithoutTheClusterCertificateGetsNoEventAndForgesNone() throws InterruptedException {
     // the rogues are members: the open-source Hazelcast does not authenticate a joining process
     for (Rogue r : rogues) {
-      assertEquals(4, r.hazelcast().getNodes().size(), r.name() + " sees the whole cluster");
+      awaitMembers(r.name(), () -> r.hazelcast().getNodes().size(), 4);
     }
-    awaitClusterSize(a, 4);
+    awaitMembers("node A", () -> a.state().clusterSize(), 4);
 
     Call call = CallFeed.newCall(a);
     TestSocket onB = TestSocket.open(client, b.port(), token);
@@ -212,10 +212,10 @@ class RogueMemberTest {
     }
   }
 
-  private static void awaitClusterSize(Node node, int size) {
+  private static void awaitMembers(String who, java.util.function.IntSupplier members, int size) {
     long deadline = System.currentTimeMillis() + 20_000;
-    while (node.state().clusterSize() != size) {
-      assertTrue(System.currentTimeMillis() < deadline, "cluster size " + node.state().clusterSize());
+    while (members.getAsInt() != size) {
+      assertTrue(System.currentTimeMillis() < deadline, who + " sees " + members.getAsInt() + " members");
       // the new member list reaches the older members shortly after the joiner's start: look again
       TestNodes.await(vertx.timer(100));
     }
