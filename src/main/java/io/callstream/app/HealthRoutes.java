@@ -13,9 +13,12 @@ import io.vertx.sqlclient.Pool;
 
 /** GET /health (alive), GET /ready (database answers, cluster joined, not draining), GET /metrics. */
 final class HealthRoutes {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HealthRoutes.class.getName());
   private final Pool pool;
   private final NodeState state;
   private final MeterRegistry registry;
+  /** Only touched on this instance's event loop. */
+  private String lastDatabaseError;
 
   HealthRoutes(Pool pool, NodeState state, MeterRegistry registry) {
     this.pool = pool;
@@ -51,9 +54,19 @@ final class HealthRoutes {
     if (!state.clusterMember()) {
       return Future.failedFuture("node is not a cluster member");
     }
+    // the answer is public: a fixed reason; the driver's text (host names, user names) goes to the log, once per
+    // outage rather than at every probe
     return Database.ping(pool)
         .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
         .andThen(ar -> state.databaseAnswered(ar.succeeded()))
-        .recover(e -> Future.failedFuture("database unavailable: " + e.getMessage()));
+        .onSuccess(v -> lastDatabaseError = null)
+        .recover(e -> {
+          String detail = String.valueOf(e.getMessage());
+          if (!detail.equals(lastDatabaseError)) {
+            lastDatabaseError = detail;
+            LOG.warning("not ready: database unavailable: " + detail);
+          }
+          return Future.failedFuture("database unavailable");
+        });
   }
 }

@@ -25,6 +25,7 @@ public final class HttpVerticle extends VerticleBase {
     Future<?> liveReady = assembly.live() == null ? Future.succeededFuture() : assembly.live().start();
     HttpServerOptions options = new HttpServerOptions()
         .setPort(node.config().http().port())
+        .setHost(node.config().http().host())
         .setMaxWebSocketFrameSize(65_536)
         .setMaxWebSocketMessageSize(65_536)
         .setRegisterWebSocketWriteHandlers(false)

@@ -1,6 +1,7 @@
 package io.callstream.app;
 
 import io.callstream.cluster.ClusterSetup;
+import io.callstream.cluster.EventBusSetup;
 import io.callstream.config.Config;
 import io.callstream.db.Database;
 import io.callstream.demo.DemoMode;
@@ -14,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -69,8 +69,7 @@ public final class Node {
     ClusterManager clusterManager = null;
     if (config.cluster().enabled()) {
       clusterManager = ClusterSetup.clusterManager(config.cluster());
-      options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0)
-          .setClusterPublicHost(config.cluster().host()));
+      options.setEventBusOptions(EventBusSetup.options(config.cluster()));
       vertxFuture = builder.withClusterManager(clusterManager).buildClustered();
     } else {
       vertxFuture = Future.succeededFuture(builder.build());

@@ -29,21 +29,28 @@ public record Config(
   /** What a node serves (NODE_ROLES); not to be confused with a user's role (dispatcher, admin). */
   public enum NodeRole { WEBHOOK, LIVE, API }
 
-  public record Http(int port, int instances, Set<NodeRole> roles, int drainTimeoutSeconds, List<String> corsOrigins) {
+  /**
+   * {@code host}: the interface HTTP_PORT is bound to (HTTP_HOST; all interfaces by default); {@code corsOrigins}:
+   * origins of a console served elsewhere (CORS_ORIGINS).
+   */
+  public record Http(int port, int instances, Set<NodeRole> roles, int drainTimeoutSeconds, String host,
+                     List<String> corsOrigins) {
     public boolean has(NodeRole role) {
       return roles.contains(role);
     }
   }
 
   public record Database(String host, int port, String database, String user, String password,
-                         String schema, int poolSize) {
+                         String schema, int poolSize, DatabaseTls tls) {
+    /** With the TLS parameters, always followed by a query: append more parameters with '&'. */
     public String jdbcUrl() {
-      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?" + tls.jdbcParameters();
     }
 
     @Override
     public String toString() {
-      return "Database[" + user + "@" + host + ":" + port + "/" + database + ", schema=" + schema + "]";
+      return "Database[" + user + "@" + host + ":" + port + "/" + database + ", schema=" + schema
+          + ", sslmode=" + tls.mode().value() + "]";
     }
   }
 
@@ -93,8 +100,18 @@ public record Config(
 
   public record Live(int maxSubscriptions, int maxQueueBytes, int pingIntervalSeconds) {}
 
+  /**
+   * {@code busPort}: the event bus's TCP port (CLUSTER_BUS_PORT, 0 = any free port); {@code tls}: the mutual TLS of
+   * the event bus, null when off (see TlsFiles).
+   */
   public record Cluster(boolean enabled, String host, int port, List<String> members, Path configFile,
-                        int heartbeatTimeoutSeconds) {}
+                        int heartbeatTimeoutSeconds, int busPort, TlsFiles tls) {
+    /** Without TLS, on any free event-bus port. */
+    public Cluster(boolean enabled, String host, int port, List<String> members, Path configFile,
+                   int heartbeatTimeoutSeconds) {
+      this(enabled, host, port, members, configFile, heartbeatTimeoutSeconds, 0, null);
+    }
+  }
 
   /** Inbound calls over Twilio (package twilio); the routes answer 503 while {@code authToken} is unset. */
   public record Twilio(String authToken, String accountSid, boolean recordCalls, URI apiUrl, URI publicBaseUrl,
@@ -130,6 +147,7 @@ public record Config(
         s.integer("HTTP_INSTANCES", cores, 1, 256),
         roles(s.string("NODE_ROLES", "webhook,live,api")),
         s.integer("DRAIN_TIMEOUT_SECONDS", 10, 1, 600),
+        s.string("HTTP_HOST", "0.0.0.0"),
         origins(s.string("CORS_ORIGINS", "")));
     Database db = database(s.required("DATABASE_URL"), s.string("DB_SCHEMA", "public"),
         s.integer("DB_POOL_SIZE", 8, 1, 1000));
@@ -148,7 +166,11 @@ public record Config(
     boolean allowUnsigned = s.bool("WEBHOOK_ALLOW_UNSIGNED", false);
     String webhookSecret = allowUnsigned ? s.optional("ELEVENLABS_WEBHOOK_SECRET") : s.required("ELEVENLABS_WEBHOOK_SECRET");
     String audioDir = s.optional("AUDIO_DIR");
-    Webhooks webhooks = new Webhooks(webhookSecret, allowUnsigned, s.optional("TRANSCRIPTION_WEBHOOK_TOKEN"),
+    String transcriptionToken = s.optional("TRANSCRIPTION_WEBHOOK_TOKEN");
+    if (transcriptionToken != null && transcriptionToken.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+      throw new ConfigException("TRANSCRIPTION_WEBHOOK_TOKEN must be at least " + MIN_SECRET_BYTES + " bytes long");
+    }
+    Webhooks webhooks = new Webhooks(webhookSecret, allowUnsigned, transcriptionToken,
         audioDir == null ? null : Path.of(audioDir), s.longValue("AUDIO_MAX_BYTES", 200L << 20, 1024));
     Live live = new Live(
         s.integer("WS_MAX_SUBSCRIPTIONS", 100, 1, 100_000),
@@ -161,7 +183,9 @@ public record Config(
         s.integer("CLUSTER_PORT", 5701, 1, 65535),
         members(s.string("CLUSTER_MEMBERS", "")),
         configFile == null ? null : Path.of(configFile),
-        s.integer("CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 5, 2, 600));
+        s.integer("CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 5, 2, 600),
+        s.integer("CLUSTER_BUS_PORT", 0, 0, 65535),
+        TlsFiles.from(s));
     String logFormat = s.string("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new ConfigException("LOG_FORMAT must be text or json, got '" + logFormat + "'");
@@ -267,7 +291,7 @@ public record Config(
       password = parts.length > 1 ? decode(parts[1]) : null;
     }
     return new Database(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), uri.getPath().substring(1),
-        user, password, schema, poolSize);
+        user, password, schema, poolSize, DatabaseTls.fromQuery(uri.getRawQuery()));
   }
 
   private static String decode(String s) {

@@ -23,6 +23,7 @@ public final class Database {
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256)
         .setProperties(Map.of("search_path", db.schema(), "application_name", "callstream"));
+    PgTls.apply(connect, db.tls());
     PoolOptions pool = new PoolOptions()
         .setName("callstream-db")
         .setMaxSize(db.poolSize())

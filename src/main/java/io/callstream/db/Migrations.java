@@ -13,7 +13,7 @@ public final class Migrations {
 
   public static MigrateResult migrate(Config.Database db) {
     Flyway flyway = Flyway.configure()
-        .dataSource(db.jdbcUrl() + "?connectTimeout=5&ApplicationName=callstream-migrate", db.user(), db.password())
+        .dataSource(db.jdbcUrl() + "&connectTimeout=5&ApplicationName=callstream-migrate", db.user(), db.password())
         .schemas(db.schema())
         .defaultSchema(db.schema())
         .createSchemas(true)

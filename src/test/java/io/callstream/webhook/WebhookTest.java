@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
 class WebhookTest {
   static final String TRANSCRIPTION = WebhookRole.TRANSCRIPTION;
   static final String POST_CALL = WebhookRole.POST_CALL;
-  static final String TOKEN = "turn-token-0123456789";
+  static final String TOKEN = "turn-token-0123456789-0123456789ab";
 
   static String schema;
   static Path audioDir;
