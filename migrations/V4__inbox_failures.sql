@@ -8,3 +8,6 @@ ALTER TABLE webhook_events ADD COLUMN error text;
 ALTER TABLE webhook_events ADD COLUMN raw_body bytea;
 ALTER TABLE webhook_events ADD COLUMN attempts integer NOT NULL DEFAULT 0;
 CREATE INDEX webhook_events_failed_idx ON webhook_events (received_at) WHERE status = 'failed';
+-- When the events of an applied body went out on the bus. A redelivery of a body applied long enough ago whose
+-- events were never published (its node died between the commit and the publish) announces the end again.
+ALTER TABLE webhook_events ADD COLUMN published_at timestamptz;

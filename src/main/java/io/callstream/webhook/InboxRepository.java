@@ -19,6 +19,13 @@ public final class InboxRepository {
   public static final String IGNORED = "ignored";
   public static final String FAILED = "failed";
 
+  /**
+   * A processed row without published_at this long after it was applied: its node died between the commit and
+   * the publish (publishing takes microseconds after the commit; the grace keeps concurrent redeliveries, which wait
+   * for the first one's commit, from announcing twice).
+   */
+  static final int UNANNOUNCED_GRACE_SECONDS = 5;
+
   private static final String INSERT = "INSERT INTO webhook_events (type, conversation_id, call_sid, event_timestamp, "
       + "body, body_sha256, status, processed_at) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'pending' THEN NULL ELSE now() END) "
@@ -33,7 +40,10 @@ public final class InboxRepository {
       + "VALUES ($1, $2, $3, $4, $5, $6, 'failed', $7, $8, 1) ON CONFLICT (body_sha256) DO UPDATE "
       + "SET status = 'failed', error = EXCLUDED.error, attempts = webhook_events.attempts + 1 "
       + "WHERE webhook_events.status IN ('pending', 'failed')";
-  private static final String LOCK_BY_SHA = "SELECT id, status FROM webhook_events WHERE body_sha256 = $1 FOR UPDATE";
+  private static final String LOCK_BY_SHA = "SELECT id, status, (status = 'processed' AND published_at IS NULL "
+      + "AND processed_at < now() - interval '" + UNANNOUNCED_GRACE_SECONDS + " seconds') AS unannounced "
+      + "FROM webhook_events WHERE body_sha256 = $1 FOR UPDATE";
+  private static final String MARK_PUBLISHED = "UPDATE webhook_events SET published_at = now() WHERE id = $1";
   private static final String MARK_PROCESSED =
       "UPDATE webhook_events SET status = 'processed', processed_at = now() WHERE id = $1";
   private static final String PENDING_IDS = "SELECT id FROM webhook_events WHERE status = 'pending' "
@@ -42,7 +52,8 @@ public final class InboxRepository {
       + "WHERE id = $1 AND status = 'pending' FOR UPDATE";
 
   /** An inbox row's identity and state; {@code fresh} when this delivery stored it. */
-  public record Entry(long id, String status, boolean fresh) {}
+  public record Entry(long id, String status, boolean fresh, boolean unannounced) {}
+
 
   /** A pending row with what is needed to apply it. */
   public record Pending(long id, String type, Long eventTimestamp, JsonObject body) {}
@@ -58,7 +69,7 @@ public final class InboxRepository {
       var it = rows.iterator();
       if (it.hasNext()) {
         Row r = it.next();
-        return Future.succeededFuture(new Entry(r.getLong("id"), r.getString("status"), true));
+        return Future.succeededFuture(new Entry(r.getLong("id"), r.getString("status"), true, false));
       }
       return db.preparedQuery(LOCK_BY_SHA).execute(Tuple.of(sha256)).map(InboxRepository::existing);
     });
@@ -66,7 +77,7 @@ public final class InboxRepository {
 
   private static Entry existing(RowSet<Row> rows) {
     Row r = rows.iterator().next();
-    return new Entry(r.getLong("id"), r.getString("status"), false);
+    return new Entry(r.getLong("id"), r.getString("status"), false, r.getBoolean("unannounced"));
   }
 
   /** Keeps a body that failed (see {@link #KEEP_FAILED}); {@code body} null stores {} (it could not be stored). */
@@ -75,6 +86,11 @@ public final class InboxRepository {
     Tuple params = Tuple.of(event.type(), event.conversationId(), event.callSid(), event.eventTimestamp(),
         body == null ? new JsonObject() : body, sha256).addString(error).addBuffer(raw);
     return db.preparedQuery(KEEP_FAILED).execute(params).mapEmpty();
+  }
+
+  /** The row's events went out on the bus. */
+  public Future<Void> markPublished(SqlClient db, long id) {
+    return db.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(id)).mapEmpty();
   }
 
   public Future<Void> markProcessed(SqlClient db, long id) {

@@ -40,16 +40,17 @@ public final class PostCallInbox implements ParkedEvents {
   /**
    * A verified post-call webhook: stored in the inbox and applied in one transaction, then published. A body that
    * fails for another reason than an unavailable database is kept on its own as {@code failed} (never lost; its
-   * redelivery tries again). A redelivery of an applied body re-publishes the call's final call_status and
-   * call_completed: if the first delivery's events never reached the bus (node died after the commit), dashboards
-   * still learn the end of the call; receivers ignore what they already delivered.
+   * redelivery tries again). A redelivery of a body applied earlier whose events were never published (its node
+   * died between the commit and the publish: no {@code published_at}) re-publishes the call's final call_status
+   * and call_completed, so dashboards still learn the end of the call; receivers ignore what they delivered.
    */
   public Future<Receipt> receive(PostCallEvent event, JsonObject body, Buffer raw, String sha256) {
     String status = event.known() ? InboxRepository.PENDING : InboxRepository.IGNORED;
     return pool.withTransaction(conn -> inbox.store(conn, event, body, sha256, status).compose(entry -> {
           boolean retry = InboxRepository.FAILED.equals(entry.status());
           if (!InboxRepository.PENDING.equals(entry.status()) && !retry) {
-            return Future.succeededFuture(new Delivered(entry.fresh() ? Receipt.IGNORED : Receipt.DUPLICATE, null));
+            return Future.succeededFuture(new Delivered(entry.fresh() ? Receipt.IGNORED : Receipt.DUPLICATE, null,
+                entry.id(), entry.unannounced()));
           }
           return completions.applyWithin(conn, event).compose(applied -> markApplied(conn, entry.id(), applied));
         }))
@@ -58,8 +59,12 @@ public final class PostCallInbox implements ParkedEvents {
           // committed: now the events may go out
           if (delivered.applied() != null) {
             completions.publish(delivered.applied());
-          } else if (delivered.receipt() == Receipt.DUPLICATE && event.known()) {
-            return completions.republishEnd(event).map(delivered);
+            markPublished(delivered);
+          } else if (delivered.unannounced() && event.known()) {
+            return completions.republishEnd(event).map(v -> {
+              markPublished(delivered);
+              return delivered;
+            });
           }
           return Future.succeededFuture(delivered);
         })
@@ -101,8 +106,13 @@ public final class PostCallInbox implements ParkedEvents {
           return completions.applyWithin(conn, event)
               .compose(applied -> markApplied(conn, id, applied).map(r -> Optional.of(applied)));
         }))
-        .map(applied -> applied.map(completions::publish)
-            .map(a -> a.outcome() != CallCompletions.Outcome.UNKNOWN_CALL).orElse(false));
+        .map(applied -> applied.map(completions::publish).map(a -> {
+          if (a.outcome() == CallCompletions.Outcome.UNKNOWN_CALL) {
+            return false;
+          }
+          inbox.markPublished(pool, id).onFailure(e -> LOG.warning("inbox row " + id + ": published_at not set: " + e));
+          return true;
+        }).orElse(false));
   }
 
   /** Keeps the body as failed (own transaction) unless the database is down, then fails as before. */
@@ -124,11 +134,20 @@ public final class PostCallInbox implements ParkedEvents {
   /** The inbox row is processed once the call was found; an unknown call leaves it pending (parked). */
   private Future<Delivered> markApplied(SqlConnection conn, long inboxId, Applied applied) {
     if (applied.outcome() == CallCompletions.Outcome.UNKNOWN_CALL) {
-      return Future.succeededFuture(new Delivered(Receipt.PARKED, applied));
+      return Future.succeededFuture(new Delivered(Receipt.PARKED, applied, inboxId, false));
     }
     return inbox.markProcessed(conn, inboxId).map(v -> new Delivered(
-        applied.outcome() == CallCompletions.Outcome.APPLIED ? Receipt.APPLIED : Receipt.UNCHANGED, applied));
+        applied.outcome() == CallCompletions.Outcome.APPLIED ? Receipt.APPLIED : Receipt.UNCHANGED, applied,
+        inboxId, false));
   }
 
-  private record Delivered(Receipt receipt, Applied applied) {}
+  /** After the publish: a failure here only means a later redelivery may announce the end once more. */
+  private void markPublished(Delivered delivered) {
+    if (delivered.applied() == null || delivered.applied().outcome() != CallCompletions.Outcome.UNKNOWN_CALL) {
+      inbox.markPublished(pool, delivered.inboxId())
+          .onFailure(e -> LOG.warning("inbox row " + delivered.inboxId() + ": published_at not set: " + e));
+    }
+  }
+
+  private record Delivered(Receipt receipt, Applied applied, long inboxId, boolean unannounced) {}
 }

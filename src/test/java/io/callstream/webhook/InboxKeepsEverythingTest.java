@@ -79,7 +79,7 @@ class InboxKeepsEverythingTest {
   }
 
   @Test
-  void aRedeliveredAppliedBodyRepublishesTheEndOfTheCall() {
+  void aRedeliveryAnnouncesTheEndAgainOnlyWhenTheFirstDeliveryNeverDid() {
     long callId = insertCall(schema, CALL_SID, CONVERSATION_ID, "in_progress");
     byte[] body = fixture("post_call_transcription.json");
     assertEquals(200, post(client, node.port(), WebhookRole.POST_CALL, body).statusCode());
@@ -87,10 +87,17 @@ class InboxKeepsEverythingTest {
     int before = recorder.of(callId).size();
     assertEquals(List.of("call_status", "call_completed"),
         recorder.types(callId).subList(before - 2, before));
+    // announced: a redelivery is a plain duplicate
+    assertEquals(true, post(client, node.port(), WebhookRole.POST_CALL, body).bodyAsJsonObject()
+        .getBoolean("duplicate"));
+    recorder.settle(node);
+    assertEquals(before, recorder.of(callId).size());
+    // the node that applied it died between the commit and the publish (no published_at, applied a while ago)
+    TestDatabase.queryValue(schema, "UPDATE webhook_events SET published_at = NULL, processed_at = now() - "
+        + "interval '1 minute' WHERE conversation_id = '" + CONVERSATION_ID + "' RETURNING 1");
     HttpResponse<Buffer> again = post(client, node.port(), WebhookRole.POST_CALL, body);
     assertEquals(true, again.bodyAsJsonObject().getBoolean("duplicate"));
     recorder.settle(node);
-    // the first delivery's events may never have reached the bus: the redelivery announces the end again
     assertEquals(List.of("call_status", "call_completed"), recorder.types(callId).subList(before, before + 2));
     assertEquals(before + 2, recorder.of(callId).size());
     assertEquals(1, count(schema, "SELECT count(*) FROM webhook_events WHERE conversation_id = '" + CONVERSATION_ID + "'"));
