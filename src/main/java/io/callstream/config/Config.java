@@ -13,7 +13,7 @@ import java.util.Set;
 /** Typed, validated configuration of one node (contract §5). Built once at start-up from {@link Settings}. */
 public record Config(
     Http http, Database database, Auth auth, ElevenLabs elevenLabs, Webhooks webhooks, Live live,
-    Cluster cluster, String logFormat, Demo demo, Twilio twilio) {
+    Cluster cluster, String logFormat, Demo demo, Twilio twilio, Reconcile reconcile) {
 
   /** What a node serves (NODE_ROLES); not to be confused with a user's role (dispatcher, admin). */
   public enum NodeRole { WEBHOOK, LIVE, API }
@@ -110,6 +110,18 @@ public record Config(
     }
   }
 
+  /**
+   * The reconciler (io.callstream.reconcile): every {@code intervalSeconds} one node settles calls that have been
+   * stuck longer than {@code afterSeconds}, asking ElevenLabs about at most {@code maxFetchesPerCycle} of them.
+   */
+  public record Reconcile(boolean enabled, int intervalSeconds, int afterSeconds, int maxFetchesPerCycle) {
+    static Reconcile from(Settings s) {
+      return new Reconcile(s.bool("RECONCILE_ENABLED", true), s.integer("RECONCILE_INTERVAL_SECONDS", 60, 1, 86_400),
+          s.integer("RECONCILE_AFTER_SECONDS", 900, 1, 604_800),
+          s.integer("RECONCILE_MAX_FETCHES_PER_CYCLE", 20, 0, 10_000));
+    }
+  }
+
   public static final int MIN_SECRET_BYTES = 32;
 
   public static Config from(Settings s) {
@@ -158,12 +170,13 @@ public record Config(
     int[] pacing = pacing(s.string("DEMO_PACING_MS", "1000-4000"));
     Demo demo = new Demo(s.optional("PUBLIC_BASE_URL") == null ? null : s.url("PUBLIC_BASE_URL", null),
         pacing[0], pacing[1], s.integer("DEMO_FAILURE_PERCENT", 10, 0, 100));
-    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo, Twilio.from(s));
+    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo, Twilio.from(s),
+        Reconcile.from(s));
   }
 
   /** The same config talking to another ElevenLabs API (the demo simulator's, once it has started). */
   public Config withElevenLabs(ElevenLabs elevenLabs) {
-    return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio);
+    return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio, reconcile);
   }
 
   /** "MIN-MAX" or "N" milliseconds. */
