@@ -47,6 +47,8 @@ public final class LeaderLock {
       attempt = connector.get().timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).compose(c -> {
         connection = c;
         c.closeHandler(v -> lost(c));
+        // the close handler settles it; this only keeps a dropped session from printing a stack trace
+        c.exceptionHandler(e -> LOG.info("reconciler: lock connection: " + e.getMessage()));
         return tryLock(c);
       });
     } else {

@@ -37,6 +37,8 @@ class ReconcilerTest {
   static Vertx fakeVertx;
   static FakeElevenLabs fake;
   static TwoNodeCluster cluster;
+  /** The node left running by the failover test. */
+  static Node survivor;
 
   @BeforeAll
   static void setUp() {
@@ -161,7 +163,7 @@ class ReconcilerTest {
   @Order(4)
   void stoppingTheLeaderMovesTheWorkToTheSurvivor() throws Exception {
     Node leader = leader();
-    Node survivor = other(leader);
+    survivor = other(leader);
     try (EventRecorder events = EventRecorder.on(survivor)) {
       leader.shutdown(30);
       String sid = "EL_R4_1";
@@ -173,6 +175,34 @@ class ReconcilerTest {
       assertTrue(runs(survivor, "ok") > 0, "the survivor took the lock");
       assertTrue(fetches(conv) >= 1);
     }
+  }
+
+  @Test
+  @Order(5)
+  void whenTheLockSessionEndsTheLockIsTakenAgain() {
+    Object holder = lockHolder();
+    assertNotNull(holder, "a session holds the reconciler's lock");
+    // the database ends the holder's session (a restart, a dropped connection): the lock goes with it
+    TestDatabase.queryValue(cluster.schema, "SELECT pg_terminate_backend(" + holder + ")");
+    try (EventRecorder events = EventRecorder.on(survivor)) {
+      Await.until("another session took the lock", () -> {
+        Object now = lockHolder();
+        return now != null && !now.equals(holder);
+      });
+      String sid = "EL_R5_1";
+      String conv = "conv_r5";
+      fake.conversation(conv, doneConversation(conv, sid));
+      long id = insertCall(sid, conv, "in_progress", "1 hour");
+      events.awaitFrame("call_completed of " + sid, frame("call_completed", sid));
+      assertEquals("completed", status(id));
+    }
+  }
+
+  /** The backend pid holding this schema's reconciler lock, or null. */
+  private static Object lockHolder() {
+    return TestDatabase.queryValue(cluster.schema, "SELECT pid FROM pg_locks WHERE locktype = 'advisory' "
+        + "AND granted AND classid = " + LeaderLock.LOCK_CLASS + " AND objid = hashtext('" + cluster.schema
+        + "')::oid");
   }
 
   private static EventRecorder recorder(Node on, Node from) {
