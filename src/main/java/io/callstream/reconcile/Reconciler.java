@@ -113,7 +113,8 @@ public final class Reconciler {
     return repository.inbox(pool)
         .compose(inbox -> {
           metrics.inbox(inbox.pending(), inbox.oldestAgeSeconds());
-          return lock.acquire();
+          // once stopping, never open a lock connection again
+          return stopped ? Future.succeededFuture(false) : lock.acquire();
         })
         .compose(leader -> {
           if (!leader || stopped) {
