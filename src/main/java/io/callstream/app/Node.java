@@ -38,11 +38,14 @@ public final class Node {
   private final Vertx vertx;
   private final NodeResources resources;
   private final String deploymentId;
+  /** The reconciler's deployment (one per node), or null when RECONCILE_ENABLED=false. */
+  private final String reconcilerId;
 
-  private Node(Vertx vertx, NodeResources resources, String deploymentId) {
+  private Node(Vertx vertx, NodeResources resources, String deploymentId, String reconcilerId) {
     this.vertx = vertx;
     this.resources = resources;
     this.deploymentId = deploymentId;
+    this.reconcilerId = reconcilerId;
   }
 
   public static Future<Node> start(Config config) {
@@ -90,10 +93,11 @@ public final class Node {
   private static Future<Node> deploy(Vertx vertx, NodeResources resources) {
     DeploymentOptions deployment = new DeploymentOptions().setInstances(resources.config().http().instances());
     return vertx.deployVerticle(() -> new HttpVerticle(resources), deployment)
-        .map(id -> {
-          watchReadiness(vertx, resources);
-          return new Node(vertx, resources, id);
-        });
+        .compose(id -> !resources.config().reconcile().enabled()
+            ? Future.succeededFuture(new Node(vertx, resources, id, null))
+            : vertx.deployVerticle(new ReconcilerVerticle(resources))
+                .map(reconciler -> new Node(vertx, resources, id, reconciler)))
+        .onSuccess(n -> watchReadiness(vertx, resources));
   }
 
   /** callstream_ready: 1 while the node would answer /ready with 200 (the database probed every 5 s). */
@@ -151,8 +155,10 @@ public final class Node {
       LOG.warning(resources.state().inFlight() + " requests still in flight at the drain bound");
     }
     try {
-      // undeploying closes every WebSocket with 1001 and the HTTP servers
-      vertx.undeploy(deploymentId)
+      // the reconciler first (it releases its lock at once, another node takes over), then the HTTP instances:
+      // undeploying them closes every WebSocket with 1001 and the HTTP servers
+      (reconcilerId == null ? Future.<Void>succeededFuture() : vertx.undeploy(reconcilerId))
+          .eventually(() -> vertx.undeploy(deploymentId))
           .eventually(() -> resources.pool().close())
           .toCompletionStage().toCompletableFuture()
           .get(Math.max(1, remaining(deadline) - TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);

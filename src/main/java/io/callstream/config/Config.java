@@ -13,7 +13,8 @@ import java.util.Set;
 /** Typed, validated configuration of one node (contract §5). Built once at start-up from {@link Settings}. */
 public record Config(
     Http http, Database database, Auth auth, ElevenLabs elevenLabs, Webhooks webhooks, Live live,
-    Cluster cluster, String logFormat, Demo demo, Twilio twilio, Ops ops) {
+    Cluster cluster, String logFormat, Demo demo, Twilio twilio, Ops ops,
+    Reconcile reconcile) {
 
   /**
    * Operations: the access log (one line per request) and error tracking (SENTRY_DSN; Sentry or GlitchTip; unset =
@@ -138,6 +139,18 @@ public record Config(
     }
   }
 
+  /**
+   * The reconciler (io.callstream.reconcile): every {@code intervalSeconds} one node settles calls that have been
+   * stuck longer than {@code afterSeconds}, asking ElevenLabs about at most {@code maxFetchesPerCycle} of them.
+   */
+  public record Reconcile(boolean enabled, int intervalSeconds, int afterSeconds, int maxFetchesPerCycle) {
+    static Reconcile from(Settings s) {
+      return new Reconcile(s.bool("RECONCILE_ENABLED", true), s.integer("RECONCILE_INTERVAL_SECONDS", 60, 1, 86_400),
+          s.integer("RECONCILE_AFTER_SECONDS", 900, 1, 604_800),
+          s.integer("RECONCILE_MAX_FETCHES_PER_CYCLE", 20, 0, 10_000));
+    }
+  }
+
   public static final int MIN_SECRET_BYTES = 32;
 
   public static Config from(Settings s) {
@@ -195,12 +208,14 @@ public record Config(
         pacing[0], pacing[1], s.integer("DEMO_FAILURE_PERCENT", 10, 0, 100));
     Ops ops = new Ops(s.bool("ACCESS_LOG", true), s.optional("SENTRY_DSN"), s.optional("SENTRY_ENVIRONMENT"),
         s.optional("SENTRY_RELEASE"));
-    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo, Twilio.from(s), ops);
+    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo, Twilio.from(s), ops,
+        Reconcile.from(s));
   }
 
   /** The same config talking to another ElevenLabs API (the demo simulator's, once it has started). */
   public Config withElevenLabs(ElevenLabs elevenLabs) {
-    return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio, ops);
+    return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio, ops,
+        reconcile);
   }
 
   /** "MIN-MAX" or "N" milliseconds. */

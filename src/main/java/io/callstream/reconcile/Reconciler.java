@@ -1,0 +1,229 @@
+package io.callstream.reconcile;
+
+import io.callstream.call.Backfill;
+import io.callstream.call.Call;
+import io.callstream.call.CallCompletions;
+import io.callstream.call.CallMetrics;
+import io.callstream.call.ParkedEvents;
+import io.callstream.config.Config;
+import io.callstream.events.CallCompletedEvent;
+import io.callstream.events.CallEvents;
+import io.callstream.events.CallStatusEvent;
+import io.callstream.failure.Failure;
+import io.callstream.reconcile.ReconcileMetrics.Action;
+import io.callstream.reconcile.ReconcileMetrics.Run;
+import io.callstream.reconcile.ReconcileRepository.ParkedKey;
+import io.callstream.reconcile.ReconcileRepository.StuckCall;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Settles what the webhooks left unsettled, on one node at a time ({@link LeaderLock}). Every RECONCILE_INTERVAL_SECONDS
+ * each node refreshes the inbox gauges and asks for the lock; the leader then
+ * <ol>
+ * <li>fetches from ElevenLabs the conversations of calls in_progress with no change for RECONCILE_AFTER_SECONDS, at
+ *     most RECONCILE_MAX_FETCHES_PER_CYCLE, one request at a time, and applies the finished ones through
+ *     {@link Backfill} (the post-call webhook's own code: idempotent, broadcast after the commit);
+ * <li>marks calls initiated that long ago without a conversation id failed (the dial never came back), publishing
+ *     call_status and call_completed as a failed dial does;
+ * <li>applies pending inbox events whose call now exists (an event parked while the call start was committing).
+ * </ol>
+ * The next run is scheduled when one ends, so runs never overlap. Every duty is idempotent: a leadership change in
+ * the middle of a run costs at most one duplicate fetch, never a wrong state.
+ */
+public final class Reconciler {
+  private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+  /** Rows per run for the database-only duties (cheap, but bounded so one run stays short). */
+  static final int BATCH = 100;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final LeaderLock lock;
+  private final Backfill backfill;
+  private final ParkedEvents parked;
+  private final CallMetrics callMetrics;
+  private final ReconcileMetrics metrics;
+  private final Config.Reconcile settings;
+  private final ReconcileRepository repository = new ReconcileRepository();
+  /** The last stuck call fetched: the next run continues after it, so no call waits behind a full batch forever. */
+  private long cursor;
+  private long timer = -1;
+  private boolean stopped;
+  private boolean warnedNoApi;
+  private Future<?> running = Future.succeededFuture();
+
+  /** What one run did. */
+  private static final class Tally {
+    int fetched;
+    int completed;
+    int markedFailed;
+    int parkedApplied;
+
+    boolean any() {
+      return fetched + completed + markedFailed + parkedApplied > 0;
+    }
+  }
+
+  /**
+   * {@code backfill} null: ElevenLabs is not configured (no API key), stuck calls are counted but not fetched.
+   * {@code lock} owns a dedicated connection, never one of {@code pool}'s.
+   */
+  public Reconciler(Vertx vertx, Pool pool, LeaderLock lock, Backfill backfill, ParkedEvents parked,
+                    CallMetrics callMetrics, MeterRegistry registry, Config.Reconcile settings) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.lock = lock;
+    this.backfill = backfill;
+    this.parked = parked;
+    this.callMetrics = callMetrics;
+    this.metrics = new ReconcileMetrics(registry);
+    this.settings = settings;
+  }
+
+  /** Schedules the first run one interval from now. Call from the context the runs should use. */
+  public void start() {
+    schedule();
+  }
+
+  /** No further runs; waits (boundedly) for the current one, then gives up the lock. */
+  public Future<Void> stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+    return running.timeout(5, TimeUnit.SECONDS).recover(e -> Future.succeededFuture())
+        .compose(v -> lock.release());
+  }
+
+  private void schedule() {
+    if (!stopped) {
+      timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(settings.intervalSeconds()), id -> {
+        running = runOnce();
+        running.onComplete(done -> schedule());
+      });
+    }
+  }
+
+  /** One run on this node; never fails (the outcome is counted). */
+  Future<Run> runOnce() {
+    return repository.inbox(pool)
+        .compose(inbox -> {
+          metrics.inbox(inbox.pending(), inbox.oldestAgeSeconds(), inbox.failed());
+          // once stopping, never open a lock connection again
+          return stopped ? Future.succeededFuture(false) : lock.acquire();
+        })
+        .compose(leader -> {
+          if (!leader || stopped) {
+            metrics.notLeader();
+            return Future.succeededFuture(Run.NOT_LEADER);
+          }
+          return duties().map(Run.OK);
+        })
+        .recover(e -> {
+          LOG.warning("reconcile run failed: " + e);
+          return Future.succeededFuture(Run.ERROR);
+        })
+        .andThen(outcome -> metrics.run(outcome.result()));
+  }
+
+  private Future<Void> duties() {
+    Tally tally = new Tally();
+    return repository.countStuck(pool, settings.afterSeconds())
+        .compose(stuck -> {
+          metrics.stuck(stuck);
+          if (stuck > 0 && backfill == null && !warnedNoApi) {
+            warnedNoApi = true;
+            LOG.warning("reconcile: " + stuck + " calls stuck, but ELEVENLABS_API_KEY is unset: they are not fetched");
+          }
+          return fetchStuck(tally);
+        })
+        .compose(v -> markStale(tally))
+        .compose(v -> applyParked(tally))
+        .onSuccess(v -> {
+          if (tally.any()) {
+            LOG.info("reconcile fetched=" + tally.fetched + " completed=" + tally.completed + " marked_failed="
+                + tally.markedFailed + " parked_applied=" + tally.parkedApplied);
+          }
+        });
+  }
+
+  private Future<Void> fetchStuck(Tally tally) {
+    int limit = settings.maxFetchesPerCycle();
+    if (backfill == null || limit == 0) {
+      return Future.succeededFuture();
+    }
+    return repository.stuck(pool, settings.afterSeconds(), cursor, limit).compose(calls -> {
+      // a short batch reached the end: the next run starts from the beginning again
+      cursor = calls.size() < limit ? 0 : calls.get(calls.size() - 1).id();
+      Future<Void> chain = Future.succeededFuture();
+      for (StuckCall call : calls) {
+        chain = chain.compose(v -> stopped || !lock.held() ? Future.succeededFuture() : fetch(call, tally));
+      }
+      return chain;
+    });
+  }
+
+  /** One conversation, one request; a failure is this call's, never the run's. */
+  private Future<Void> fetch(StuckCall call, Tally tally) {
+    tally.fetched++;
+    metrics.action(Action.FETCHED, 1);
+    return backfill.fetch(call.conversationId()).onSuccess(result -> {
+      if (result.outcome() == CallCompletions.Outcome.APPLIED && result.call() != null && result.call().ended()) {
+        tally.completed++;
+        metrics.action(Action.COMPLETED, 1);
+      }
+    }).<Void>mapEmpty().recover(e -> {
+      if (e instanceof Failure f && f.is(Failure.Kind.NOT_FOUND)) {
+        metrics.action(Action.NOT_FOUND, 1);
+        LOG.info("reconcile: call " + call.callSid() + " stuck, conversation " + call.conversationId()
+            + " not found: " + e.getMessage());
+      } else if (!(e instanceof Failure f && f.is(Failure.Kind.CONFLICT))) {
+        // CONFLICT: ElevenLabs has not finished the conversation yet; asked again next run
+        LOG.warning("reconcile: fetching conversation " + call.conversationId() + " of call " + call.callSid()
+            + " failed: " + e.getMessage());
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> markStale(Tally tally) {
+    String reason = "no_conversation_id: still initiated after " + settings.afterSeconds()
+        + " s without a conversation id from ElevenLabs (marked failed by the reconciler)";
+    return repository.markStale(pool, settings.afterSeconds(), reason, BATCH).onSuccess(calls -> {
+      for (Call c : calls) {
+        LOG.info("reconcile: call " + c.callSid() + " marked failed: " + reason);
+        // committed: the same events as a failed dial
+        CallEvents.publishAll(vertx.eventBus(), List.of(
+            new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()),
+            new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(), c.lastSequenceNumber())));
+        callMetrics.finished(c);
+      }
+      tally.markedFailed += calls.size();
+      metrics.action(Action.MARKED_FAILED, calls.size());
+    }).mapEmpty();
+  }
+
+  private Future<Void> applyParked(Tally tally) {
+    return repository.parked(pool, BATCH).compose(keys -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (ParkedKey key : keys) {
+        chain = chain.compose(v -> parked.applyParked(key.conversationId(), key.callSid())
+            .onSuccess(applied -> {
+              tally.parkedApplied += applied;
+              metrics.action(Action.PARKED_APPLIED, applied);
+            })
+            .<Void>mapEmpty()
+            .recover(e -> {
+              LOG.warning("reconcile: applying parked events of conversation " + key.conversationId() + " / call "
+                  + key.callSid() + " failed: " + e.getMessage());
+              return Future.succeededFuture();
+            }));
+      }
+      return chain;
+    });
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The reconciler (issue 13): on one node at a time, chosen by a PostgreSQL advisory lock on a dedicated connection,
+ * it fetches the conversations of stuck calls from ElevenLabs and applies them through the call domain's backfill,
+ * fails calls whose start never got a conversation id, and applies parked inbox events whose call now exists. Uses
+ * {@code call} (backfill, completions, the {@code ParkedEvents} interface, metrics), {@code events}, {@code config},
+ * {@code failure}; never imports {@code webhook} or {@code live}: the assembly ({@code app.ReconcilerVerticle})
+ * hands it the inbox as {@code ParkedEvents}.
+ */
+package io.callstream.reconcile;
