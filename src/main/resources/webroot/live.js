@@ -4,7 +4,7 @@
 //
 // The token goes in the query string (?token=) because browsers cannot set headers on a WebSocket upgrade and
 // the server reads no token from Sec-WebSocket-Protocol. Whoever runs a proxy in front must not log the query
-// string of /ws/ requests (see docs/console.md). Everything else uses the Authorization header.
+// string of /ws/ requests (see README.md). Everything else uses the Authorization header.
 
 import {session} from './api.js';
 

@@ -20,7 +20,7 @@ import java.util.List;
  * turns one instance received are numbered strictly in their arrival order, and a node runs at most one ingest
  * statement per event loop; with more, batches may commit in any order, so two turns of one call that arrived
  * close together on one instance may be numbered in either order (as with one statement per turn), and batches
- * touching the same call wait for each other's row lock. See docs/batching.md.
+ * touching the same call wait for each other's row lock. See README.md.
  */
 public final class LiveTurnWriter {
   public static final int DEFAULT_MAX_IN_FLIGHT = 1;

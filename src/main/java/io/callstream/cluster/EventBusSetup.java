@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * The clustered event bus's TCP transport: bound to CLUSTER_HOST on CLUSTER_BUS_PORT and, with CLUSTER_TLS_*,
  * mutual TLS. Every node is both a TLS server (other nodes connect to it to deliver) and a TLS client, with the
  * same certificate; a connection is accepted only when both sides present a certificate signed by the cluster CA.
- * Hazelcast, which only carries membership and the subscription table, stays plain TCP (see docs/cluster-tls.md):
+ * Hazelcast, which only carries membership and the subscription table, stays plain TCP (see README.md):
  * a process without a certificate can join it but can neither receive nor inject an event.
  *
  * <p>Names are not checked: Vert.x's event-bus client turns hostname verification off, and members are addressed by
@@ -34,7 +34,7 @@ public final class EventBusSetup {
       LOG.warning("CLUSTER TLS IS OFF: the event bus (port " + (cluster.busPort() == 0 ? "random" : cluster.busPort())
           + ") is plain TCP. Anyone who reaches the cluster ports can join, read every live transcript and publish "
           + "forged events to the dashboards. Set CLUSTER_TLS_CERT, CLUSTER_TLS_KEY and CLUSTER_TLS_CA "
-          + "(docs/cluster-tls.md). Acceptable only on a single trusted host.");
+          + "(README.md). Acceptable only on a single trusted host.");
       return options;
     }
     LOG.info("event bus: mutual TLS (CA " + tls.ca() + "); Hazelcast membership on port " + cluster.port()
