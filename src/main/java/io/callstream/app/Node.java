@@ -3,6 +3,7 @@ package io.callstream.app;
 import io.callstream.cluster.ClusterSetup;
 import io.callstream.config.Config;
 import io.callstream.db.Database;
+import io.callstream.webhook.StaleFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -77,8 +78,18 @@ public final class Node {
 
   private static Future<Node> deploy(Vertx vertx, NodeResources resources) {
     DeploymentOptions deployment = new DeploymentOptions().setInstances(resources.config().http().instances());
-    return vertx.deployVerticle(() -> new HttpVerticle(resources), deployment)
+    return removeStaleFiles(vertx, resources.config())
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(resources), deployment))
         .map(id -> new Node(vertx, resources, id));
+  }
+
+  /** Spool and partial audio files left by a node that died mid-request (file I/O: on a worker thread). */
+  private static Future<Integer> removeStaleFiles(Vertx vertx, Config config) {
+    if (!config.http().has(Config.NodeRole.WEBHOOK)) {
+      return Future.succeededFuture(0);
+    }
+    return vertx.executeBlocking(() -> StaleFiles.remove(config.webhooks(),
+        StaleFiles.staleAfter(config.http().requestTimeoutSeconds())), false);
   }
 
   public Vertx vertx() {

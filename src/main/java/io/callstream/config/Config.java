@@ -18,7 +18,13 @@ public record Config(
   /** What a node serves (NODE_ROLES); not to be confused with a user's role (dispatcher, admin). */
   public enum NodeRole { WEBHOOK, LIVE, API }
 
-  public record Http(int port, int instances, Set<NodeRole> roles, int drainTimeoutSeconds) {
+  /**
+   * {@code idleTimeoutSeconds}: a connection with no traffic either way is closed (0 = never; WebSockets stay up
+   * because the server pings them more often). {@code requestTimeoutSeconds}: the time a client has to send a
+   * request's headers and body. {@code trustedProxies}: peers whose X-Forwarded-For is believed.
+   */
+  public record Http(int port, int instances, Set<NodeRole> roles, int drainTimeoutSeconds, int idleTimeoutSeconds,
+                     int requestTimeoutSeconds, List<IpRange> trustedProxies) {
     public boolean has(NodeRole role) {
       return roles.contains(role);
     }
@@ -55,14 +61,14 @@ public record Config(
   }
 
   public record Webhooks(String secret, boolean allowUnsigned, String transcriptionToken, Path audioDir,
-                         long audioMaxBytes) {
+                         long audioMaxBytes, int maxConcurrentSpools) {
     @Override
     public String toString() {
       return "Webhooks[secret=***, allowUnsigned=" + allowUnsigned + ", audioDir=" + audioDir + "]";
     }
   }
 
-  public record Live(int maxSubscriptions, int maxQueueBytes, int pingIntervalSeconds) {}
+  public record Live(int maxSubscriptions, int maxQueueBytes, int pingIntervalSeconds, int maxSocketsPerUser) {}
 
   public record Cluster(boolean enabled, String host, int port, List<String> members, Path configFile,
                         int heartbeatTimeoutSeconds) {}
@@ -75,7 +81,10 @@ public record Config(
         s.integer("HTTP_PORT", 8080, 0, 65535),
         s.integer("HTTP_INSTANCES", cores, 1, 256),
         roles(s.string("NODE_ROLES", "webhook,live,api")),
-        s.integer("DRAIN_TIMEOUT_SECONDS", 10, 1, 600));
+        s.integer("DRAIN_TIMEOUT_SECONDS", 10, 1, 600),
+        s.integer("HTTP_IDLE_TIMEOUT_SECONDS", 75, 0, 86_400),
+        s.integer("HTTP_REQUEST_TIMEOUT_SECONDS", 120, 1, 86_400),
+        trustedProxies(s.string("TRUSTED_PROXIES", "")));
     Database db = database(s.required("DATABASE_URL"), s.string("DB_SCHEMA", "public"),
         s.integer("DB_POOL_SIZE", 8, 1, 1000));
     String secret = s.required("SECRET_KEY");
@@ -91,11 +100,18 @@ public record Config(
     String webhookSecret = allowUnsigned ? s.optional("ELEVENLABS_WEBHOOK_SECRET") : s.required("ELEVENLABS_WEBHOOK_SECRET");
     String audioDir = s.optional("AUDIO_DIR");
     Webhooks webhooks = new Webhooks(webhookSecret, allowUnsigned, s.optional("TRANSCRIPTION_WEBHOOK_TOKEN"),
-        audioDir == null ? null : Path.of(audioDir), s.longValue("AUDIO_MAX_BYTES", 200L << 20, 1024));
+        audioDir == null ? null : Path.of(audioDir), s.longValue("AUDIO_MAX_BYTES", 200L << 20, 1024),
+        s.integer("WEBHOOK_MAX_CONCURRENT_SPOOLS", 8, 1, 10_000));
     Live live = new Live(
         s.integer("WS_MAX_SUBSCRIPTIONS", 100, 1, 100_000),
         s.integer("WS_MAX_QUEUE_BYTES", 1 << 20, 4096, 1 << 30),
-        s.integer("WS_PING_INTERVAL_SECONDS", 30, 1, 3600));
+        s.integer("WS_PING_INTERVAL_SECONDS", 30, 1, 3600),
+        s.integer("WS_MAX_SOCKETS_PER_USER", 20, 1, 100_000));
+    if (http.idleTimeoutSeconds() > 0 && http.idleTimeoutSeconds() <= live.pingIntervalSeconds()) {
+      // the pings are what keeps an idle dashboard socket from being closed as idle
+      throw new ConfigException("HTTP_IDLE_TIMEOUT_SECONDS (" + http.idleTimeoutSeconds()
+          + ") must exceed WS_PING_INTERVAL_SECONDS (" + live.pingIntervalSeconds() + "), or be 0");
+    }
     String configFile = s.optional("CLUSTER_CONFIG");
     Cluster cluster = new Cluster(
         s.bool("CLUSTER_ENABLED", false),
@@ -128,6 +144,14 @@ public record Config(
       throw new ConfigException("NODE_ROLES must name at least one of webhook, live, api");
     }
     return roles;
+  }
+
+  static List<IpRange> trustedProxies(String value) {
+    try {
+      return IpRange.parseList(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("TRUSTED_PROXIES: " + e.getMessage());
+    }
   }
 
   static List<String> members(String value) {

@@ -26,8 +26,10 @@ final class PostCallHandler implements Handler<RoutingContext> {
   private final PostCallInbox inbox;
   private final Config.Webhooks config;
   private final Path spoolDir;
+  private final LargeBodies largeBodies;
 
   PostCallHandler(Vertx vertx, WebhookAuth auth, PostCallInbox inbox, Config.Webhooks config) {
+    this.largeBodies = new LargeBodies(vertx, config.maxConcurrentSpools());
     this.vertx = vertx;
     this.auth = auth;
     this.inbox = inbox;
@@ -37,14 +39,19 @@ final class PostCallHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    LargeBodies.Permit permit = largeBodies.permit();
     Future.succeededFuture(ctx.request())
         .map(auth::signature)
-        .compose(check -> WebhookBody.read(vertx, ctx.request(), check, config.audioMaxBytes(), spoolDir))
+        .compose(check -> WebhookBody.read(vertx, ctx.request(), check, config.audioMaxBytes(), spoolDir, permit))
         .compose(body -> body.spooled() ? spooled(body) : inMemory(body))
+        .onComplete(done -> permit.release()) // the spool file is gone by now
         .onSuccess(answer -> Responses.json(ctx.response(), answer))
         .onFailure(e -> {
           if (!ctx.request().isEnded()) {
             ctx.response().putHeader("Connection", "close"); // the unread rest of the body is not wanted
+          }
+          if (e instanceof Failure f && f.is(Failure.Kind.UNAVAILABLE)) {
+            ctx.response().putHeader("Retry-After", LargeBodies.RETRY_AFTER_SECONDS);
           }
           ctx.fail(e);
         });
