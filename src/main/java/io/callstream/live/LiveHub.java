@@ -21,11 +21,13 @@ final class LiveHub {
   final Tokens tokens;
   final CatchUp catchUp;
   final LiveMetrics metrics;
+  final UserSockets users;
   private final Set<LiveSocket> sockets = new HashSet<>();
   private final Map<Long, List<Subscription>> byCall = new HashMap<>();
   private int subscriptionCount;
 
-  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics) {
+  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics, UserSockets users) {
+    this.users = users;
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
@@ -52,6 +54,7 @@ final class LiveHub {
   void closed(LiveSocket socket) {
     if (sockets.remove(socket)) {
       metrics.openSockets.decrementAndGet();
+      users.release(socket.subject());
     }
   }
 
