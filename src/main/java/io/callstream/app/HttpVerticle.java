@@ -37,7 +37,10 @@ public final class HttpVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false)
         // no traffic either way for this long closes a connection; WebSockets stay up because the server pings
         // them every WS_PING_INTERVAL_SECONDS, which Config requires to be shorter
-        .setIdleTimeout(http.idleTimeoutSeconds());
+        .setIdleTimeout(http.idleTimeoutSeconds())
+        // HTTP/1.1 only (nginx speaks it upstream): with h2c on offer, Vert.x creates a connection only once its
+        // first request's headers are in, so RequestDeadlines could not time a client that never finishes them
+        .setHttp2ClearTextEnabled(false);
     server = vertx.createHttpServer(options).connectionHandler(deadlines::connected)
         .requestHandler(assembly.router());
     return liveReady.compose(v -> server.listen());

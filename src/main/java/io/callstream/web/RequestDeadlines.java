@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Time spent answering is not counted. Between requests of a kept-alive connection the idle timeout applies.
  * One instance per HTTP server (it is confined to that server's event loop): its {@link #connected} is the
- * server's connection handler, and it is the first handler of the server's router.
+ * server's connection handler, and it is the first handler of the server's router. The server must not offer
+ * h2c (HTTP/2 over cleartext): while it does, Vert.x creates the connection only once the first request's
+ * headers are complete, too late to time them.
  */
 public final class RequestDeadlines implements Handler<RoutingContext> {
   private final Vertx vertx;
@@ -37,8 +39,9 @@ public final class RequestDeadlines implements Handler<RoutingContext> {
   /** For {@code HttpServer.connectionHandler}. */
   public void connected(HttpConnection connection) {
     long timer = vertx.setTimer(millis, id -> {
-      awaitingHeaders.remove(connection);
-      connection.close();
+      if (awaitingHeaders.remove(connection) != null) {
+        connection.close();
+      }
     });
     awaitingHeaders.put(connection, timer);
     connection.closeHandler(v -> cancel(connection));
