@@ -109,6 +109,7 @@ final class PostCallHandler implements Handler<RoutingContext> {
     PostCallEvent event = new PostCallEvent(audio.type(), audio.eventTimestamp(), summary.getJsonObject("data"),
         audio.conversationId(), null);
     return inbox.receiveAudio(event, summary, body.sha256())
+        .recover(WebhookErrors::badDataIsBadRequest) // e.g. a NUL in agent_id: the sender's 400, not our 500
         .map(fresh -> Responses.success().put("audio_stored", file != null).put("duplicate", !fresh));
   }
 }
