@@ -20,6 +20,7 @@ import io.callstream.failure.Failure;
 import io.callstream.live.LiveRole;
 import io.callstream.twilio.TwilioRoutes;
 import io.callstream.web.AccessLog;
+import io.callstream.web.ClientAddress;
 import io.callstream.web.FailureHandler;
 import io.callstream.webhook.PostCallInbox;
 import io.callstream.webhook.WebhookRole;
@@ -72,7 +73,7 @@ public final class Assembly {
       ElevenLabsClient elevenLabs = new ElevenLabsClient(vertx, config.elevenLabs(), callMetrics);
       // parked post-call events are applied by the inbox of the webhook role; a node without it parks nothing
       ParkedEvents parked = config.http().has(NodeRole.WEBHOOK) ? inbox : ParkedEvents.NONE;
-      new AuthRoutes(vertx, pool, tokens).addRoutes(router);
+      new AuthRoutes(vertx, pool, tokens, new ClientAddress(config.http().trustedProxies())).addRoutes(router);
       new DriverRoutes(pool, auth).addRoutes(router);
       new CallRoutes(pool, config.elevenLabs(), auth,
           new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics)).addRoutes(router);

@@ -1,5 +1,7 @@
 package io.callstream.app;
 
+import io.callstream.config.Config;
+import io.callstream.web.RequestDeadlines;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -22,6 +24,9 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     assembly = new Assembly(vertx, node);
+    Config.Http http = node.config().http();
+    RequestDeadlines deadlines = new RequestDeadlines(vertx, http.requestTimeoutSeconds());
+    assembly.router().route().order(-1).handler(deadlines); // before every other handler
     Future<?> liveReady = assembly.live() == null ? Future.succeededFuture() : assembly.live().start();
     HttpServerOptions options = new HttpServerOptions()
         .setPort(node.config().http().port())
@@ -31,8 +36,14 @@ public final class HttpVerticle extends VerticleBase {
         .setRegisterWebSocketWriteHandlers(false)
         .setPerMessageWebSocketCompressionSupported(false)  // no per-socket zlib state: small idle sockets
         .setPerFrameWebSocketCompressionSupported(false)
-        .setIdleTimeout(0);
-    server = vertx.createHttpServer(options).requestHandler(assembly.router());
+        // no traffic either way for this long closes a connection; WebSockets stay up because the server pings
+        // them every WS_PING_INTERVAL_SECONDS, which Config requires to be shorter
+        .setIdleTimeout(http.idleTimeoutSeconds())
+        // HTTP/1.1 only (nginx speaks it upstream): with h2c on offer, Vert.x creates a connection only once its
+        // first request's headers are in, so RequestDeadlines could not time a client that never finishes them
+        .setHttp2ClearTextEnabled(false);
+    server = vertx.createHttpServer(options).connectionHandler(deadlines::connected)
+        .requestHandler(assembly.router());
     return liveReady.compose(v -> server.listen());
   }
 

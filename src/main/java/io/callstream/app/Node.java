@@ -7,6 +7,7 @@ import io.callstream.db.Database;
 import io.callstream.demo.DemoMode;
 import io.callstream.errortracking.ErrorTracking;
 import io.micrometer.core.instrument.Gauge;
+import io.callstream.webhook.StaleFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -92,7 +93,8 @@ public final class Node {
 
   private static Future<Node> deploy(Vertx vertx, NodeResources resources) {
     DeploymentOptions deployment = new DeploymentOptions().setInstances(resources.config().http().instances());
-    return vertx.deployVerticle(() -> new HttpVerticle(resources), deployment)
+    return removeStaleFiles(vertx, resources.config())
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(resources), deployment))
         .compose(id -> !resources.config().reconcile().enabled()
             ? Future.succeededFuture(new Node(vertx, resources, id, null))
             : vertx.deployVerticle(new ReconcilerVerticle(resources))
@@ -108,6 +110,15 @@ public final class Node {
         .register(resources.registry());
     vertx.setPeriodic(5_000, id -> Database.ping(resources.pool()).timeout(2, TimeUnit.SECONDS)
         .onComplete(ar -> state.databaseAnswered(ar.succeeded())));
+  }
+
+  /** Spool and partial audio files left by a node that died mid-request (file I/O: on a worker thread). */
+  private static Future<Integer> removeStaleFiles(Vertx vertx, Config config) {
+    if (!config.http().has(Config.NodeRole.WEBHOOK)) {
+      return Future.succeededFuture(0);
+    }
+    return vertx.executeBlocking(() -> StaleFiles.remove(config.webhooks(),
+        StaleFiles.staleAfter(config.http().requestTimeoutSeconds())), false);
   }
 
   public Vertx vertx() {

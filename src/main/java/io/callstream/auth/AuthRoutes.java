@@ -1,6 +1,7 @@
 package io.callstream.auth;
 
 import io.callstream.web.ApiInput;
+import io.callstream.web.ClientAddress;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
 import io.vertx.core.Future;
@@ -14,7 +15,8 @@ import java.util.Optional;
 /**
  * {@code POST /auth/token}: {@code {username, password}} to a JWT. Wrong username and wrong password give the same
  * 401 after the same work (a dummy hash is checked for unknown users) and a short delay; too many failures give 429
- * ({@link LoginThrottle}). Hashes are checked on a worker thread, never on the event loop.
+ * ({@link LoginThrottle}, which counts each attempt before its hash is checked and tells clients behind trusted
+ * proxies apart by {@link ClientAddress}). Hashes are checked on a worker thread, never on the event loop.
  */
 public final class AuthRoutes {
   static final long FAILURE_DELAY_MILLIS = 250;
@@ -24,13 +26,15 @@ public final class AuthRoutes {
   private final Pool pool;
   private final Tokens tokens;
   private final LoginThrottle throttle;
+  private final ClientAddress clientAddress;
   private final UserRepository users = new UserRepository();
 
-  public AuthRoutes(Vertx vertx, Pool pool, Tokens tokens) {
+  public AuthRoutes(Vertx vertx, Pool pool, Tokens tokens, ClientAddress clientAddress) {
     this.vertx = vertx;
     this.pool = pool;
     this.tokens = tokens;
     this.throttle = new LoginThrottle(vertx);
+    this.clientAddress = clientAddress;
   }
 
   public void addRoutes(Router router) {
@@ -44,8 +48,8 @@ public final class AuthRoutes {
     if (!(password instanceof String p) || p.isEmpty() || p.length() > Passwords.MAX_LENGTH) {
       throw Failure.invalid("'password' is required and must be a non-empty string");
     }
-    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-    long blocked = throttle.blockedForSeconds(username, address);
+    String address = clientAddress.of(ctx.request());
+    long blocked = throttle.attempt(username, address);
     if (blocked > 0) {
       ctx.response().putHeader("Retry-After", Long.toString(blocked));
       throw Failure.throttled("too many failed logins, retry later");
@@ -53,7 +57,7 @@ public final class AuthRoutes {
     users.find(pool, username)
         .compose(user -> check(user, p))
         .onSuccess(user -> {
-          throttle.succeeded(username);
+          throttle.succeeded(username, address);
           Responses.json(ctx.response().putHeader("Cache-Control", "no-store"), new JsonObject()
               .put("access_token", tokens.issue(user.username(), user.role()))
               .put("token_type", "bearer")
@@ -61,9 +65,9 @@ public final class AuthRoutes {
         })
         .onFailure(e -> {
           if (e instanceof Failure f && f.is(Failure.Kind.UNAUTHENTICATED)) {
-            throttle.failed(username, address);
             vertx.setTimer(FAILURE_DELAY_MILLIS, t -> ctx.fail(e));
           } else {
+            throttle.abandoned(username, address);
             ctx.fail(e);
           }
         });

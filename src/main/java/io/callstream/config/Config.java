@@ -31,10 +31,14 @@ public record Config(
   public enum NodeRole { WEBHOOK, LIVE, API }
 
   /**
-   * {@code host}: the interface HTTP_PORT is bound to (HTTP_HOST; all interfaces by default); {@code corsOrigins}:
-   * origins of a console served elsewhere (CORS_ORIGINS).
+   * {@code host}: the interface HTTP_PORT is bound to (HTTP_HOST; all interfaces by default).
+   * {@code idleTimeoutSeconds}: a connection with no traffic either way is closed (0 = never; WebSockets stay up
+   * because the server pings them more often). {@code requestTimeoutSeconds}: the time a client has to send a
+   * request's headers and body. {@code trustedProxies}: peers whose X-Forwarded-For is believed.
+   * {@code corsOrigins}: origins of a console served elsewhere (CORS_ORIGINS).
    */
   public record Http(int port, int instances, Set<NodeRole> roles, int drainTimeoutSeconds, String host,
+                     int idleTimeoutSeconds, int requestTimeoutSeconds, List<IpRange> trustedProxies,
                      List<String> corsOrigins) {
     public boolean has(NodeRole role) {
       return roles.contains(role);
@@ -92,14 +96,14 @@ public record Config(
   public record Demo(URI publicBaseUrl, int pacingMinMs, int pacingMaxMs, int failurePercent) {}
 
   public record Webhooks(String secret, boolean allowUnsigned, String transcriptionToken, Path audioDir,
-                         long audioMaxBytes) {
+                         long audioMaxBytes, int maxConcurrentSpools) {
     @Override
     public String toString() {
       return "Webhooks[secret=***, allowUnsigned=" + allowUnsigned + ", audioDir=" + audioDir + "]";
     }
   }
 
-  public record Live(int maxSubscriptions, int maxQueueBytes, int pingIntervalSeconds) {}
+  public record Live(int maxSubscriptions, int maxQueueBytes, int pingIntervalSeconds, int maxSocketsPerUser) {}
 
   /**
    * {@code busPort}: the event bus's TCP port (CLUSTER_BUS_PORT, 0 = any free port); {@code tls}: the mutual TLS of
@@ -161,6 +165,9 @@ public record Config(
         roles(s.string("NODE_ROLES", "webhook,live,api")),
         s.integer("DRAIN_TIMEOUT_SECONDS", 10, 1, 600),
         s.string("HTTP_HOST", "0.0.0.0"),
+        s.integer("HTTP_IDLE_TIMEOUT_SECONDS", 75, 0, 86_400),
+        s.integer("HTTP_REQUEST_TIMEOUT_SECONDS", 120, 1, 86_400),
+        trustedProxies(s.string("TRUSTED_PROXIES", "")),
         origins(s.string("CORS_ORIGINS", "")));
     Database db = database(s.required("DATABASE_URL"), s.string("DB_SCHEMA", "public"),
         s.integer("DB_POOL_SIZE", 8, 1, 1000));
@@ -184,11 +191,18 @@ public record Config(
       throw new ConfigException("TRANSCRIPTION_WEBHOOK_TOKEN must be at least " + MIN_SECRET_BYTES + " bytes long");
     }
     Webhooks webhooks = new Webhooks(webhookSecret, allowUnsigned, transcriptionToken,
-        audioDir == null ? null : Path.of(audioDir), s.longValue("AUDIO_MAX_BYTES", 200L << 20, 1024));
+        audioDir == null ? null : Path.of(audioDir), s.longValue("AUDIO_MAX_BYTES", 200L << 20, 1024),
+        s.integer("WEBHOOK_MAX_CONCURRENT_SPOOLS", 8, 1, 10_000));
     Live live = new Live(
         s.integer("WS_MAX_SUBSCRIPTIONS", 100, 1, 100_000),
         s.integer("WS_MAX_QUEUE_BYTES", 1 << 20, 4096, 1 << 30),
-        s.integer("WS_PING_INTERVAL_SECONDS", 30, 1, 3600));
+        s.integer("WS_PING_INTERVAL_SECONDS", 30, 1, 3600),
+        s.integer("WS_MAX_SOCKETS_PER_USER", 20, 1, 100_000));
+    if (http.idleTimeoutSeconds() > 0 && http.idleTimeoutSeconds() <= live.pingIntervalSeconds()) {
+      // the pings are what keeps an idle dashboard socket from being closed as idle
+      throw new ConfigException("HTTP_IDLE_TIMEOUT_SECONDS (" + http.idleTimeoutSeconds()
+          + ") must exceed WS_PING_INTERVAL_SECONDS (" + live.pingIntervalSeconds() + "), or be 0");
+    }
     String configFile = s.optional("CLUSTER_CONFIG");
     Cluster cluster = new Cluster(
         s.bool("CLUSTER_ENABLED", false),
@@ -261,6 +275,14 @@ public record Config(
       }
     }
     return origins;
+  }
+
+  static List<IpRange> trustedProxies(String value) {
+    try {
+      return IpRange.parseList(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("TRUSTED_PROXIES: " + e.getMessage());
+    }
   }
 
   static List<String> members(String value) {

@@ -22,13 +22,15 @@ final class LiveHub {
   final Tokens tokens;
   final CatchUp catchUp;
   final LiveMetrics metrics;
+  final UserSockets users;
   private final Set<LiveSocket> sockets = new HashSet<>();
   /** Sockets watching the fleet feed (every call's lifecycle). */
   private final Set<LiveSocket> watchers = new HashSet<>();
   private final Map<Long, List<Subscription>> byCall = new HashMap<>();
   private int subscriptionCount;
 
-  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics) {
+  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics, UserSockets users) {
+    this.users = users;
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
@@ -63,6 +65,7 @@ final class LiveHub {
   void closed(LiveSocket socket) {
     if (sockets.remove(socket)) {
       metrics.openSockets.decrementAndGet();
+      users.release(socket.subject());
     }
   }
 

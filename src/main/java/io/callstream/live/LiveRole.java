@@ -41,7 +41,8 @@ public final class LiveRole {
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
-    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), LiveMetrics.of(registry));
+    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), LiveMetrics.of(registry),
+        new UserSockets(vertx, config.maxSocketsPerUser()));
   }
 
   public void addRoutes(Router router) {
@@ -93,9 +94,15 @@ public final class LiveRole {
         return;
       }
       TokenClaims claims = ar.result();
+      if (!hub.users.acquire(claims.subject())) {
+        hub.metrics.authFailure("too_many_sockets");
+        ctx.fail(Failure.throttled("at most " + config.maxSocketsPerUser() + " open sockets per user"));
+        return;
+      }
       ctx.request().toWebSocket()
-          .onSuccess(ws -> new LiveSocket(hub, ws).open(claims))
+          .onSuccess(ws -> new LiveSocket(hub, ws).open(claims)) // the hub gives the place back on close
           .onFailure(e -> {
+            hub.users.release(claims.subject());
             if (!ctx.response().headWritten()) {
               ctx.fail(Failure.invalid("expected a WebSocket upgrade"));
             }

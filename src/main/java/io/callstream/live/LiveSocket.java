@@ -23,6 +23,8 @@ final class LiveSocket {
   final LiveHub hub;
   private final ServerWebSocket ws;
   private final InboundRate rate;
+  /** The user the socket was opened for: a refreshed token must be that user's. */
+  private String subject;
   private ArrayList<Subscription> subs;
   private FleetWatch fleet;
   private long expiryTimer = -1;
@@ -37,6 +39,7 @@ final class LiveSocket {
   }
 
   void open(TokenClaims claims) {
+    subject = claims.subject();
     ws.setWriteQueueMaxSize(hub.config.maxQueueBytes());
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> onText(null));
@@ -182,6 +185,13 @@ final class LiveSocket {
         sendError(Frames.INVALID_MESSAGE, "auth: token refused; the current token stays in force", null);
         return;
       }
+      if (!ar.result().subject().equals(subject)) {
+        // a socket belongs to one user: a refresh may extend its life, never hand it to someone else
+        hub.metrics.authFailure("refresh");
+        sendError(Frames.INVALID_MESSAGE, "auth: token is for another user; the current token stays in force",
+            null);
+        return;
+      }
       scheduleExpiry(ar.result().expiresAt());
     });
   }
@@ -284,6 +294,10 @@ final class LiveSocket {
     }
     endWatch();
     hub.closed(this);
+  }
+
+  String subject() {
+    return subject;
   }
 
   private int count() {

@@ -26,8 +26,10 @@ final class PostCallHandler implements Handler<RoutingContext> {
   private final PostCallInbox inbox;
   private final Config.Webhooks config;
   private final Path spoolDir;
+  private final LargeBodies largeBodies;
 
   PostCallHandler(Vertx vertx, WebhookAuth auth, PostCallInbox inbox, Config.Webhooks config) {
+    this.largeBodies = new LargeBodies(vertx, config.maxConcurrentSpools());
     this.vertx = vertx;
     this.auth = auth;
     this.inbox = inbox;
@@ -38,10 +40,12 @@ final class PostCallHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     WebhookMetrics.Observation seen = WebhookMetrics.note(ctx);
+    LargeBodies.Permit permit = largeBodies.permit();
     Future.succeededFuture(ctx.request())
         .map(auth::signature)
-        .compose(check -> WebhookBody.read(vertx, ctx.request(), check, config.audioMaxBytes(), spoolDir))
+        .compose(check -> WebhookBody.read(vertx, ctx.request(), check, config.audioMaxBytes(), spoolDir, permit))
         .compose(body -> body.spooled() ? spooled(body, seen) : inMemory(body, seen))
+        .onComplete(done -> permit.release()) // the spool file is gone by now
         .onSuccess(answer -> {
           seen.outcome = answer.getBoolean("duplicate", false) ? "duplicate"
               : answer.getBoolean("ignored", false) ? "ignored" : "applied";
@@ -51,6 +55,9 @@ final class PostCallHandler implements Handler<RoutingContext> {
           seen.failure = e;
           if (!ctx.request().isEnded()) {
             ctx.response().putHeader("Connection", "close"); // the unread rest of the body is not wanted
+          }
+          if (e instanceof Failure f && f.is(Failure.Kind.UNAVAILABLE)) {
+            ctx.response().putHeader("Retry-After", LargeBodies.RETRY_AFTER_SECONDS);
           }
           ctx.fail(e);
         });
@@ -113,6 +120,7 @@ final class PostCallHandler implements Handler<RoutingContext> {
     PostCallEvent event = new PostCallEvent(audio.type(), audio.eventTimestamp(), summary.getJsonObject("data"),
         audio.conversationId(), null);
     return inbox.receiveAudio(event, summary, body.sha256())
+        .recover(WebhookErrors::badDataIsBadRequest) // e.g. a NUL in agent_id: the sender's 400, not our 500
         .map(fresh -> Responses.success().put("audio_stored", file != null).put("duplicate", !fresh));
   }
 }

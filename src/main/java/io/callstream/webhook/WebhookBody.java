@@ -32,14 +32,26 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
         : vertx.fileSystem().delete(spool.toString()).recover(e -> Future.succeededFuture());
   }
 
-  /** Reads the request; fails with 413 above {@code maxBytes}, 401 when the signature does not match. */
+  /**
+   * Reads the request; fails with 413 above {@code maxBytes}, 401 when the signature does not match, 503 when the
+   * body is large ({@link LargeBodies#THRESHOLD}) and the node already receives as many large bodies as it may.
+   * The caller releases {@code permit} once it is done with the body (spool file included).
+   */
   public static Future<WebhookBody> read(Vertx vertx, HttpServerRequest request, WebhookAuth.Check check,
-                                         long maxBytes, Path spoolDir) {
+                                         long maxBytes, Path spoolDir, LargeBodies.Permit permit) {
     String length = request.getHeader("Content-Length");
-    if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > maxBytes) {
+    long declared = length != null && length.matches("[0-9]{1,18}") ? Long.parseLong(length) : -1;
+    if (declared > maxBytes) {
       return Future.failedFuture(Failure.tooLarge("body larger than " + maxBytes + " bytes"));
     }
-    return new Reader(vertx, request, check, maxBytes, spoolDir).start();
+    if (declared > LargeBodies.THRESHOLD && !permit.acquire()) {
+      return Future.failedFuture(tooManyLarge());
+    }
+    return new Reader(vertx, request, check, maxBytes, spoolDir, permit).start();
+  }
+
+  static Failure tooManyLarge() {
+    return Failure.unavailable("too many large webhook bodies in progress on this node; retry later");
   }
 
   private static final class Reader {
@@ -48,6 +60,7 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
     private final WebhookAuth.Check check;
     private final long maxBytes;
     private final Path spoolDir;
+    private final LargeBodies.Permit permit;
     private final MessageDigest sha = newSha256();
     private final Promise<WebhookBody> result = Promise.promise();
     private Buffer memory = Buffer.buffer();
@@ -57,7 +70,9 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
     private Future<Void> opening;
     private boolean failed;
 
-    Reader(Vertx vertx, HttpServerRequest request, WebhookAuth.Check check, long maxBytes, Path spoolDir) {
+    Reader(Vertx vertx, HttpServerRequest request, WebhookAuth.Check check, long maxBytes, Path spoolDir,
+           LargeBodies.Permit permit) {
+      this.permit = permit;
       this.vertx = vertx;
       this.request = request;
       this.check = check;
@@ -80,6 +95,10 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
       size += chunk.length();
       if (size > maxBytes) {
         fail(Failure.tooLarge("body larger than " + maxBytes + " bytes"));
+        return;
+      }
+      if (size > LargeBodies.THRESHOLD && !permit.acquire()) {
+        fail(tooManyLarge()); // a chunked body without Content-Length grew large
         return;
       }
       byte[] bytes = chunk.getBytes();

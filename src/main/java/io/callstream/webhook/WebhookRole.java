@@ -42,6 +42,7 @@ public final class WebhookRole {
     router.post(TRANSCRIPTION).handler(ctx -> metrics.start(ctx, WebhookMetrics.TRANSCRIPTION));
     router.post(POST_CALL).handler(new PostCallHandler(vertx, auth, inbox, config));
     router.post(TRANSCRIPTION)
+        .handler(new TurnAdmission(auth, new LargeBodies(vertx, config.maxConcurrentSpools())))
         .handler(BodyHandler.create(false).setBodyLimit(WebhookBody.MEMORY_LIMIT))
         .handler(this::authenticateTurn)
         .handler(new LiveTurnHandler(pool, vertx.eventBus()));
@@ -50,7 +51,7 @@ public final class WebhookRole {
   /** The signature over the raw bytes (or the bearer token), before the body is parsed. */
   private void authenticateTurn(RoutingContext ctx) {
     try {
-      WebhookAuth.Check check = auth.signatureOrBearer(ctx.request());
+      WebhookAuth.Check check = ctx.get(TurnAdmission.CHECK);
       byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
       check.update(body, 0, body.length);
       check.finish();

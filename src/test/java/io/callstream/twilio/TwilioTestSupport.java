@@ -66,17 +66,13 @@ final class TwilioTestSupport {
     return ((Number) column(schema, callSid, "id")).longValue();
   }
 
-  /** Polls (with a deadline) until the supplier yields a non-null value. */
+  /** Polls (support/Await) until the supplier yields a non-null value. */
   static <T> T eventually(String what, Supplier<T> probe) {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      T value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      LockSupport.parkNanos(20_000_000); // polling with a deadline
+    T value = Await.latest(probe, java.util.Objects::nonNull, java.time.Duration.ofSeconds(30));
+    if (value == null) {
+      throw new AssertionError("timed out waiting for " + what);
     }
-    throw new AssertionError("timed out waiting for " + what);
+    return value;
   }
 
   /** Every event published on a node's call-events address. */

@@ -1,0 +1,93 @@
+package io.callstream.web;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bounds how long a client may take to send a request (HTTP_REQUEST_TIMEOUT_SECONDS), against clients that
+ * hold a connection open by sending slowly, which the idle timeout alone cannot catch:
+ * <ul>
+ * <li>a new connection must deliver its first request's headers in time (a half-sent request or upgrade is
+ *     closed);</li>
+ * <li>a request with a body must deliver all of it in time, else it is answered 408 and the connection closed.</li>
+ * </ul>
+ * Time spent answering is not counted. Between requests of a kept-alive connection the idle timeout applies.
+ * One instance per HTTP server (it is confined to that server's event loop): its {@link #connected} is the
+ * server's connection handler, and it is the first handler of the server's router. The server must not offer
+ * h2c (HTTP/2 over cleartext): while it does, Vert.x creates the connection only once the first request's
+ * headers are complete, too late to time them.
+ */
+public final class RequestDeadlines implements Handler<RoutingContext> {
+  private final Vertx vertx;
+  private final long millis;
+  /** Connections that have not yet delivered a request's headers -> their timer. */
+  private final Map<HttpConnection, Long> awaitingHeaders = new HashMap<>();
+
+  public RequestDeadlines(Vertx vertx, int seconds) {
+    this.vertx = vertx;
+    this.millis = TimeUnit.SECONDS.toMillis(seconds);
+  }
+
+  /** For {@code HttpServer.connectionHandler}. */
+  public void connected(HttpConnection connection) {
+    long timer = vertx.setTimer(millis, id -> {
+      if (awaitingHeaders.remove(connection) != null) {
+        connection.close();
+      }
+    });
+    awaitingHeaders.put(connection, timer);
+    connection.closeHandler(v -> cancel(connection));
+  }
+
+  /** The headers are in: the connection's header deadline ends, the body deadline (if any) starts. */
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    cancel(request.connection());
+    if (hasBody(request)) {
+      long timer = vertx.setTimer(millis, id -> expired(request));
+      // cancelled once answered (or closed): time spent answering is the server's, not the client's
+      ctx.addEndHandler(v -> vertx.cancelTimer(timer));
+    }
+    ctx.next();
+  }
+
+  private void cancel(HttpConnection connection) {
+    Long timer = awaitingHeaders.remove(connection);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return length != null ? !length.trim().equals("0") : request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+  }
+
+  /** The body did not arrive in time: 408 when nothing was answered yet; the connection is closed either way. */
+  private static void expired(HttpServerRequest request) {
+    if (request.isEnded()) {
+      return; // received in full; the handler is still working on it
+    }
+    var response = request.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      request.connection().close();
+      return;
+    }
+    response.setStatusCode(408).putHeader(HttpHeaders.CONNECTION, "close")
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("status", "error").put("error", "request body not received in time").encode())
+        .onComplete(ar -> request.connection().close());
+  }
+}

@@ -1,0 +1,57 @@
+package io.callstream.webhook;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.LocalMap;
+
+/**
+ * How many large webhook bodies (over {@link #THRESHOLD}) this node is receiving or holding at once, across its
+ * verticle instances: at most WEBHOOK_MAX_CONCURRENT_SPOOLS. A large body holds up to 1 MiB of memory, or up to
+ * AUDIO_MAX_BYTES of disk once spooled; without a cap any client that sends a signature-shaped header could make
+ * the node hold that much per connection. One more is refused with 503, which ElevenLabs retries.
+ */
+final class LargeBodies {
+  /** Bodies up to this size need no permit: live turns and ordinary post-call events are far smaller. */
+  static final int THRESHOLD = 64 * 1024;
+  static final String MAP = "callstream.webhook.large-bodies";
+  static final String KEY = "in-progress";
+  static final String RETRY_AFTER_SECONDS = "10";
+
+  private final LocalMap<String, Integer> counts;
+  private final int max;
+
+  LargeBodies(Vertx vertx, int max) {
+    this.counts = vertx.sharedData().getLocalMap(MAP);
+    this.max = max;
+  }
+
+  /** One request's claim; {@link #release} is idempotent, so every path out may call it. */
+  Permit permit() {
+    return new Permit();
+  }
+
+  final class Permit {
+    private boolean held;
+
+    /** True when held (now or already); false when the node is at its limit. Event-loop confined. */
+    boolean acquire() {
+      if (held) {
+        return true;
+      }
+      boolean[] ok = new boolean[1];
+      counts.compute(KEY, (k, n) -> {
+        int current = n == null ? 0 : n;
+        ok[0] = current < max;
+        return ok[0] ? current + 1 : current;
+      });
+      held = ok[0];
+      return held;
+    }
+
+    void release() {
+      if (held) {
+        held = false;
+        counts.compute(KEY, (k, n) -> n == null || n <= 1 ? null : n - 1);
+      }
+    }
+  }
+}
