@@ -48,9 +48,10 @@ public final class Assembly {
     CallCompletions completions = new CallCompletions(pool, vertx.eventBus(), callMetrics);
     PostCallInbox inbox = new PostCallInbox(pool, completions);
 
+    ClientAddress clients = new ClientAddress(config.http().trustedProxies());
     router = Router.router(vertx);
     if (config.ops().accessLog()) {
-      router.route().handler(new AccessLog(AccessLog.ClientAddresses.PEER));
+      router.route().handler(new AccessLog(clients));
     }
     router.route().handler(new DrainGuard(node.state()));
     if (!config.http().corsOrigins().isEmpty()) {
@@ -73,7 +74,7 @@ public final class Assembly {
       ElevenLabsClient elevenLabs = new ElevenLabsClient(vertx, config.elevenLabs(), callMetrics);
       // parked post-call events are applied by the inbox of the webhook role; a node without it parks nothing
       ParkedEvents parked = config.http().has(NodeRole.WEBHOOK) ? inbox : ParkedEvents.NONE;
-      new AuthRoutes(vertx, pool, tokens, new ClientAddress(config.http().trustedProxies())).addRoutes(router);
+      new AuthRoutes(vertx, pool, tokens, clients).addRoutes(router);
       new DriverRoutes(pool, auth).addRoutes(router);
       new CallRoutes(pool, config.elevenLabs(), auth,
           new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics)).addRoutes(router);

@@ -15,9 +15,9 @@ import java.util.logging.Logger;
 public final class AccessLog implements Handler<RoutingContext> {
   private static final Logger LOG = Logger.getLogger("callstream.access");
 
-  private final ClientAddresses clients;
+  private final ClientAddress clients;
 
-  public AccessLog(ClientAddresses clients) {
+  public AccessLog(ClientAddress clients) {
     this.clients = clients;
   }
 
@@ -39,13 +39,5 @@ public final class AccessLog implements Handler<RoutingContext> {
         (System.nanoTime() - start) / 1e6, ctx.response().bytesWritten(), clients.of(request),
         error == null ? "" : " error=\"" + error.toString().replace('"', '\'') + "\"");
     LOG.info(line);
-  }
-
-  /** Resolves a request's client address (behind trusted proxies). */
-  public interface ClientAddresses {
-    String of(HttpServerRequest request);
-
-    /** The socket's peer: right when no proxy stands in front. */
-    ClientAddresses PEER = r -> r.remoteAddress() == null ? "unknown" : r.remoteAddress().hostAddress();
   }
 }
