@@ -64,7 +64,7 @@ public final class Assembly {
       new WebhookRole(vertx, pool, config.webhooks(), inbox, node.registry()).addRoutes(router);
     }
     if (config.http().has(NodeRole.LIVE)) {
-      live = new LiveRole(vertx, config.live(), tokens, pool, node.registry());
+      live = new LiveRole(vertx, config.live(), tokens, pool, node.registry(), clients);
       live.addRoutes(router);
     } else {
       live = null;

@@ -197,7 +197,7 @@ public record Config(
         s.integer("WS_MAX_SUBSCRIPTIONS", 100, 1, 100_000),
         s.integer("WS_MAX_QUEUE_BYTES", 1 << 20, 4096, 1 << 30),
         s.integer("WS_PING_INTERVAL_SECONDS", 30, 1, 3600),
-        s.integer("WS_MAX_SOCKETS_PER_USER", 20, 1, 100_000));
+        s.integer("WS_MAX_SOCKETS_PER_USER", 16_000, 1, 1_000_000));
     if (http.idleTimeoutSeconds() > 0 && http.idleTimeoutSeconds() <= live.pingIntervalSeconds()) {
       // the pings are what keeps an idle dashboard socket from being closed as idle
       throw new ConfigException("HTTP_IDLE_TIMEOUT_SECONDS (" + http.idleTimeoutSeconds()

@@ -4,6 +4,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The event-bus contract, in one place. Every stored change is published to {@link #ADDRESS} (cluster-wide);
@@ -54,18 +55,30 @@ public final class CallEvents {
   public static Received decode(Message<String> message) {
     try {
       int kind = Integer.parseInt(message.headers().get(KIND));
+      // the body is not decoded here: an instance with no subscriber for the call never reads it
       return new Received(Long.parseLong(message.headers().get(CALL_ID)), KINDS[kind],
-          Integer.parseInt(message.headers().get(SEQ)), message.body());
+          Integer.parseInt(message.headers().get(SEQ)), message::body);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a call event: " + e.getMessage());
     }
   }
 
   /**
-   * A received event: routing facts plus the ready-made frame text. {@code sequenceNumber} is the sequence number of
-   * a transcription, the call's last sequence number for call_completed, 0 for call_status.
+   * A received event: routing facts from the headers, and the ready-made frame text, decoded on first use (Vert.x
+   * keeps the decoded body). {@code sequenceNumber} is the sequence number of a transcription, the call's last
+   * sequence number for call_completed, 0 for call_status.
    */
-  public record Received(long callId, Kind kind, int sequenceNumber, String frame) {
+  public record Received(long callId, Kind kind, int sequenceNumber, Supplier<String> body) {
+    /** An event made here rather than received (its frame is already text). */
+    public static Received of(long callId, Kind kind, int sequenceNumber, String frame) {
+      return new Received(callId, kind, sequenceNumber, () -> frame);
+    }
+
+    /** The frame's JSON text, exactly as dashboards receive it. */
+    public String frame() {
+      return body.get();
+    }
+
     /** The frame's {@code type}. */
     public String type() {
       return switch (kind) {

@@ -83,7 +83,7 @@ final class LiveHub {
         List<Subscription> subs = byCall.get(call.id());
         if (subs != null) {
           metrics.endRepaired();
-          CallEvents.Received completion = new CallEvents.Received(call.id(), CallEvents.Kind.COMPLETED,
+          CallEvents.Received completion = CallEvents.Received.of(call.id(), CallEvents.Kind.COMPLETED,
               call.lastSequenceNumber(), Frames.completed(call));
           for (Subscription s : subs.toArray(new Subscription[0])) {
             s.offer(completion);

@@ -25,6 +25,9 @@ final class LiveMetrics {
   private final Counter pingTimeouts;
   private final Counter gapRepairs;
   private final Counter endRepairs;
+  private final Counter connects;
+  private final io.micrometer.core.instrument.Timer connectionDuration;
+  private static final java.util.logging.Logger WS_LOG = java.util.logging.Logger.getLogger("callstream.ws");
 
   private LiveMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -40,6 +43,10 @@ final class LiveMetrics {
         .description("sockets closed because they did not answer a ping").register(registry);
     gapRepairs = Counter.builder("callstream_ws_gap_repairs")
         .description("missing transcript turns fetched from PostgreSQL for a subscription").register(registry);
+    connects = Counter.builder("callstream_ws_connects").description("dashboard WebSockets opened")
+        .register(registry);
+    connectionDuration = io.micrometer.core.instrument.Timer.builder("callstream_ws_connection_duration")
+        .description("how long dashboard WebSockets stayed open").register(registry);
     endRepairs = Counter.builder("callstream_ws_end_repairs")
         .description("calls completed for their subscribers from PostgreSQL: their call_completed never arrived")
         .register(registry);
@@ -59,6 +66,20 @@ final class LiveMetrics {
 
   void pingTimeout() {
     pingTimeouts.increment();
+  }
+
+  /** A dashboard socket opened: counted, and one log line ({@code ws connect user=... client=...}). */
+  void connected(String user, String client) {
+    connects.increment();
+    WS_LOG.info(() -> "ws connect user=" + user + " client=" + client);
+  }
+
+  /** A dashboard socket closed: counted by close code (1006: no close frame), its lifetime, one log line. */
+  void disconnected(String user, short code, long nanos) {
+    Counter.builder("callstream_ws_disconnects").description("dashboard WebSockets closed, by close code")
+        .tag("code", Short.toString(code)).register(registry).increment();
+    connectionDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    WS_LOG.info(() -> String.format("ws disconnect user=%s code=%d seconds=%.1f", user, code, nanos / 1e9));
   }
 
   void endRepaired() {

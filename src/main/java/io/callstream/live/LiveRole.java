@@ -4,6 +4,7 @@ import io.callstream.auth.TokenClaims;
 import io.callstream.auth.Tokens;
 import io.callstream.config.Config;
 import io.callstream.events.CallEvents;
+import io.callstream.web.ClientAddress;
 import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,11 +34,14 @@ public final class LiveRole {
   private final Config.Live config;
   private final MeterRegistry registry;
   private final LiveHub hub;
+  private final ClientAddress clients;
   private MessageConsumer<String> consumer;
   private Gauge instanceSockets;
   private long pingTimer = -1;
 
-  public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, MeterRegistry registry) {
+  public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, MeterRegistry registry,
+                  ClientAddress clients) {
+    this.clients = clients;
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
@@ -100,7 +104,7 @@ public final class LiveRole {
         return;
       }
       ctx.request().toWebSocket()
-          .onSuccess(ws -> new LiveSocket(hub, ws).open(claims)) // the hub gives the place back on close
+          .onSuccess(ws -> new LiveSocket(hub, ws).open(claims, clients.of(ctx.request()))) // the hub gives the place back on close
           .onFailure(e -> {
             hub.users.release(claims.subject());
             if (!ctx.response().headWritten()) {

@@ -4,7 +4,6 @@ import io.callstream.auth.TokenClaims;
 import io.callstream.call.Call;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Optional;
 
@@ -23,11 +22,11 @@ final class LiveSocket {
   final LiveHub hub;
   private final ServerWebSocket ws;
   private final InboundRate rate;
-  /** The user the socket was opened for: a refreshed token must be that user's. */
-  private String subject;
+  private SocketToken token;
+  private long openedAt;
+  private short closeCode = 1006;
   private ArrayList<Subscription> subs;
   private FleetWatch fleet;
-  private long expiryTimer = -1;
   private boolean closed;
   private boolean awaitingPong;
   private boolean throttled;
@@ -38,16 +37,22 @@ final class LiveSocket {
     this.rate = new InboundRate(hub.config.maxSubscriptions());
   }
 
-  void open(TokenClaims claims) {
-    subject = claims.subject();
+  void open(TokenClaims claims, String client) {
+    openedAt = System.nanoTime();
     ws.setWriteQueueMaxSize(hub.config.maxQueueBytes());
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> onText(null));
     ws.pongHandler(b -> awaitingPong = false);
     ws.exceptionHandler(e -> { });
-    ws.closeHandler(v -> onClosed());
+    ws.closeHandler(v -> {
+      if (ws.closeStatusCode() != null) {
+        closeCode = ws.closeStatusCode();
+      }
+      onClosed();
+    });
+    token = new SocketToken(this, claims);
     hub.opened(this);
-    scheduleExpiry(claims.expiresAt());
+    hub.metrics.connected(claims.subject(), client);
   }
 
   // ---- inbound
@@ -76,7 +81,7 @@ final class LiveSocket {
     } else if (m instanceof ClientMessage.Unwatch) {
       unwatch();
     } else if (m instanceof ClientMessage.Auth a) {
-      refresh(a.token());
+      token.refresh(a.token());
     } else if (m instanceof ClientMessage.Invalid i) {
       sendError(i.code(), i.message(), i.identifier());
     }
@@ -175,39 +180,6 @@ final class LiveSocket {
     }
   }
 
-  private void refresh(String token) {
-    hub.tokens.verify(token).onComplete(ar -> {
-      if (closed) {
-        return;
-      }
-      if (ar.failed() || !ar.result().mayAct(TokenClaims.DISPATCHER)) {
-        hub.metrics.authFailure("refresh");
-        sendError(Frames.INVALID_MESSAGE, "auth: token refused; the current token stays in force", null);
-        return;
-      }
-      if (!ar.result().subject().equals(subject)) {
-        // a socket belongs to one user: a refresh may extend its life, never hand it to someone else
-        hub.metrics.authFailure("refresh");
-        sendError(Frames.INVALID_MESSAGE, "auth: token is for another user; the current token stays in force",
-            null);
-        return;
-      }
-      scheduleExpiry(ar.result().expiresAt());
-    });
-  }
-
-  private void scheduleExpiry(Instant expiresAt) {
-    if (expiryTimer >= 0) {
-      hub.vertx.cancelTimer(expiryTimer);
-    }
-    long delay = Math.max(1, expiresAt.toEpochMilli() - System.currentTimeMillis());
-    expiryTimer = hub.vertx.setTimer(delay, id -> {
-      expiryTimer = -1;
-      sendError(Frames.TOKEN_EXPIRED, "token expired; reconnect with a new token", null);
-      close(TOKEN_EXPIRED, "token expired");
-    });
-  }
-
   // ---- outbound
 
   void send(String frame) {
@@ -262,6 +234,7 @@ final class LiveSocket {
     if (closed) {
       return;
     }
+    closeCode = code;
     onClosed();
     ws.close(code, reason);
   }
@@ -281,9 +254,8 @@ final class LiveSocket {
       return;
     }
     closed = true;
-    if (expiryTimer >= 0) {
-      hub.vertx.cancelTimer(expiryTimer);
-      expiryTimer = -1;
+    if (token != null) {
+      token.cancel();
     }
     if (subs != null) {
       for (Subscription s : subs) {
@@ -294,10 +266,11 @@ final class LiveSocket {
     }
     endWatch();
     hub.closed(this);
+    hub.metrics.disconnected(subject(), closeCode, System.nanoTime() - openedAt);
   }
 
   String subject() {
-    return subject;
+    return token == null ? null : token.subject();
   }
 
   private int count() {

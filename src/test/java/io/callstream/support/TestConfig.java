@@ -21,6 +21,8 @@ public final class TestConfig {
     env.put("DB_POOL_SIZE", "4");
     env.put("SECRET_KEY", SECRET_KEY);
     env.put("ELEVENLABS_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    // the tests' dashboards all sign in as one user; SocketLimitsTest sets its own cap
+    env.put("WS_MAX_SOCKETS_PER_USER", "100000");
     return env;
   }
 
