@@ -41,6 +41,80 @@ public final class Logging {
     level("org.flywaydb", Level.WARNING);
     level("io.netty", Level.WARNING);
     level("io.micrometer", Level.SEVERE);
+    // the per-request lines (access, webhook, ws) go through a queue to a writer thread: an event loop never waits
+    // for the console, and a burst of requests costs one write per batch instead of a write and flush per line
+    Handler lines = new QueuedLineHandler(handler.getFormatter());
+    for (String name : STRUCTURED) {
+      Logger logger = Logger.getLogger(name);
+      logger.setUseParentHandlers(false);
+      logger.addHandler(lines);
+      CONFIGURED.add(logger);
+    }
+  }
+
+  /**
+   * Formats on the caller's thread, queues the line (bounded: when the writer falls behind, lines are dropped and
+   * counted rather than blocking an event loop) and writes batches to standard error from a daemon thread.
+   */
+  static final class QueuedLineHandler extends Handler {
+    private final java.util.concurrent.BlockingQueue<String> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(65_536);
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+
+    QueuedLineHandler(java.util.logging.Formatter formatter) {
+      setFormatter(formatter);
+      Thread writer = new Thread(this::drain, "callstream-log-writer");
+      writer.setDaemon(true);
+      writer.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(this::flush, "callstream-log-flush"));
+    }
+
+    @Override
+    public void publish(LogRecord r) {
+      if (isLoggable(r) && !queue.offer(getFormatter().format(r))) {
+        dropped.incrementAndGet();
+      }
+    }
+
+    private void drain() {
+      java.util.List<String> batch = new java.util.ArrayList<>(1024);
+      while (true) {
+        try {
+          batch.add(queue.take());
+        } catch (InterruptedException e) {
+          return;
+        }
+        queue.drainTo(batch, 4096);
+        write(batch);
+        batch.clear();
+      }
+    }
+
+    private synchronized void write(java.util.List<String> batch) {
+      StringBuilder sb = new StringBuilder(batch.size() * 128);
+      long lost = dropped.getAndSet(0);
+      if (lost > 0) {
+        sb.append(java.time.Instant.now()).append(" WARNING Logging - ").append(lost)
+            .append(" log lines dropped: the console could not keep up\n");
+      }
+      batch.forEach(sb::append);
+      System.err.print(sb);
+      System.err.flush();
+    }
+
+    @Override
+    public void flush() {
+      java.util.List<String> rest = new java.util.ArrayList<>();
+      queue.drainTo(rest);
+      if (!rest.isEmpty()) {
+        write(rest);
+      }
+    }
+
+    @Override
+    public void close() {
+      flush();
+    }
   }
 
   private static String thrown(LogRecord r) {

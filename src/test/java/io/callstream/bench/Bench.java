@@ -180,12 +180,14 @@ public final class Bench {
     Turns turns = new Turns(vertx, nodeA.port, WEBHOOK_SECRET, plan.ingestSenders());
     try {
       IngestBench.Result r = IngestBench.run(vertx, turns, BenchDb.sids("BENCH_I_", plan.ingestCalls()),
-          plan.ingestSenders(), plan.ingestWarmupSeconds(), plan.ingestSeconds());
+          plan.ingestSenders(), plan.ingestWarmupSeconds(), plan.ingestSeconds(), nodeA.pid(), nodeB.pid());
       System.out.println("  webhook latency " + Lat.describe(r.latency()));
       summary.put("ingest_rps_c16", r.rps());
       summary.put("ingest_p50_ms", Lat.ms(r.latency(), 50));
       summary.put("ingest_p99_ms", Lat.ms(r.latency(), 99));
       summary.put("ingest_errors", r.errors());
+      // both JVMs: the webhooks land on A, which publishes to B's consumers
+      summary.put("ingest_server_cpu_ms_per_webhook", r.ok() == 0 ? Double.NaN : r.serverCpuMs() / r.ok());
     } finally {
       turns.close();
     }

@@ -14,12 +14,13 @@ import org.HdrHistogram.Histogram;
  * inside the measured window after a warm-up; every other status is an error.
  */
 final class IngestBench {
-  record Result(double rps, Histogram latency, long ok, long errors) {}
+  /** {@code serverCpuMs}: CPU time the measured processes used inside the measured window. */
+  record Result(double rps, Histogram latency, long ok, long errors, double serverCpuMs) {}
 
   private IngestBench() {}
 
   static Result run(Vertx vertx, Turns turns, List<String> callSids, int senders, int warmupSeconds,
-                    int seconds) throws InterruptedException {
+                    int seconds, long... serverPids) throws InterruptedException {
     long start = System.nanoTime();
     long measureFrom = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
     long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
@@ -29,6 +30,11 @@ final class IngestBench {
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     CountDownLatch stopped = new CountDownLatch(senders);
+    double[] cpu = new double[2];
+    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(measureFrom - System.nanoTime())),
+        t -> cpu[0] = cpuMillis(serverPids));
+    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(measureTo - System.nanoTime())),
+        t -> cpu[1] = cpuMillis(serverPids));
     for (int s = 0; s < senders; s++) {
       Context context = vertx.getOrCreateContext();
       context.runOnContext(v -> new Object() {
@@ -61,6 +67,21 @@ final class IngestBench {
     if (!stopped.await(warmupSeconds + seconds + 60L, TimeUnit.SECONDS)) {
       throw new IllegalStateException("ingest senders did not stop");
     }
-    return new Result(ok.get() / (double) seconds, latency, ok.get(), errors.get());
+    return new Result(ok.get() / (double) seconds, latency, ok.get(), errors.get(), cpu[1] - cpu[0]);
+  }
+
+  /** User + system CPU of these processes so far, in ms (/proc/PID/stat fields 14 and 15, 100 ticks/s). */
+  static double cpuMillis(long... pids) {
+    double total = 0;
+    for (long pid : pids) {
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
+      } catch (java.io.IOException | RuntimeException e) {
+        return Double.NaN;
+      }
+    }
+    return total;
   }
 }

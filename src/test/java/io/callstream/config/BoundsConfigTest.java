@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
 class BoundsConfigTest {
   @Test
   void defaults() {
-    Config c = TestConfig.config("public");
+    Map<String, String> env = new java.util.HashMap<>(TestConfig.env("public"));
+    env.remove("WS_MAX_SOCKETS_PER_USER"); // the test default; here the service's own
+    Config c = Config.from(Settings.of(env));
     assertEquals(75, c.http().idleTimeoutSeconds());
     assertEquals(120, c.http().requestTimeoutSeconds());
     assertEquals(List.of(), c.http().trustedProxies());
     assertEquals(8, c.webhooks().maxConcurrentSpools());
-    assertEquals(20, c.live().maxSocketsPerUser());
+    assertEquals(16_000, c.live().maxSocketsPerUser());
   }
 
   @Test
