@@ -1,5 +1,6 @@
 package io.callstream.app;
 
+import io.callstream.call.NodeTurnWriter;
 import io.callstream.cluster.ClusterSetup;
 import io.callstream.cluster.EventBusSetup;
 import io.callstream.config.Config;
@@ -86,7 +87,7 @@ public final class Node {
           return DemoMode.configure(vertx, pool, config)
               .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry,
                   ErrorTracking.init(config.ops().sentryDsn(), config.ops().sentryEnvironment(),
-                      config.ops().sentryRelease(), registry))));
+                      config.ops().sentryRelease(), registry), new NodeTurnWriter())));
         })
         .onFailure(e -> vertx.close()));
   }
@@ -94,6 +95,7 @@ public final class Node {
   private static Future<Node> deploy(Vertx vertx, NodeResources resources) {
     DeploymentOptions deployment = new DeploymentOptions().setInstances(resources.config().http().instances());
     return removeStaleFiles(vertx, resources.config())
+        .compose(v -> vertx.deployVerticle(new TurnWriterVerticle(resources.pool(), resources.turns())))
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(resources), deployment))
         .compose(id -> !resources.config().reconcile().enabled()
             ? Future.succeededFuture(new Node(vertx, resources, id, null))

@@ -34,10 +34,13 @@ public final class AccessLog implements Handler<RoutingContext> {
     }
     HttpServerRequest request = ctx.request();
     Object error = ctx.get(FailureHandler.ERROR_KEY);
-    String line = String.format("access method=%s route=%s status=%d ms=%.1f bytes=%d client=%s%s",
-        request.method().name(), FailureHandler.route(ctx), ctx.response().getStatusCode(),
-        (System.nanoTime() - start) / 1e6, ctx.response().bytesWritten(), clients.of(request),
-        error == null ? "" : " error=\"" + error.toString().replace('"', '\'') + "\"");
-    LOG.info(line);
+    StringBuilder line = new StringBuilder(128).append("access method=").append(request.method().name())
+        .append(" route=").append(FailureHandler.route(ctx)).append(" status=")
+        .append(ctx.response().getStatusCode()).append(" ms=").append(Math.round((System.nanoTime() - start) / 1e5) / 10.0)
+        .append(" bytes=").append(ctx.response().bytesWritten()).append(" client=").append(clients.of(request));
+    if (error != null) {
+      line.append(" error=\"").append(error.toString().replace('"', '\'')).append('"');
+    }
+    LOG.info(line.toString());
   }
 }

@@ -3,7 +3,7 @@ package io.callstream.webhook;
 import io.callstream.call.Call;
 import io.callstream.call.LiveTurnRequest;
 import io.callstream.call.LiveTurnResult;
-import io.callstream.call.LiveTurnWriter;
+import io.callstream.call.NodeTurnWriter;
 import io.callstream.call.TranscriptRepository.StoredTurn;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
@@ -16,22 +16,21 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 
 /**
- * POST /webhooks/elevenlabs/transcription: one live turn, stored by this instance's {@link LiveTurnWriter} (turns
+ * POST /webhooks/elevenlabs/transcription: one live turn, stored by the node's {@link NodeTurnWriter} (turns
  * arriving while a write is in flight share the next statement and commit), answered only after its own row
  * committed, then its {@code transcription} event. Runs after the BodyHandler (1 MiB limit) and the authentication
  * check.
  */
 final class LiveTurnHandler implements Handler<RoutingContext> {
-  private final LiveTurnWriter writer;
+  private final NodeTurnWriter writer;
   private final EventBus bus;
 
-  /** One handler, so one writer, per verticle instance: its batches are confined to the instance's event loop. */
-  LiveTurnHandler(Pool pool, EventBus bus) {
-    this.writer = new LiveTurnWriter(pool);
+  /** The node's one writer: turns arriving on every verticle instance meanwhile share its next batch. */
+  LiveTurnHandler(NodeTurnWriter writer, EventBus bus) {
+    this.writer = writer;
     this.bus = bus;
   }
 

@@ -25,6 +25,9 @@ final class WebhookMetrics {
   private static final String KEY = "callstream.webhook.observation";
 
   private final MeterRegistry registry;
+  /** Meters by label values (bounded: endpoints x types x outcomes), looked up rather than re-registered. */
+  private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
   WebhookMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -62,17 +65,23 @@ final class WebhookMetrics {
     String outcome = o.outcome != null && status < 300 ? o.outcome : outcomeOf(status, o.failure);
     String type = o.type == null ? "unknown" : TYPES.contains(o.type) ? o.type : "other";
     long nanos = System.nanoTime() - o.startNanos;
-    Counter.builder("callstream_webhooks").description("webhooks received, by endpoint, type and outcome")
-        .tag("endpoint", o.endpoint).tag("type", type).tag("outcome", outcome).register(registry).increment();
-    Timer.builder("callstream_webhook_duration").description("time to verify, store and answer a webhook")
-        .tag("endpoint", o.endpoint).publishPercentileHistogram().register(registry)
+    counters.computeIfAbsent(o.endpoint + '/' + type + '/' + outcome, k -> Counter.builder("callstream_webhooks")
+        .description("webhooks received, by endpoint, type and outcome")
+        .tag("endpoint", o.endpoint).tag("type", type).tag("outcome", outcome).register(registry)).increment();
+    timers.computeIfAbsent(o.endpoint, e -> Timer.builder("callstream_webhook_duration")
+        .description("time to verify, store and answer a webhook")
+        .tag("endpoint", e).publishPercentileHistogram().register(registry))
         .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (o.failure != null && !(o.failure instanceof Failure)) {
       Counter.builder("callstream_db_write_failures").description("database writes that failed")
           .tag("operation", o.endpoint).register(registry).increment();
     }
-    LOG.info(() -> String.format("webhook endpoint=%s type=%s outcome=%s status=%d conversation=%s call_sid=%s ms=%.1f",
-        o.endpoint, type, outcome, status, o.conversationId, o.callSid, nanos / 1e6));
+    if (LOG.isLoggable(java.util.logging.Level.INFO)) {
+      LOG.info(new StringBuilder(160).append("webhook endpoint=").append(o.endpoint).append(" type=").append(type)
+          .append(" outcome=").append(outcome).append(" status=").append(status).append(" conversation=")
+          .append(o.conversationId).append(" call_sid=").append(o.callSid).append(" ms=")
+          .append(Math.round(nanos / 1e5) / 10.0).toString());
+    }
   }
 
   static String outcomeOf(int status, Throwable failure) {

@@ -1,5 +1,6 @@
 package io.callstream.webhook;
 
+import io.callstream.call.NodeTurnWriter;
 import io.callstream.config.Config;
 import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,8 +27,11 @@ public final class WebhookRole {
   private final WebhookAuth auth;
 
   private final WebhookMetrics metrics;
+  private final NodeTurnWriter turns;
 
-  public WebhookRole(Vertx vertx, Pool pool, Config.Webhooks config, PostCallInbox inbox, MeterRegistry registry) {
+  public WebhookRole(Vertx vertx, Pool pool, Config.Webhooks config, PostCallInbox inbox, MeterRegistry registry,
+                     NodeTurnWriter turns) {
+    this.turns = turns;
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
@@ -45,7 +49,7 @@ public final class WebhookRole {
         .handler(new TurnAdmission(auth, new LargeBodies(vertx, config.maxConcurrentSpools())))
         .handler(BodyHandler.create(false).setBodyLimit(WebhookBody.MEMORY_LIMIT))
         .handler(this::authenticateTurn)
-        .handler(new LiveTurnHandler(pool, vertx.eventBus()));
+        .handler(new LiveTurnHandler(turns, vertx.eventBus()));
   }
 
   /** The signature over the raw bytes (or the bearer token), before the body is parsed. */
