@@ -61,7 +61,8 @@ public final class Assembly {
     }
     new HealthRoutes(pool, node.state(), node.registry()).addRoutes(router);
     if (config.http().has(NodeRole.WEBHOOK)) {
-      new WebhookRole(vertx, pool, config.webhooks(), inbox, node.registry(), node.turns()).addRoutes(router);
+      new WebhookRole(vertx, pool, config.webhooks(), inbox, node.registry(), node.turns(), clients)
+          .addRoutes(router);
     }
     if (config.http().has(NodeRole.LIVE)) {
       live = new LiveRole(vertx, config.live(), tokens, pool, node.registry(), clients);

@@ -53,11 +53,11 @@ public final class Logging {
   }
 
   /**
-   * Formats on the caller's thread, queues the line (bounded: when the writer falls behind, lines are dropped and
+   * Queues the record (formatted on the writer thread) (bounded: when the writer falls behind, lines are dropped and
    * counted rather than blocking an event loop) and writes batches to standard error from a daemon thread.
    */
   static final class QueuedLineHandler extends Handler {
-    private final java.util.concurrent.BlockingQueue<String> queue =
+    private final java.util.concurrent.BlockingQueue<LogRecord> queue =
         new java.util.concurrent.ArrayBlockingQueue<>(65_536);
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
@@ -71,14 +71,15 @@ public final class Logging {
 
     @Override
     public void publish(LogRecord r) {
-      if (isLoggable(r) && !queue.offer(getFormatter().format(r))) {
+      // formatting (timestamps, escaping) happens on the writer thread, not on the event loop
+      if (isLoggable(r) && !queue.offer(r)) {
         dropped.incrementAndGet();
       }
     }
 
     /** Writes what queued up every 20 ms: one write per batch, and no wake-up (context switch) per line. */
     private void drain() {
-      java.util.List<String> batch = new java.util.ArrayList<>(1024);
+      java.util.List<LogRecord> batch = new java.util.ArrayList<>(1024);
       while (!Thread.currentThread().isInterrupted()) {
         queue.drainTo(batch, 8192);
         if (batch.isEmpty()) {
@@ -90,21 +91,21 @@ public final class Logging {
       }
     }
 
-    private synchronized void write(java.util.List<String> batch) {
+    private synchronized void write(java.util.List<LogRecord> batch) {
       StringBuilder sb = new StringBuilder(batch.size() * 128);
       long lost = dropped.getAndSet(0);
       if (lost > 0) {
         sb.append(java.time.Instant.now()).append(" WARNING Logging - ").append(lost)
             .append(" log lines dropped: the console could not keep up\n");
       }
-      batch.forEach(sb::append);
+      batch.forEach(r -> sb.append(getFormatter().format(r)));
       System.err.print(sb);
       System.err.flush();
     }
 
     @Override
     public void flush() {
-      java.util.List<String> rest = new java.util.ArrayList<>();
+      java.util.List<LogRecord> rest = new java.util.ArrayList<>();
       queue.drainTo(rest);
       if (!rest.isEmpty()) {
         write(rest);

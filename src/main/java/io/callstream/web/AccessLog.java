@@ -14,6 +14,11 @@ import java.util.logging.Logger;
  */
 public final class AccessLog implements Handler<RoutingContext> {
   private static final Logger LOG = Logger.getLogger("callstream.access");
+  /**
+   * Set on a request whose own line already carries the access fields (a webhook's {@code webhook ...} line): it
+   * gets that one line instead of two, which on the ingest path is a quarter of the throughput.
+   */
+  public static final String LOGGED_ELSEWHERE = "callstream.access.elsewhere";
 
   private final ClientAddress clients;
 
@@ -29,7 +34,7 @@ public final class AccessLog implements Handler<RoutingContext> {
   }
 
   private void log(RoutingContext ctx, long start) {
-    if (!LOG.isLoggable(java.util.logging.Level.INFO)) {
+    if (!LOG.isLoggable(java.util.logging.Level.INFO) || ctx.get(LOGGED_ELSEWHERE) != null) {
       return;
     }
     HttpServerRequest request = ctx.request();

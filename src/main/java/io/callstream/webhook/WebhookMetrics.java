@@ -2,6 +2,8 @@ package io.callstream.webhook;
 
 import io.callstream.db.DatabaseErrors;
 import io.callstream.failure.Failure;
+import io.callstream.web.AccessLog;
+import io.callstream.web.ClientAddress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,7 +14,8 @@ import java.util.logging.Logger;
 /**
  * What the webhook role tells operators: {@code callstream_webhooks_total{endpoint,type,outcome}}, the processing
  * time {@code callstream_webhook_duration_seconds{endpoint}}, database write failures, and one log line per webhook
- * ({@code webhook endpoint=post_call type=... outcome=... conversation=... call_sid=... ms=...}). The first handler
+ * ({@code webhook endpoint=post_call type=... outcome=... status=... conversation=... call_sid=... ms=... bytes=...
+ * client=...}), which is also the request's access-log line. The first handler
  * of a webhook route starts the observation; handlers note what they learn ({@link #note}); the outcome is decided
  * when the response ends, from the noted outcome or the status. Labels are bounded: unknown types count as "other".
  */
@@ -29,8 +32,11 @@ final class WebhookMetrics {
   private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
-  WebhookMetrics(MeterRegistry registry) {
+  private final ClientAddress clients;
+
+  WebhookMetrics(MeterRegistry registry, ClientAddress clients) {
     this.registry = registry;
+    this.clients = clients;
   }
 
   /** What a handler learnt about one delivery; any field may stay null. */
@@ -52,7 +58,8 @@ final class WebhookMetrics {
   void start(RoutingContext ctx, String endpoint) {
     Observation o = new Observation(endpoint);
     ctx.put(KEY, o);
-    ctx.addEndHandler(v -> finish(o, ctx.response().getStatusCode()));
+    ctx.put(AccessLog.LOGGED_ELSEWHERE, Boolean.TRUE); // the webhook line below is this request's access line
+    ctx.addEndHandler(v -> finish(o, ctx));
     ctx.next();
   }
 
@@ -61,7 +68,8 @@ final class WebhookMetrics {
     return o != null ? o : new Observation("unknown");
   }
 
-  private void finish(Observation o, int status) {
+  private void finish(Observation o, RoutingContext ctx) {
+    int status = ctx.response().getStatusCode();
     String outcome = o.outcome != null && status < 300 ? o.outcome : outcomeOf(status, o.failure);
     String type = o.type == null ? "unknown" : TYPES.contains(o.type) ? o.type : "other";
     long nanos = System.nanoTime() - o.startNanos;
@@ -80,7 +88,8 @@ final class WebhookMetrics {
       LOG.info(new StringBuilder(160).append("webhook endpoint=").append(o.endpoint).append(" type=").append(type)
           .append(" outcome=").append(outcome).append(" status=").append(status).append(" conversation=")
           .append(o.conversationId).append(" call_sid=").append(o.callSid).append(" ms=")
-          .append(Math.round(nanos / 1e5) / 10.0).toString());
+          .append(Math.round(nanos / 1e5) / 10.0).append(" bytes=").append(ctx.response().bytesWritten())
+          .append(" client=").append(clients.of(ctx.request())).toString());
     }
   }
 

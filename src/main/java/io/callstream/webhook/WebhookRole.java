@@ -2,6 +2,7 @@ package io.callstream.webhook;
 
 import io.callstream.call.NodeTurnWriter;
 import io.callstream.config.Config;
+import io.callstream.web.ClientAddress;
 import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -30,14 +31,14 @@ public final class WebhookRole {
   private final NodeTurnWriter turns;
 
   public WebhookRole(Vertx vertx, Pool pool, Config.Webhooks config, PostCallInbox inbox, MeterRegistry registry,
-                     NodeTurnWriter turns) {
+                     NodeTurnWriter turns, ClientAddress clients) {
     this.turns = turns;
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
     this.inbox = inbox;
     this.auth = new WebhookAuth(config, Clock.systemUTC());
-    this.metrics = new WebhookMetrics(registry);
+    this.metrics = new WebhookMetrics(registry, clients);
   }
 
   public void addRoutes(Router router) {
