@@ -3,6 +3,7 @@ package io.callstream.twilio;
 import io.callstream.call.Call;
 import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvents;
+import io.callstream.events.CallStartedEvent;
 import io.callstream.events.CallStatusEvent;
 import io.vertx.core.eventbus.EventBus;
 import java.time.Instant;
@@ -14,6 +15,11 @@ final class CallPublisher {
 
   CallPublisher(EventBus bus) {
     this.bus = bus;
+  }
+
+  /** call_started (the fleet feed) for a call whose row was just written. */
+  void started(Call c) {
+    CallEvents.publish(bus, new CallStartedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson()));
   }
 
   /** call_status for a call that moved on but has not ended (in_progress). */

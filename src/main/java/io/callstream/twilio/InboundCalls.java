@@ -53,6 +53,7 @@ final class InboundCalls {
   Future<String> answer(Incoming in) {
     return calls.driverByNumber(pool, in.from()).compose(caller -> calls.insertInbound(pool, in.callSid(),
             caller.map(InboundCallRepository.Caller::driverId).orElse(null), in.from())
+        .onSuccess(publisher::started) // on the fleet feed like an outbound call
         .compose(call -> registerAndCheck(in, caller.map(InboundCallRepository.Caller::name).orElse(null))
             .compose(checked -> checked.verdict().ok()
                 ? Future.succeededFuture(stream(call, in, checked.twiml()))

@@ -43,6 +43,11 @@ public final class Nginx implements AutoCloseable {
     }
   }
 
+  /** The access log nginx writes for this configuration. */
+  public Path accessLog() {
+    return dir.resolve("logs/access.log");
+  }
+
   public int port() {
     return port;
   }
