@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  * inbound, initiated; the driver found by the From number, or none), then ElevenLabs' register-call is asked for
  * the TwiML. That TwiML is answered only when it passes {@link TwimlCheck} (stream first, never {@code <Record>});
  * otherwise, or when ElevenLabs fails or is slow, the caller hears a short apology and the call is marked failed.
- * Nothing is published for {@code initiated}: call_status carries in_progress, completed and failed only.
+ * An initiated call is announced with call_started (the fleet feed); call_status carries in_progress, completed and
+ * failed.
  */
 final class InboundCalls {
   private static final Logger LOG = Logger.getLogger(InboundCalls.class.getName());

@@ -112,7 +112,8 @@ class TwilioInboundTest {
     assertEquals("D-7", column(schema, sid, "driver_id"));
     assertNotNull(column(schema, sid, "call_start_time"));
     recorder.settle();
-    assertEquals(List.of(), recorder.types(callId(schema, sid)), "nothing is published for initiated");
+    assertEquals(List.of("call_started"), recorder.types(callId(schema, sid)),
+        "only call_started (the fleet feed) for an initiated call");
   }
 
   @Test
@@ -140,7 +141,7 @@ class TwilioInboundTest {
       assertTrue(reason.contains(from.endsWith("1") ? "carries <Record>" : "<Say> before <Connect><Stream>"), reason);
       assertNotNull(column(schema, sid, "call_end_time"));
       recorder.settle();
-      assertEquals(List.of("call_status", "call_completed"), recorder.types(callId(schema, sid)));
+      assertEquals(List.of("call_started", "call_status", "call_completed"), recorder.types(callId(schema, sid)));
     }
   }
 
@@ -202,7 +203,7 @@ class TwilioInboundTest {
     callback(sid, "completed", "99");
     PostCall.assertElevenLabsData(schema, sid);
     recorder.settle();
-    assertEquals(List.of("call_status", "call_status", "call_completed"),
+    assertEquals(List.of("call_started", "call_status", "call_status", "call_completed"),
         recorder.types(callId(schema, sid)).stream().filter(t -> !t.equals("transcription")).toList());
   }
 
@@ -233,7 +234,7 @@ class TwilioInboundTest {
     callback(sid, "completed", "0");
     assertEquals("failed", column(schema, sid, "status"), "an ended call stays ended");
     recorder.settle();
-    assertEquals(List.of("call_status", "call_completed"), recorder.types(callId(schema, sid)));
+    assertEquals(List.of("call_started", "call_status", "call_completed"), recorder.types(callId(schema, sid)));
   }
 
   @Test
