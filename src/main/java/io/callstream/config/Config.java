@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -162,13 +160,13 @@ public record Config(
     Http http = new Http(
         s.integer("HTTP_PORT", 8080, 0, 65535),
         s.integer("HTTP_INSTANCES", cores, 1, 256),
-        roles(s.string("NODE_ROLES", "webhook,live,api")),
+        SettingParsers.roles(s.string("NODE_ROLES", "webhook,live,api")),
         s.integer("DRAIN_TIMEOUT_SECONDS", 10, 1, 600),
         s.string("HTTP_HOST", "0.0.0.0"),
         s.integer("HTTP_IDLE_TIMEOUT_SECONDS", 75, 0, 86_400),
         s.integer("HTTP_REQUEST_TIMEOUT_SECONDS", 120, 1, 86_400),
-        trustedProxies(s.string("TRUSTED_PROXIES", "")),
-        origins(s.string("CORS_ORIGINS", "")));
+        SettingParsers.trustedProxies(s.string("TRUSTED_PROXIES", "")),
+        SettingParsers.origins(s.string("CORS_ORIGINS", "")));
     Database db = database(s.required("DATABASE_URL"), s.string("DB_SCHEMA", "public"),
         s.integer("DB_POOL_SIZE", 8, 1, 1000));
     String secret = s.required("SECRET_KEY");
@@ -208,7 +206,7 @@ public record Config(
         s.bool("CLUSTER_ENABLED", false),
         s.string("CLUSTER_HOST", "127.0.0.1"),
         s.integer("CLUSTER_PORT", 5701, 1, 65535),
-        members(s.string("CLUSTER_MEMBERS", "")),
+        SettingParsers.members(s.string("CLUSTER_MEMBERS", "")),
         configFile == null ? null : Path.of(configFile),
         s.integer("CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 5, 2, 600),
         s.integer("CLUSTER_BUS_PORT", 0, 0, 65535),
@@ -217,7 +215,7 @@ public record Config(
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new ConfigException("LOG_FORMAT must be text or json, got '" + logFormat + "'");
     }
-    int[] pacing = pacing(s.string("DEMO_PACING_MS", "1000-4000"));
+    int[] pacing = SettingParsers.pacing(s.string("DEMO_PACING_MS", "1000-4000"));
     Demo demo = new Demo(s.optional("PUBLIC_BASE_URL") == null ? null : s.url("PUBLIC_BASE_URL", null),
         pacing[0], pacing[1], s.integer("DEMO_FAILURE_PERCENT", 10, 0, 100));
     Ops ops = new Ops(s.bool("ACCESS_LOG", true), s.optional("SENTRY_DSN"), s.optional("SENTRY_ENVIRONMENT"),
@@ -230,79 +228,6 @@ public record Config(
   public Config withElevenLabs(ElevenLabs elevenLabs) {
     return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio, ops,
         reconcile);
-  }
-
-  /** "MIN-MAX" or "N" milliseconds. */
-  static int[] pacing(String value) {
-    String[] parts = value.split("-", 2);
-    try {
-      int min = Integer.parseInt(parts[0].trim());
-      int max = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : min;
-      if (min >= 1 && max >= min && max <= 600_000) {
-        return new int[] {min, max};
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ConfigException("DEMO_PACING_MS must be MIN-MAX or N milliseconds (1 to 600000), got '" + value + "'");
-  }
-
-  static Set<NodeRole> roles(String value) {
-    EnumSet<NodeRole> roles = EnumSet.noneOf(NodeRole.class);
-    for (String part : value.split(",")) {
-      String name = part.trim().toUpperCase(Locale.ROOT);
-      if (name.isEmpty()) {
-        continue;
-      }
-      try {
-        roles.add(NodeRole.valueOf(name));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("NODE_ROLES: unknown role '" + part.trim() + "' (use webhook, live, api)");
-      }
-    }
-    if (roles.isEmpty()) {
-      throw new ConfigException("NODE_ROLES must name at least one of webhook, live, api");
-    }
-    return roles;
-  }
-
-  /** CORS_ORIGINS: comma-separated origins (scheme://host[:port]) of a console served elsewhere; empty = none. */
-  static List<String> origins(String value) {
-    List<String> origins = Arrays.stream(value.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
-    for (String o : origins) {
-      if (!o.matches("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
-        throw new ConfigException("CORS_ORIGINS: '" + o + "' is not an origin such as https://console.example.com");
-      }
-    }
-    return origins;
-  }
-
-  static List<IpRange> trustedProxies(String value) {
-    try {
-      return IpRange.parseList(value);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("TRUSTED_PROXIES: " + e.getMessage());
-    }
-  }
-
-  static List<String> members(String value) {
-    List<String> members = Arrays.stream(value.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
-    for (String m : members) {
-      int colon = m.lastIndexOf(':');
-      boolean ok = colon > 0;
-      if (ok) {
-        try {
-          int p = Integer.parseInt(m.substring(colon + 1));
-          ok = p > 0 && p < 65536;
-        } catch (NumberFormatException e) {
-          ok = false;
-        }
-      }
-      if (!ok) {
-        throw new ConfigException("CLUSTER_MEMBERS: '" + m + "' is not host:port");
-      }
-    }
-    return members;
   }
 
   public static Database database(String url, String schema, int poolSize) {
