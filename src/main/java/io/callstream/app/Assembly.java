@@ -65,7 +65,8 @@ public final class Assembly {
           .addRoutes(router);
     }
     if (config.http().has(NodeRole.LIVE)) {
-      live = new LiveRole(vertx, config.live(), tokens, pool, node.registry(), clients);
+      live = new LiveRole(vertx, config.live(), tokens, pool, node.registry(), clients,
+          node.state()::draining);
       live.addRoutes(router);
     } else {
       live = null;

@@ -44,6 +44,10 @@ public final class HttpVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false);
     server = vertx.createHttpServer(options).connectionHandler(deadlines::connected)
         .requestHandler(assembly.router());
+    if (assembly.live() != null) {
+      // upgrades are authenticated at the server's handshake and never reach the router (lighter sockets)
+      server.webSocketHandshakeHandler(assembly.live()::handshake);
+    }
     return liveReady.compose(v -> server.listen());
   }
 

@@ -12,7 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -35,13 +35,15 @@ public final class LiveRole {
   private final MeterRegistry registry;
   private final LiveHub hub;
   private final ClientAddress clients;
+  private final java.util.function.BooleanSupplier draining;
   private MessageConsumer<String> consumer;
   private Gauge instanceSockets;
   private long pingTimer = -1;
 
   public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, MeterRegistry registry,
-                  ClientAddress clients) {
+                  ClientAddress clients, java.util.function.BooleanSupplier draining) {
     this.clients = clients;
+    this.draining = draining;
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
@@ -83,43 +85,77 @@ public final class LiveRole {
     return Future.all(closing).<Void>mapEmpty().timeout(5, TimeUnit.SECONDS);
   }
 
+  /**
+   * A GET without a WebSocket upgrade on the feed's path (upgrades are taken by {@link #handshake} before any route):
+   * 401 without a token, else 400.
+   */
   private void upgrade(RoutingContext ctx) {
-    String token = token(ctx.request());
+    ctx.fail(token(ctx.request().getParam("token"), ctx.request().getHeader("Authorization")) == null
+        ? Failure.unauthenticated("missing token") : Failure.invalid("expected a WebSocket upgrade"));
+  }
+
+  /**
+   * Every WebSocket upgrade of this instance's server, taken at the server's handshake, before the router: no
+   * routed request is kept alive behind each socket (its inbound queue alone is ~4 KB of every socket's heap).
+   * Authenticated before accepting: 404 another path, 503 while draining, 401 no token, 403 invalid or expired
+   * or not allowed, 429 over WS_MAX_SOCKETS_PER_USER.
+   */
+  public void handshake(ServerWebSocketHandshake hs) {
+    if (!PATH.equals(hs.path())) {
+      hs.reject(404);
+      return;
+    }
+    if (draining.getAsBoolean()) {
+      hs.reject(503);
+      return;
+    }
+    String token = token(queryParam(hs.query(), "token"), hs.headers().get("Authorization"));
     if (token == null) {
       hub.metrics.authFailure("missing");
-      ctx.fail(Failure.unauthenticated("missing token"));
+      hs.reject(401);
       return;
     }
     hub.tokens.verify(token).onComplete(ar -> {
       if (ar.failed() || !ar.result().mayAct(TokenClaims.DISPATCHER)) {
         boolean expired = ar.failed() && ar.cause() instanceof Tokens.InvalidToken t && t.expired();
         hub.metrics.authFailure(ar.succeeded() ? "forbidden" : expired ? "expired" : "invalid");
-        ctx.fail(Failure.forbidden(expired ? "token expired" : "invalid token"));
+        hs.reject(403);
         return;
       }
       TokenClaims claims = ar.result();
       if (!hub.users.acquire(claims.subject())) {
         hub.metrics.authFailure("too_many_sockets");
-        ctx.fail(Failure.throttled("at most " + config.maxSocketsPerUser() + " open sockets per user"));
+        hs.reject(429);
         return;
       }
-      ctx.request().toWebSocket()
-          .onSuccess(ws -> new LiveSocket(hub, ws).open(claims, clients.of(ctx.request()))) // the hub gives the place back on close
-          .onFailure(e -> {
-            hub.users.release(claims.subject());
-            if (!ctx.response().headWritten()) {
-              ctx.fail(Failure.invalid("expected a WebSocket upgrade"));
-            }
-          });
+      String client = clients.of(hs.remoteAddress(), hs.headers());
+      hs.accept()
+          .onSuccess(ws -> new LiveSocket(hub, ws).open(claims, client)) // the hub gives the place back on close
+          .onFailure(e -> hub.users.release(claims.subject()));
     });
   }
 
-  private static String token(HttpServerRequest request) {
-    String token = request.getParam("token");
+  private static String token(String query, String authorization) {
+    String token = query;
     if (token == null || token.isBlank()) {
-      token = Tokens.bearer(request.getHeader("Authorization"));
+      token = Tokens.bearer(authorization);
     }
     return token == null || token.isBlank() ? null : token;
+  }
+
+  /** One parameter of a raw query string, URL-decoded (null when absent). */
+  static String queryParam(String query, String name) {
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      if (key.equals(name)) {
+        return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
   }
 
   private void onEvent(Message<String> message) {

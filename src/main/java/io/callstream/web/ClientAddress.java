@@ -26,14 +26,18 @@ public final class ClientAddress {
 
   /** The client's address in canonical text form (or the peer's text when it is not an IP literal). */
   public String of(HttpServerRequest request) {
-    SocketAddress peer = request.remoteAddress();
+    return of(request.remoteAddress(), request.headers());
+  }
+
+  /** The same for a WebSocket handshake (or anything with a peer and headers). */
+  public String of(SocketAddress peer, io.vertx.core.MultiMap headers) {
     String address = peer == null || peer.hostAddress() == null ? UNKNOWN : peer.hostAddress();
     byte[] bytes = IpRange.literal(address);
     if (bytes == null || !trusted(bytes)) {
       return bytes == null ? address : NetUtil.bytesToIpAddress(bytes);
     }
     String nearest = NetUtil.bytesToIpAddress(bytes);
-    List<String> hops = hops(request.headers().getAll("X-Forwarded-For"));
+    List<String> hops = hops(headers.getAll("X-Forwarded-For"));
     for (int i = hops.size() - 1; i >= 0; i--) {
       byte[] hop = IpRange.literal(hops.get(i));
       if (hop == null) {
