@@ -1,5 +1,8 @@
 package io.callstream.call;
 
+import io.callstream.events.CallCompletedEvent;
+import io.callstream.events.CallEvent;
+import io.callstream.events.CallStatusEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -26,6 +29,16 @@ public record Call(long id, String callSid, String conversationId, String driver
 
   public boolean ended() {
     return COMPLETED.equals(status) || FAILED.equals(status);
+  }
+
+  /**
+   * What subscribers are owed when this (ended) call's row changed: its final call_status, then call_completed.
+   * Every path that ends a call publishes exactly these, after its commit.
+   */
+  public List<CallEvent> endEvents() {
+    Instant at = callEndTime != null ? callEndTime : updatedAt;
+    return List.of(new CallStatusEvent(id, callSid, conversationId, status, at),
+        new CallCompletedEvent(id, callSid, conversationId, toJson(), lastSequenceNumber));
   }
 
   public static Call fromRow(Row r) {

@@ -1,14 +1,11 @@
 package io.callstream.call;
 
-import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvent;
 import io.callstream.events.CallEvents;
-import io.callstream.events.CallStatusEvent;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,10 +72,7 @@ public final class CallCompletions {
    */
   public Future<Void> republishEnd(PostCallEvent event) {
     return calls.findByIdentifiers(pool, event.conversationId(), event.callSid()).map(found -> {
-      found.filter(Call::ended).ifPresent(c -> CallEvents.publishAll(bus, List.of(
-          new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(),
-              c.callEndTime() != null ? c.callEndTime() : c.updatedAt()),
-          new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(), c.lastSequenceNumber()))));
+      found.filter(Call::ended).ifPresent(c -> CallEvents.publishAll(bus, c.endEvents()));
       return null;
     });
   }
@@ -100,10 +94,7 @@ public final class CallCompletions {
     List<CallEvent> events = new ArrayList<>();
     turns.forEach(t -> events.add(t.toEvent(c.callSid(), c.conversationId())));
     if (callChanged) {
-      Instant at = c.callEndTime() != null ? c.callEndTime() : c.updatedAt();
-      events.add(new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), at));
-      events.add(new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(),
-          c.lastSequenceNumber()));
+      events.addAll(c.endEvents());
     }
     return new Applied(events.isEmpty() ? Outcome.UNCHANGED : Outcome.APPLIED, events, c, callChanged,
         event.eventTimestamp());

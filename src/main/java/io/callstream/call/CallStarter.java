@@ -3,7 +3,6 @@ package io.callstream.call;
 import io.callstream.db.DatabaseErrors;
 import io.callstream.driver.Driver;
 import io.callstream.driver.DriverRepository;
-import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStartedEvent;
 import io.callstream.events.CallStatusEvent;
@@ -130,8 +129,6 @@ public final class CallStarter {
   }
 
   private void publishFailure(Call c) {
-    CallEvents.publishAll(bus, List.of(
-        new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()),
-        new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(), c.lastSequenceNumber())));
+    CallEvents.publishAll(bus, c.endEvents());
   }
 }

@@ -1,8 +1,8 @@
 package io.callstream.call;
 
+import io.callstream.db.DatabaseErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -149,12 +149,11 @@ public final class LiveTurnWriter {
   private Future<List<LiveTurnResult>> attempt(List<LiveTurnRequest> requests, int uniqueRetries,
                                                int deadlockRetries) {
     return transcripts.insertLive(pool, requests).recover(e -> {
-      String state = sqlState(e);
-      if ("23505".equals(state) && uniqueRetries > 0) {
+      if (DatabaseErrors.uniqueViolation(e) && uniqueRetries > 0) {
         retries++;
         return attempt(requests, uniqueRetries - 1, deadlockRetries);
       }
-      if ("40P01".equals(state) && deadlockRetries > 0) {
+      if (DatabaseErrors.deadlock(e) && deadlockRetries > 0) {
         retries++;
         return attempt(requests, uniqueRetries, deadlockRetries - 1);
       }
@@ -164,11 +163,7 @@ public final class LiveTurnWriter {
 
   /** Data exceptions (22) and integrity violations (23) other than the retried 23505 come from one row's values. */
   private static boolean rowError(Throwable e) {
-    String state = sqlState(e);
-    return state != null && (state.startsWith("22") || state.startsWith("23")) && !"23505".equals(state);
-  }
-
-  private static String sqlState(Throwable e) {
-    return e instanceof DatabaseException db ? db.getSqlState() : null;
+    String state = DatabaseErrors.sqlState(e);
+    return state != null && (state.startsWith("22") || state.startsWith("23")) && !DatabaseErrors.uniqueViolation(e);
   }
 }

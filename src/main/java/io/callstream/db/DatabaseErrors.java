@@ -15,7 +15,6 @@ public final class DatabaseErrors {
 
   public static final String UNIQUE_VIOLATION = "23505";
   public static final String DEADLOCK = "40P01";
-  public static final String SERIALIZATION_FAILURE = "40001";
 
   /**
    * The database could not be reached or refused to work for now: connection refused/reset (IOException), a closed
@@ -40,10 +39,9 @@ public final class DatabaseErrors {
     return UNIQUE_VIOLATION.equals(sqlState(t));
   }
 
-  /** A transaction that lost a race and may simply be run again (deadlock, serialization failure). */
-  public static boolean retryable(Throwable t) {
-    String state = sqlState(t);
-    return DEADLOCK.equals(state) || SERIALIZATION_FAILURE.equals(state);
+  /** PostgreSQL chose this transaction as a deadlock's victim: running it again is safe. */
+  public static boolean deadlock(Throwable t) {
+    return DEADLOCK.equals(sqlState(t));
   }
 
   /** SQLSTATE class 22 (data exception, e.g. a NUL character in text): the input cannot be stored, ever. */
@@ -52,7 +50,8 @@ public final class DatabaseErrors {
     return state != null && state.startsWith("22");
   }
 
-  private static String sqlState(Throwable t) {
+  /** The SQLSTATE of a database failure, else null. */
+  public static String sqlState(Throwable t) {
     if (t instanceof PgException pg) {
       return pg.getSqlState();
     }

@@ -6,9 +6,7 @@ import io.callstream.call.CallCompletions;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.ParkedEvents;
 import io.callstream.config.Config;
-import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvents;
-import io.callstream.events.CallStatusEvent;
 import io.callstream.failure.Failure;
 import io.callstream.reconcile.ReconcileMetrics.Action;
 import io.callstream.reconcile.ReconcileMetrics.Run;
@@ -18,8 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -197,9 +193,7 @@ public final class Reconciler {
       for (Call c : calls) {
         LOG.info("reconcile: call " + c.callSid() + " marked failed: " + reason);
         // committed: the same events as a failed dial
-        CallEvents.publishAll(vertx.eventBus(), List.of(
-            new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()),
-            new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(), c.lastSequenceNumber())));
+        CallEvents.publishAll(vertx.eventBus(), c.endEvents());
         callMetrics.finished(c);
       }
       tally.markedFailed += calls.size();

@@ -1,13 +1,11 @@
 package io.callstream.twilio;
 
 import io.callstream.call.Call;
-import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStartedEvent;
 import io.callstream.events.CallStatusEvent;
 import io.vertx.core.eventbus.EventBus;
 import java.time.Instant;
-import java.util.List;
 
 /** Publishes an inbound call's changes after they committed, exactly like the rest of callstream (contract §4). */
 final class CallPublisher {
@@ -29,9 +27,6 @@ final class CallPublisher {
 
   /** call_status then call_completed for a call that ended (completed or failed). */
   void ended(Call c) {
-    Instant at = c.callEndTime() != null ? c.callEndTime() : Instant.now();
-    CallEvents.publishAll(bus, List.of(
-        new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), at),
-        new CallCompletedEvent(c.id(), c.callSid(), c.conversationId(), c.toJson(), c.lastSequenceNumber())));
+    CallEvents.publishAll(bus, c.endEvents());
   }
 }
