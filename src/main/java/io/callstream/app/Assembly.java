@@ -81,7 +81,7 @@ public final class Assembly {
       new CallRoutes(pool, config.elevenLabs(), auth,
           new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics)).addRoutes(router);
       new CallAudioRoutes(vertx, pool, config.webhooks().audioDir(), auth).addRoutes(router);
-      new BackfillRoutes(config.elevenLabs(), auth, new Backfill(pool, elevenLabs, completions)).addRoutes(router);
+      new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions)).addRoutes(router);
     }
     if (config.http().has(NodeRole.WEBHOOK)) {
       // Twilio's voice and recording webhooks: inbound driver calls (503 when TWILIO_AUTH_TOKEN is unset)

@@ -5,15 +5,14 @@ import io.callstream.call.CallCompletions;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.ElevenLabsClient;
 import io.callstream.config.Config;
+import io.callstream.db.Database;
 import io.callstream.reconcile.LeaderLock;
 import io.callstream.reconcile.Reconciler;
 import io.callstream.webhook.PostCallInbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.Map;
 
 /**
  * The reconciler's object graph, deployed once per node (never per HTTP instance): its own ElevenLabs client, the
@@ -35,7 +34,7 @@ public final class ReconcilerVerticle extends VerticleBase {
     CallMetrics callMetrics = new CallMetrics(node.registry());
     CallCompletions completions = new CallCompletions(node.pool(), vertx.eventBus(), callMetrics);
     Backfill backfill = config.elevenLabs().apiKey() == null ? null
-        : new Backfill(node.pool(), new ElevenLabsClient(vertx, config.elevenLabs(), callMetrics), completions);
+        : new Backfill(new ElevenLabsClient(vertx, config.elevenLabs(), callMetrics), completions);
     LeaderLock lock = new LeaderLock(this::lockConnection, config.database().schema());
     reconciler = new Reconciler(vertx, node.pool(), lock, backfill, new PostCallInbox(node.pool(), completions),
         callMetrics, node.registry(), config.reconcile());
@@ -50,14 +49,8 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   /** A connection of its own: the lock lives as long as its session, so it must never go back to a pool. */
   private Future<SqlConnection> lockConnection() {
-    Config.Database db = node.config().database();
-    PgConnectOptions options = new PgConnectOptions()
-        .setHost(db.host())
-        .setPort(db.port())
-        .setDatabase(db.database())
-        .setUser(db.user())
-        .setPassword(db.password())
-        .setProperties(Map.of("application_name", "callstream-reconciler"));
-    return PgConnection.connect(vertx, options).map(c -> c);
+    // the same address, credentials and TLS as the pool (DATABASE_URL's sslmode applies here too)
+    return PgConnection.connect(vertx, Database.connectOptions(node.config().database(), "callstream-reconciler"))
+        .map(c -> c);
   }
 }

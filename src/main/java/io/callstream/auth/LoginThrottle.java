@@ -2,7 +2,6 @@ package io.callstream.auth;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -30,11 +29,17 @@ public final class LoginThrottle {
   private final Vertx vertx;
   /** Values are {@code "<window start millis>:<attempts>"} (local maps take immutable values). */
   private final LocalMap<String, String> attempts;
-  private final AtomicBoolean sweeping = new AtomicBoolean();
+  /**
+   * When the node last started a sweep, kept node-wide beside the attempts (every verticle instance has its own
+   * throttle object): at most one sweep per minute, however many keys are still live.
+   */
+  private final LocalMap<String, Long> lastSweep;
+  private static final long SWEEP_EVERY_MILLIS = 60_000;
 
   public LoginThrottle(Vertx vertx) {
     this.vertx = vertx;
     this.attempts = vertx.sharedData().getLocalMap(MAP);
+    this.lastSweep = vertx.sharedData().getLocalMap(MAP + ".sweep");
   }
 
   /**
@@ -102,7 +107,9 @@ public final class LoginThrottle {
 
   /** Removes expired keys on a worker thread: iterating 10,000+ entries is no job for an event loop. */
   private void sweep() {
-    if (!sweeping.compareAndSet(false, true)) {
+    long started = System.currentTimeMillis();
+    Long last = lastSweep.putIfAbsent("at", started);
+    if (last != null && (started - last < SWEEP_EVERY_MILLIS || !lastSweep.replaceIfPresent("at", last, started))) {
       return;
     }
     vertx.executeBlocking(() -> {
@@ -113,7 +120,7 @@ public final class LoginThrottle {
         }
       });
       return null;
-    }, false).onComplete(ar -> sweeping.set(false));
+    }, false);
   }
 
   private static boolean expired(String v, long now) {

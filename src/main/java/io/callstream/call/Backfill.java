@@ -3,9 +3,7 @@ package io.callstream.call;
 import io.callstream.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,16 +15,13 @@ public final class Backfill {
   /** ElevenLabs conversation statuses after which the post-call data is final. */
   private static final Set<String> FINISHED = Set.of("done", "failed");
 
-  private final Pool pool;
   private final ElevenLabsClient elevenLabs;
   private final CallCompletions completions;
-  private final CallRepository calls = new CallRepository();
 
   /** What a backfill did, and the call afterwards. */
   public record Result(CallCompletions.Outcome outcome, Call call) {}
 
-  public Backfill(Pool pool, ElevenLabsClient elevenLabs, CallCompletions completions) {
-    this.pool = pool;
+  public Backfill(ElevenLabsClient elevenLabs, CallCompletions completions) {
     this.elevenLabs = elevenLabs;
     this.completions = completions;
   }
@@ -50,20 +45,10 @@ public final class Backfill {
           + status + "); post-call data is final only when it is done"));
     }
     PostCallEvent event = PostCallEvent.of(PostCallEvent.TRANSCRIPTION, eventTimestamp(data), data);
-    return completions.apply(event).map(CallCompletions.Applied::outcome).compose(outcome -> {
-      if (outcome == CallCompletions.Outcome.UNKNOWN_CALL) {
-        return Future.failedFuture(Failure.notFound("callstream knows no call for conversation " + conversationId));
-      }
-      return findCall(conversationId, data).map(call -> new Result(outcome, call.orElse(null)));
-    });
-  }
-
-  private Future<Optional<Call>> findCall(String conversationId, JsonObject data) {
-    return calls.findByIdentifier(pool, conversationId).compose(found -> {
-      String sid = PostCallEvent.of(PostCallEvent.TRANSCRIPTION, null, data).callSid();
-      return found.isPresent() || sid == null ? Future.succeededFuture(found)
-          : calls.findByIdentifier(pool, sid);
-    });
+    // the application locked the call and returns it as it is afterwards: no second read
+    return completions.apply(event).compose(applied -> applied.outcome() == CallCompletions.Outcome.UNKNOWN_CALL
+        ? Future.failedFuture(Failure.notFound("callstream knows no call for conversation " + conversationId))
+        : Future.succeededFuture(new Result(applied.outcome(), applied.call())));
   }
 
   /**

@@ -43,9 +43,9 @@ public final class CallRepository {
     public static final Filter NONE = new Filter(null, null, null, null, null);
   }
 
-  private static final String FIND_FOR_UPDATE = "SELECT " + Call.COLUMNS + " FROM calls "
-      + "WHERE conversation_id = $1 OR call_sid = $2 ORDER BY (conversation_id = $1) DESC NULLS LAST, id "
-      + "LIMIT 1 FOR UPDATE";
+  private static final String FIND_BY_IDENTIFIERS = "SELECT " + Call.COLUMNS + " FROM calls "
+      + "WHERE conversation_id = $1 OR call_sid = $2 ORDER BY (conversation_id = $1) DESC NULLS LAST, id LIMIT 1";
+  private static final String FIND_FOR_UPDATE = FIND_BY_IDENTIFIERS + " FOR UPDATE";
 
   private static final String COMPLETE = """
       UPDATE calls SET status = 'completed', conversation_id = COALESCE(conversation_id, $2),
@@ -75,8 +75,6 @@ public final class CallRepository {
   /** A status change that may not have happened (someone else moved the call on first). */
   public record Update(Call call, boolean changed) {}
 
-  private static final String FIND_BY_IDENTIFIERS = "SELECT " + Call.COLUMNS + " FROM calls "
-      + "WHERE conversation_id = $1 OR call_sid = $2 ORDER BY (conversation_id = $1) DESC NULLS LAST, id LIMIT 1";
 
   /** The call by conversation id, else by call_sid (as post-call data names it), without locking. */
   public Future<Optional<Call>> findByIdentifiers(SqlClient db, String conversationId, String callSid) {

@@ -13,7 +13,8 @@ import java.util.Map;
 public final class Database {
   private Database() {}
 
-  public static Pool createPool(Vertx vertx, Config.Database db) {
+  /** How every connection of the node reaches PostgreSQL (address, credentials, schema, TLS), named for pg_stat_activity. */
+  public static PgConnectOptions connectOptions(Config.Database db, String applicationName) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(db.host())
         .setPort(db.port())
@@ -22,11 +23,13 @@ public final class Database {
         .setPassword(db.password())
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256)
-        .setProperties(Map.of("search_path", db.schema(), "application_name", "callstream",
-            // one plan per prepared statement: the live-turn batch takes arrays whose length varies, and PostgreSQL would
-            // otherwise re-plan it on every execution (1.5 ms, more than executing it)
-            "plan_cache_mode", "force_generic_plan"));
+        .setProperties(Map.of("search_path", db.schema(), "application_name", applicationName));
     PgTls.apply(connect, db.tls());
+    return connect;
+  }
+
+  public static Pool createPool(Vertx vertx, Config.Database db) {
+    PgConnectOptions connect = connectOptions(db, "callstream");
     PoolOptions pool = new PoolOptions()
         .setName("callstream-db")
         .setMaxSize(db.poolSize())
@@ -35,6 +38,20 @@ public final class Database {
         .setConnectionTimeout(5)
         .setIdleTimeout(300);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  /**
+   * The live-turn writer's own pool: one connection per batch in flight, with generic plans. The batch statement
+   * takes arrays whose length varies, and PostgreSQL would otherwise re-plan it on every execution (1.5 ms, more
+   * than executing it); the node's shared pool keeps custom plans, which its optional-filter queries need.
+   */
+  public static Pool createWriterPool(Vertx vertx, Config.Database db, int connections) {
+    PgConnectOptions connect = connectOptions(db, "callstream-writer");
+    connect.setProperties(Map.of("search_path", db.schema(), "application_name", "callstream-writer",
+        "plan_cache_mode", "force_generic_plan"));
+    return PgBuilder.pool().with(new PoolOptions().setName("callstream-writer").setMaxSize(connections)
+        .setShared(false).setMaxWaitQueueSize(4096).setConnectionTimeout(5).setIdleTimeout(300))
+        .connectingTo(connect).using(vertx).build();
   }
 
   /** One round trip; fails when the database does not answer. */

@@ -1,6 +1,5 @@
 package io.callstream.db;
 
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 import java.io.IOException;
@@ -23,7 +22,7 @@ public final class DatabaseErrors {
    * resources).
    */
   public static boolean unavailable(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof IOException || c instanceof ClosedConnectionException || c instanceof TimeoutException) {
         return true;
       }
@@ -52,9 +51,6 @@ public final class DatabaseErrors {
 
   /** The SQLSTATE of a database failure, else null. */
   public static String sqlState(Throwable t) {
-    if (t instanceof PgException pg) {
-      return pg.getSqlState();
-    }
     return t instanceof DatabaseException db ? db.getSqlState() : null;
   }
 }

@@ -3,6 +3,7 @@ package io.callstream.live;
 import io.callstream.auth.Tokens;
 import io.callstream.call.Call;
 import io.callstream.config.Config;
+import io.callstream.events.CallEvent;
 import io.callstream.events.CallEvents;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -78,15 +79,17 @@ final class LiveHub {
     if (byCall.isEmpty()) {
       return;
     }
-    catchUp.ended(new ArrayList<>(byCall.keySet())).onSuccess(ended -> {
+    catchUp.ended(byCall.keySet()).onSuccess(ended -> {
       for (Call call : ended) {
         List<Subscription> subs = byCall.get(call.id());
         if (subs != null) {
           metrics.endRepaired();
-          CallEvents.Received completion = CallEvents.Received.of(call.id(), CallEvents.Kind.COMPLETED,
-              call.lastSequenceNumber(), Frames.completed(call));
-          for (Subscription s : subs.toArray(new Subscription[0])) {
-            s.offer(completion);
+          for (CallEvent e : call.endEvents()) { // the final call_status, then call_completed
+            CallEvents.Received received = CallEvents.Received.of(call.id(), e.kind(), e.sequenceNumber(),
+                e.toFrame().encode());
+            for (Subscription s : subs.toArray(new Subscription[0])) {
+              s.offer(received);
+            }
           }
         }
       }

@@ -7,6 +7,7 @@ import io.callstream.events.CallEvents;
 import io.callstream.web.ClientAddress;
 import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.Gauge;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -109,7 +110,8 @@ public final class LiveRole {
       hs.reject(503);
       return;
     }
-    String token = token(queryParam(hs.query(), "token"), hs.headers().get("Authorization"));
+    List<String> query = new QueryStringDecoder(hs.uri()).parameters().get("token");
+    String token = token(query == null ? null : query.get(0), hs.headers().get("Authorization"));
     if (token == null) {
       hub.metrics.authFailure("missing");
       hs.reject(401);
@@ -141,21 +143,6 @@ public final class LiveRole {
       token = Tokens.bearer(authorization);
     }
     return token == null || token.isBlank() ? null : token;
-  }
-
-  /** One parameter of a raw query string, URL-decoded (null when absent). */
-  static String queryParam(String query, String name) {
-    if (query == null) {
-      return null;
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      if (key.equals(name)) {
-        return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-      }
-    }
-    return null;
   }
 
   private void onEvent(Message<String> message) {

@@ -4,7 +4,6 @@ import io.callstream.db.DatabaseErrors;
 import io.callstream.errortracking.ErrorTracking;
 import io.callstream.failure.Failure;
 import io.vertx.core.Handler;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -79,7 +78,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    Responses.json(ctx.response().setStatusCode(status), new JsonObject().put("status", "error").put("error", message));
+    Responses.json(ctx.response().setStatusCode(status), Responses.error(message));
   }
 
   /** The route template ({@code /calls/:id}), never the raw path with its identifiers. */

@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
@@ -85,9 +84,8 @@ public final class RequestDeadlines implements Handler<RoutingContext> {
       request.connection().close();
       return;
     }
-    response.setStatusCode(408).putHeader(HttpHeaders.CONNECTION, "close")
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("status", "error").put("error", "request body not received in time").encode())
+    Responses.json(response.setStatusCode(408).putHeader(HttpHeaders.CONNECTION, "close"),
+        Responses.error("request body not received in time"))
         .onComplete(ar -> request.connection().close());
   }
 }

@@ -17,6 +17,11 @@ public final class Responses {
     return response.putHeader("Content-Type", "application/json").end(body.toBuffer());
   }
 
+  /** The one error body shape: {@code {"status":"error","error":"..."}}. */
+  public static JsonObject error(String message) {
+    return new JsonObject().put("status", "error").put("error", message);
+  }
+
   public static JsonObject success() {
     return new JsonObject().put("status", "success");
   }

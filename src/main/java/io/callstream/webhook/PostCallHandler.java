@@ -34,7 +34,7 @@ final class PostCallHandler implements Handler<RoutingContext> {
     this.auth = auth;
     this.inbox = inbox;
     this.config = config;
-    this.spoolDir = config.audioDir() != null ? config.audioDir() : Path.of(System.getProperty("java.io.tmpdir"));
+    this.spoolDir = StaleFiles.spoolDir(config);
   }
 
   @Override

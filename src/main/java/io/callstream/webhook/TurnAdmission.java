@@ -29,8 +29,7 @@ final class TurnAdmission implements SecurityPolicyHandler {
       refuse(ctx, e);
       return;
     }
-    String length = ctx.request().getHeader("Content-Length");
-    long declared = length != null && length.matches("[0-9]{1,18}") ? Long.parseLong(length) : -1;
+    long declared = WebhookBody.declaredLength(ctx.request());
     boolean hasBody = declared > 0 || declared < 0 && ctx.request().getHeader("Transfer-Encoding") != null;
     if (hasBody && (declared < 0 || declared > LargeBodies.THRESHOLD)) {
       LargeBodies.Permit permit = largeBodies.permit();

@@ -39,8 +39,7 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
    */
   public static Future<WebhookBody> read(Vertx vertx, HttpServerRequest request, WebhookAuth.Check check,
                                          long maxBytes, Path spoolDir, LargeBodies.Permit permit) {
-    String length = request.getHeader("Content-Length");
-    long declared = length != null && length.matches("[0-9]{1,18}") ? Long.parseLong(length) : -1;
+    long declared = declaredLength(request);
     if (declared > maxBytes) {
       return Future.failedFuture(Failure.tooLarge("body larger than " + maxBytes + " bytes"));
     }
@@ -52,6 +51,14 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
 
   static Failure tooManyLarge() {
     return Failure.unavailable("too many large webhook bodies in progress on this node; retry later");
+  }
+
+  private static final java.util.regex.Pattern LENGTH = java.util.regex.Pattern.compile("[0-9]{1,18}");
+
+  /** The request's Content-Length, or -1 when absent or malformed. */
+  static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    return length != null && LENGTH.matcher(length).matches() ? Long.parseLong(length) : -1;
   }
 
   private static final class Reader {

@@ -3,7 +3,6 @@ package io.callstream.webhook;
 import io.callstream.db.DatabaseErrors;
 import io.callstream.failure.Failure;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.DatabaseException;
 
 /** Database refusals caused by the body's content (SQLSTATE class 22, e.g. a NUL character) are the sender's 400. */
 final class WebhookErrors {
@@ -11,8 +10,8 @@ final class WebhookErrors {
 
   static <T> Future<T> badDataIsBadRequest(Throwable failure) {
     if (DatabaseErrors.badData(failure)) {
-      String detail = failure instanceof DatabaseException db ? db.getMessage() : failure.getMessage();
-      return Future.failedFuture(Failure.invalid("body contains a value that cannot be stored: " + detail));
+      return Future.failedFuture(Failure.invalid("body contains a value that cannot be stored: "
+          + failure.getMessage()));
     }
     return Future.failedFuture(failure);
   }
