@@ -105,23 +105,10 @@ final class WriterLoop {
         .execute(Tuple.of(callId))).iterator().next().get(type, 0);
   }
 
-  /** Polls (every 10 ms, up to 30 s) until some backend waits for a lock held by the given backend. */
+  /** Waits (support/Await) until some backend waits for a lock held by the given backend. */
   static void awaitBlockedBy(Pool pool, int pid) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      long blocked = Await.result(pool.preparedQuery(
-          "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))")
-          .execute(Tuple.of(pid))).iterator().next().getLong(0);
-      if (blocked > 0) {
-        return;
-      }
-      try {
-        Thread.sleep(10); // polling interval of another backend's lock state, with a deadline
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("no backend became blocked by " + pid);
+    Await.until("a backend is blocked by " + pid, () -> Await.result(pool.preparedQuery(
+        "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))")
+        .execute(Tuple.of(pid))).iterator().next().getLong(0) > 0, java.time.Duration.ofSeconds(30));
   }
 }
