@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class CallAudioRoutes {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
   private final Vertx vertx;
   private final Pool pool;
@@ -62,7 +61,7 @@ public final class CallAudioRoutes {
   }
 
   private Future<Path> exists(String name) {
-    if (name == null || !SAFE.matcher(name).matches()) {
+    if (name == null || !BackfillRoutes.CONVERSATION_ID.matcher(name).matches()) {
       return Future.succeededFuture(null);
     }
     Path file = audioDir.resolve(name + ".mp3");

@@ -110,7 +110,7 @@ public final class PostCallInbox implements ParkedEvents {
           if (a.outcome() == CallCompletions.Outcome.UNKNOWN_CALL) {
             return false;
           }
-          inbox.markPublished(pool, id).onFailure(e -> LOG.warning("inbox row " + id + ": published_at not set: " + e));
+          markPublished(id);
           return true;
         }).orElse(false));
   }
@@ -141,12 +141,17 @@ public final class PostCallInbox implements ParkedEvents {
         inboxId, false));
   }
 
-  /** After the publish: a failure here only means a later redelivery may announce the end once more. */
+  /** After the publish, for a delivery whose call was found. */
   private void markPublished(Delivered delivered) {
     if (delivered.applied() == null || delivered.applied().outcome() != CallCompletions.Outcome.UNKNOWN_CALL) {
-      inbox.markPublished(pool, delivered.inboxId())
-          .onFailure(e -> LOG.warning("inbox row " + delivered.inboxId() + ": published_at not set: " + e));
+      markPublished(delivered.inboxId());
     }
+  }
+
+  /** A failure here only means a later redelivery may announce the call's end once more. */
+  private void markPublished(long inboxId) {
+    inbox.markPublished(pool, inboxId)
+        .onFailure(e -> LOG.warning("inbox row " + inboxId + ": published_at not set: " + e));
   }
 
   private record Delivered(Receipt receipt, Applied applied, long inboxId, boolean unannounced) {}
