@@ -46,7 +46,7 @@ public final class TranscriptRepository {
         FROM input i
       ), locked AS MATERIALIZED (
         SELECT c.id, c.status, c.call_sid, c.conversation_id FROM calls c
-        WHERE c.id IN (SELECT m.call_id FROM matched m) ORDER BY c.id FOR UPDATE
+        WHERE c.id = ANY (ARRAY(SELECT m.call_id FROM matched m)) ORDER BY c.id FOR UPDATE
       ), existing AS MATERIALIZED (
         SELECT m.ord, t.id, t.sequence_number, t.spoken_at
         FROM matched m JOIN transcriptions t ON t.call_id = m.call_id AND t.dedupe_key = m.dedupe_key
