@@ -47,11 +47,17 @@ public final class Database {
    * The live-turn writer's own pool: one connection per batch in flight, with generic plans. The batch statement
    * takes arrays whose length varies, and PostgreSQL would otherwise re-plan it on every execution (1.5 ms, more
    * than executing it); the node's shared pool keeps custom plans, which its optional-filter queries need.
+   *
+   * <p>A generic plan is made once, from the statistics of that moment, and kept. Made on a fresh database (tables
+   * never analyzed, as right after the migrations) it scanned {@code calls} and {@code transcriptions} whole on every
+   * batch, ever slower as they grew, until an autoanalyze happened to invalidate it. {@code enable_seqscan=off} on
+   * this pool (which runs nothing but the batch statement) makes the plan use the unique indexes whatever the
+   * statistics say: every lookup in it is by key.
    */
   public static Pool createWriterPool(Vertx vertx, Config.Database db, int connections) {
     PgConnectOptions connect = connectOptions(db, "callstream-writer");
     connect.setProperties(Map.of("search_path", db.schema(), "application_name", "callstream-writer",
-        "plan_cache_mode", "force_generic_plan"));
+        "plan_cache_mode", "force_generic_plan", "enable_seqscan", "off"));
     return PgBuilder.pool().with(new PoolOptions().setName("callstream-writer").setMaxSize(connections)
         .setShared(false).setMaxWaitQueueSize(4096).setConnectionTimeout(5).setIdleTimeout(300))
         .connectingTo(connect).using(vertx).build();
