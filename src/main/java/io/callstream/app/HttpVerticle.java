@@ -1,21 +1,26 @@
 package io.callstream.app;
 
+import io.callstream.call.LiveTurnWriter;
 import io.callstream.config.Config;
+import io.callstream.db.Database;
 import io.callstream.web.RequestDeadlines;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.sqlclient.Pool;
 
 /**
  * One HTTP verticle instance (deployed HTTP_INSTANCES times, all sharing HTTP_PORT). It only wires: the
  * {@link Assembly} builds this instance's routes and roles, the live role starts consuming call events, the server
  * listens. The future of {@link #start} includes all of it, so a node never reports itself started while half up.
+ * One instance of a webhook node also hosts the node's live-turn writer (see {@link io.callstream.call.NodeTurnWriter}).
  */
 public final class HttpVerticle extends VerticleBase {
   private final NodeResources node;
   private Assembly assembly;
   private HttpServer server;
+  private Pool writerPool;
 
   public HttpVerticle(NodeResources node) {
     this.node = node;
@@ -23,6 +28,11 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (node.config().http().has(Config.NodeRole.WEBHOOK) && node.turns().claimHost()) {
+      // created on this event loop, so the writer's connection lives on it too
+      writerPool = Database.createWriterPool(vertx, node.config().database(), LiveTurnWriter.DEFAULT_MAX_IN_FLIGHT);
+      node.turns().bind(context, new LiveTurnWriter(writerPool));
+    }
     assembly = new Assembly(vertx, node);
     Config.Http http = node.config().http();
     RequestDeadlines deadlines = new RequestDeadlines(vertx, http.requestTimeoutSeconds());
@@ -55,6 +65,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<?> closing = assembly == null || assembly.live() == null ? Future.succeededFuture() : assembly.live().stop();
     return closing.recover(e -> Future.succeededFuture())
-        .compose(v -> server == null ? Future.succeededFuture() : server.close());
+        .compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> writerPool == null ? Future.succeededFuture() : writerPool.close());
   }
 }

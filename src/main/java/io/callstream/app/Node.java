@@ -95,7 +95,6 @@ public final class Node {
   private static Future<Node> deploy(Vertx vertx, NodeResources resources) {
     DeploymentOptions deployment = new DeploymentOptions().setInstances(resources.config().http().instances());
     return removeStaleFiles(vertx, resources.config())
-        .compose(v -> vertx.deployVerticle(new TurnWriterVerticle(resources.config().database(), resources.turns())))
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(resources), deployment))
         .compose(id -> !resources.config().reconcile().enabled()
             ? Future.succeededFuture(new Node(vertx, resources, id, null))

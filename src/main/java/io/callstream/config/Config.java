@@ -159,7 +159,9 @@ public record Config(
     int cores = Runtime.getRuntime().availableProcessors();
     Http http = new Http(
         s.integer("HTTP_PORT", 8080, 0, 65535),
-        s.integer("HTTP_INSTANCES", cores, 1, 256),
+        // one instance per two cores: the node's live-turn writer shares the first instance's event loop (no thread
+        // hop for its webhooks), and the cluster, PostgreSQL and the JIT need the other core (BENCHMARKS.md)
+        s.integer("HTTP_INSTANCES", Math.max(1, cores / 2), 1, 256),
         SettingParsers.roles(s.string("NODE_ROLES", "webhook,live,api")),
         s.integer("DRAIN_TIMEOUT_SECONDS", 10, 1, 600),
         s.string("HTTP_HOST", "0.0.0.0"),
