@@ -43,7 +43,8 @@ final class JavaProc implements AutoCloseable {
   /** A node from target/callstream.jar with the given environment (HTTP_PORT among it). */
   static JavaProc node(String name, Map<String, String> env, Path dir, List<String> extraJvmOptions)
       throws IOException {
-    List<String> args = new ArrayList<>(extraJvmOptions);
+    List<String> args = new ArrayList<>(NodeProcess.archive()); // AppCDS, as bin/run starts a node
+    args.addAll(extraJvmOptions);
     args.add("-jar");
     args.add(NodeProcess.jar());
     return start(name, Integer.parseInt(env.get("HTTP_PORT")), args, env, dir);

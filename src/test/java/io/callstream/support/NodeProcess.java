@@ -37,6 +37,12 @@ public final class NodeProcess implements AutoCloseable {
     return jar;
   }
 
+  /** The AppCDS archive {@code mvn package} dumps beside the jar, as bin/run uses it (none when packaging skipped it). */
+  public static List<String> archive() {
+    Path jsa = Path.of(jar()).resolveSibling("callstream.jsa");
+    return Files.isRegularFile(jsa) ? List.of("-XX:SharedArchiveFile=" + jsa) : List.of();
+  }
+
   public static NodeProcess start(String name, Map<String, String> env, String... args) throws IOException {
     return start(name, env, List.of(), args);
   }
@@ -47,6 +53,7 @@ public final class NodeProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    command.addAll(archive());
     command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar());
