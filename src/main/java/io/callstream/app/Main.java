@@ -73,9 +73,9 @@ public final class Main {
       LOG.warning("WEBHOOK_ALLOW_UNSIGNED=true: webhooks are accepted WITHOUT signature checks. Development only!");
     }
     long t0 = System.nanoTime();
-    // migrations (blocking JDBC) run on their own thread while Vert.x starts and joins the cluster; the
-    // verticles are deployed only after they succeeded
-    CompletableFuture<Void> migrated = CompletableFuture.runAsync(() -> Migrations.migrate(config.database()),
+    // migrations (blocking JDBC; Flyway only when the schema is behind) run on their own thread while Vert.x
+    // starts and joins the cluster; the verticles are deployed only after they succeeded
+    CompletableFuture<Void> migrated = CompletableFuture.runAsync(() -> Migrations.migrateIfBehind(config.database()),
         runnable -> new Thread(runnable, "callstream-migrate").start());
     Node node;
     try {

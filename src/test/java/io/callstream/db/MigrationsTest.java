@@ -1,7 +1,9 @@
 package io.callstream.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.support.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +31,34 @@ class MigrationsTest {
     assertEquals(0, second.migrationsExecuted);
     for (String table : new String[] {"calls", "transcriptions", "drivers", "users", "webhook_events"}) {
       assertEquals(0L, TestDatabase.queryValue(schema, "SELECT count(*) FROM " + table), table);
+    }
+  }
+
+  @Test
+  void startUpRunsFlywayOnlyWhenTheSchemaIsBehind() {
+    String fresh = TestDatabase.newSchemaName("migrations_start");
+    try {
+      assertEquals(0, Migrations.appliedVersion(TestDatabase.database(fresh)), "no history yet");
+      assertTrue(Migrations.migrateIfBehind(TestDatabase.database(fresh)), "an empty schema is migrated");
+      assertEquals(Migrations.NEWEST_VERSION, Migrations.appliedVersion(TestDatabase.database(fresh)));
+      assertFalse(Migrations.migrateIfBehind(TestDatabase.database(fresh)), "an up-to-date schema skips Flyway");
+      // one version behind (as after an upgrade that bundles a new script): Flyway runs again
+      TestDatabase.queryValue(fresh, "UPDATE flyway_schema_history SET success = false WHERE version = '"
+          + Migrations.NEWEST_VERSION + "' RETURNING 1");
+      assertEquals(Migrations.NEWEST_VERSION - 1, Migrations.appliedVersion(TestDatabase.database(fresh)));
+    } finally {
+      TestDatabase.dropSchema(fresh);
+    }
+  }
+
+  @Test
+  void newestVersionNamesTheNewestScript() {
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("migrations"))) {
+      int newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+          .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElse(0);
+      assertEquals(newest, Migrations.NEWEST_VERSION, "raise Migrations.NEWEST_VERSION with a new migration");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
