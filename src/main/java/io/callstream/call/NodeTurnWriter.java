@@ -37,11 +37,19 @@ public final class NodeTurnWriter {
 
   public Future<LiveTurnResult> write(LiveTurnRequest request) {
     Context home = this.home;
-    if (home == null) {
-      // another instance took a webhook while the host was still starting
-      return bound.future().compose(v -> write(request));
-    }
     Context caller = Vertx.currentContext();
+    if (home == null) {
+      // another instance took a webhook while the host was still starting: write once it is bound, from here
+      Promise<LiveTurnResult> answer = Promise.promise();
+      bound.future().onComplete(v -> {
+        if (caller == null) {
+          write(request).onComplete(answer);
+        } else {
+          caller.runOnContext(x -> write(request).onComplete(answer));
+        }
+      });
+      return answer.future();
+    }
     if (caller == home) {
       return writer.write(request);
     }

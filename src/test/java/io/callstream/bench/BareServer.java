@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The baselines' server, run as its own JVM ({@code BareServer PORT}): plain Vert.x core, as many HTTP verticle
- * instances as callstream deploys (one per core) sharing the port, with the same server options. GET /ping
+ * instances as callstream deploys by default (one per two cores) sharing the port, with the same server options. GET /ping
  * answers 200; a WebSocket is kept and answers any text message with a confirmation; POST /broadcast writes its
  * body as one text frame to every socket of every instance (published on the local event bus, like callstream's
  * fan-out).
@@ -32,7 +32,7 @@ public final class BareServer extends VerticleBase {
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
     Vertx vertx = Vertx.vertx();
-    int instances = Runtime.getRuntime().availableProcessors();
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors() / 2); // HTTP_INSTANCES' default
     vertx.deployVerticle(() -> new BareServer(port), new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> System.out.println("bare server listening on " + port))
         .onFailure(e -> {

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The two callstream nodes under test, each its own JVM from the packaged jar, clustered over loopback, with the
- * default settings of a node (HTTP_INSTANCES = cores, DB_POOL_SIZE 8, ...) plus BENCH_NODE_* overrides. Node B is
+ * default settings of a node (HTTP_INSTANCES = one per two cores, DB_POOL_SIZE 8, ...) plus BENCH_NODE_* overrides. Node B is
  * the "second node" whose JVM start → /ready 200 is ready_ms; {@link #restartB} takes more samples of it.
  */
 final class BenchCluster implements AutoCloseable {

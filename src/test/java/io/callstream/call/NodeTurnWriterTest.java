@@ -1,0 +1,115 @@
+package io.callstream.call;
+
+import static io.callstream.call.WriterLoop.insertCall;
+import static io.callstream.call.WriterLoop.stored;
+import static io.callstream.call.WriterLoop.turn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callstream.db.Database;
+import io.callstream.support.Await;
+import io.callstream.support.TestDatabase;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The node's one writer, hosted on one event loop: the host's own writes go straight to it, other contexts' writes
+ * hop there and their answers hop back, and writes that arrive before the host bound it wait for it.
+ */
+class NodeTurnWriterTest {
+  static String schema;
+  static Vertx vertx;
+  static Pool pool;
+
+  @BeforeAll
+  static void setUp() {
+    schema = TestDatabase.freshSchema("nodeturnwriter");
+    vertx = Vertx.vertx();
+    pool = Database.createPool(vertx, TestDatabase.database(schema));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    Await.result(pool.close());
+    Await.result(vertx.close());
+    TestDatabase.dropSchema(schema);
+  }
+
+  /** A write made on {@code on}; the answer records the context its callbacks ran on. */
+  record Answer(LiveTurnResult result, Context completedOn) {}
+
+  static Answer writeOn(Context on, NodeTurnWriter writer, LiveTurnRequest request) {
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    on.runOnContext(v -> writer.write(request).onComplete(ar -> {
+      if (ar.succeeded()) {
+        answer.complete(new Answer(ar.result(), Vertx.currentContext()));
+      } else {
+        answer.completeExceptionally(ar.cause());
+      }
+    }));
+    try {
+      return answer.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void onlyOneHostAndEveryCallerGetsItsAnswerOnItsOwnContext() {
+    insertCall(pool, "host_a", null, Call.IN_PROGRESS);
+    NodeTurnWriter writer = new NodeTurnWriter();
+    assertTrue(writer.claimHost());
+    assertFalse(writer.claimHost(), "the second instance does not host");
+    Context host = vertx.getOrCreateContext();
+    Context other = vertx.getOrCreateContext();
+    CompletableFuture<Void> bound = new CompletableFuture<>();
+    host.runOnContext(v -> {
+      writer.bind(host, new LiveTurnWriter(pool));
+      bound.complete(null);
+    });
+    bound.join();
+
+    Answer direct = writeOn(host, writer, turn("host_a", "k1"));
+    assertSame(host, direct.completedOn(), "the host's own write is answered on the host");
+    assertEquals(1, stored(Future.succeededFuture(direct.result())).sequenceNumber());
+
+    Answer hopped = writeOn(other, writer, turn("host_a", "k2"));
+    assertSame(other, hopped.completedOn(), "another instance's write is answered on that instance's context");
+    assertEquals(2, stored(Future.succeededFuture(hopped.result())).sequenceNumber());
+  }
+
+  @Test
+  void writesBeforeTheHostIsBoundWaitForIt() {
+    long call = insertCall(pool, "host_b", null, Call.IN_PROGRESS);
+    NodeTurnWriter writer = new NodeTurnWriter();
+    Context early = vertx.getOrCreateContext();
+    Context host = vertx.getOrCreateContext();
+    CompletableFuture<Future<LiveTurnResult>> submitted = new CompletableFuture<>();
+    Promise<Context> answeredOn = Promise.promise();
+    early.runOnContext(v -> {
+      Future<LiveTurnResult> f = writer.write(turn("host_b", "k1"));
+      f.onComplete(ar -> answeredOn.tryComplete(Vertx.currentContext()));
+      submitted.complete(f);
+    });
+    Future<LiveTurnResult> pending = submitted.join();
+    assertFalse(pending.isComplete(), "no writer yet: the write waits");
+
+    assertTrue(writer.claimHost());
+    host.runOnContext(v -> writer.bind(host, new LiveTurnWriter(pool)));
+    LiveTurnResult result = Await.result(pending);
+    assertEquals(1, stored(Future.succeededFuture(result)).sequenceNumber());
+    assertSame(early, Await.result(answeredOn.future()), "answered on the context that wrote");
+    assertEquals(List.of("k1"), WriterLoop.keysInOrder(pool, call));
+  }
+}
