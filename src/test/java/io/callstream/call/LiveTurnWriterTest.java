@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.call.TranscriptRepository.StoredTurn;
 import io.callstream.db.Database;
+import io.callstream.support.SchemaPool;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
 import io.vertx.core.Future;
@@ -29,22 +30,22 @@ import org.junit.jupiter.api.Test;
 
 /** What one batching writer promises for each turn, against the real PostgreSQL. */
 class LiveTurnWriterTest {
+  static SchemaPool db;
   static String schema;
   static Vertx vertx;
   static Pool pool;
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("liveturnwriter");
-    vertx = Vertx.vertx();
-    pool = Database.createPool(vertx, TestDatabase.database(schema));
+    db = SchemaPool.open("liveturnwriter");
+    schema = db.schema();
+    vertx = db.vertx();
+    pool = db.pool();
   }
 
   @AfterAll
   static void tearDown() {
-    Await.result(pool.close());
-    Await.result(vertx.close());
-    TestDatabase.dropSchema(schema);
+    db.close();
   }
 
   WriterLoop loop() {

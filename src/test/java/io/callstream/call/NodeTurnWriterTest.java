@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.db.Database;
 import io.callstream.support.Await;
-import io.callstream.support.TestDatabase;
+import io.callstream.support.SchemaPool;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,22 +26,16 @@ import org.junit.jupiter.api.Test;
  * hop there and their answers hop back, and writes that arrive before the host bound it wait for it.
  */
 class NodeTurnWriterTest {
-  static String schema;
-  static Vertx vertx;
-  static Pool pool;
+  static SchemaPool db;
 
   @BeforeAll
   static void setUp() {
-    schema = TestDatabase.freshSchema("nodeturnwriter");
-    vertx = Vertx.vertx();
-    pool = Database.createPool(vertx, TestDatabase.database(schema));
+    db = SchemaPool.open("nodeturnwriter");
   }
 
   @AfterAll
   static void tearDown() {
-    Await.result(pool.close());
-    Await.result(vertx.close());
-    TestDatabase.dropSchema(schema);
+    db.close();
   }
 
   /** A write made on {@code on}; the answer records the context its callbacks ran on. */
@@ -67,15 +59,15 @@ class NodeTurnWriterTest {
 
   @Test
   void onlyOneHostAndEveryCallerGetsItsAnswerOnItsOwnContext() {
-    insertCall(pool, "host_a", null, Call.IN_PROGRESS);
+    insertCall(db.pool(), "host_a", null, Call.IN_PROGRESS);
     NodeTurnWriter writer = new NodeTurnWriter();
     assertTrue(writer.claimHost());
     assertFalse(writer.claimHost(), "the second instance does not host");
-    Context host = vertx.getOrCreateContext();
-    Context other = vertx.getOrCreateContext();
+    Context host = db.vertx().getOrCreateContext();
+    Context other = db.vertx().getOrCreateContext();
     CompletableFuture<Void> bound = new CompletableFuture<>();
     host.runOnContext(v -> {
-      writer.bind(host, new LiveTurnWriter(pool));
+      writer.bind(host, new LiveTurnWriter(db.pool()));
       bound.complete(null);
     });
     bound.join();
@@ -91,10 +83,10 @@ class NodeTurnWriterTest {
 
   @Test
   void writesBeforeTheHostIsBoundWaitForIt() {
-    long call = insertCall(pool, "host_b", null, Call.IN_PROGRESS);
+    long call = insertCall(db.pool(), "host_b", null, Call.IN_PROGRESS);
     NodeTurnWriter writer = new NodeTurnWriter();
-    Context early = vertx.getOrCreateContext();
-    Context host = vertx.getOrCreateContext();
+    Context early = db.vertx().getOrCreateContext();
+    Context host = db.vertx().getOrCreateContext();
     CompletableFuture<Future<LiveTurnResult>> submitted = new CompletableFuture<>();
     Promise<Context> answeredOn = Promise.promise();
     early.runOnContext(v -> {
@@ -106,10 +98,10 @@ class NodeTurnWriterTest {
     assertFalse(pending.isComplete(), "no writer yet: the write waits");
 
     assertTrue(writer.claimHost());
-    host.runOnContext(v -> writer.bind(host, new LiveTurnWriter(pool)));
+    host.runOnContext(v -> writer.bind(host, new LiveTurnWriter(db.pool())));
     LiveTurnResult result = Await.result(pending);
     assertEquals(1, stored(Future.succeededFuture(result)).sequenceNumber());
     assertSame(early, Await.result(answeredOn.future()), "answered on the context that wrote");
-    assertEquals(List.of("k1"), WriterLoop.keysInOrder(pool, call));
+    assertEquals(List.of("k1"), WriterLoop.keysInOrder(db.pool(), call));
   }
 }
