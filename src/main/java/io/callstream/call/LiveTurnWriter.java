@@ -13,13 +13,14 @@ import java.util.List;
  * no latency); turns arriving while batches are in flight queue up and leave together, in arrival order, as the next
  * batch, one statement (see {@link TranscriptRepository#insertLive}). No timer: the batch size follows the load.
  *
- * <p>One writer per verticle instance: all its state is touched only on that instance's event loop, so it needs no
- * locks. {@link #write} must be called on that event loop (checked); the pool's answers arrive there too.
+ * <p>Confined to one event loop: all its state is touched only there, so it needs no locks. {@link #write} must be
+ * called on that event loop (checked); the pool's answers arrive there too. A node runs one, hosted by an HTTP
+ * verticle instance (see {@link NodeTurnWriter}).
  *
  * <p>{@code maxInFlight} trades ordering and row-lock contention against parallelism: with 1 (the default), the
- * turns one instance received are numbered strictly in their arrival order, and a node runs at most one ingest
- * statement per event loop; with more, batches may commit in any order, so two turns of one call that arrived
- * close together on one instance may be numbered in either order (as with one statement per turn), and batches
+ * turns it received are numbered strictly in their arrival order, and it runs at most one ingest statement at a
+ * time; with more, batches may commit in any order, so two turns of one call that arrived
+ * close together may be numbered in either order (as with one statement per turn), and batches
  * touching the same call wait for each other's row lock. See README.md.
  */
 public final class LiveTurnWriter {
@@ -80,7 +81,7 @@ public final class LiveTurnWriter {
     if (owner == null) {
       owner = current;
     } else if (owner != current) {
-      throw new IllegalStateException("a LiveTurnWriter belongs to one event loop; create one per verticle instance");
+      throw new IllegalStateException("a LiveTurnWriter belongs to one event loop; reach it through NodeTurnWriter");
     }
   }
 
