@@ -40,6 +40,20 @@ class NodeJarIT {
     }
   }
 
+  /** mvn package dumped an AppCDS archive that this JVM maps for this jar (-Xshare:on fails when it cannot). */
+  @Test
+  void theAppCdsArchiveServesTheJarsClasses() throws Exception {
+    assertEquals(1, NodeProcess.archive().size(), "mvn package writes target/callstream.jsa beside the jar");
+    try (NodeProcess node = NodeProcess.start("cds", Map.of(),
+        java.util.List.of("-Xshare:on", "-Xlog:class+load=info"), "--help")) {
+      assertTrue(node.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+      String log = node.log();
+      assertTrue(log.contains("usage: callstream"), log);
+      assertTrue(log.lines().anyMatch(l -> l.contains("io.callstream.app.Main") && l.contains("shared objects file")),
+          "callstream's own classes come from the archive");
+    }
+  }
+
   @Test
   void migrateCommandExitsZero() throws Exception {
     try (NodeProcess node = NodeProcess.start("migrate", TestConfig.env(schema), "migrate")) {
