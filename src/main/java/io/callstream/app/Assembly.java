@@ -71,9 +71,9 @@ public final class Assembly {
     } else {
       live = null;
     }
+    ElevenLabsClient elevenLabs = new ElevenLabsClient(vertx, config.elevenLabs(), callMetrics);
     if (config.http().has(NodeRole.API)) {
       AuthHandler auth = new AuthHandler(tokens);
-      ElevenLabsClient elevenLabs = new ElevenLabsClient(vertx, config.elevenLabs(), callMetrics);
       // parked post-call events are applied by the inbox of the webhook role; a node without it parks nothing
       ParkedEvents parked = config.http().has(NodeRole.WEBHOOK) ? inbox : ParkedEvents.NONE;
       new AuthRoutes(vertx, pool, tokens, clients).addRoutes(router);
@@ -85,7 +85,7 @@ public final class Assembly {
     }
     if (config.http().has(NodeRole.WEBHOOK)) {
       // Twilio's voice and recording webhooks: inbound driver calls (503 when TWILIO_AUTH_TOKEN is unset)
-      new TwilioRoutes(vertx, pool, vertx.eventBus(), config.twilio(), config.elevenLabs(),
+      new TwilioRoutes(vertx, pool, vertx.eventBus(), config.twilio(), config.elevenLabs(), elevenLabs,
           config.webhooks().audioDir(), node.registry()).addRoutes(router);
     }
     new ConsoleRoutes().addRoutes(router);

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpResponseExpectation;
 import io.vertx.core.http.HttpResponseHead;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -20,12 +21,14 @@ import java.util.Map;
 
 /**
  * ElevenLabs' REST API (base ELEVENLABS_API_URL, header {@code xi-api-key}) through a {@link WebClient}: starting
- * an outbound Twilio call and reading a conversation. Connect and request timeouts are ELEVENLABS_API_TIMEOUT_MS.
+ * an outbound Twilio call, registering an inbound one, and reading a conversation. Connect and request timeouts are
+ * ELEVENLABS_API_TIMEOUT_MS unless a call says otherwise.
  * Every failure is an {@link ElevenLabsException} carrying the status and a truncated response body. Never retries.
  */
 public final class ElevenLabsClient {
   static final String OUTBOUND_CALL = "/v1/convai/twilio/outbound-call";
   static final String CONVERSATION = "/v1/convai/conversations/";
+  static final String REGISTER_CALL = "/v1/convai/twilio/register-call";
   /** Connections per verticle instance; more concurrent requests wait (within the connect timeout). */
   static final int MAX_CONNECTIONS = 50;
 
@@ -84,12 +87,54 @@ public final class ElevenLabsClient {
         .map(ElevenLabsClient::json);
   }
 
+  /**
+   * POST /v1/convai/twilio/register-call: registers an inbound Twilio call with {@code agentId} and returns the
+   * TwiML to hand back to Twilio (a JSON string holding it is unwrapped; the caller checks it, never trusts it).
+   * Bounded by {@code timeoutMs} for connect and answer: Twilio waits 15 s for the voice webhook's answer.
+   */
+  public Future<String> registerTwilioCall(String agentId, String fromNumber, String toNumber,
+                                           Map<String, Object> dynamicVariables, int timeoutMs) {
+    JsonObject body = new JsonObject()
+        .put("agent_id", agentId)
+        .put("from_number", fromNumber)
+        .put("to_number", toNumber)
+        .put("direction", "inbound")
+        .put("conversation_initiation_client_data",
+            new JsonObject().put("dynamic_variables", new JsonObject(dynamicVariables)));
+    return metrics.elevenLabs("register_call", request(client.post(basePath + REGISTER_CALL), timeoutMs)
+            .putHeader("Accept", "application/xml, text/xml, application/json")
+            .sendJsonObject(body))
+        .recover(ElevenLabsClient::unreachable)
+        .expecting(HttpResponseExpectation.SC_OK.wrappingFailure(ElevenLabsClient::httpFailure))
+        .map(ElevenLabsClient::twiml);
+  }
+
   private HttpRequest<Buffer> request(HttpRequest<Buffer> request) {
+    return request(request, settings.timeoutMs());
+  }
+
+  private HttpRequest<Buffer> request(HttpRequest<Buffer> request, int timeoutMs) {
     return request
         .putHeader("xi-api-key", settings.apiKey() == null ? "" : settings.apiKey())
         .putHeader("Accept", "application/json")
-        .connectTimeout(settings.timeoutMs())
-        .timeout(settings.timeoutMs());
+        .connectTimeout(timeoutMs)
+        .timeout(timeoutMs);
+  }
+
+  /** The body is the TwiML document; a JSON string holding it is unwrapped too. */
+  private static String twiml(HttpResponse<Buffer> response) {
+    String text = response.bodyAsString();
+    String trimmed = text == null ? "" : text.trim();
+    if (trimmed.startsWith("\"")) {
+      try {
+        if (Json.decodeValue(trimmed) instanceof String s) {
+          return s;
+        }
+      } catch (DecodeException e) {
+        // not JSON: checked as XML by the caller
+      }
+    }
+    return trimmed;
   }
 
   private static <T> Future<T> unreachable(Throwable e) {
@@ -110,7 +155,7 @@ public final class ElevenLabsClient {
 
   private static JsonObject json(HttpResponse<Buffer> response) {
     try {
-      Object value = response.body() == null ? null : io.vertx.core.json.Json.decodeValue(response.body());
+      Object value = response.body() == null ? null : Json.decodeValue(response.body());
       if (value instanceof JsonObject o) {
         return o;
       }

@@ -1,11 +1,14 @@
 package io.callstream.twilio;
 
 import io.callstream.call.Call;
+import io.callstream.call.ElevenLabsClient;
+import io.callstream.config.Config;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -28,18 +31,23 @@ final class InboundCalls {
   private final Vertx vertx;
   private final Pool pool;
   private final CallPublisher publisher;
-  private final RegisterCallClient elevenLabs;
+  private final ElevenLabsClient elevenLabs;
+  private final Config.ElevenLabs elevenLabsSettings;
+  private final Config.Twilio twilio;
   private final Recordings recordings;
   private final InboundCallRepository calls = new InboundCallRepository();
   private final Counter streamAnswers;
   private final Counter fallbackAnswers;
 
-  InboundCalls(Vertx vertx, Pool pool, CallPublisher publisher, RegisterCallClient elevenLabs, Recordings recordings,
+  InboundCalls(Vertx vertx, Pool pool, CallPublisher publisher, ElevenLabsClient elevenLabs,
+               Config.ElevenLabs elevenLabsSettings, Config.Twilio twilio, Recordings recordings,
                MeterRegistry metrics) {
     this.vertx = vertx;
     this.pool = pool;
     this.publisher = publisher;
     this.elevenLabs = elevenLabs;
+    this.elevenLabsSettings = elevenLabsSettings;
+    this.twilio = twilio;
     this.recordings = recordings;
     this.streamAnswers = answers(metrics, "stream");
     this.fallbackAnswers = answers(metrics, "fallback");
@@ -63,10 +71,26 @@ final class InboundCalls {
 
   /** ElevenLabs' TwiML and its verdict; a failed or slow register-call is a refused verdict (never a failure). */
   private Future<Checked> registerAndCheck(Incoming in, String driverName) {
-    return elevenLabs.register(new RegisterCallClient.Registration(in.callSid(), in.from(), in.to(), driverName))
+    return register(in, driverName)
         .compose(twiml -> vertx.executeBlocking(() -> new Checked(twiml, TwimlCheck.check(twiml)), false))
         .recover(e -> Future.succeededFuture(new Checked(null,
             TwimlCheck.Verdict.refused("register-call failed: " + e.getMessage()))));
+  }
+
+  /**
+   * ElevenLabs' register-call for the inbound agent, bounded by TWILIO_REGISTER_TIMEOUT_MS. Never retried: the
+   * caller is waiting on the line. Without an API key or an inbound agent every call gets the fallback answer.
+   */
+  private Future<String> register(Incoming in, String driverName) {
+    if (elevenLabsSettings.apiKey() == null || twilio.inboundAgentId() == null) {
+      return Future.failedFuture(
+          "not configured (ELEVENLABS_API_KEY, ELEVENLABS_INBOUND_AGENT_ID or ELEVENLABS_AGENT_ID unset)");
+    }
+    // the post-call webhook echoes these back
+    Map<String, Object> variables = Map.of("callstream_call_sid", in.callSid(),
+        "driver_name", driverName == null ? "" : driverName);
+    return elevenLabs.registerTwilioCall(twilio.inboundAgentId(), in.from(), in.to(), variables,
+        twilio.registerTimeoutMs());
   }
 
   private String stream(Call call, Incoming in, String twiml) {

@@ -1,5 +1,6 @@
 package io.callstream.twilio;
 
+import io.callstream.call.ElevenLabsClient;
 import io.callstream.config.Config;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
@@ -38,13 +39,13 @@ public final class TwilioRoutes {
 
   /** {@code audioDir} (AUDIO_DIR) may be null: recordings are then not downloaded. */
   public TwilioRoutes(Vertx vertx, Pool pool, EventBus bus, Config.Twilio twilio, Config.ElevenLabs elevenLabs,
-                      Path audioDir, MeterRegistry metrics) {
+                      ElevenLabsClient elevenLabsClient, Path audioDir, MeterRegistry metrics) {
     this.twilio = twilio;
     CallPublisher publisher = new CallPublisher(bus);
     this.recordings = new Recordings(vertx, pool, twilio, new TwilioApiClient(vertx, twilio),
         audioDir == null ? null : new RecordingDownloader(vertx, audioDir, DOWNLOAD_BACKOFF_MS));
-    this.inbound = new InboundCalls(vertx, pool, publisher, new RegisterCallClient(vertx, elevenLabs, twilio),
-        recordings, metrics);
+    this.inbound = new InboundCalls(vertx, pool, publisher, elevenLabsClient, elevenLabs, twilio, recordings,
+        metrics);
     this.statuses = new CallStatusCallbacks(pool, publisher, recordings);
   }
 
