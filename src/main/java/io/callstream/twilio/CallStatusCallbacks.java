@@ -1,5 +1,6 @@
 package io.callstream.twilio;
 
+import io.callstream.call.CallRepository;
 import io.callstream.call.Call;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -22,6 +23,7 @@ final class CallStatusCallbacks {
   private final CallPublisher publisher;
   private final Recordings recordings;
   private final InboundCallRepository calls = new InboundCallRepository();
+  private final CallRepository lookup = new CallRepository();
 
   CallStatusCallbacks(Pool pool, CallPublisher publisher, Recordings recordings) {
     this.pool = pool;
@@ -59,7 +61,7 @@ final class CallStatusCallbacks {
   }
 
   private Future<Outcome> known(String callSid) {
-    return calls.find(pool, callSid).map(Optional::isPresent)
+    return lookup.findByIdentifier(pool, callSid).map(Optional::isPresent)
         .map(found -> found ? Outcome.UNCHANGED : Outcome.UNKNOWN_CALL);
   }
 }

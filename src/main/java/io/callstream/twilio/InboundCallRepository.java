@@ -29,8 +29,6 @@ final class InboundCallRepository {
       SELECT\s""" + Call.COLUMNS + " FROM ins UNION ALL SELECT " + Call.COLUMNS
       + " FROM calls WHERE call_sid = $1 AND NOT EXISTS (SELECT 1 FROM ins)";
 
-  private static final String FIND = "SELECT " + Call.COLUMNS + " FROM calls WHERE call_sid = $1";
-
   private static final String MARK_FAILED = "UPDATE calls SET status = 'failed', failure_reason = $2, "
       + "call_end_time = COALESCE(call_end_time, now()), updated_at = now() "
       + "WHERE call_sid = $1 AND status IN ('initiated', 'in_progress') RETURNING " + Call.COLUMNS;
@@ -87,10 +85,6 @@ final class InboundCallRepository {
   Future<Call> insertInbound(SqlClient db, String callSid, String driverId, String callerNumber) {
     return db.preparedQuery(INSERT_INBOUND).execute(Tuple.of(callSid, driverId, callerNumber))
         .map(rows -> first(rows).orElseThrow());
-  }
-
-  Future<Optional<Call>> find(SqlClient db, String callSid) {
-    return db.preparedQuery(FIND).execute(Tuple.of(callSid)).map(InboundCallRepository::first);
   }
 
   Future<Optional<Call>> markFailed(SqlClient db, String callSid, String reason) {

@@ -1,5 +1,6 @@
 package io.callstream.twilio;
 
+import io.callstream.call.CallRepository;
 import io.callstream.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ final class Recordings {
   private final TwilioApiClient api;
   private final RecordingDownloader downloader;
   private final InboundCallRepository calls = new InboundCallRepository();
+  private final CallRepository lookup = new CallRepository();
 
   /** {@code downloader} is null when AUDIO_DIR is unset. */
   Recordings(Vertx vertx, Pool pool, Config.Twilio twilio, TwilioApiClient api, RecordingDownloader downloader) {
@@ -74,7 +76,7 @@ final class Recordings {
           LOG.info("call " + callSid + ": recording " + recordingSid + " started");
           return calls.setRecording(pool, callSid, "requested", "recording", recordingSid);
         })
-        .recover(e -> calls.find(pool, callSid).compose(call -> {
+        .recover(e -> lookup.findByIdentifier(pool, callSid).compose(call -> {
           boolean live = call.isPresent() && !call.get().ended();
           if (attempt >= START_ATTEMPTS || !live) {
             LOG.warning("call " + callSid + ": recording not started after " + attempt + " attempt(s): "
@@ -131,6 +133,6 @@ final class Recordings {
   }
 
   private Future<Outcome> known(String callSid, Outcome ifKnown) {
-    return calls.find(pool, callSid).map(c -> c.isPresent() ? ifKnown : Outcome.UNKNOWN_CALL);
+    return lookup.findByIdentifier(pool, callSid).map(c -> c.isPresent() ? ifKnown : Outcome.UNKNOWN_CALL);
   }
 }
