@@ -39,12 +39,8 @@ public final class CallAudioRoutes {
   }
 
   private void audio(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    if (id == null || id.isBlank() || id.length() > CallRoutes.MAX_IDENTIFIER) {
-      throw Failure.invalid("invalid call identifier");
-    }
-    calls.findByIdentifier(pool, id)
-        .compose(call -> call.map(this::locate).orElseGet(() -> Future.failedFuture(Failure.notFound("no call " + id))))
+    CallRoutes.byPathId(calls, pool, ctx)
+        .compose(this::locate)
         .compose(file -> send(ctx, file))
         .onFailure(ctx::fail);
   }

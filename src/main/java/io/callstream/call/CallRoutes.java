@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
@@ -136,6 +137,11 @@ public final class CallRoutes {
   }
 
   private Future<Call> find(RoutingContext ctx) {
+    return byPathId(calls, pool, ctx);
+  }
+
+  /** The call named by the {@code :id} path parameter (call_sid or conversation_id); 400 or 404 otherwise. */
+  static Future<Call> byPathId(CallRepository calls, SqlClient pool, RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (id == null || id.isBlank() || id.length() > MAX_IDENTIFIER) {
       return Future.failedFuture(Failure.invalid("invalid call identifier"));
