@@ -123,10 +123,9 @@ public record Config(
       return authToken != null;
     }
 
-    static Twilio from(Settings s) {
+    static Twilio from(Settings s, URI publicBaseUrl) {
       Twilio t = new Twilio(s.optional("TWILIO_AUTH_TOKEN"), s.optional("TWILIO_ACCOUNT_SID"),
-          s.bool("TWILIO_RECORD_CALLS", false), s.url("TWILIO_API_URL", "https://api.twilio.com"),
-          s.optional("PUBLIC_BASE_URL") == null ? null : s.url("PUBLIC_BASE_URL", null),
+          s.bool("TWILIO_RECORD_CALLS", false), s.url("TWILIO_API_URL", "https://api.twilio.com"), publicBaseUrl,
           s.string("ELEVENLABS_INBOUND_AGENT_ID", s.optional("ELEVENLABS_AGENT_ID")),
           s.integer("TWILIO_REGISTER_TIMEOUT_MS", 5000, 100, 14_000));
       if (t.recordCalls() && (t.authToken() == null || t.accountSid() == null)) {
@@ -218,12 +217,13 @@ public record Config(
       throw new ConfigException("LOG_FORMAT must be text or json, got '" + logFormat + "'");
     }
     int[] pacing = SettingParsers.pacing(s.string("DEMO_PACING_MS", "1000-4000"));
-    Demo demo = new Demo(s.optional("PUBLIC_BASE_URL") == null ? null : s.url("PUBLIC_BASE_URL", null),
-        pacing[0], pacing[1], s.integer("DEMO_FAILURE_PERCENT", 10, 0, 100));
+    // where Twilio and the demo simulator reach this service from outside (optional)
+    URI publicBaseUrl = s.optional("PUBLIC_BASE_URL") == null ? null : s.url("PUBLIC_BASE_URL", null);
+    Demo demo = new Demo(publicBaseUrl, pacing[0], pacing[1], s.integer("DEMO_FAILURE_PERCENT", 10, 0, 100));
     Ops ops = new Ops(s.bool("ACCESS_LOG", true), s.optional("SENTRY_DSN"), s.optional("SENTRY_ENVIRONMENT"),
         s.optional("SENTRY_RELEASE"));
-    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo, Twilio.from(s), ops,
-        Reconcile.from(s));
+    return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo,
+        Twilio.from(s, publicBaseUrl), ops, Reconcile.from(s));
   }
 
   /** The same config talking to another ElevenLabs API (the demo simulator's, once it has started). */
