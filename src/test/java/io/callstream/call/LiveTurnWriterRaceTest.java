@@ -32,23 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Batches racing other transactions and another node: retried whole, nobody lost, stored twice or renumbered. */
 class LiveTurnWriterRaceTest {
-  static SchemaPool db;
-  static String schema;
-  static Vertx vertx;
-  static Pool pool;
-
-  @BeforeAll
-  static void setUp() {
-    db = SchemaPool.open("liveturnrace");
-    schema = db.schema();
-    vertx = db.vertx();
-    pool = db.pool();
-  }
+  static final SchemaPool db = SchemaPool.open("liveturnrace");
+  static final Vertx vertx = db.vertx();
+  static final Pool pool = db.pool();
 
   @AfterAll
   static void tearDown() {
@@ -141,7 +131,7 @@ class LiveTurnWriterRaceTest {
   @Test
   void twoNodesHammeringTheSameCallsStoreEveryTurnExactlyOnce() {
     Vertx otherVertx = Vertx.vertx();
-    Pool otherPool = Database.createPool(otherVertx, TestDatabase.database(schema));
+    Pool otherPool = Database.createPool(otherVertx, TestDatabase.database(db.schema()));
     try {
       int calls = 4;
       int turnsPerCall = 50;

@@ -25,23 +25,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What one batching writer promises for each turn, against the real PostgreSQL. */
 class LiveTurnWriterTest {
-  static SchemaPool db;
-  static String schema;
-  static Vertx vertx;
-  static Pool pool;
-
-  @BeforeAll
-  static void setUp() {
-    db = SchemaPool.open("liveturnwriter");
-    schema = db.schema();
-    vertx = db.vertx();
-    pool = db.pool();
-  }
+  static final SchemaPool db = SchemaPool.open("liveturnwriter");
+  static final Vertx vertx = db.vertx();
+  static final Pool pool = db.pool();
 
   @AfterAll
   static void tearDown() {
