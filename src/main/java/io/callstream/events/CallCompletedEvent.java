@@ -28,10 +28,7 @@ public record CallCompletedEvent(long callId, String callSid, String conversatio
 
   @Override
   public JsonObject toFrame() {
-    return new JsonObject()
-        .put("type", TYPE)
-        .put("call_sid", callSid)
-        .put("conversation_id", conversationId)
+    return frameHead()
         .put("call_data", callData);
   }
 }

@@ -11,6 +11,10 @@ public sealed interface CallEvent permits TranscriptionEvent, CallStatusEvent, C
   /** The internal calls.id: how every node routes the event to its local subscriptions. */
   long callId();
 
+  String callSid();
+
+  String conversationId();
+
   /** The frame's {@code type}. */
   String type();
 
@@ -19,9 +23,16 @@ public sealed interface CallEvent permits TranscriptionEvent, CallStatusEvent, C
 
   /**
    * For a transcription, its sequence number; for call_completed, the call's last sequence number (every turn a
-   * subscriber is owed before the completion); for call_status, 0.
+   * subscriber is owed before the completion); for call_status and call_started, 0.
    */
-  int sequenceNumber();
+  default int sequenceNumber() {
+    return 0;
+  }
 
   JsonObject toFrame();
+
+  /** What every frame starts with: its type and the call's two identifiers. */
+  default JsonObject frameHead() {
+    return new JsonObject().put("type", type()).put("call_sid", callSid()).put("conversation_id", conversationId());
+  }
 }

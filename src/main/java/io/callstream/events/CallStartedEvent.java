@@ -22,16 +22,8 @@ public record CallStartedEvent(long callId, String callSid, String conversationI
   }
 
   @Override
-  public int sequenceNumber() {
-    return 0;
-  }
-
-  @Override
   public JsonObject toFrame() {
-    return new JsonObject()
-        .put("type", TYPE)
-        .put("call_sid", callSid)
-        .put("conversation_id", conversationId)
+    return frameHead()
         .put("call_data", callData);
   }
 }

@@ -21,16 +21,8 @@ public record CallStatusEvent(long callId, String callSid, String conversationId
   }
 
   @Override
-  public int sequenceNumber() {
-    return 0;
-  }
-
-  @Override
   public JsonObject toFrame() {
-    return new JsonObject()
-        .put("type", TYPE)
-        .put("call_sid", callSid)
-        .put("conversation_id", conversationId)
+    return frameHead()
         .put("status", status)
         .put("timestamp", timestamp.toString());
   }

@@ -22,10 +22,7 @@ public record TranscriptionEvent(long callId, String callSid, String conversatio
 
   @Override
   public JsonObject toFrame() {
-    return new JsonObject()
-        .put("type", TYPE)
-        .put("call_sid", callSid)
-        .put("conversation_id", conversationId)
+    return frameHead()
         .put("transcription_id", transcriptionId)
         .put("sequence_number", sequenceNumber)
         .put("speaker_type", speakerType)
