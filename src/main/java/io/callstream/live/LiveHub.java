@@ -5,6 +5,7 @@ import io.callstream.call.Call;
 import io.callstream.config.Config;
 import io.callstream.events.CallEvent;
 import io.callstream.events.CallEvents;
+import io.callstream.web.NodeLimit;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,14 +24,15 @@ final class LiveHub {
   final Tokens tokens;
   final CatchUp catchUp;
   final LiveMetrics metrics;
-  final UserSockets users;
+  /** Open sockets per user on this node (WS_MAX_SOCKETS_PER_USER), across its verticle instances. */
+  final NodeLimit users;
   private final Set<LiveSocket> sockets = new HashSet<>();
   /** Sockets watching the fleet feed (every call's lifecycle). */
   private final Set<LiveSocket> watchers = new HashSet<>();
   private final Map<Long, List<Subscription>> byCall = new HashMap<>();
   private int subscriptionCount;
 
-  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics, UserSockets users) {
+  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics, NodeLimit users) {
     this.users = users;
     this.vertx = vertx;
     this.config = config;

@@ -5,6 +5,7 @@ import io.callstream.auth.Tokens;
 import io.callstream.config.Config;
 import io.callstream.events.CallEvents;
 import io.callstream.web.ClientAddress;
+import io.callstream.web.NodeLimit;
 import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.Gauge;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -28,6 +29,7 @@ import java.util.logging.Logger;
  */
 public final class LiveRole {
   public static final String PATH = "/ws/calls/transcriptions";
+  static final String SOCKETS_PER_USER = "callstream.live.sockets-per-user";
   private static final Logger LOG = Logger.getLogger(LiveRole.class.getName());
   private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -49,7 +51,7 @@ public final class LiveRole {
     this.config = config;
     this.registry = registry;
     this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), LiveMetrics.of(registry),
-        new UserSockets(vertx, config.maxSocketsPerUser()));
+        new NodeLimit(vertx, SOCKETS_PER_USER, config.maxSocketsPerUser()));
   }
 
   public void addRoutes(Router router) {
@@ -125,7 +127,7 @@ public final class LiveRole {
         return;
       }
       TokenClaims claims = ar.result();
-      if (!hub.users.acquire(claims.subject())) {
+      if (!hub.users.tryAcquire(claims.subject())) {
         hub.metrics.authFailure("too_many_sockets");
         hs.reject(429);
         return;

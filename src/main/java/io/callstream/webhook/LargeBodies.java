@@ -1,7 +1,7 @@
 package io.callstream.webhook;
 
+import io.callstream.web.NodeLimit;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
 
 /**
  * How many large webhook bodies (over {@link #THRESHOLD}) this node is receiving or holding at once, across its
@@ -16,12 +16,10 @@ final class LargeBodies {
   static final String KEY = "in-progress";
   static final String RETRY_AFTER_SECONDS = "10";
 
-  private final LocalMap<String, Integer> counts;
-  private final int max;
+  private final NodeLimit limit;
 
   LargeBodies(Vertx vertx, int max) {
-    this.counts = vertx.sharedData().getLocalMap(MAP);
-    this.max = max;
+    this.limit = new NodeLimit(vertx, MAP, max);
   }
 
   /** One request's claim; {@link #release} is idempotent, so every path out may call it. */
@@ -34,23 +32,16 @@ final class LargeBodies {
 
     /** True when held (now or already); false when the node is at its limit. Event-loop confined. */
     boolean acquire() {
-      if (held) {
-        return true;
+      if (!held) {
+        held = limit.tryAcquire(KEY);
       }
-      boolean[] ok = new boolean[1];
-      counts.compute(KEY, (k, n) -> {
-        int current = n == null ? 0 : n;
-        ok[0] = current < max;
-        return ok[0] ? current + 1 : current;
-      });
-      held = ok[0];
       return held;
     }
 
     void release() {
       if (held) {
         held = false;
-        counts.compute(KEY, (k, n) -> n == null || n <= 1 ? null : n - 1);
+        limit.release(KEY);
       }
     }
   }
