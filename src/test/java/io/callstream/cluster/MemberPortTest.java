@@ -103,6 +103,7 @@ class MemberPortTest {
       assertFalse(Gadget.deserialized, "the node deserialized " + Gadget.class.getName());
     } finally {
       rogue.shutdown();
+      Await.until("the node sees the rogue leave", () -> node.getCluster().getMembers().size() == 1);
     }
   }
 
