@@ -18,10 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -60,15 +57,9 @@ public final class Node {
    */
   public static Future<Node> start(Config config, CompletionStage<?> migrated) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MetricsSetup.bound(registry);
     VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions()
-            .setEnabled(true)
-            .setJvmMetricsEnabled(true)
-            // HTTP server metrics per route template (bounded: the router's paths, not raw URLs)
-            .addLabels(Label.HTTP_ROUTE)
-            .setRegistryName("callstream-" + REGISTRIES.incrementAndGet())
-            // histogram buckets for the HTTP timers, so dashboards can show p95 per route
-            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
+        .setMetricsOptions(MetricsSetup.options("callstream-" + REGISTRIES.incrementAndGet()));
     VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     Future<Vertx> vertxFuture;
     ClusterManager clusterManager = null;

@@ -12,8 +12,9 @@ import java.util.logging.Logger;
  * The clustered event bus's TCP transport: bound to CLUSTER_HOST on CLUSTER_BUS_PORT and, with CLUSTER_TLS_*,
  * mutual TLS. Every node is both a TLS server (other nodes connect to it to deliver) and a TLS client, with the
  * same certificate; a connection is accepted only when both sides present a certificate signed by the cluster CA.
- * Hazelcast, which only carries membership and the subscription table, stays plain TCP (see README.md):
- * a process without a certificate can join it but can neither receive nor inject an event.
+ * Hazelcast, which only carries membership and the subscription table, stays plain TCP (open source has no TLS):
+ * it is narrowed by ClusterSetup (member endpoint only, secret cluster name, deserialization allow-list), and a
+ * process that joins it anyway, without a certificate, can neither receive nor inject an event.
  *
  * <p>Names are not checked: Vert.x's event-bus client turns hostname verification off, and members are addressed by
  * pod IPs that change. The identity of a member is "holds a key certified by the cluster CA", so that CA must be
@@ -38,7 +39,7 @@ public final class EventBusSetup {
       return options;
     }
     LOG.info("event bus: mutual TLS (CA " + tls.ca() + "); Hazelcast membership on port " + cluster.port()
-        + " is not authenticated: keep it firewalled to the cluster's own nodes");
+        + " is plain TCP, admitted by cluster name only: keep it firewalled to the cluster's own nodes");
     return options
         .setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString()))

@@ -105,14 +105,24 @@ public record Config(
 
   /**
    * {@code busPort}: the event bus's TCP port (CLUSTER_BUS_PORT, 0 = any free port); {@code tls}: the mutual TLS of
-   * the event bus, null when off (see TlsFiles).
+   * the event bus, null when off (see TlsFiles); {@code name}: the Hazelcast cluster name (CLUSTER_NAME or
+   * CLUSTER_NAME_FILE), a shared secret: a member presenting another name is refused.
    */
   public record Cluster(boolean enabled, String host, int port, List<String> members, Path configFile,
-                        int heartbeatTimeoutSeconds, int busPort, TlsFiles tls) {
-    /** Without TLS, on any free event-bus port. */
+                        int heartbeatTimeoutSeconds, int busPort, TlsFiles tls, String name) {
+    /** The cluster name when none is set: public, so only for a single trusted host (a node warns). */
+    public static final String DEFAULT_NAME = "callstream";
+
+    /** Without TLS, on any free event-bus port, with the default cluster name. */
     public Cluster(boolean enabled, String host, int port, List<String> members, Path configFile,
                    int heartbeatTimeoutSeconds) {
-      this(enabled, host, port, members, configFile, heartbeatTimeoutSeconds, 0, null);
+      this(enabled, host, port, members, configFile, heartbeatTimeoutSeconds, 0, null, DEFAULT_NAME);
+    }
+
+    @Override
+    public String toString() {
+      return "Cluster[enabled=" + enabled + ", host=" + host + ", port=" + port + ", members=" + members
+          + ", configFile=" + configFile + ", busPort=" + busPort + ", tls=" + tls + ", name=***]";
     }
   }
 
@@ -211,7 +221,8 @@ public record Config(
         configFile == null ? null : Path.of(configFile),
         s.integer("CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", 5, 2, 600),
         s.integer("CLUSTER_BUS_PORT", 0, 0, 65535),
-        TlsFiles.from(s));
+        TlsFiles.from(s),
+        SettingParsers.clusterName(s.optional("CLUSTER_NAME"), s.optional("CLUSTER_NAME_FILE")));
     String logFormat = s.string("LOG_FORMAT", "text").toLowerCase(Locale.ROOT);
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new ConfigException("LOG_FORMAT must be text or json, got '" + logFormat + "'");

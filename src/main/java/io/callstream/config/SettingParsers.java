@@ -82,4 +82,30 @@ final class SettingParsers {
     }
     return members;
   }
+
+  /**
+   * CLUSTER_NAME, or the first line of the file CLUSTER_NAME_FILE (a mounted secret), at least 16 characters; the
+   * public default when neither is set. Read once at start-up, before any event loop runs.
+   */
+  static String clusterName(String value, String file) {
+    if (value != null && file != null) {
+      throw new ConfigException("set CLUSTER_NAME or CLUSTER_NAME_FILE, not both");
+    }
+    String name = value;
+    if (file != null) {
+      try {
+        name = java.nio.file.Files.readString(java.nio.file.Path.of(file)).lines().findFirst().orElse("").strip();
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new ConfigException("CLUSTER_NAME_FILE: cannot read '" + file + "'");
+      }
+    }
+    if (name == null) {
+      return Config.Cluster.DEFAULT_NAME;
+    }
+    if (name.length() < 16 || name.length() > 200 || !name.chars().allMatch(c -> c > 32 && c < 127)) {
+      throw new ConfigException("CLUSTER_NAME must be 16 to 200 printable ASCII characters without spaces "
+          + "(a shared secret, e.g. openssl rand -hex 16)");
+    }
+    return name;
+  }
 }

@@ -74,10 +74,18 @@ final class LiveMetrics {
     WS_LOG.info(() -> "ws connect user=" + user + " client=" + client);
   }
 
+  /**
+   * The close codes counted by their value: RFC 6455's (1000-1015) and callstream's own (4401); any other code a
+   * client chooses is {@code other}, so clients cannot add series.
+   */
+  static String closeCodeLabel(short code) {
+    return (code >= 1000 && code <= 1015) || code == LiveSocket.TOKEN_EXPIRED ? Short.toString(code) : "other";
+  }
+
   /** A dashboard socket closed: counted by close code (1006: no close frame), its lifetime, one log line. */
   void disconnected(String user, short code, long nanos) {
     Counter.builder("callstream_ws_disconnects").description("dashboard WebSockets closed, by close code")
-        .tag("code", Short.toString(code)).register(registry).increment();
+        .tag("code", closeCodeLabel(code)).register(registry).increment();
     connectionDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     WS_LOG.info(() -> String.format("ws disconnect user=%s code=%d seconds=%.1f", user, code, nanos / 1e9));
   }

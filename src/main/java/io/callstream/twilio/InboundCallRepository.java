@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,15 +20,27 @@ final class InboundCallRepository {
   private static final String FIND_DRIVER =
       "SELECT driver_id, name FROM drivers WHERE phone_number = $1 ORDER BY driver_id LIMIT 1";
 
-  /** A repeated voice webhook for the same CallSid finds its row instead of failing. */
+  /** What a voice webhook for a known CallSid is answered from: whether the call is live, and its stored answer. */
+  record Answered(boolean live, String twiml) {}
+
+  /**
+   * A repeated voice webhook for the same CallSid finds its row instead of failing; {@code inserted} tells the
+   * first request (the only one that asks ElevenLabs) from a replay or duplicate.
+   */
   private static final String INSERT_INBOUND = """
       WITH ins AS (
         INSERT INTO calls (call_sid, driver_id, status, call_start_time, direction, caller_number)
         VALUES ($1, $2, 'initiated', now(), 'inbound', $3)
         ON CONFLICT (call_sid) DO NOTHING RETURNING\s""" + Call.COLUMNS + """
       )
-      SELECT\s""" + Call.COLUMNS + " FROM ins UNION ALL SELECT " + Call.COLUMNS
+      SELECT true AS inserted,\s""" + Call.COLUMNS + " FROM ins UNION ALL SELECT false, " + Call.COLUMNS
       + " FROM calls WHERE call_sid = $1 AND NOT EXISTS (SELECT 1 FROM ins)";
+
+  private static final String ANSWERED = "SELECT status IN ('initiated', 'in_progress') AS live, inbound_answer "
+      + "FROM calls WHERE call_sid = $1";
+
+  private static final String SAVE_ANSWER = "UPDATE calls SET inbound_answer = $2 "
+      + "WHERE call_sid = $1 AND inbound_answer IS NULL";
 
   private static final String MARK_FAILED = "UPDATE calls SET status = 'failed', failure_reason = $2, "
       + "call_end_time = COALESCE(call_end_time, now()), updated_at = now() "
@@ -82,9 +95,28 @@ final class InboundCallRepository {
     });
   }
 
-  Future<Call> insertInbound(SqlClient db, String callSid, String driverId, String callerNumber) {
+  /** The call, and whether this request inserted it (false: a replay or a concurrent duplicate). */
+  Future<Map.Entry<Call, Boolean>> insertInbound(SqlClient db, String callSid, String driverId, String callerNumber) {
     return db.preparedQuery(INSERT_INBOUND).execute(Tuple.of(callSid, driverId, callerNumber))
-        .map(rows -> first(rows).orElseThrow());
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return Map.entry(Call.fromRow(r), r.getBoolean("inserted"));
+        });
+  }
+
+  Future<Optional<Answered>> answered(SqlClient db, String callSid) {
+    return db.preparedQuery(ANSWERED).execute(Tuple.of(callSid)).map(rows -> {
+      var it = rows.iterator();
+      if (!it.hasNext()) {
+        return Optional.empty();
+      }
+      Row r = it.next();
+      return Optional.of(new Answered(r.getBoolean("live"), r.getString("inbound_answer")));
+    });
+  }
+
+  Future<Void> saveAnswer(SqlClient db, String callSid, String twiml) {
+    return db.preparedQuery(SAVE_ANSWER).execute(Tuple.of(callSid, twiml)).mapEmpty();
   }
 
   Future<Optional<Call>> markFailed(SqlClient db, String callSid, String reason) {

@@ -18,10 +18,19 @@ import java.util.logging.Logger;
  * otherwise, or when ElevenLabs fails or is slow, the caller hears a short apology and the call is marked failed.
  * An initiated call is announced with call_started (the fleet feed); call_status carries in_progress, completed and
  * failed.
+ *
+ * <p>Only the request that inserted the row asks ElevenLabs (a register-call costs credits and opens a conversation).
+ * A replayed or duplicate webhook for a known CallSid is answered from what is stored: an ended call hangs up, a live
+ * one gets the TwiML it was answered with (column inbound_answer); while the first request is still registering, a
+ * duplicate waits for that answer (checking every {@value #REPLAY_POLL_MS} ms, up to the register timeout plus
+ * {@value #REPLAY_GRACE_MS} ms) and otherwise gets the apology, without touching the call.
  */
 final class InboundCalls {
   private static final Logger LOG = Logger.getLogger(InboundCalls.class.getName());
   static final String METER = "callstream_twilio_inbound_answers";
+  static final String HANGUP = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Hangup/></Response>";
+  static final long REPLAY_POLL_MS = 200;
+  static final long REPLAY_GRACE_MS = 2000;
 
   /** Twilio's parameters that matter here. */
   record Incoming(String callSid, String from, String to, String publicBase) {}
@@ -38,6 +47,7 @@ final class InboundCalls {
   private final InboundCallRepository calls = new InboundCallRepository();
   private final Counter streamAnswers;
   private final Counter fallbackAnswers;
+  private final Counter replayAnswers;
 
   InboundCalls(Vertx vertx, Pool pool, CallPublisher publisher, ElevenLabsClient elevenLabs,
                Config.ElevenLabs elevenLabsSettings, Config.Twilio twilio, Recordings recordings,
@@ -51,6 +61,7 @@ final class InboundCalls {
     this.recordings = recordings;
     this.streamAnswers = answers(metrics, "stream");
     this.fallbackAnswers = answers(metrics, "fallback");
+    this.replayAnswers = answers(metrics, "replay");
   }
 
   private static Counter answers(MeterRegistry metrics, String shape) {
@@ -62,11 +73,37 @@ final class InboundCalls {
   Future<String> answer(Incoming in) {
     return calls.driverByNumber(pool, in.from()).compose(caller -> calls.insertInbound(pool, in.callSid(),
             caller.map(InboundCallRepository.Caller::driverId).orElse(null), in.from())
-        .onSuccess(publisher::started) // on the fleet feed like an outbound call
-        .compose(call -> registerAndCheck(in, caller.map(InboundCallRepository.Caller::name).orElse(null))
-            .compose(checked -> checked.verdict().ok()
-                ? Future.succeededFuture(stream(call, in, checked.twiml()))
-                : fallback(call, checked.verdict().reason()))));
+        .compose(inserted -> {
+          if (!inserted.getValue()) {
+            replayAnswers.increment();
+            return replay(in.callSid(), System.nanoTime() + (twilio.registerTimeoutMs() + REPLAY_GRACE_MS) * 1_000_000);
+          }
+          Call call = inserted.getKey();
+          publisher.started(call); // on the fleet feed like an outbound call
+          return registerAndCheck(in, caller.map(InboundCallRepository.Caller::name).orElse(null))
+              .compose(checked -> checked.verdict().ok()
+                  ? stream(call, in, checked.twiml())
+                  : fallback(call, checked.verdict().reason()));
+        }));
+  }
+
+  /** A known CallSid: answered from the row, never registered again. */
+  private Future<String> replay(String callSid, long deadlineNanos) {
+    return calls.answered(pool, callSid).compose(row -> {
+      if (row.isEmpty() || !row.get().live()) {
+        LOG.info("voice webhook replayed for ended call " + callSid + ": hang-up");
+        return Future.succeededFuture(HANGUP);
+      }
+      if (row.get().twiml() != null) {
+        LOG.info("voice webhook replayed for live call " + callSid + ": its first answer again");
+        return Future.succeededFuture(row.get().twiml());
+      }
+      if (System.nanoTime() - deadlineNanos > 0) {
+        LOG.warning("voice webhook repeated for " + callSid + " while its first answer is still unknown: apology");
+        return Future.succeededFuture(TwimlCheck.FALLBACK);
+      }
+      return vertx.timer(REPLAY_POLL_MS).compose(t -> replay(callSid, deadlineNanos));
+    });
   }
 
   /** ElevenLabs' TwiML and its verdict; a failed or slow register-call is a refused verdict (never a failure). */
@@ -93,12 +130,18 @@ final class InboundCalls {
         twilio.registerTimeoutMs());
   }
 
-  private String stream(Call call, Incoming in, String twiml) {
+  private Future<String> stream(Call call, Incoming in, String twiml) {
     streamAnswers.increment();
     LOG.info("inbound call " + call.callSid() + " (driver " + call.driverId() + ") answered with stream TwiML: "
         + oneLine(twiml));
     recordings.startSoon(call.callSid(), in.publicBase());
-    return twiml;
+    return calls.saveAnswer(pool, call.callSid(), twiml)
+        .recover(e -> {
+          // the caller still gets the stream; a replay would wait for the answer and then get the apology
+          LOG.warning("inbound call " + call.callSid() + ": storing its answer failed: " + e.getMessage());
+          return Future.succeededFuture();
+        })
+        .map(twiml);
   }
 
   private Future<String> fallback(Call call, String reason) {

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * metrics; the call keeps its violation types and who started it (issue 14).
  */
 class OperationsMetricsTest {
+  /** The bound on the scrape after this test's traffic (issue 19: 5,034 lines here before, 519 after). */
+  static final long MAX_SCRAPE_LINES = 800;
   static FakeElevenLabsNode fixture;
 
   @BeforeAll
@@ -73,6 +75,10 @@ class OperationsMetricsTest {
     assertMetric(metrics, "callstream_elevenlabs_requests_total\\{endpoint=\"outbound_call\",outcome=\"ok\"\\} 1(\\.0)?");
     assertTrue(metrics.contains("vertx_http_server_requests_total{") && metrics.contains("route=\"/calls/:id\""),
         "HTTP metrics carry the route template");
+    // issue 19, defect 9: the whole scrape after this traffic was 10,300 lines (percentile histograms per method)
+    long lines = metrics.lines().count();
+    System.out.println("metrics: /metrics lines after the ops traffic " + lines);
+    assertTrue(lines <= MAX_SCRAPE_LINES, "/metrics has " + lines + " lines, more than " + MAX_SCRAPE_LINES);
     client.close();
   }
 

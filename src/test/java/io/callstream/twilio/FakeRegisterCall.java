@@ -22,7 +22,8 @@ final class FakeRegisterCall {
       + "    <Stream url=\"wss://api.elevenlabs.io/v1/convai/conversation/twilio?agent_id=agent_in\">\n"
       + "      <Parameter name=\"conversation_id\" value=\"conv_in\"/>\n    </Stream>\n  </Connect>\n</Response>";
 
-  enum Answer { STREAM, STREAM_AS_JSON_STRING, RECORD_FIRST, SAY_FIRST, SERVER_ERROR, HANG }
+  /** HOLD: the stream TwiML once the test calls {@link #release()}; HANG: never. */
+  enum Answer { STREAM, STREAM_AS_JSON_STRING, RECORD_FIRST, SAY_FIRST, SERVER_ERROR, HANG, HOLD }
 
   /** One recorded request: its body and the calls row (status/direction) on arrival. */
   record Registration(JsonObject body, String apiKey, String rowOnArrival) {
@@ -35,6 +36,7 @@ final class FakeRegisterCall {
   private final String schema;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   final List<Registration> registrations = new CopyOnWriteArrayList<>();
+  private final List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
   FakeRegisterCall(Vertx vertx, String schema) {
@@ -53,6 +55,11 @@ final class FakeRegisterCall {
 
   void close() {
     Await.result(server.close());
+  }
+
+  /** Answers every HOLD request so far with the stream TwiML (on the fake's own event loop). */
+  void release() {
+    vertx.runOnContext(v -> held.forEach(r -> r.response().putHeader("Content-Type", "application/xml").end(TWIML)));
   }
 
   void answer(String fromNumber, Answer answer) {
@@ -81,7 +88,11 @@ final class FakeRegisterCall {
               "SELECT status || '/' || direction FROM calls WHERE call_sid = '" + sid.replace("'", "''") + "'")))
           .onComplete(row -> {
             registrations.add(new Registration(body, request.getHeader("xi-api-key"), row.result()));
-            reply(request, answers.getOrDefault(body.getString("from_number"), Answer.STREAM));
+            Answer answer = answers.getOrDefault(body.getString("from_number"), Answer.STREAM);
+            if (answer == Answer.HOLD) {
+              held.add(request);
+            }
+            reply(request, answer);
           });
     });
   }
@@ -96,7 +107,7 @@ final class FakeRegisterCall {
       case SAY_FIRST -> response.end(TWIML.replace("<Connect>", "<Say>Please hold</Say><Connect>"));
       case SERVER_ERROR -> response.setStatusCode(500).putHeader("Content-Type", "application/json")
           .end("{\"detail\":\"internal\"}");
-      case HANG -> { }
+      case HANG, HOLD -> { }
     }
   }
 }
