@@ -94,11 +94,20 @@ public final class Node {
         .onSuccess(n -> watchReadiness(vertx, resources));
   }
 
-  /** callstream_ready: 1 while the node would answer /ready with 200 (the database probed every 5 s). */
+  /**
+   * callstream_ready: 1 while the node would answer /ready with 200 (the database probed every 5 s);
+   * callstream_database_up: 1 while that probe answers (a database outage, told apart from a drain);
+   * callstream_cluster_members: the cluster's members as this node sees them (1 standalone, 0 when not joined).
+   */
   private static void watchReadiness(Vertx vertx, NodeResources resources) {
     NodeState state = resources.state();
     Gauge.builder("callstream_ready", state, s -> s.ready() ? 1 : 0)
         .description("1 while this node is ready (database answers, cluster joined, not draining)")
+        .register(resources.registry());
+    Gauge.builder("callstream_database_up", state, s -> s.databaseAnswers() ? 1 : 0)
+        .description("1 while this node's last database probe answered").register(resources.registry());
+    Gauge.builder("callstream_cluster_members", state, s -> s.clusterMember() ? s.clusterSize() : 0)
+        .description("cluster members as this node sees them (1 when not clustered, 0 when not joined)")
         .register(resources.registry());
     vertx.setPeriodic(5_000, id -> Database.ping(resources.pool()).timeout(2, TimeUnit.SECONDS)
         .onComplete(ar -> state.databaseAnswered(ar.succeeded())));

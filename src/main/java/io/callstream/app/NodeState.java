@@ -37,6 +37,10 @@ public final class NodeState {
     databaseAnswers = answers;
   }
 
+  public boolean databaseAnswers() {
+    return databaseAnswers;
+  }
+
   /** What /ready would answer, without a database round trip: for the callstream_ready gauge. */
   public boolean ready() {
     return !draining() && clusterMember() && databaseAnswers;

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,8 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * callstream_reconciler_runs_total{outcome}}, {@code callstream_reconciler_actions_total{action}}, {@code
  * callstream_calls_stuck} (only on the leader: a former leader removes it, so {@code max()} over nodes is the
  * leader's count), and the inbox gauges {@code callstream_inbox_pending} and {@code
- * callstream_inbox_oldest_pending_age_seconds}, refreshed by every node. Every counter is registered at zero, so a
- * rate over it exists before the first event.
+ * callstream_inbox_oldest_pending_age_seconds}, refreshed by every node, and {@code callstream_reconciler_leader}
+ * (1 on the node holding the leader lock, 0 on the others: {@code sum()} over nodes is 0 when nobody leads). Every
+ * counter is registered at zero, so a rate over it exists before the first event.
  */
 final class ReconcileMetrics {
   /** How a run ended. */
@@ -32,6 +34,7 @@ final class ReconcileMetrics {
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Double> oldestPending = new AtomicReference<>(0.0);
+  private final AtomicBoolean leader = new AtomicBoolean();
   private Gauge stuckGauge;
 
   ReconcileMetrics(MeterRegistry registry) {
@@ -52,6 +55,14 @@ final class ReconcileMetrics {
     Gauge.builder("callstream_inbox_oldest_pending_age", oldestPending, AtomicReference::get).baseUnit("seconds")
         .description("age of the oldest pending webhook_events row; 0 when none").strongReference(true)
         .register(registry);
+    Gauge.builder("callstream_reconciler_leader", leader, l -> l.get() ? 1 : 0)
+        .description("1 while this node holds the reconciler's leader lock, else 0").strongReference(true)
+        .register(registry);
+  }
+
+  /** Whether this node holds the leader lock, as of the end of its last run (or its stop). */
+  void leader(boolean holds) {
+    leader.set(holds);
   }
 
   void run(Run outcome) {

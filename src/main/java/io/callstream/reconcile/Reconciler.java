@@ -92,7 +92,8 @@ public final class Reconciler {
     stopped = true;
     vertx.cancelTimer(timer);
     return running.timeout(5, TimeUnit.SECONDS).recover(e -> Future.succeededFuture())
-        .compose(v -> lock.release());
+        .compose(v -> lock.release())
+        .andThen(v -> metrics.leader(false));
   }
 
   private void schedule() {
@@ -123,7 +124,10 @@ public final class Reconciler {
           LOG.warning("reconcile run failed: " + e);
           return Future.succeededFuture(Run.ERROR);
         })
-        .andThen(outcome -> metrics.run(outcome.result()));
+        .andThen(outcome -> {
+          metrics.run(outcome.result());
+          metrics.leader(lock.held() && !stopped);
+        });
   }
 
   private Future<Void> duties() {

@@ -46,6 +46,12 @@ class ReadinessTest {
     return Await.latest(() -> get(client, port, path), r -> r.statusCode() == status, Await.TIMEOUT);
   }
 
+  /** Polls /metrics until it has the line (the probe runs every 5 s). */
+  private static void awaitMetric(WebClient client, int port, String line) {
+    Await.until("/metrics shows " + line,
+        () -> get(client, port, "/metrics").bodyAsString().lines().anyMatch(line::equals));
+  }
+
   @Test
   void readyFollowsTheDatabase(Vertx vertx) {
     TcpProxy proxy = new TcpProxy(vertx, "127.0.0.1", 5432);
@@ -65,15 +71,19 @@ class ReadinessTest {
     // a fixed reason: the driver's error text (hosts, users) is logged, not served
     assertEquals("database unavailable", down.bodyAsJsonObject().getString("reason"), down.bodyAsString());
     assertEquals(200, get(client, node.port(), "/health").statusCode());
+    // the CallstreamDatabaseDown alert's gauge follows the same probe
+    awaitMetric(client, node.port(), "callstream_database_up 0.0");
 
     Await.result(proxy.up());
     assertEquals(200, awaitStatus(client, node.port(), "/ready", 200).statusCode());
+    awaitMetric(client, node.port(), "callstream_database_up 1.0");
 
     HttpResponse<Buffer> metrics = get(client, node.port(), "/metrics");
     assertEquals(200, metrics.statusCode());
     String text = metrics.bodyAsString();
     assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
     assertTrue(text.contains("vertx_http_server_requests_total"), "HTTP metrics");
+    assertTrue(text.lines().anyMatch("callstream_cluster_members 1.0"::equals), "a standalone node is its own cluster");
 
     HttpResponse<Buffer> missing = get(client, node.port(), "/no/such/thing");
     assertEquals(404, missing.statusCode());

@@ -78,6 +78,13 @@ class ReconcilerTest {
       assertEquals("in_progress", status(id));
       assertTrue(gauge(leader, "callstream_calls_stuck").value() >= 1);
       assertNull(gauge(other, "callstream_calls_stuck"), "only the leader exports the stuck count");
+      // the alerts' view: exactly one node says it leads, both see the two-member cluster and the database
+      Await.until("the leader's gauge says it leads", () -> gauge(leader, "callstream_reconciler_leader").value() == 1);
+      assertEquals(0, gauge(other, "callstream_reconciler_leader").value(), "the refused node does not lead");
+      for (Node n : cluster.nodes()) {
+        assertEquals(2, gauge(n, "callstream_cluster_members").value(), "port " + n.port() + " sees both members");
+        assertEquals(1, gauge(n, "callstream_database_up").value());
+      }
 
       fake.conversation(conv, doneConversation(conv, sid));
       events.awaitFrame("call_completed of " + sid, frame("call_completed", sid));
@@ -165,7 +172,10 @@ class ReconcilerTest {
     Node leader = leader();
     survivor = other(leader);
     try (EventRecorder events = EventRecorder.on(survivor)) {
+      Await.until("the survivor's gauge says it does not lead",
+          () -> gauge(survivor, "callstream_reconciler_leader").value() == 0);
       leader.shutdown(30);
+      assertEquals(0, gauge(leader, "callstream_reconciler_leader").value(), "a stopped node gave up the lock");
       String sid = "EL_R4_1";
       String conv = "conv_r4";
       fake.conversation(conv, doneConversation(conv, sid));
@@ -173,6 +183,10 @@ class ReconcilerTest {
       events.awaitFrame("call_completed of " + sid, frame("call_completed", sid));
       assertEquals("completed", status(id));
       assertTrue(runs(survivor, "ok") > 0, "the survivor took the lock");
+      Await.until("the survivor's gauge says it leads",
+          () -> gauge(survivor, "callstream_reconciler_leader").value() == 1);
+      Await.until("the survivor sees a one-member cluster",
+          () -> gauge(survivor, "callstream_cluster_members").value() == 1);
       assertTrue(fetches(conv) >= 1);
     }
   }
