@@ -55,8 +55,10 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(options).connectionHandler(deadlines::connected)
         .requestHandler(assembly.router());
     if (assembly.live() != null) {
-      // upgrades are authenticated at the server's handshake and never reach the router (lighter sockets)
-      server.webSocketHandshakeHandler(assembly.live()::handshake);
+      // upgrades are authenticated at the server's handshake and never reach the router (lighter sockets); the
+      // request deadline armed on connecting ends there too, else it would close every socket after
+      // HTTP_REQUEST_TIMEOUT_SECONDS
+      server.webSocketHandshakeHandler(deadlines.handshakes(assembly.live()::handshake));
     }
     return liveReady.compose(v -> server.listen());
   }
