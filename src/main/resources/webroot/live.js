@@ -2,13 +2,15 @@
 // subscription of the open call. It reconnects by itself (backoff with jitter) and then restores what it was
 // asked for: watch again (the snapshot replaces the board) and re-subscribe with `since` = the last turn shown.
 //
-// The token goes in the query string (?token=) because browsers cannot set headers on a WebSocket upgrade and
-// the server reads no token from Sec-WebSocket-Protocol. Whoever runs a proxy in front must not log the query
-// string of /ws/ requests (see README.md). Everything else uses the Authorization header.
+// Browsers cannot set headers on a WebSocket upgrade, so the token goes as a second subprotocol next to
+// `callstream.jwt` (Sec-WebSocket-Protocol: callstream.jwt, <JWT>); the server echoes only `callstream.jwt`.
+// The token is never in the URL, so no proxy or server log can write it (docs/proxy-and-websocket.md).
+// Everything else uses the Authorization header.
 
 import {session} from './api.js';
 
 export const PATH = '/ws/calls/transcriptions';
+export const SUBPROTOCOL = 'callstream.jwt';
 const TOKEN_EXPIRED_CLOSE = 4401;
 const MAX_BACKOFF_MS = 15000;
 
@@ -87,7 +89,7 @@ export class LiveFeed extends EventTarget {
       return;
     }
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(`${scheme}//${location.host}${PATH}?token=${encodeURIComponent(session.token)}`);
+    const ws = new WebSocket(`${scheme}//${location.host}${PATH}`, [SUBPROTOCOL, session.token]);
     this.ws = ws;
     this.setState(this.attempt === 0 ? 'connecting' : 'reconnecting');
     ws.addEventListener('open', () => {

@@ -3,12 +3,14 @@ package io.callstream.app;
 import io.callstream.call.LiveTurnWriter;
 import io.callstream.config.Config;
 import io.callstream.db.Database;
+import io.callstream.live.LiveRole;
 import io.callstream.web.RequestDeadlines;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 
 /**
  * One HTTP verticle instance (deployed HTTP_INSTANCES times, all sharing HTTP_PORT). It only wires: the
@@ -46,6 +48,8 @@ public final class HttpVerticle extends VerticleBase {
         .setRegisterWebSocketWriteHandlers(false)
         .setPerMessageWebSocketCompressionSupported(false)  // no per-socket zlib state: small idle sockets
         .setPerFrameWebSocketCompressionSupported(false)
+        // a browser's JWT comes as a second subprotocol next to this one, which is the only one echoed
+        .setWebSocketSubProtocols(List.of(LiveRole.SUBPROTOCOL))
         // no traffic either way for this long closes a connection; WebSockets stay up because the server pings
         // them every WS_PING_INTERVAL_SECONDS, which Config requires to be shorter
         .setIdleTimeout(http.idleTimeoutSeconds())
@@ -55,8 +59,10 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(options).connectionHandler(deadlines::connected)
         .requestHandler(assembly.router());
     if (assembly.live() != null) {
-      // upgrades are authenticated at the server's handshake and never reach the router (lighter sockets)
-      server.webSocketHandshakeHandler(assembly.live()::handshake);
+      // upgrades are authenticated at the server's handshake and never reach the router (lighter sockets); the
+      // request deadline armed on connecting ends there too, else it would close every socket after
+      // HTTP_REQUEST_TIMEOUT_SECONDS
+      server.webSocketHandshakeHandler(deadlines.handshakes(assembly.live()::handshake));
     }
     return liveReady.compose(v -> server.listen());
   }

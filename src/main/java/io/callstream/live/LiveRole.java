@@ -8,7 +8,6 @@ import io.callstream.web.ClientAddress;
 import io.callstream.web.NodeLimit;
 import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.Gauge;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,6 +28,11 @@ import java.util.logging.Logger;
  */
 public final class LiveRole {
   public static final String PATH = "/ws/calls/transcriptions";
+  /**
+   * The one subprotocol the server speaks (HttpServerOptions.setWebSocketSubProtocols): a client offering it with
+   * its JWT as a second subprotocol gets it echoed (see {@link HandshakeToken}).
+   */
+  public static final String SUBPROTOCOL = HandshakeToken.SUBPROTOCOL;
   static final String SOCKETS_PER_USER = "callstream.live.sockets-per-user";
   private static final Logger LOG = Logger.getLogger(LiveRole.class.getName());
   private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
@@ -93,14 +97,14 @@ public final class LiveRole {
    * 401 without a token, else 400.
    */
   private void upgrade(RoutingContext ctx) {
-    ctx.fail(token(ctx.request().getParam("token"), ctx.request().getHeader("Authorization")) == null
+    ctx.fail(HandshakeToken.of(ctx.request().headers(), ctx.request().uri()) == null
         ? Failure.unauthenticated("missing token") : Failure.invalid("expected a WebSocket upgrade"));
   }
 
   /**
    * Every WebSocket upgrade of this instance's server, taken at the server's handshake, before the router: no
    * routed request is kept alive behind each socket (its inbound queue alone is ~4 KB of every socket's heap).
-   * Authenticated before accepting: 404 another path, 503 while draining, 401 no token, 403 invalid or expired
+   * Authenticated before accepting (the token from {@link HandshakeToken}): 404 another path, 503 while draining, 401 no token, 403 invalid or expired
    * or not allowed, 429 over WS_MAX_SOCKETS_PER_USER.
    */
   public void handshake(ServerWebSocketHandshake hs) {
@@ -112,8 +116,7 @@ public final class LiveRole {
       hs.reject(503);
       return;
     }
-    List<String> query = new QueryStringDecoder(hs.uri()).parameters().get("token");
-    String token = token(query == null ? null : query.get(0), hs.headers().get("Authorization"));
+    String token = HandshakeToken.of(hs.headers(), hs.uri());
     if (token == null) {
       hub.metrics.authFailure("missing");
       hs.reject(401);
@@ -137,14 +140,6 @@ public final class LiveRole {
           .onSuccess(ws -> new LiveSocket(hub, ws).open(claims, client)) // the hub gives the place back on close
           .onFailure(e -> hub.users.release(claims.subject()));
     });
-  }
-
-  private static String token(String query, String authorization) {
-    String token = query;
-    if (token == null || token.isBlank()) {
-      token = Tokens.bearer(authorization);
-    }
-    return token == null || token.isBlank() ? null : token;
   }
 
   private void onEvent(Message<String> message) {

@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,17 +20,23 @@ import java.util.concurrent.TimeUnit;
  *     closed);</li>
  * <li>a request with a body must deliver all of it in time, else it is answered 408 and the connection closed.</li>
  * </ul>
- * Time spent answering is not counted. Between requests of a kept-alive connection the idle timeout applies.
+ * Time spent answering is not counted. Between requests of a kept-alive connection the idle timeout applies, and
+ * so it does on an upgraded WebSocket (which the server's pings keep busy): a WebSocket is never subject to this
+ * deadline once its upgrade request's headers are in.
  * One instance per HTTP server (it is confined to that server's event loop): its {@link #connected} is the
- * server's connection handler, and it is the first handler of the server's router. The server must not offer
+ * server's connection handler, it is the first handler of the server's router, and {@link #handshakes} wraps the
+ * server's WebSocket handshake handler (upgrades never reach the router). The server must not offer
  * h2c (HTTP/2 over cleartext): while it does, Vert.x creates the connection only once the first request's
  * headers are complete, too late to time them.
  */
 public final class RequestDeadlines implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final long millis;
-  /** Connections that have not yet delivered a request's headers -> their timer. */
-  private final Map<HttpConnection, Long> awaitingHeaders = new HashMap<>();
+  /**
+   * Connections that have not yet delivered a request's headers, by their peer's address (what a WebSocket
+   * handshake knows of its connection; unique per open connection) -> their timer.
+   */
+  private final Map<SocketAddress, Long> awaitingHeaders = new HashMap<>();
 
   public RequestDeadlines(Vertx vertx, int seconds) {
     this.vertx = vertx;
@@ -37,20 +45,36 @@ public final class RequestDeadlines implements Handler<RoutingContext> {
 
   /** For {@code HttpServer.connectionHandler}. */
   public void connected(HttpConnection connection) {
+    SocketAddress peer = connection.remoteAddress();
+    if (peer == null) {
+      return; // not a network connection; nothing to key it by (never the case for the TCP server)
+    }
     long timer = vertx.setTimer(millis, id -> {
-      if (awaitingHeaders.remove(connection) != null) {
+      if (awaitingHeaders.remove(peer) != null) {
         connection.close();
       }
     });
-    awaitingHeaders.put(connection, timer);
-    connection.closeHandler(v -> cancel(connection));
+    awaitingHeaders.put(peer, timer);
+    connection.closeHandler(v -> cancel(peer));
+  }
+
+  /**
+   * For {@code HttpServer.webSocketHandshakeHandler}: an upgrade's headers are in, so its connection's deadline
+   * ends (a WebSocket is bounded by the idle timeout and the server's pings, not by this), then {@code next}
+   * decides on the handshake.
+   */
+  public Handler<ServerWebSocketHandshake> handshakes(Handler<ServerWebSocketHandshake> next) {
+    return hs -> {
+      cancel(hs.remoteAddress());
+      next.handle(hs);
+    };
   }
 
   /** The headers are in: the connection's header deadline ends, the body deadline (if any) starts. */
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    cancel(request.connection());
+    cancel(request.connection().remoteAddress());
     if (hasBody(request)) {
       long timer = vertx.setTimer(millis, id -> expired(request));
       // cancelled once answered (or closed): time spent answering is the server's, not the client's
@@ -59,8 +83,11 @@ public final class RequestDeadlines implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  private void cancel(HttpConnection connection) {
-    Long timer = awaitingHeaders.remove(connection);
+  private void cancel(SocketAddress peer) {
+    if (peer == null) {
+      return;
+    }
+    Long timer = awaitingHeaders.remove(peer);
     if (timer != null) {
       vertx.cancelTimer(timer);
     }

@@ -8,6 +8,7 @@ import io.callstream.app.Node;
 import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.Nginx;
+import io.callstream.support.Ports;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -72,6 +73,37 @@ class NginxConfigTest {
     assertTrue(log.contains("/ws/calls/transcriptions"), log);
     assertFalse(log.contains(secret), log);
     assertFalse(log.contains("token="), log);
+  }
+
+  /**
+   * Issue 19, defect 2: nginx's error log writes the request line of an upstream error, query string included;
+   * a /ws/ request with a query (an older client's ?token=) is proxied where only critical errors are logged.
+   */
+  @Test
+  void aTokenInTheQueryNeverReachesTheErrorLogWhenTheUpstreamFails() throws Exception {
+    String secret = "eyJhbGciOiJIUzI1NiJ9.another-secret-for-the-error-log.sig";
+    try (Nginx dead = Nginx.start(List.of(Ports.free()))) { // nothing listens there: every request is an upstream error
+      Throwable withToken = Await.failure(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+          .setHost("127.0.0.1").setPort(dead.port()).setURI("/ws/calls/transcriptions?token=" + secret)));
+      assertTrue(withToken.getMessage().contains("502"), withToken.getMessage());
+      // a request without a query after it: its error is logged, so the log is written and in order
+      Throwable without = Await.failure(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+          .setHost("127.0.0.1").setPort(dead.port()).setURI("/ws/calls/transcriptions")));
+      assertTrue(without.getMessage().contains("502"), without.getMessage());
+      Await.until("nginx logged the second request's upstream error",
+          () -> read(dead.errorLog()).contains("\"GET /ws/calls/transcriptions HTTP/1.1\""));
+      String log = read(dead.errorLog());
+      assertFalse(log.contains(secret), log);
+      assertFalse(log.contains("token="), log);
+    }
+  }
+
+  private static String read(java.nio.file.Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 
   private static long lines() {

@@ -48,6 +48,11 @@ public final class Nginx implements AutoCloseable {
     return dir.resolve("logs/access.log");
   }
 
+  /** nginx's error log for this configuration (the main one and the template's ${CALLSTREAM_ERROR_LOG}). */
+  public Path errorLog() {
+    return dir.resolve("logs/error.log");
+  }
+
   public int port() {
     return port;
   }
