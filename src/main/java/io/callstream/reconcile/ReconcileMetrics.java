@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * callstream_reconciler_runs_total{outcome}}, {@code callstream_reconciler_actions_total{action}}, {@code
  * callstream_calls_stuck} (only on the leader: a former leader removes it, so {@code max()} over nodes is the
  * leader's count), and the inbox gauges {@code callstream_inbox_pending} and {@code
- * callstream_inbox_oldest_pending_age_seconds}, refreshed by every node. Every counter is registered at zero, so a
+ * callstream_inbox_oldest_pending_age_seconds} (pending rows only: expired ones are not counted), refreshed by every
+ * node, and {@code callstream_inbox_expired_total} (parked rows the leader expired). Every counter is registered at zero, so a
  * rate over it exists before the first event.
  */
 final class ReconcileMetrics {
@@ -32,6 +33,7 @@ final class ReconcileMetrics {
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Double> oldestPending = new AtomicReference<>(0.0);
+  private final Counter expired;
   private Gauge stuckGauge;
 
   ReconcileMetrics(MeterRegistry registry) {
@@ -44,6 +46,9 @@ final class ReconcileMetrics {
       actions.put(a, Counter.builder("callstream_reconciler_actions").description("what the reconciler did")
           .tag("action", name(a)).register(registry));
     }
+    expired = Counter.builder("callstream_inbox_expired")
+        .description("parked webhook_events rows expired after INBOX_PARKED_RETENTION_HOURS (call never appeared)")
+        .register(registry);
     Gauge.builder("callstream_inbox_pending", pending, AtomicLong::get)
         .description("webhook_events rows with status pending (parked)").strongReference(true).register(registry);
     Gauge.builder("callstream_inbox_failed", failed, AtomicLong::get)
@@ -61,6 +66,12 @@ final class ReconcileMetrics {
   void action(Action action, int count) {
     if (count > 0) {
       actions.get(action).increment(count);
+    }
+  }
+
+  void expired(int rows) {
+    if (rows > 0) {
+      expired.increment(rows);
     }
   }
 
