@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Defect 4, dashboards: while a subscription waits for PostgreSQL (here a gap repair, with the database stalled
  * behind a TcpProxy that holds every byte), the call's events are held for it, at most
  * {@link Subscription#MAX_PENDING}; one more closes the socket with 1013 (the client reconnects with since) instead
- * of holding a stalled database's backlog in memory.
+ * of holding a stalled database's backlog in memory. The same for a fleet watch whose snapshot waits: its held
+ * frames are bounded by WS_MAX_QUEUE_BYTES (4096 here).
  */
 class LiveStallTest {
   static String schema;
@@ -37,7 +38,8 @@ class LiveStallTest {
     proxy = new TcpProxy(vertx, "127.0.0.1", 5432);
     Await.result(proxy.up());
     String url = TestDatabase.URL.replace(":5432/", ":" + proxy.port() + "/");
-    node = nodes.start(TestConfig.config(schema, Map.of("DATABASE_URL", url, "RECONCILE_ENABLED", "false")));
+    node = nodes.start(TestConfig.config(schema, Map.of("DATABASE_URL", url, "RECONCILE_ENABLED", "false",
+        "WS_MAX_QUEUE_BYTES", "4096")));
     client = TestSocket.client(vertx);
   }
 
@@ -56,11 +58,34 @@ class LiveStallTest {
     s.subscribe(call.callSid(), 0);
 
     proxy.stall();
-    // turn 2 without turn 1: the subscription repairs the gap from PostgreSQL, which does not answer
-    CallFeed.publishUnstored(node, call, 2, "turn 2");
-    for (int seq = 3; seq <= Subscription.MAX_PENDING + 2; seq++) {
-      CallFeed.publishUnstored(node, call, seq, "turn " + seq);
+    try {
+      // turn 2 without turn 1: the subscription repairs the gap from PostgreSQL, which does not answer
+      CallFeed.publishUnstored(node, call, 2, "turn 2");
+      for (int seq = 3; seq <= Subscription.MAX_PENDING + 2; seq++) {
+        CallFeed.publishUnstored(node, call, seq, "turn " + seq);
+      }
+      assertEquals(LiveSocket.SLOW_CONSUMER, s.awaitClose(), "closed with 1013 once the held events passed the bound");
+    } finally {
+      proxy.unstall();
     }
-    assertEquals(LiveSocket.SLOW_CONSUMER, s.awaitClose(), "closed with 1013 once the held events passed the bound");
+  }
+
+  @Test
+  void framesHeldForAStalledFleetSnapshotAreBoundedAndTheSocketIsClosedWith1013() {
+    Call call = CallFeed.newCall(node);
+    TestSocket s = TestSocket.open(client, node.port(), Jwts.dispatcher(vertx));
+    proxy.stall();
+    try {
+      // the watch's snapshot of active calls waits for PostgreSQL; lifecycle frames keep coming meanwhile (about
+      // 150 bytes each: some 30 pass the 4096-byte bound)
+      s.send(new io.vertx.core.json.JsonObject().put("watch", "calls"));
+      Await.until("the watcher was closed", () -> {
+        CallFeed.probe(node, call);
+        return s.closed.isDone();
+      });
+      assertEquals(LiveSocket.SLOW_CONSUMER, s.awaitClose());
+    } finally {
+      proxy.unstall();
+    }
   }
 }
