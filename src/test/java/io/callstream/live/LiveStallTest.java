@@ -79,8 +79,11 @@ class LiveStallTest {
       // the watch's snapshot of active calls waits for PostgreSQL; lifecycle frames keep coming meanwhile (about
       // 150 bytes each: some 30 pass the 4096-byte bound)
       s.send(new io.vertx.core.json.JsonObject().put("watch", "calls"));
+      // (a burst per poll: the bound is reached long before the snapshot could give up)
       Await.until("the watcher was closed", () -> {
-        CallFeed.probe(node, call);
+        for (int i = 0; i < 10; i++) {
+          CallFeed.probe(node, call);
+        }
         return s.closed.isDone();
       });
       assertEquals(LiveSocket.SLOW_CONSUMER, s.awaitClose());
