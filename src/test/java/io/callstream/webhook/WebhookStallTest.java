@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callstream.app.Node;
 import io.callstream.auth.Tokens;
 import io.callstream.support.Await;
+import io.callstream.events.CallEvents;
 import io.callstream.support.DashboardClient;
+import io.callstream.support.EventRecorder;
 import io.callstream.support.TcpProxy;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -80,6 +82,8 @@ class WebhookStallTest {
     String token = new Tokens(vertx, TestConfig.config(schema).auth()).issue("stall-dispatcher", "dispatcher");
     DashboardClient dashboard = new DashboardClient(vertx, node::port, token, false);
     dashboard.start(List.of(CALL_SID));
+    // what was announced on the bus (a dashboard's subscription would hide a repeated turn)
+    EventRecorder bus = EventRecorder.on(node);
     try {
       Await.until("the dashboard is subscribed", () -> dashboard.confirmations == 1);
       // one turn before the stall: the writer's connection is open and idle when the database stops answering
@@ -119,8 +123,35 @@ class WebhookStallTest {
       Await.until("the barrier turn reached the dashboard", () -> frames(dashboard).contains(TURNS + 2));
       List<Integer> seen = frames(dashboard);
       assertEquals(TURNS + 2, seen.size(), "each turn announced exactly once: " + seen);
-      assertEquals(TURNS + 2, new HashSet<>(seen).size(), "no turn announced twice: " + seen);
+      assertEquals(TURNS + 2, new HashSet<>(seen).size(), "no turn received twice: " + seen);
+      bus.settle(node);
+      assertEquals(TURNS + 2, bus.of(callId).stream().filter(e -> e.kind() == CallEvents.Kind.TRANSCRIPTION).count(),
+          "each turn announced exactly once: " + bus.types(callId));
+
+      // the post-call webhook the same way: 503 within the deadline during a stall, its transaction commits late,
+      // and its retry is a duplicate: the call's end is stored and announced once
+      byte[] postCall = WebhookTestSupport.fixture("post_call_transcription.json");
+      proxy.stall();
+      long start = System.nanoTime();
+      HttpResponse<Buffer> refused = WebhookTestSupport.post(client, node.port(), WebhookRole.POST_CALL, postCall);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(503, refused.statusCode(), refused.bodyAsString());
+      assertNotNull(refused.getHeader("Retry-After"));
+      assertTrue(millis < DEADLINE_MS + 3_000, "answered after " + millis + " ms");
+      proxy.unstall();
+      HttpResponse<Buffer> completed = Await.latest(
+          () -> WebhookTestSupport.post(client, node.port(), WebhookRole.POST_CALL, postCall),
+          x -> x.statusCode() == 200, Await.TIMEOUT);
+      assertEquals(200, completed.statusCode(), completed.bodyAsString());
+      Await.until("the dashboard saw the call end", () -> dashboard.log(CALL_SID).completed);
+      assertEquals("completed", TestDatabase.queryValue(schema, "SELECT status FROM calls WHERE id = " + callId));
+      assertEquals(1, count(schema, "SELECT count(*) FROM webhook_events WHERE type = 'post_call_transcription'"));
+      assertEquals(1, dashboard.log(CALL_SID).types.stream().filter("call_completed"::equals).count());
+      bus.settle(node);
+      assertEquals(1, bus.of(callId).stream().filter(e -> e.kind() == CallEvents.Kind.COMPLETED).count(),
+          "the call's end announced once: " + bus.types(callId));
     } finally {
+      bus.close();
       dashboard.close();
       client.close();
     }
