@@ -33,7 +33,9 @@ public final class HttpVerticle extends VerticleBase {
     if (node.config().http().has(Config.NodeRole.WEBHOOK) && node.turns().claimHost()) {
       // created on this event loop, so the writer's connection lives on it too
       writerPool = Database.createWriterPool(vertx, node.config().database(), LiveTurnWriter.DEFAULT_MAX_IN_FLIGHT);
-      node.turns().bind(context, new LiveTurnWriter(writerPool));
+      Config.Webhooks webhooks = node.config().webhooks();
+      node.turns().bind(context, new LiveTurnWriter(writerPool, LiveTurnWriter.DEFAULT_MAX_IN_FLIGHT,
+          LiveTurnWriter.DEFAULT_MAX_BATCH, webhooks.writerMaxQueue(), webhooks.writerMaxQueueBytes()));
     }
     assembly = new Assembly(vertx, node);
     Config.Http http = node.config().http();

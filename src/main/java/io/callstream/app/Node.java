@@ -1,6 +1,7 @@
 package io.callstream.app;
 
 import io.callstream.call.NodeTurnWriter;
+import io.callstream.call.WriterMetrics;
 import io.callstream.cluster.ClusterSetup;
 import io.callstream.cluster.EventBusSetup;
 import io.callstream.config.Config;
@@ -74,11 +75,13 @@ public final class Node {
     return vertxFuture.compose(vertx -> Future.fromCompletionStage(migrated, vertx.getOrCreateContext())
         .compose(done -> {
           Pool pool = Database.createPool(vertx, config.database());
+          NodeTurnWriter turns = new NodeTurnWriter();
+          WriterMetrics.register(registry, turns);
           // demo mode (ELEVENLABS_API_URL=simulator) starts the simulator and points the config at it
           return DemoMode.configure(vertx, pool, config)
               .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry,
                   ErrorTracking.init(config.ops().sentryDsn(), config.ops().sentryEnvironment(),
-                      config.ops().sentryRelease(), registry), new NodeTurnWriter())));
+                      config.ops().sentryRelease(), registry), turns)));
         })
         .onFailure(e -> vertx.close()));
   }

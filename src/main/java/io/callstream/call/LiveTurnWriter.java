@@ -1,6 +1,7 @@
 package io.callstream.call;
 
 import io.callstream.db.DatabaseErrors;
+import io.callstream.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
@@ -26,18 +27,29 @@ import java.util.List;
 public final class LiveTurnWriter {
   public static final int DEFAULT_MAX_IN_FLIGHT = 1;
   public static final int DEFAULT_MAX_BATCH = 256;
+  public static final int DEFAULT_MAX_QUEUE = 10_000;
+  public static final long DEFAULT_MAX_QUEUE_BYTES = 64L << 20;
+  /** What a queued turn costs besides its text (the request, the promise, the deque slot), for the byte bound. */
+  static final int OVERHEAD_BYTES = 256;
   /** Deadlocks (40P01) a batch survives; unique violations are bounded by the batch size instead. */
   private static final int DEADLOCK_RETRIES = 3;
 
-  /** Counters since creation: statements run (first attempts), turns written, batches re-run, batches split. */
-  public record Stats(long batches, long turns, long retries, long isolated) {}
+  /**
+   * Counters since creation: statements run (first attempts), turns written, batches re-run, batches split; turns
+   * refused because the queue was full, turns dropped from the queue because their deadline passed; the queue now
+   * (turns, estimated bytes) and the most turns it ever held.
+   */
+  public record Stats(long batches, long turns, long retries, long isolated, long rejected, long expired,
+                      int queued, long queuedBytes, int peakQueued) {}
 
-  private record Pending(LiveTurnRequest request, Promise<LiveTurnResult> promise) {}
+  private record Pending(LiveTurnRequest request, Promise<LiveTurnResult> promise, long deadlineNanos, int bytes) {}
 
   private final Pool pool;
   private final TranscriptRepository transcripts = new TranscriptRepository();
   private final int maxInFlight;
   private final int maxBatch;
+  private final int maxQueue;
+  private final long maxQueueBytes;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private Thread owner;
   private int inFlight;
@@ -45,18 +57,35 @@ public final class LiveTurnWriter {
   private long turns;
   private long retries;
   private long isolated;
+  // read by the metrics registry from other threads
+  private volatile long rejected;
+  private volatile long expired;
+  private volatile int queued;
+  private volatile long queuedBytes;
+  private volatile int peakQueued;
 
   public LiveTurnWriter(Pool pool) {
     this(pool, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_BATCH);
   }
 
   public LiveTurnWriter(Pool pool, int maxInFlight, int maxBatch) {
-    if (maxInFlight < 1 || maxBatch < 1) {
-      throw new IllegalArgumentException("maxInFlight and maxBatch must be at least 1");
+    this(pool, maxInFlight, maxBatch, DEFAULT_MAX_QUEUE, DEFAULT_MAX_QUEUE_BYTES);
+  }
+
+  /**
+   * {@code maxQueue} turns or {@code maxQueueBytes} (estimated: two bytes per character plus
+   * {@link #OVERHEAD_BYTES}) waiting for their statement, whichever comes first: beyond that a write is refused at
+   * once (WRITER_MAX_QUEUE, WRITER_MAX_QUEUE_BYTES), so a stalled database cannot make the queue grow without limit.
+   */
+  public LiveTurnWriter(Pool pool, int maxInFlight, int maxBatch, int maxQueue, long maxQueueBytes) {
+    if (maxInFlight < 1 || maxBatch < 1 || maxQueue < 1 || maxQueueBytes < 1) {
+      throw new IllegalArgumentException("maxInFlight, maxBatch, maxQueue and maxQueueBytes must be at least 1");
     }
     this.pool = pool;
     this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
+    this.maxQueue = maxQueue;
+    this.maxQueueBytes = maxQueueBytes;
   }
 
   /**
@@ -65,15 +94,43 @@ public final class LiveTurnWriter {
    * belong to this turn alone (the batch is re-run turn by turn to find it), any other error to its whole batch.
    */
   public Future<LiveTurnResult> write(LiveTurnRequest request) {
+    return write(request, 0);
+  }
+
+  /**
+   * As {@link #write(LiveTurnRequest)}, refused at once with a {@link Failure.Kind#UNAVAILABLE} failure when the
+   * queue is full, and dropped from the queue (failing the same way, never stored) if its statement has not started
+   * by {@code deadlineNanos} ({@link System#nanoTime}; 0: none). A turn whose statement started before its deadline
+   * may still commit after it: its caller has given up, and a redelivery finds it stored (a duplicate).
+   */
+  public Future<LiveTurnResult> write(LiveTurnRequest request, long deadlineNanos) {
     checkThread();
+    int bytes = OVERHEAD_BYTES + 2 * (request.message().length() + request.dedupeKey().length());
+    if (queue.size() >= maxQueue || queuedBytes + bytes > maxQueueBytes) {
+      rejected++;
+      return Future.failedFuture(Failure.unavailable("live-turn queue full (" + queue.size() + " turns waiting "
+          + "for the database); retry later"));
+    }
     Promise<LiveTurnResult> promise = Promise.promise();
-    queue.add(new Pending(request, promise));
+    queue.add(new Pending(request, promise, deadlineNanos, bytes));
+    queuedBytes += bytes;
+    queued = queue.size();
+    if (queued > peakQueued) {
+      peakQueued = queued;
+    }
     drain();
     return promise.future();
   }
 
   public Stats stats() {
-    return new Stats(batches, turns, retries, isolated);
+    return new Stats(batches, turns, retries, isolated, rejected, expired, queued, queuedBytes, peakQueued);
+  }
+
+  private Pending take() {
+    Pending p = queue.poll();
+    queuedBytes -= p.bytes();
+    queued = queue.size();
+    return p;
   }
 
   private void checkThread() {
@@ -88,8 +145,19 @@ public final class LiveTurnWriter {
   private void drain() {
     while (inFlight < maxInFlight && !queue.isEmpty()) {
       List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+      long now = System.nanoTime();
       while (batch.size() < maxBatch && !queue.isEmpty()) {
-        batch.add(queue.poll());
+        Pending p = take();
+        if (p.deadlineNanos() != 0 && now - p.deadlineNanos() >= 0) {
+          expired++;
+          p.promise().tryFail(Failure.unavailable("live turn not stored within the deadline (database slow or "
+              + "unavailable); retry later"));
+        } else {
+          batch.add(p);
+        }
+      }
+      if (batch.isEmpty()) {
+        continue;
       }
       inFlight++;
       batches++;

@@ -23,6 +23,12 @@ public final class NodeTurnWriter {
   private volatile Context home;
   private volatile LiveTurnWriter writer;
 
+  /** The bound writer's counters (all zero before it is bound); for the metrics registry, from any thread. */
+  public LiveTurnWriter.Stats stats() {
+    LiveTurnWriter w = writer;
+    return w == null ? new LiveTurnWriter.Stats(0, 0, 0, 0, 0, 0, 0, 0, 0) : w.stats();
+  }
+
   /** True for exactly one caller: that verticle instance hosts the writer and must {@link #bind} it. */
   public boolean claimHost() {
     return claimed.compareAndSet(false, true);
@@ -36,6 +42,11 @@ public final class NodeTurnWriter {
   }
 
   public Future<LiveTurnResult> write(LiveTurnRequest request) {
+    return write(request, 0);
+  }
+
+  /** See {@link LiveTurnWriter#write(LiveTurnRequest, long)}. */
+  public Future<LiveTurnResult> write(LiveTurnRequest request, long deadlineNanos) {
     Context home = this.home;
     Context caller = Vertx.currentContext();
     if (home == null) {
@@ -43,18 +54,18 @@ public final class NodeTurnWriter {
       Promise<LiveTurnResult> answer = Promise.promise();
       bound.future().onComplete(v -> {
         if (caller == null) {
-          write(request).onComplete(answer);
+          write(request, deadlineNanos).onComplete(answer);
         } else {
-          caller.runOnContext(x -> write(request).onComplete(answer));
+          caller.runOnContext(x -> write(request, deadlineNanos).onComplete(answer));
         }
       });
       return answer.future();
     }
     if (caller == home) {
-      return writer.write(request);
+      return writer.write(request, deadlineNanos);
     }
     Promise<LiveTurnResult> answer = Promise.promise();
-    home.runOnContext(v -> writer.write(request).onComplete(ar -> {
+    home.runOnContext(v -> writer.write(request, deadlineNanos).onComplete(ar -> {
       if (caller == null) {
         answer.handle(ar);
       } else {

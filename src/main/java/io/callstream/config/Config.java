@@ -43,8 +43,23 @@ public record Config(
     }
   }
 
+  /**
+   * {@code statementTimeoutMs}, {@code lockTimeoutMs}, {@code idleInTransactionTimeoutMs}: set on every connection
+   * of every pool (DB_STATEMENT_TIMEOUT_MS, DB_LOCK_TIMEOUT_MS, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS; 0 = none).
+   */
   public record Database(String host, int port, String database, String user, String password,
-                         String schema, int poolSize, DatabaseTls tls) {
+                         String schema, int poolSize, DatabaseTls tls, int statementTimeoutMs, int lockTimeoutMs,
+                         int idleInTransactionTimeoutMs) {
+    public static final int DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+    public static final int DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+    /** The same database with other per-connection timeouts. */
+    public Database withTimeouts(int statementMs, int lockMs, int idleInTransactionMs) {
+      return new Database(host, port, database, user, password, schema, poolSize, tls, statementMs, lockMs,
+          idleInTransactionMs);
+    }
+
     /** With the TLS parameters, always followed by a query: append more parameters with '&'. */
     public String jdbcUrl() {
       return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?" + tls.jdbcParameters();
@@ -93,8 +108,13 @@ public record Config(
    */
   public record Demo(URI publicBaseUrl, int pacingMinMs, int pacingMaxMs, int failurePercent) {}
 
+  /**
+   * {@code writerMaxQueue}/{@code writerMaxQueueBytes}: the live-turn writer's queue bound (WRITER_MAX_QUEUE,
+   * WRITER_MAX_QUEUE_BYTES); {@code deadlineMs}: a webhook not stored by then is answered 503 (WEBHOOK_DEADLINE_MS).
+   */
   public record Webhooks(String secret, boolean allowUnsigned, String transcriptionToken, Path audioDir,
-                         long audioMaxBytes, int maxConcurrentSpools) {
+                         long audioMaxBytes, int maxConcurrentSpools, int writerMaxQueue, long writerMaxQueueBytes,
+                         int deadlineMs) {
     @Override
     public String toString() {
       return "Webhooks[secret=***, allowUnsigned=" + allowUnsigned + ", audioDir=" + audioDir + "]";
@@ -154,11 +174,13 @@ public record Config(
    * The reconciler (io.callstream.reconcile): every {@code intervalSeconds} one node settles calls that have been
    * stuck longer than {@code afterSeconds}, asking ElevenLabs about at most {@code maxFetchesPerCycle} of them.
    */
-  public record Reconcile(boolean enabled, int intervalSeconds, int afterSeconds, int maxFetchesPerCycle) {
+  public record Reconcile(boolean enabled, int intervalSeconds, int afterSeconds, int maxFetchesPerCycle,
+                          int parkedRetentionHours) {
     static Reconcile from(Settings s) {
       return new Reconcile(s.bool("RECONCILE_ENABLED", true), s.integer("RECONCILE_INTERVAL_SECONDS", 60, 1, 86_400),
           s.integer("RECONCILE_AFTER_SECONDS", 900, 1, 604_800),
-          s.integer("RECONCILE_MAX_FETCHES_PER_CYCLE", 20, 0, 10_000));
+          s.integer("RECONCILE_MAX_FETCHES_PER_CYCLE", 20, 0, 10_000),
+          s.integer("INBOX_PARKED_RETENTION_HOURS", 72, 1, 87_600));
     }
   }
 
@@ -179,7 +201,11 @@ public record Config(
         SettingParsers.trustedProxies(s.string("TRUSTED_PROXIES", "")),
         SettingParsers.origins(s.string("CORS_ORIGINS", "")));
     Database db = database(s.required("DATABASE_URL"), s.string("DB_SCHEMA", "public"),
-        s.integer("DB_POOL_SIZE", 8, 1, 1000));
+        s.integer("DB_POOL_SIZE", 8, 1, 1000)).withTimeouts(
+        s.integer("DB_STATEMENT_TIMEOUT_MS", Database.DEFAULT_STATEMENT_TIMEOUT_MS, 0, 86_400_000),
+        s.integer("DB_LOCK_TIMEOUT_MS", Database.DEFAULT_LOCK_TIMEOUT_MS, 0, 86_400_000),
+        s.integer("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", Database.DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS, 0,
+            86_400_000));
     String secret = s.required("SECRET_KEY");
     if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("SECRET_KEY must be at least " + MIN_SECRET_BYTES + " bytes long");
@@ -201,7 +227,10 @@ public record Config(
     }
     Webhooks webhooks = new Webhooks(webhookSecret, allowUnsigned, transcriptionToken,
         audioDir == null ? null : Path.of(audioDir), s.longValue("AUDIO_MAX_BYTES", 200L << 20, 1024),
-        s.integer("WEBHOOK_MAX_CONCURRENT_SPOOLS", 8, 1, 10_000));
+        s.integer("WEBHOOK_MAX_CONCURRENT_SPOOLS", 8, 1, 10_000),
+        s.integer("WRITER_MAX_QUEUE", 10_000, 1, 10_000_000),
+        s.longValue("WRITER_MAX_QUEUE_BYTES", 64L << 20, 1L << 20),
+        s.integer("WEBHOOK_DEADLINE_MS", 10_000, 100, 600_000));
     Live live = new Live(
         s.integer("WS_MAX_SUBSCRIPTIONS", 100, 1, 100_000),
         s.integer("WS_MAX_QUEUE_BYTES", 1 << 20, 4096, 1 << 30),
@@ -266,7 +295,9 @@ public record Config(
       password = parts.length > 1 ? decode(parts[1]) : null;
     }
     return new Database(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), uri.getPath().substring(1),
-        user, password, schema, poolSize, DatabaseTls.fromQuery(uri.getRawQuery()));
+        user, password, schema, poolSize, DatabaseTls.fromQuery(uri.getRawQuery()),
+        Database.DEFAULT_STATEMENT_TIMEOUT_MS, Database.DEFAULT_LOCK_TIMEOUT_MS,
+        Database.DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS);
   }
 
   private static String decode(String s) {

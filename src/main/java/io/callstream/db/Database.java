@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.HashMap;
 import java.util.Map;
 
 /** The node's one reactive PostgreSQL pool, shared by every verticle instance, bound to DB_SCHEMA. */
@@ -26,9 +27,25 @@ public final class Database {
         // planned again on every execution, 45% of PostgreSQL's CPU under ingest
         .setPreparedStatementCacheSqlLimit(16_384)
         .setPipeliningLimit(256)
-        .setProperties(Map.of("search_path", db.schema(), "application_name", applicationName));
+        .setProperties(sessionSettings(db, applicationName));
     PgTls.apply(connect, db.tls());
     return connect;
+  }
+
+  /**
+   * The session settings every connection starts with (sent in the start-up packet, so no extra round trip): the
+   * schema, the name shown in pg_stat_activity, and the bounds on a statement, on waiting for a lock and on a
+   * transaction left idle (DB_STATEMENT_TIMEOUT_MS, DB_LOCK_TIMEOUT_MS, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS): a
+   * statement PostgreSQL cannot finish in time fails (SQLSTATE 57014 or 55P03) instead of holding its caller.
+   */
+  public static Map<String, String> sessionSettings(Config.Database db, String applicationName) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("search_path", db.schema());
+    settings.put("application_name", applicationName);
+    settings.put("statement_timeout", Integer.toString(db.statementTimeoutMs()));
+    settings.put("lock_timeout", Integer.toString(db.lockTimeoutMs()));
+    settings.put("idle_in_transaction_session_timeout", Integer.toString(db.idleInTransactionTimeoutMs()));
+    return settings;
   }
 
   public static Pool createPool(Vertx vertx, Config.Database db) {
@@ -56,8 +73,10 @@ public final class Database {
    */
   public static Pool createWriterPool(Vertx vertx, Config.Database db, int connections) {
     PgConnectOptions connect = connectOptions(db, "callstream-writer");
-    connect.setProperties(Map.of("search_path", db.schema(), "application_name", "callstream-writer",
-        "plan_cache_mode", "force_generic_plan", "enable_seqscan", "off"));
+    Map<String, String> settings = sessionSettings(db, "callstream-writer");
+    settings.put("plan_cache_mode", "force_generic_plan");
+    settings.put("enable_seqscan", "off");
+    connect.setProperties(settings);
     return PgBuilder.pool().with(new PoolOptions().setName("callstream-writer").setMaxSize(connections)
         .setShared(false).setMaxWaitQueueSize(4096).setConnectionTimeout(5).setIdleTimeout(300))
         .connectingTo(connect).using(vertx).build();

@@ -14,12 +14,17 @@ public final class DatabaseErrors {
 
   public static final String UNIQUE_VIOLATION = "23505";
   public static final String DEADLOCK = "40P01";
+  /**
+   * A bound of ours fired: 57014 (query_canceled: statement_timeout), 55P03 (lock_not_available: lock_timeout),
+   * 25P03 (idle_in_transaction_session_timeout). The work was rolled back; trying again later may succeed.
+   */
+  private static final java.util.Set<String> TIMED_OUT = java.util.Set.of("57014", "55P03", "25P03");
 
   /**
    * The database could not be reached or refused to work for now: connection refused/reset (IOException), a closed
    * connection, a connect or pool-wait timeout (TimeoutException, Netty's ConnectTimeoutException is an
    * IOException), or SQLSTATE 08 (connection exception), 57P (operator intervention: shutdown), 53 (insufficient
-   * resources).
+   * resources), or one of the timeouts set on every connection ({@link #TIMED_OUT}).
    */
   public static boolean unavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
@@ -27,7 +32,8 @@ public final class DatabaseErrors {
         return true;
       }
       String state = sqlState(c);
-      if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
+      if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
+          || TIMED_OUT.contains(state))) {
         return true;
       }
     }

@@ -6,6 +6,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -15,14 +17,16 @@ import org.flywaydb.core.api.output.MigrateResult;
  * executeBlocking). Scripts are the top-level {@code migrations/} folder, packaged as {@code db/migration}.
  */
 public final class Migrations {
-  /** The newest bundled migration (V5__…); MigrationsTest checks it against the migrations folder. */
-  public static final int NEWEST_VERSION = 5;
+  /** The newest bundled migration (V6__…); MigrationsTest checks it against the migrations folder. */
+  public static final int NEWEST_VERSION = 6;
+  /** A migration connection that receives nothing for this long fails start-up (a stalled or vanished server). */
+  static final int MIGRATION_SOCKET_TIMEOUT_SECONDS = 600;
 
   private Migrations() {}
 
   public static MigrateResult migrate(Config.Database db) {
     Flyway flyway = Flyway.configure()
-        .dataSource(jdbcUrl(db), db.user(), db.password())
+        .dataSource(jdbcUrl(db, MIGRATION_SOCKET_TIMEOUT_SECONDS, 0), db.user(), db.password())
         .schemas(db.schema())
         .defaultSchema(db.schema())
         .createSchemas(true)
@@ -50,7 +54,9 @@ public final class Migrations {
     Properties props = new Properties();
     props.setProperty("user", db.user());
     props.setProperty("password", db.password());
-    try (Connection c = DriverManager.getConnection(jdbcUrl(db), props);
+    int socketSeconds = db.statementTimeoutMs() == 0 ? MIGRATION_SOCKET_TIMEOUT_SECONDS
+        : db.statementTimeoutMs() / 1000 + 5;
+    try (Connection c = DriverManager.getConnection(jdbcUrl(db, socketSeconds, db.statementTimeoutMs()), props);
          Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT coalesce(max(version::int), 0) FROM "
              + quoted(db.schema()) + ".flyway_schema_history WHERE success AND version ~ '^[0-9]+$'")) {
@@ -60,8 +66,18 @@ public final class Migrations {
     }
   }
 
-  private static String jdbcUrl(Config.Database db) {
-    return db.jdbcUrl() + "&connectTimeout=5&ApplicationName=callstream-migrate";
+  /**
+   * Bounded like the pools: connecting and logging in take at most 5 and 10 s, waiting for a lock (a DDL statement
+   * behind a long transaction would otherwise queue every later query on that table behind itself) DB_LOCK_TIMEOUT_MS,
+   * and a connection that stops answering fails after {@code socketSeconds} (statement_timeout cannot help there: it
+   * is enforced by the server, which a stalled network never reaches). {@code statementMs} 0: no statement bound
+   * (a migration may legitimately take long; the socket timeout still bounds a dead server).
+   */
+  static String jdbcUrl(Config.Database db, int socketSeconds, int statementMs) {
+    String options = "-c lock_timeout=" + db.lockTimeoutMs() + " -c statement_timeout=" + statementMs;
+    return db.jdbcUrl() + "&connectTimeout=5&loginTimeout=10&socketTimeout=" + socketSeconds
+        + "&ApplicationName=callstream-migrate&options=" + URLEncoder.encode(options, StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 
   private static String quoted(String identifier) {

@@ -17,6 +17,7 @@ final class FleetWatch {
 
   private final LiveSocket socket;
   private ArrayDeque<String> buffered = new ArrayDeque<>();
+  private long bufferedBytes;
   private boolean ended;
 
   FleetWatch(LiveSocket socket) {
@@ -46,6 +47,12 @@ final class FleetWatch {
       return;
     }
     if (buffered != null) {
+      // held while the snapshot waits for PostgreSQL: bounded like the socket's outgoing queue (WS_MAX_QUEUE_BYTES)
+      bufferedBytes += frame.length();
+      if (bufferedBytes > socket.hub.config.maxQueueBytes()) {
+        socket.fellBehind();
+        return;
+      }
       buffered.addLast(frame);
     } else {
       socket.send(frame);

@@ -225,6 +225,15 @@ final class LiveSocket {
     closeIfSlow();
   }
 
+  /**
+   * Events held for this socket while its snapshot or gap repair waits for the database passed their bound: closed
+   * like a slow consumer (1013); the client reconnects and subscribes with {@code since}, so it misses nothing.
+   */
+  void fellBehind() {
+    hub.metrics.slowConsumerClosed();
+    close(SLOW_CONSUMER, "too many events held while the database was slow; reconnect with since");
+  }
+
   /** A database failure: the client should reconnect (with since) rather than miss anything. */
   void serverError() {
     close(SERVER_ERROR, "server error; reconnect with since");

@@ -19,6 +19,11 @@ final class Subscription {
   private static final byte LIVE = 1;
   private static final byte REPAIRING = 2;
   private static final byte ENDED = 3;
+  /**
+   * Events held while the snapshot or a gap repair waits for PostgreSQL: past this many the socket is closed with
+   * 1013 (see {@link LiveSocket#fellBehind}) rather than holding a stalled database's backlog in memory.
+   */
+  static final int MAX_PENDING = 1_000;
 
   final LiveSocket socket;
   final long callId;
@@ -74,6 +79,10 @@ final class Subscription {
       process(event);
       drain();
     } else if (state != ENDED) {
+      if (pending != null && pending.size() >= MAX_PENDING) {
+        socket.fellBehind();
+        return;
+      }
       queue().addLast(event);
     }
   }

@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * callstream_reconciler_runs_total{outcome}}, {@code callstream_reconciler_actions_total{action}}, {@code
  * callstream_calls_stuck} (only on the leader: a former leader removes it, so {@code max()} over nodes is the
  * leader's count), and the inbox gauges {@code callstream_inbox_pending} and {@code
- * callstream_inbox_oldest_pending_age_seconds}, refreshed by every node, and {@code callstream_reconciler_leader}
- * (1 on the node holding the leader lock, 0 on the others: {@code sum()} over nodes is 0 when nobody leads). Every
- * counter is registered at zero, so a rate over it exists before the first event.
+ * callstream_inbox_oldest_pending_age_seconds} (pending rows only: expired ones are not counted), refreshed by every
+ * node, {@code callstream_inbox_expired_total} (parked rows the leader expired) and {@code
+ * callstream_reconciler_leader} (1 on the node holding the leader lock, 0 on the others: {@code sum()} over nodes is
+ * 0 when nobody leads). Every counter is registered at zero, so a rate over it exists before the first event.
  */
 final class ReconcileMetrics {
   /** How a run ended. */
@@ -35,6 +36,7 @@ final class ReconcileMetrics {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Double> oldestPending = new AtomicReference<>(0.0);
   private final AtomicBoolean leader = new AtomicBoolean();
+  private final Counter expired;
   private Gauge stuckGauge;
 
   ReconcileMetrics(MeterRegistry registry) {
@@ -47,6 +49,9 @@ final class ReconcileMetrics {
       actions.put(a, Counter.builder("callstream_reconciler_actions").description("what the reconciler did")
           .tag("action", name(a)).register(registry));
     }
+    expired = Counter.builder("callstream_inbox_expired")
+        .description("parked webhook_events rows expired after INBOX_PARKED_RETENTION_HOURS (call never appeared)")
+        .register(registry);
     Gauge.builder("callstream_inbox_pending", pending, AtomicLong::get)
         .description("webhook_events rows with status pending (parked)").strongReference(true).register(registry);
     Gauge.builder("callstream_inbox_failed", failed, AtomicLong::get)
@@ -72,6 +77,12 @@ final class ReconcileMetrics {
   void action(Action action, int count) {
     if (count > 0) {
       actions.get(action).increment(count);
+    }
+  }
+
+  void expired(int rows) {
+    if (rows > 0) {
+      expired.increment(rows);
     }
   }
 

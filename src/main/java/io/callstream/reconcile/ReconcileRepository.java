@@ -35,6 +35,15 @@ final class ReconcileRepository {
       + "AND (EXISTS (SELECT 1 FROM calls c WHERE c.conversation_id = w.conversation_id) "
       + "  OR EXISTS (SELECT 1 FROM calls c WHERE c.call_sid = w.call_sid)) "
       + "GROUP BY w.conversation_id, w.call_sid ORDER BY first_id LIMIT $1";
+  /**
+   * Parked rows older than the retention become {@code expired} (body kept for forensics, reason in error), oldest
+   * first, at most $2 per run; SKIP LOCKED leaves a row that a call start is just applying to it.
+   */
+  private static final String EXPIRE_PARKED = "UPDATE webhook_events SET status = 'expired', "
+      + "error = 'expired: parked (call unknown) for longer than ' || $1::int || ' h' "
+      + "WHERE id IN (SELECT id FROM webhook_events WHERE status = 'pending' "
+      + "  AND received_at < now() - $1::int * interval '1 hour' ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+      + "AND status = 'pending'";
   /** Both counts read the partial indexes on pending and failed rows: cheap however big the inbox grows. */
   private static final String INBOX = "SELECT count(*) AS pending, "
       + "COALESCE(EXTRACT(EPOCH FROM now() - min(received_at)), 0)::float8 AS oldest, "
@@ -79,6 +88,11 @@ final class ReconcileRepository {
       rows.forEach(r -> keys.add(new ParkedKey(r.getString("conversation_id"), r.getString("call_sid"))));
       return keys;
     });
+  }
+
+  /** Expires parked rows older than {@code retentionHours}; how many. */
+  Future<Integer> expireParked(SqlClient db, int retentionHours, int limit) {
+    return db.preparedQuery(EXPIRE_PARKED).execute(Tuple.of(retentionHours, limit)).map(rows -> rows.rowCount());
   }
 
   Future<InboxState> inbox(SqlClient db) {

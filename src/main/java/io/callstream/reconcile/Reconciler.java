@@ -28,7 +28,9 @@ import java.util.logging.Logger;
  *     {@link Backfill} (the post-call webhook's own code: idempotent, broadcast after the commit);
  * <li>marks calls initiated that long ago without a conversation id failed (the dial never came back), publishing
  *     call_status and call_completed as a failed dial does;
- * <li>applies pending inbox events whose call now exists (an event parked while the call start was committing).
+ * <li>applies pending inbox events whose call now exists (an event parked while the call start was committing);
+ * <li>expires pending (parked) inbox events older than INBOX_PARKED_RETENTION_HOURS whose call never appeared:
+ *     status {@code expired}, the body kept, counted in {@code callstream_inbox_expired_total}.
  * </ol>
  * The next run is scheduled when one ends, so runs never overlap. Every duty is idempotent: a leadership change in
  * the middle of a run costs at most one duplicate fetch, never a wrong state.
@@ -60,9 +62,10 @@ public final class Reconciler {
     int completed;
     int markedFailed;
     int parkedApplied;
+    int parkedExpired;
 
     boolean any() {
-      return fetched + completed + markedFailed + parkedApplied > 0;
+      return fetched + completed + markedFailed + parkedApplied + parkedExpired > 0;
     }
   }
 
@@ -143,10 +146,12 @@ public final class Reconciler {
         })
         .compose(v -> markStale(tally))
         .compose(v -> applyParked(tally))
+        .compose(v -> expireParked(tally))
         .onSuccess(v -> {
           if (tally.any()) {
             LOG.info("reconcile fetched=" + tally.fetched + " completed=" + tally.completed + " marked_failed="
-                + tally.markedFailed + " parked_applied=" + tally.parkedApplied);
+                + tally.markedFailed + " parked_applied=" + tally.parkedApplied + " parked_expired="
+                + tally.parkedExpired);
           }
         });
   }
@@ -202,6 +207,19 @@ public final class Reconciler {
       }
       tally.markedFailed += calls.size();
       metrics.action(Action.MARKED_FAILED, calls.size());
+    }).mapEmpty();
+  }
+
+  /** After applyParked: a row whose call appeared at the last moment is applied, not expired. */
+  private Future<Void> expireParked(Tally tally) {
+    int hours = settings.parkedRetentionHours();
+    return repository.expireParked(pool, hours, BATCH).onSuccess(rows -> {
+      if (rows > 0) {
+        LOG.warning("reconcile: " + rows + " parked post-call events expired: their call did not appear within "
+            + hours + " h (kept in webhook_events with status 'expired')");
+      }
+      tally.parkedExpired += rows;
+      metrics.expired(rows);
     }).mapEmpty();
   }
 

@@ -18,6 +18,8 @@ public final class InboxRepository {
   public static final String PROCESSED = "processed";
   public static final String IGNORED = "ignored";
   public static final String FAILED = "failed";
+  /** A parked row whose call never appeared within INBOX_PARKED_RETENTION_HOURS (set by the reconciler). */
+  public static final String EXPIRED = "expired";
 
   /**
    * A processed row without published_at this long after it was applied: its node died between the commit and

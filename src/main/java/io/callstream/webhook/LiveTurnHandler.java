@@ -5,6 +5,7 @@ import io.callstream.call.LiveTurnRequest;
 import io.callstream.call.LiveTurnResult;
 import io.callstream.call.NodeTurnWriter;
 import io.callstream.call.TranscriptRepository.StoredTurn;
+import io.callstream.db.DatabaseErrors;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
 import io.callstream.events.TranscriptionEvent;
@@ -27,11 +28,13 @@ import java.time.Instant;
 final class LiveTurnHandler implements Handler<RoutingContext> {
   private final NodeTurnWriter writer;
   private final EventBus bus;
+  private final WebhookDeadline deadline;
 
   /** The node's one writer: turns arriving on every verticle instance meanwhile share its next batch. */
-  LiveTurnHandler(NodeTurnWriter writer, EventBus bus) {
+  LiveTurnHandler(NodeTurnWriter writer, EventBus bus, WebhookDeadline deadline) {
     this.writer = writer;
     this.bus = bus;
+    this.deadline = deadline;
   }
 
   @Override
@@ -47,10 +50,11 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
     }
     seen.callSid = turn.callSid();
     seen.conversationId = turn.conversationId();
-    store(turn)
+    // published when committed, even after the deadline answered 503: the retry then finds a duplicate
+    Future<StoredTurn> write = store(turn).onSuccess(s -> publish(turn, s));
+    deadline.answerBy(write)
         .onSuccess(stored -> {
           seen.outcome = stored.created() ? "applied" : "duplicate";
-          publish(turn, stored);
           Responses.json(ctx.response(), Responses.success()
               .put("transcription_id", stored.transcriptionId())
               .put("sequence_number", stored.sequenceNumber())
@@ -58,6 +62,9 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
         })
         .onFailure(e -> {
           seen.failure = e;
+          if (e instanceof Failure f && f.is(Failure.Kind.UNAVAILABLE) || DatabaseErrors.unavailable(e)) {
+            ctx.response().putHeader("Retry-After", WebhookDeadline.RETRY_AFTER_SECONDS);
+          }
           ctx.fail(e);
         });
   }
@@ -76,7 +83,7 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
 
   private Future<StoredTurn> store(LiveTurn turn) {
     return writer.write(new LiveTurnRequest(turn.callSid(), turn.conversationId(), turn.dedupeKey(), turn.speaker(),
-            turn.message(), turn.spokenAt()))
+            turn.message(), turn.spokenAt()), deadline.deadlineNanos())
         .recover(WebhookErrors::badDataIsBadRequest)
         .compose(LiveTurnHandler::storedOrRefused);
   }

@@ -2,6 +2,7 @@ package io.callstream.webhook;
 
 import io.callstream.call.PostCallEvent;
 import io.callstream.config.Config;
+import io.callstream.db.DatabaseErrors;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
 import io.vertx.core.Future;
@@ -27,8 +28,11 @@ final class PostCallHandler implements Handler<RoutingContext> {
   private final Config.Webhooks config;
   private final Path spoolDir;
   private final LargeBodies largeBodies;
+  private final WebhookDeadline deadline;
 
-  PostCallHandler(Vertx vertx, WebhookAuth auth, PostCallInbox inbox, Config.Webhooks config) {
+  PostCallHandler(Vertx vertx, WebhookAuth auth, PostCallInbox inbox, Config.Webhooks config,
+                  WebhookDeadline deadline) {
+    this.deadline = deadline;
     this.largeBodies = new LargeBodies(vertx, config.maxConcurrentSpools());
     this.vertx = vertx;
     this.auth = auth;
@@ -56,7 +60,7 @@ final class PostCallHandler implements Handler<RoutingContext> {
           if (!ctx.request().isEnded()) {
             ctx.response().putHeader("Connection", "close"); // the unread rest of the body is not wanted
           }
-          if (e instanceof Failure f && f.is(Failure.Kind.UNAVAILABLE)) {
+          if (e instanceof Failure f && f.is(Failure.Kind.UNAVAILABLE) || DatabaseErrors.unavailable(e)) {
             ctx.response().putHeader("Retry-After", LargeBodies.RETRY_AFTER_SECONDS);
           }
           ctx.fail(e);
@@ -94,7 +98,8 @@ final class PostCallHandler implements Handler<RoutingContext> {
     PostCallEvent event = PostCallBody.parse(json);
     seen.conversationId = event.conversationId();
     seen.callSid = event.callSid();
-    return inbox.receive(event, json, body.bytes(), body.sha256())
+    // the inbox publishes what it committed even after the deadline answered 503; a retry is then a duplicate
+    return deadline.answerBy(inbox.receive(event, json, body.bytes(), body.sha256()))
         .recover(WebhookErrors::badDataIsBadRequest)
         .compose(PostCallHandler::answer);
   }

@@ -107,7 +107,9 @@ final class WebhookMetrics {
       case 401 -> "rejected_signature";
       case 400, 413 -> "invalid";
       case 404 -> "parked";
-      case 503 -> failure != null && DatabaseErrors.unavailable(failure) || failure == null ? "unavailable" : "failed";
+      // the database down or too slow (timeouts, WEBHOOK_DEADLINE_MS, a full writer queue): the sender retries
+      case 503 -> failure == null || DatabaseErrors.unavailable(failure)
+          || failure instanceof Failure f && f.is(Failure.Kind.UNAVAILABLE) ? "unavailable" : "failed";
       default -> "failed";
     };
   }

@@ -45,12 +45,13 @@ public final class WebhookRole {
     // observed from the first byte (own routes: Vert.x wants a BodyHandler first on a route)
     router.post(POST_CALL).handler(ctx -> metrics.start(ctx, WebhookMetrics.POST_CALL));
     router.post(TRANSCRIPTION).handler(ctx -> metrics.start(ctx, WebhookMetrics.TRANSCRIPTION));
-    router.post(POST_CALL).handler(new PostCallHandler(vertx, auth, inbox, config));
+    router.post(POST_CALL).handler(new PostCallHandler(vertx, auth, inbox, config,
+        new WebhookDeadline(vertx, config.deadlineMs())));
     router.post(TRANSCRIPTION)
         .handler(new TurnAdmission(auth, new LargeBodies(vertx, config.maxConcurrentSpools())))
         .handler(BodyHandler.create(false).setBodyLimit(WebhookBody.MEMORY_LIMIT))
         .handler(this::authenticateTurn)
-        .handler(new LiveTurnHandler(turns, vertx.eventBus()));
+        .handler(new LiveTurnHandler(turns, vertx.eventBus(), new WebhookDeadline(vertx, config.deadlineMs())));
   }
 
   /** The signature over the raw bytes (or the bearer token), before the body is parsed. */

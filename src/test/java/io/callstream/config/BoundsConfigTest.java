@@ -22,6 +22,29 @@ class BoundsConfigTest {
     assertEquals(List.of(), c.http().trustedProxies());
     assertEquals(8, c.webhooks().maxConcurrentSpools());
     assertEquals(16_000, c.live().maxSocketsPerUser());
+    assertEquals(10_000, c.database().statementTimeoutMs());
+    assertEquals(5_000, c.database().lockTimeoutMs());
+    assertEquals(60_000, c.database().idleInTransactionTimeoutMs());
+    assertEquals(10_000, c.webhooks().writerMaxQueue());
+    assertEquals(64L << 20, c.webhooks().writerMaxQueueBytes());
+    assertEquals(10_000, c.webhooks().deadlineMs());
+    assertEquals(72, c.reconcile().parkedRetentionHours());
+  }
+
+  @Test
+  void stallBoundsAreReadAndChecked() {
+    Config c = TestConfig.config("public", Map.of("DB_STATEMENT_TIMEOUT_MS", "0", "DB_LOCK_TIMEOUT_MS", "250",
+        "WRITER_MAX_QUEUE", "5", "WEBHOOK_DEADLINE_MS", "1500", "INBOX_PARKED_RETENTION_HOURS", "1"));
+    assertEquals(0, c.database().statementTimeoutMs());
+    assertEquals(250, c.database().lockTimeoutMs());
+    assertEquals(5, c.webhooks().writerMaxQueue());
+    assertEquals(1500, c.webhooks().deadlineMs());
+    assertEquals(1, c.reconcile().parkedRetentionHours());
+    for (String key : List.of("DB_STATEMENT_TIMEOUT_MS", "WRITER_MAX_QUEUE", "WEBHOOK_DEADLINE_MS",
+        "INBOX_PARKED_RETENTION_HOURS")) {
+      ConfigException e = assertThrows(ConfigException.class, () -> TestConfig.config("public", Map.of(key, "-1")));
+      assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
   }
 
   @Test

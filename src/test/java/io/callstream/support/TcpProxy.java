@@ -1,6 +1,9 @@
 package io.callstream.support;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
@@ -11,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder in front of the real PostgreSQL: {@link #down()} closes it and every connection through it
  * (the database "stops" for whatever uses this port), {@link #up()} opens it again on the same port.
+ * {@link #stall()} keeps every connection open but forwards nothing either way (new connections are accepted and
+ * held too): the database "hangs", as behind a lost network path or a frozen server; {@link #unstall()} delivers
+ * what was held, in order, and forwards again.
  */
 public final class TcpProxy {
   private final Vertx vertx;
@@ -18,6 +24,8 @@ public final class TcpProxy {
   private final String targetHost;
   private final int targetPort;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Runnable> flushers = ConcurrentHashMap.newKeySet();
+  private volatile boolean stalled;
   private NetServer server;
   private NetClient client;
 
@@ -54,9 +62,42 @@ public final class TcpProxy {
       }
       NetSocket out = ar.result();
       sockets.add(out);
-      in.pipeTo(out);
-      out.pipeTo(in);
+      Context context = Vertx.currentContext();
+      relay(in, out, context);
+      relay(out, in, context);
       in.resume();
+    });
+  }
+
+  public void stall() {
+    stalled = true;
+  }
+
+  public void unstall() {
+    stalled = false;
+    flushers.forEach(Runnable::run);
+  }
+
+  /** Forwards {@code from}'s bytes to {@code to}, holding them while stalled; all on the connection's context. */
+  private void relay(NetSocket from, NetSocket to, Context context) {
+    ArrayDeque<Buffer> held = new ArrayDeque<>();
+    Runnable flush = () -> context.runOnContext(v -> {
+      while (!stalled && !held.isEmpty()) {
+        to.write(held.poll());
+      }
+    });
+    flushers.add(flush);
+    from.handler(data -> {
+      if (stalled || !held.isEmpty()) {
+        held.add(data);
+        flush.run();
+      } else {
+        to.write(data);
+      }
+    });
+    from.closeHandler(v -> {
+      flushers.remove(flush);
+      to.close();
     });
   }
 }
