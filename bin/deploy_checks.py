@@ -8,6 +8,7 @@ Needs Debian's python3-yaml and python3-kubernetes, docker-compose and kubectl (
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,8 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPOSE = os.environ.get("CHECK_DEPLOY_COMPOSE") or os.path.join(ROOT, "docker", "compose.yaml")
 PREFLIGHT = os.path.join(ROOT, "docker", "compose", "preflight.sh")
+# the preflight runs in busybox:1.36 under compose: the same shell here when Debian's busybox is installed
+SH = ["busybox", "sh"] if shutil.which("busybox") else ["sh"]
 failures = 0
 
 
@@ -216,7 +219,7 @@ def compose_checks():
     # 5. the preflight refuses an empty environment (naming every setting) and accepts a complete one
     problems = []
     with tempfile.TemporaryDirectory() as tls:
-        code, out, err = run(["sh", PREFLIGHT, "cluster"], env={**BASE_ENV, "TLS_DIR": tls})
+        code, out, err = run([*SH, PREFLIGHT, "cluster"], env={**BASE_ENV, "TLS_DIR": tls})
         if code != 2:
             problems.append(f"cluster preflight with an empty environment exited {code}, not 2")
         required = [n for n in services["preflight"].get("environment", {})]
@@ -228,14 +231,14 @@ def compose_checks():
         good = {"SECRET_KEY": "k" * 64, "ELEVENLABS_WEBHOOK_SECRET": "whsec_x", "POSTGRES_PASSWORD": "abc123",
                 "CLUSTER_NAME": "0123456789abcdef01", "PUBLIC_BASE_URL": "https://calls.example.com",
                 "TLS_DIR": tls}
-        code, out, err = run(["sh", PREFLIGHT, "cluster"], env={**BASE_ENV, **good})
+        code, out, err = run([*SH, PREFLIGHT, "cluster"], env={**BASE_ENV, **good})
         if code != 0:
             problems.append(f"cluster preflight with every setting exited {code}: {err.strip()}")
-        code, out, err = run(["sh", PREFLIGHT, "cluster"], env={**BASE_ENV, **good, "SECRET_KEY": "short",
+        code, out, err = run([*SH, PREFLIGHT, "cluster"], env={**BASE_ENV, **good, "SECRET_KEY": "short",
                                                                 "POSTGRES_PASSWORD": "a@b"})
         if code != 2 or "32 bytes" not in err or "DATABASE_URL" not in err:
             problems.append("cluster preflight accepts a short SECRET_KEY or a password that breaks the URL")
-    code, out, err = run(["sh", PREFLIGHT, "monitoring"], env=BASE_ENV)
+    code, out, err = run([*SH, PREFLIGHT, "monitoring"], env=BASE_ENV)
     if code != 2 or "GRAFANA_ADMIN_PASSWORD" not in err:
         problems.append("monitoring preflight accepts a missing GRAFANA_ADMIN_PASSWORD")
     for s, d in services.items():
