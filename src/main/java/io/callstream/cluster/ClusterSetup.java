@@ -112,7 +112,7 @@ public final class ClusterSetup {
     if (!memberOnly) {
       throw new ConfigException("CLUSTER_CONFIG: use <advanced-network enabled=\"true\"> with a "
           + "<member-server-socket-endpoint-config> and no other endpoint (no client, REST or memcache endpoint: "
-          + "Hazelcast does not authenticate them); see docker/kubernetes/hazelcast.xml");
+          + "Hazelcast does not authenticate them); see docker/kubernetes/base/hazelcast.xml");
     }
     return hz;
   }

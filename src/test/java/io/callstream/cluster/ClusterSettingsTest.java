@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Issue 19, defect 5: CLUSTER_NAME(_FILE), and what a CLUSTER_CONFIG file may declare. */
 class ClusterSettingsTest {
-  static final Path KUBERNETES = Path.of("docker/kubernetes/hazelcast.xml");
+  static final Path KUBERNETES = Path.of("docker/kubernetes/base/hazelcast.xml");
 
   private static io.callstream.config.Config.Cluster settings(Map<String, String> env) {
     return TestConfig.config("public", env).cluster();
