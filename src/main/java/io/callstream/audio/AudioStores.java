@@ -9,9 +9,6 @@ public final class AudioStores {
   private AudioStores() {}
 
   public static AudioStore create(Vertx vertx, Pool pool, AudioConfig config) {
-    if (config.usesS3()) {
-      throw new IllegalStateException("AUDIO_STORE=s3 is not available yet");
-    }
-    return new PgAudioStore(pool);
+    return config.usesS3() ? new S3AudioStore(vertx, pool, config.s3()) : new PgAudioStore(pool);
   }
 }
