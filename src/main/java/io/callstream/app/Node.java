@@ -93,7 +93,7 @@ public final class Node {
               .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry,
                   ErrorTracking.init(config.ops().sentryDsn(), config.ops().sentryEnvironment(),
                       config.ops().sentryRelease(), registry), new NodeTurnWriter(),
-                  AudioStores.create(vertx, pool, effective.audio()))));
+                  AudioStores.create(vertx, pool, effective.audio(), effective.database()))));
         })
         .onFailure(e -> vertx.close()));
   }

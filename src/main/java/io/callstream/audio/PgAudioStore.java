@@ -5,27 +5,34 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Recordings as {@code call_audio_chunks} rows of {@link #CHUNK} bytes, written in one transaction with the
  * {@code call_audio} row ({@link PgUpload}), read one chunk (or the part of it a range needs) at a time. Memory per
- * upload or download: about one chunk.
+ * upload or download: about one chunk. An upload holds its transaction open as long as the body takes to arrive, so
+ * it runs on a connection of its own ({@code application_name callstream-audio}), never one of the pool's: a few
+ * slow uploads cannot starve the API and the webhooks of pooled connections.
  */
 public final class PgAudioStore implements AudioStore {
   /** Bytes per chunk row: big enough that a 200 MiB recording is 400 rows, small enough to hold a few at once. */
   public static final int CHUNK = 512 * 1024;
 
   private final Pool pool;
+  private final Supplier<Future<SqlConnection>> uploadConnection;
   private final AudioRepository repository = new AudioRepository();
 
-  public PgAudioStore(Pool pool) {
+  /** {@code uploadConnection} opens a dedicated connection per upload (closed at its end). */
+  public PgAudioStore(Pool pool, Supplier<Future<SqlConnection>> uploadConnection) {
     this.pool = pool;
+    this.uploadConnection = uploadConnection;
   }
 
   @Override
   public Future<AudioUpload> begin(String source, String contentType) {
-    return PgUpload.begin(pool, repository, source, contentType, CHUNK).map(upload -> upload);
+    return PgUpload.begin(uploadConnection.get(), repository, source, contentType, CHUNK).map(upload -> upload);
   }
 
   @Override

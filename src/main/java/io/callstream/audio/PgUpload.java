@@ -2,7 +2,6 @@ package io.callstream.audio;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import java.security.MessageDigest;
@@ -44,9 +43,9 @@ final class PgUpload implements AudioUpload {
     }
   }
 
-  static Future<PgUpload> begin(Pool pool, AudioRepository repository, String source, String contentType,
-                                int chunkSize) {
-    return pool.getConnection().compose(connection -> connection.begin()
+  static Future<PgUpload> begin(Future<SqlConnection> connecting, AudioRepository repository, String source,
+                                String contentType, int chunkSize) {
+    return connecting.compose(connection -> connection.begin()
         .compose(tx -> repository.insert(connection, "", source, contentType, 0, chunkSize, null,
                 AudioStoreKind.POSTGRES, null)
             .map(id -> new PgUpload(connection, tx, repository, id, source, contentType, chunkSize)))
