@@ -90,6 +90,9 @@ public final class AudioExtractor {
       return new Result(type, eventTimestamp, agentId, conversationId, stored, audioBytes);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw Failure.invalid("malformed JSON body");
+    } catch (IllegalArgumentException e) {
+      // Jackson's base64 decoder reports a character outside the alphabet this way
+      throw Failure.invalid("data.full_audio is not valid base64");
     } finally {
       if (sink != null) {
         sink.abort();
