@@ -175,6 +175,10 @@ class TwilioRecordingTest {
     assertEquals("stored", column(schema, sid, "recording_status"));
     assertEquals(size + " " + media.sha256, storedDigest(sid));
     assertEquals(0, pendingRows(sid));
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.contains(sid)).toList(),
+          "no temporary file of the download anywhere");
+    }
   }
 
   @Test
