@@ -34,7 +34,8 @@ public final class S3AudioStore implements AudioStore {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final S3Client s3;
+  /** Built on first use, on a worker thread (the SDK reads its configuration files when building). */
+  private S3Client s3;
   private final AudioConfig.S3 settings;
   private final AudioRepository repository = new AudioRepository();
 
@@ -42,7 +43,6 @@ public final class S3AudioStore implements AudioStore {
     this.vertx = vertx;
     this.pool = pool;
     this.settings = settings;
-    this.s3 = client(settings);
   }
 
   /** Path-style or virtual-host addressing as set; checksums only where S3 requires them (S3-compatible servers). */
@@ -65,7 +65,11 @@ public final class S3AudioStore implements AudioStore {
     return vertx.executeBlocking(call, false);
   }
 
-  S3Client s3() {
+  /** Only on a worker thread (inside {@link #blocking}). */
+  synchronized S3Client s3() {
+    if (s3 == null) {
+      s3 = client(settings);
+    }
     return s3;
   }
 
@@ -99,7 +103,7 @@ public final class S3AudioStore implements AudioStore {
     }
     long n = Math.min(READ_SLICE, length);
     String range = "bytes=" + offset + "-" + (offset + n - 1);
-    return blocking(() -> s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(audio.objectKey()).range(range))
+    return blocking(() -> s3().getObjectAsBytes(b -> b.bucket(settings.bucket()).key(audio.objectKey()).range(range))
             .asByteArray())
         .compose(bytes -> bytes.length != n
             ? Future.failedFuture(new IllegalStateException("object " + audio.objectKey() + " is short"))
@@ -122,7 +126,7 @@ public final class S3AudioStore implements AudioStore {
     return blocking(() -> {
       for (String key : keys) {
         try {
-          s3.deleteObject(b -> b.bucket(settings.bucket()).key(key));
+          s3().deleteObject(b -> b.bucket(settings.bucket()).key(key));
         } catch (RuntimeException e) {
           LOG.warning("could not delete the object " + key + " of a deleted recording: " + e.getMessage());
         }
