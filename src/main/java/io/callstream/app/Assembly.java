@@ -61,7 +61,7 @@ public final class Assembly {
     }
     new HealthRoutes(pool, node.state(), node.registry()).addRoutes(router);
     if (config.http().has(NodeRole.WEBHOOK)) {
-      new WebhookRole(vertx, pool, config.webhooks(), inbox, node.registry(), node.turns(), clients)
+      new WebhookRole(vertx, pool, config.webhooks(), inbox, node.registry(), node.turns(), clients, node.audio())
           .addRoutes(router);
     }
     if (config.http().has(NodeRole.LIVE)) {
@@ -80,13 +80,13 @@ public final class Assembly {
       new DriverRoutes(pool, auth).addRoutes(router);
       new CallRoutes(pool, config.elevenLabs(), auth,
           new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics)).addRoutes(router);
-      new CallAudioRoutes(vertx, pool, config.webhooks().audioDir(), auth).addRoutes(router);
+      new CallAudioRoutes(pool, node.audio(), auth).addRoutes(router);
       new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions)).addRoutes(router);
     }
     if (config.http().has(NodeRole.WEBHOOK)) {
       // Twilio's voice and recording webhooks: inbound driver calls (503 when TWILIO_AUTH_TOKEN is unset)
       new TwilioRoutes(vertx, pool, vertx.eventBus(), config.twilio(), config.elevenLabs(), elevenLabs,
-          config.webhooks().audioDir(), node.registry()).addRoutes(router);
+          node.audio(), config.audio(), node.registry()).addRoutes(router);
     }
     new ConsoleRoutes().addRoutes(router);
     router.route().last().handler(ctx -> ctx.fail(Failure.notFound("no such endpoint")));

@@ -1,5 +1,6 @@
 package io.callstream.app;
 
+import io.callstream.audio.AudioStores;
 import io.callstream.call.NodeTurnWriter;
 import io.callstream.call.WriterMetrics;
 import io.callstream.cluster.ClusterSetup;
@@ -41,7 +42,11 @@ public final class Node {
   /** The reconciler's deployment (one per node), or null when RECONCILE_ENABLED=false. */
   private final String reconcilerId;
 
-  private Node(Vertx vertx, NodeResources resources, String deploymentId, String reconcilerId) {
+  /** The audio duties' deployment (one per node: retention, pending Twilio downloads). */
+  private final String audioJobsId;
+
+  private Node(Vertx vertx, NodeResources resources, String deploymentId, String reconcilerId, String audioJobsId) {
+    this.audioJobsId = audioJobsId;
     this.vertx = vertx;
     this.resources = resources;
     this.deploymentId = deploymentId;
@@ -81,7 +86,8 @@ public final class Node {
           return DemoMode.configure(vertx, pool, config)
               .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry,
                   ErrorTracking.init(config.ops().sentryDsn(), config.ops().sentryEnvironment(),
-                      config.ops().sentryRelease(), registry), turns)));
+                      config.ops().sentryRelease(), registry), turns,
+                  AudioStores.create(vertx, pool, effective.audio(), effective.database()))));
         })
         .onFailure(e -> vertx.close()));
   }
@@ -90,10 +96,11 @@ public final class Node {
     DeploymentOptions deployment = new DeploymentOptions().setInstances(resources.config().http().instances());
     return removeStaleFiles(vertx, resources.config())
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(resources), deployment))
-        .compose(id -> !resources.config().reconcile().enabled()
-            ? Future.succeededFuture(new Node(vertx, resources, id, null))
+        .compose(id -> vertx.deployVerticle(new AudioJobsVerticle(resources)).map(audio -> new String[] {id, audio}))
+        .compose(ids -> !resources.config().reconcile().enabled()
+            ? Future.succeededFuture(new Node(vertx, resources, ids[0], null, ids[1]))
             : vertx.deployVerticle(new ReconcilerVerticle(resources))
-                .map(reconciler -> new Node(vertx, resources, id, reconciler)))
+                .map(reconciler -> new Node(vertx, resources, ids[0], reconciler, ids[1])))
         .onSuccess(n -> watchReadiness(vertx, resources));
   }
 
@@ -118,10 +125,15 @@ public final class Node {
 
   /** Spool and partial audio files left by a node that died mid-request (file I/O: on a worker thread). */
   private static Future<Integer> removeStaleFiles(Vertx vertx, Config config) {
+    if (config.audio().legacyAudioDir() != null) {
+      LOG.warning("AUDIO_DIR is set but no longer used: recordings are stored in " + config.audio().store()
+          + " (AUDIO_STORE) and served by every node; files already in " + config.audio().legacyAudioDir()
+          + " are not served (docs/recordings.md, \"Upgrading from AUDIO_DIR\"). Remove AUDIO_DIR.");
+    }
     if (!config.http().has(Config.NodeRole.WEBHOOK)) {
       return Future.succeededFuture(0);
     }
-    return vertx.executeBlocking(() -> StaleFiles.remove(config.webhooks(),
+    return vertx.executeBlocking(() -> StaleFiles.remove(config.webhooks(), config.audio().legacyAudioDir(),
         StaleFiles.staleAfter(config.http().requestTimeoutSeconds())), false);
   }
 
@@ -173,6 +185,7 @@ public final class Node {
       // the reconciler first (it releases its lock at once, another node takes over), then the HTTP instances:
       // undeploying them closes every WebSocket with 1001 and the HTTP servers
       (reconcilerId == null ? Future.<Void>succeededFuture() : vertx.undeploy(reconcilerId))
+          .eventually(() -> vertx.undeploy(audioJobsId))
           .eventually(() -> vertx.undeploy(deploymentId))
           .eventually(() -> resources.pool().close())
           .toCompletionStage().toCompletableFuture()

@@ -3,34 +3,39 @@ package io.callstream.call;
 import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
 import io.callstream.failure.Failure;
+import io.callstream.audio.AudioStore;
+import io.callstream.audio.StoredAudio;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /calls/{id}/audio} (dispatcher): the call's stored MP3 — {@code AUDIO_DIR/<conversation_id>.mp3} from
- * ElevenLabs' post_call_audio, or {@code AUDIO_DIR/<call_sid>.mp3} from a Twilio recording — streamed from disk
- * with HTTP range support (a player seeks with {@code Range: bytes=a-b}; 206 with Content-Range, 416 when the range
- * lies beyond the file). 404 when the call has no stored recording.
+ * {@code GET /calls/{id}/audio} (dispatcher): the call's stored recording, from the audio store every node reads
+ * (PostgreSQL or S3, docs/recordings.md) — the one stored under its conversation id (ElevenLabs' post_call_audio),
+ * else under its call sid (a Twilio recording) — with HTTP range support (a player seeks with
+ * {@code Range: bytes=a-b}; 206 with Content-Range, 416 when the range lies beyond the recording). 404 when the call
+ * has no stored recording. Streamed a chunk at a time, each written before the next is read.
  */
 public final class CallAudioRoutes {
+  private static final Logger LOG = Logger.getLogger(CallAudioRoutes.class.getName());
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
-  private final Vertx vertx;
   private final Pool pool;
-  private final Path audioDir;
+  private final AudioStore store;
   private final AuthHandler auth;
   private final CallRepository calls = new CallRepository();
 
-  public CallAudioRoutes(Vertx vertx, Pool pool, Path audioDir, AuthHandler auth) {
-    this.vertx = vertx;
+  public CallAudioRoutes(Pool pool, AudioStore store, AuthHandler auth) {
     this.pool = pool;
-    this.audioDir = audioDir;
+    this.store = store;
     this.auth = auth;
   }
 
@@ -41,46 +46,49 @@ public final class CallAudioRoutes {
   private void audio(RoutingContext ctx) {
     CallRoutes.byPathId(calls, pool, ctx)
         .compose(this::locate)
-        .compose(file -> send(ctx, file))
+        .onSuccess(audio -> send(ctx, audio))
         .onFailure(ctx::fail);
   }
 
-  /** The first stored file of the call: by conversation id, else by call_sid. */
-  private Future<Path> locate(Call call) {
-    if (audioDir == null) {
-      return Future.failedFuture(Failure.notFound("recordings are not stored on this service (AUDIO_DIR unset)"));
+  /** The recording stored under the call's conversation id, else under its call sid. */
+  private Future<StoredAudio> locate(Call call) {
+    List<String> keys = new ArrayList<>();
+    for (String key : new String[] {call.conversationId(), call.callSid()}) {
+      if (key != null && BackfillRoutes.CONVERSATION_ID.matcher(key).matches()) {
+        keys.add(key);
+      }
     }
-    return exists(call.conversationId())
-        .compose(found -> found != null ? Future.succeededFuture(found) : exists(call.callSid()))
-        .compose(found -> found != null ? Future.succeededFuture(found)
-            : Future.failedFuture(Failure.notFound("no recording stored for call " + call.callSid())));
+    return store.find(keys).compose(found -> found != null ? Future.succeededFuture(found)
+        : Future.failedFuture(Failure.notFound("no recording stored for call " + call.callSid())));
   }
 
-  private Future<Path> exists(String name) {
-    if (name == null || !BackfillRoutes.CONVERSATION_ID.matcher(name).matches()) {
-      return Future.succeededFuture(null);
+  private void send(RoutingContext ctx, StoredAudio audio) {
+    long size = audio.size();
+    HttpServerResponse response = ctx.response().putHeader("Content-Type", audio.contentType())
+        .putHeader("Accept-Ranges", "bytes").putHeader("Cache-Control", "private, no-store")
+        .putHeader("ETag", "\"" + audio.sha256() + "\"");
+    String range = ctx.request().getHeader("Range");
+    long[] span = range == null ? new long[] {0, size} : span(range, size);
+    if (span == null) {
+      response.setStatusCode(416).putHeader("Content-Range", "bytes */" + size).end();
+      return;
     }
-    Path file = audioDir.resolve(name + ".mp3");
-    return vertx.fileSystem().exists(file.toString()).map(yes -> yes ? file : null);
-  }
-
-  private Future<Void> send(RoutingContext ctx, Path file) {
-    return vertx.fileSystem().props(file.toString()).compose(props -> {
-      long size = props.size();
-      var response = ctx.response().putHeader("Content-Type", "audio/mpeg").putHeader("Accept-Ranges", "bytes")
-          .putHeader("Cache-Control", "private, no-store");
-      String range = ctx.request().getHeader("Range");
-      if (range == null) {
-        return response.sendFile(file.toString());
-      }
-      long[] span = span(range, size);
-      if (span == null) {
-        return response.setStatusCode(416).putHeader("Content-Range", "bytes */" + size).end();
-      }
-      return response.setStatusCode(206)
-          .putHeader("Content-Range", "bytes " + span[0] + "-" + (span[0] + span[1] - 1) + "/" + size)
-          .sendFile(file.toString(), span[0], span[1]);
-    });
+    if (range != null) {
+      response.setStatusCode(206)
+          .putHeader("Content-Range", "bytes " + span[0] + "-" + (span[0] + span[1] - 1) + "/" + size);
+    }
+    response.putHeader("Content-Length", Long.toString(span[1]));
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      response.end();
+      return;
+    }
+    store.read(audio, span[0], span[1], response)
+        .compose(v -> response.end())
+        .onFailure(e -> {
+          // the status line is gone: all that is left is to cut the connection, so the client sees a short body
+          LOG.warning("recording " + audio.id() + " could not be sent: " + e.getMessage());
+          response.reset();
+        });
   }
 
   /** {offset, length} of a single {@code bytes=a-b}, {@code bytes=a-} or {@code bytes=-n} range; null if unsatisfiable. */

@@ -12,7 +12,7 @@ import java.util.Set;
 public record Config(
     Http http, Database database, Auth auth, ElevenLabs elevenLabs, Webhooks webhooks, Live live,
     Cluster cluster, String logFormat, Demo demo, Twilio twilio, Ops ops,
-    Reconcile reconcile) {
+    Reconcile reconcile, AudioConfig audio) {
 
   /**
    * Operations: the access log (one line per request) and error tracking (SENTRY_DSN; Sentry or GlitchTip; unset =
@@ -109,15 +109,16 @@ public record Config(
   public record Demo(URI publicBaseUrl, int pacingMinMs, int pacingMaxMs, int failurePercent) {}
 
   /**
+   * {@code spoolDir}: WEBHOOK_SPOOL_DIR, where bodies over 1 MiB wait while read (default java.io.tmpdir);
    * {@code writerMaxQueue}/{@code writerMaxQueueBytes}: the live-turn writer's queue bound (WRITER_MAX_QUEUE,
    * WRITER_MAX_QUEUE_BYTES); {@code deadlineMs}: a webhook not stored by then is answered 503 (WEBHOOK_DEADLINE_MS).
    */
-  public record Webhooks(String secret, boolean allowUnsigned, String transcriptionToken, Path audioDir,
+  public record Webhooks(String secret, boolean allowUnsigned, String transcriptionToken, Path spoolDir,
                          long audioMaxBytes, int maxConcurrentSpools, int writerMaxQueue, long writerMaxQueueBytes,
                          int deadlineMs) {
     @Override
     public String toString() {
-      return "Webhooks[secret=***, allowUnsigned=" + allowUnsigned + ", audioDir=" + audioDir + "]";
+      return "Webhooks[secret=***, allowUnsigned=" + allowUnsigned + ", audioMaxBytes=" + audioMaxBytes + "]";
     }
   }
 
@@ -220,13 +221,13 @@ public record Config(
         s.integer("ELEVENLABS_API_TIMEOUT_MS", 10_000, 100, 600_000), simulator);
     boolean allowUnsigned = s.bool("WEBHOOK_ALLOW_UNSIGNED", false);
     String webhookSecret = allowUnsigned ? s.optional("ELEVENLABS_WEBHOOK_SECRET") : s.required("ELEVENLABS_WEBHOOK_SECRET");
-    String audioDir = s.optional("AUDIO_DIR");
     String transcriptionToken = s.optional("TRANSCRIPTION_WEBHOOK_TOKEN");
     if (transcriptionToken != null && transcriptionToken.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("TRANSCRIPTION_WEBHOOK_TOKEN must be at least " + MIN_SECRET_BYTES + " bytes long");
     }
     Webhooks webhooks = new Webhooks(webhookSecret, allowUnsigned, transcriptionToken,
-        audioDir == null ? null : Path.of(audioDir), s.longValue("AUDIO_MAX_BYTES", 200L << 20, 1024),
+        Path.of(s.string("WEBHOOK_SPOOL_DIR", System.getProperty("java.io.tmpdir"))),
+        s.longValue("AUDIO_MAX_BYTES", 200L << 20, 1024),
         s.integer("WEBHOOK_MAX_CONCURRENT_SPOOLS", 8, 1, 10_000),
         s.integer("WRITER_MAX_QUEUE", 10_000, 1, 10_000_000),
         s.longValue("WRITER_MAX_QUEUE_BYTES", 64L << 20, 1L << 20),
@@ -263,13 +264,13 @@ public record Config(
     Ops ops = new Ops(s.bool("ACCESS_LOG", true), s.optional("SENTRY_DSN"), s.optional("SENTRY_ENVIRONMENT"),
         s.optional("SENTRY_RELEASE"));
     return new Config(http, db, auth, el, webhooks, live, cluster, logFormat, demo,
-        Twilio.from(s, publicBaseUrl), ops, Reconcile.from(s));
+        Twilio.from(s, publicBaseUrl), ops, Reconcile.from(s), AudioConfig.from(s));
   }
 
   /** The same config talking to another ElevenLabs API (the demo simulator's, once it has started). */
   public Config withElevenLabs(ElevenLabs elevenLabs) {
     return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio, ops,
-        reconcile);
+        reconcile, audio);
   }
 
   public static Database database(String url, String schema, int poolSize) {

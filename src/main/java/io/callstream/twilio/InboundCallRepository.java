@@ -81,8 +81,15 @@ final class InboundCallRepository {
         AND recording_status IS DISTINCT FROM 'stored'
       RETURNING id""";
 
+  /** A completed recording to download: any state but stored (a redelivery may take a failed download over). */
+  private static final String DOWNLOADING = """
+      UPDATE calls SET recording_sid = COALESCE($2, recording_sid), recording_url = $3,
+        recording_status = 'downloading', updated_at = now()
+      WHERE call_sid = $1 AND recording_status IS DISTINCT FROM 'stored'
+      RETURNING id""";
+
   private static final String STORED = "UPDATE calls SET recording_status = 'stored', recording_file = $2, "
-      + "updated_at = now() WHERE call_sid = $1 AND recording_status = 'downloading'";
+      + "updated_at = now() WHERE call_sid = $1";
 
   Future<Optional<Caller>> driverByNumber(SqlClient db, String phoneNumber) {
     return db.preparedQuery(FIND_DRIVER).execute(Tuple.of(phoneNumber)).map(rows -> {
@@ -147,6 +154,10 @@ final class InboundCallRepository {
   Future<Boolean> claimDownload(SqlClient db, String callSid, String recordingSid, String url, String status) {
     return db.preparedQuery(CLAIM_DOWNLOAD).execute(Tuple.of(callSid, recordingSid, url, status))
         .map(rows -> rows.size() > 0);
+  }
+
+  Future<Boolean> downloading(SqlClient db, String callSid, String recordingSid, String url) {
+    return db.preparedQuery(DOWNLOADING).execute(Tuple.of(callSid, recordingSid, url)).map(rows -> rows.size() > 0);
   }
 
   Future<Void> stored(SqlClient db, String callSid, String fileName) {

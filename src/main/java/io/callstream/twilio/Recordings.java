@@ -1,7 +1,9 @@
 package io.callstream.twilio;
 
 import io.callstream.call.CallRepository;
+import io.callstream.config.AudioConfig;
 import io.callstream.config.Config;
+import io.callstream.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -12,10 +14,10 @@ import java.util.logging.Logger;
  * Recording without a TwiML verb (TWILIO_RECORD_CALLS=true): once the call is in progress a dual-channel recording is
  * started through Twilio's REST API, by whichever comes first of the in-progress status callback and a timer after
  * the stream answer (a phone number's status callback may only report the end of the call); a database claim makes
- * it happen once. Twilio's recording callback arrives after the call ended; the recording is then downloaded in the
- * background into AUDIO_DIR/{@code <call_sid>.mp3} (without AUDIO_DIR only its URL is kept).
+ * it happen once. Twilio's recording callback arrives after the call ended; the recording is then downloaded into
+ * the audio store under the call sid before the callback is answered (docs/recordings.md).
  */
-final class Recordings {
+public final class Recordings {
   private static final Logger LOG = Logger.getLogger(Recordings.class.getName());
   static final String CALLBACK_PATH = "/twilio/recording/status";
   /** After a stream answer, the first start attempt waits this long (Twilio refuses calls not yet in progress). */
@@ -23,18 +25,21 @@ final class Recordings {
   static final int START_ATTEMPTS = 5;
 
   /** What a recording callback did. */
-  enum Outcome { ACCEPTED, UNCHANGED, UNKNOWN_CALL }
+  enum Outcome { ACCEPTED, UNCHANGED, UNKNOWN_CALL, IN_PROGRESS }
 
   private final Vertx vertx;
   private final Pool pool;
   private final Config.Twilio twilio;
   private final TwilioApiClient api;
   private final RecordingDownloader downloader;
+  private final AudioConfig audio;
   private final InboundCallRepository calls = new InboundCallRepository();
+  private final PendingRecordingRepository pending = new PendingRecordingRepository();
   private final CallRepository lookup = new CallRepository();
 
-  /** {@code downloader} is null when AUDIO_DIR is unset. */
-  Recordings(Vertx vertx, Pool pool, Config.Twilio twilio, TwilioApiClient api, RecordingDownloader downloader) {
+  public Recordings(Vertx vertx, Pool pool, Config.Twilio twilio, TwilioApiClient api, RecordingDownloader downloader,
+                    AudioConfig audio) {
+    this.audio = audio;
     this.vertx = vertx;
     this.pool = pool;
     this.twilio = twilio;
@@ -88,25 +93,48 @@ final class Recordings {
   }
 
   /**
-   * Twilio's recording status callback. {@code completed}: the URL is kept and (with AUDIO_DIR) the download starts
-   * in the background; a redelivery while downloading or after storing changes nothing. {@code absent} and
-   * {@code failed} are stored as the recording's status. The URL must be on TWILIO_API_URL: the account's
-   * credentials go nowhere else.
+   * Twilio's recording status callback. {@code completed}: the download is claimed (a row in pending_recordings),
+   * the recording fetched into the audio store, and only once it is committed does this complete with ACCEPTED (so
+   * Twilio's 200 means stored); a failed download fails with 503 and stays pending (a redelivery, or the sweep after
+   * RECORDING_RETRY_MINUTES, takes it over); IN_PROGRESS while another node is downloading it; UNCHANGED once
+   * stored. {@code absent} and {@code failed} are stored as the recording's status. The URL must be on
+   * TWILIO_API_URL: the account's credentials go nowhere else.
    */
   Future<Outcome> callback(String callSid, String status, String recordingSid, String recordingUrl) {
     if (!"completed".equals(status) && !"absent".equals(status) && !"failed".equals(status)) {
       return known(callSid, Outcome.UNCHANGED);
     }
-    String url = "completed".equals(status) ? recordingUrl : null;
-    String stored = !"completed".equals(status) ? status : downloader == null ? "available" : "downloading";
-    return calls.claimDownload(pool, callSid, recordingSid, url, stored).compose(claimed -> {
-      if (!claimed) {
-        return known(callSid, Outcome.UNCHANGED);
+    if (!"completed".equals(status)) {
+      return calls.claimDownload(pool, callSid, recordingSid, null, status)
+          .compose(claimed -> claimed ? Future.succeededFuture(Outcome.ACCEPTED) : known(callSid, Outcome.UNCHANGED));
+    }
+    return calls.downloading(pool, callSid, recordingSid, recordingUrl).compose(open -> {
+      if (!open) {
+        return known(callSid, Outcome.UNCHANGED); // stored already, or no such call
       }
-      if ("downloading".equals(stored)) {
-        download(callSid, URI.create(recordingUrl + ".mp3"));
+      return pending.claim(pool, callSid, recordingSid, recordingUrl, audio.recordingRetryMinutes())
+          .compose(claimed -> claimed ? fetch(callSid, recordingUrl).map(Outcome.ACCEPTED)
+              : Future.succeededFuture(Outcome.IN_PROGRESS));
+    });
+  }
+
+  /**
+   * Downloads the recordings whose download was abandoned (a node died) or failed, RECORDING_RETRY_MINUTES after
+   * their last attempt; at most {@code limit} per call, one after the other. Returns how many were stored.
+   */
+  public Future<Integer> retryPending(int limit) {
+    return pending.claimStale(pool, audio.recordingRetryMinutes(), limit).compose(list -> {
+      Future<Integer> stored = Future.succeededFuture(0);
+      for (PendingRecordingRepository.Pending p : list) {
+        stored = stored.compose(n -> {
+          LOG.info("call " + p.callSid() + ": retrying the download of recording " + p.recordingSid());
+          return calls.downloading(pool, p.callSid(), p.recordingSid(), p.recordingUrl())
+              .compose(v -> fetch(p.callSid(), p.recordingUrl()))
+              .map(v -> n + 1)
+              .otherwise(n);
+        });
       }
-      return Future.succeededFuture(Outcome.ACCEPTED);
+      return stored;
     });
   }
 
@@ -119,17 +147,21 @@ final class Recordings {
     }
   }
 
-  private void download(String callSid, URI url) {
-    downloader.download(url, api.basicAuth(), callSid)
-        .compose(file -> {
-          LOG.info("call " + callSid + ": recording stored as " + file.fileName() + " (" + file.bytes() + " bytes)");
-          return calls.stored(pool, callSid, file.fileName());
+  /** Downloads and stores; the pending row goes once the recording is committed, and stays (failed) otherwise. */
+  private Future<Void> fetch(String callSid, String recordingUrl) {
+    return downloader.download(URI.create(recordingUrl + ".mp3"), api.basicAuth(), callSid)
+        .compose(stored -> {
+          LOG.info("call " + callSid + ": recording stored (" + stored.size() + " bytes, " + stored.store() + ")");
+          return calls.stored(pool, callSid, callSid + ".mp3").compose(v -> pending.done(pool, callSid));
         })
         .recover(e -> {
-          LOG.warning("call " + callSid + ": recording download failed for good: " + e.getMessage());
-          return calls.setRecording(pool, callSid, "downloading", "download_failed", null);
-        })
-        .onFailure(e -> LOG.warning("call " + callSid + ": recording state not stored: " + e.getMessage()));
+          LOG.warning("call " + callSid + ": recording download failed: " + e.getMessage());
+          return pending.failed(pool, callSid, String.valueOf(e.getMessage()))
+              .compose(v -> calls.setRecording(pool, callSid, "downloading", "download_failed", null))
+              .otherwiseEmpty()
+              .compose(v -> Future.failedFuture(Failure.unavailable(
+                  "the recording could not be downloaded yet; it stays pending and is retried")));
+        });
   }
 
   private Future<Outcome> known(String callSid, Outcome ifKnown) {

@@ -1,6 +1,8 @@
 package io.callstream.twilio;
 
 import io.callstream.call.ElevenLabsClient;
+import io.callstream.audio.AudioStore;
+import io.callstream.config.AudioConfig;
 import io.callstream.config.Config;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
@@ -37,16 +39,23 @@ public final class TwilioRoutes {
   private final CallStatusCallbacks statuses;
   private final Recordings recordings;
 
-  /** {@code audioDir} (AUDIO_DIR) may be null: recordings are then not downloaded. */
+  /** Recordings are downloaded into {@code audioStore} (AUDIO_STORE). */
   public TwilioRoutes(Vertx vertx, Pool pool, EventBus bus, Config.Twilio twilio, Config.ElevenLabs elevenLabs,
-                      ElevenLabsClient elevenLabsClient, Path audioDir, MeterRegistry metrics) {
+                      ElevenLabsClient elevenLabsClient, AudioStore audioStore, AudioConfig audio,
+                      MeterRegistry metrics) {
     this.twilio = twilio;
     CallPublisher publisher = new CallPublisher(bus);
-    this.recordings = new Recordings(vertx, pool, twilio, new TwilioApiClient(vertx, twilio),
-        audioDir == null ? null : new RecordingDownloader(vertx, audioDir, DOWNLOAD_BACKOFF_MS));
+    this.recordings = recordings(vertx, pool, twilio, audioStore, audio);
     this.inbound = new InboundCalls(vertx, pool, publisher, elevenLabsClient, elevenLabs, twilio, recordings,
         metrics);
     this.statuses = new CallStatusCallbacks(pool, publisher, recordings);
+  }
+
+  /** The recordings of Twilio calls, downloaded into {@code audioStore}; also used by the node's sweep. */
+  public static Recordings recordings(Vertx vertx, Pool pool, Config.Twilio twilio, AudioStore audioStore,
+                                      AudioConfig audio) {
+    return new Recordings(vertx, pool, twilio, new TwilioApiClient(vertx, twilio),
+        new RecordingDownloader(vertx, audioStore, DOWNLOAD_BACKOFF_MS), audio);
   }
 
   public void addRoutes(Router router) {
@@ -107,7 +116,14 @@ public final class TwilioRoutes {
       throw Failure.invalid("RecordingUrl must be a recording on TWILIO_API_URL");
     }
     recordings.callback(sid, status, form.get("RecordingSid"), url)
-        .onSuccess(outcome -> answer(ctx, outcome == Recordings.Outcome.UNKNOWN_CALL))
+        .onSuccess(outcome -> {
+          if (outcome == Recordings.Outcome.IN_PROGRESS) {
+            ctx.response().putHeader("Retry-After", "60");
+            ctx.fail(Failure.unavailable("another node is downloading this recording; retry later"));
+          } else {
+            answer(ctx, outcome == Recordings.Outcome.UNKNOWN_CALL);
+          }
+        })
         .onFailure(ctx::fail);
   }
 

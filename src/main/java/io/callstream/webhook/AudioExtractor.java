@@ -4,21 +4,19 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.callstream.audio.AudioStore;
+import io.callstream.audio.BlockingAudioSink;
+import io.callstream.audio.StoredAudio;
 import io.callstream.failure.Failure;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Pattern;
 
 /**
  * Reads a {@code post_call_audio} body with Jackson's streaming parser (blocking: call it from executeBlocking):
- * {@code data.full_audio} is base64-decoded straight into a temporary file in AUDIO_DIR and renamed to
- * {@code <conversation_id>.mp3} at the end, so memory stays bounded whatever the body size. Without an audio
- * directory the audio is skipped unread. Unknown fields are skipped.
+ * {@code data.full_audio} is base64-decoded straight into the audio store (PostgreSQL chunks or S3, 64 KiB at a
+ * time) and committed under the conversation id at the end, so memory stays bounded whatever the body size and a
+ * reader never sees half a recording. Without a store the audio is skipped unread. Unknown fields are skipped.
  */
 public final class AudioExtractor {
   public static final String AUDIO_TYPE = "post_call_audio";
@@ -27,8 +25,8 @@ public final class AudioExtractor {
       .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
       .build();
 
-  /** What the body said; {@code audioFile} is where the MP3 was stored (null when not stored). */
-  public record Result(String type, Long eventTimestamp, String agentId, String conversationId, Path audioFile,
+  /** What the body said; {@code audio} is the committed recording (null when not stored). */
+  public record Result(String type, Long eventTimestamp, String agentId, String conversationId, StoredAudio audio,
                        long audioBytes) {}
 
   private AudioExtractor() {}
@@ -37,8 +35,8 @@ public final class AudioExtractor {
    * Parses the body. When its type is not post_call_audio nothing is written and only {@code type} is reliable.
    * Fails with 400 on malformed JSON, a missing or unsafe conversation_id.
    */
-  public static Result extract(InputStream in, Path audioDir) throws IOException {
-    Path temp = null;
+  public static Result extract(InputStream in, AudioStore store) throws IOException {
+    BlockingAudioSink sink = null;
     try (JsonParser p = JSON.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw Failure.invalid("body is not a JSON object");
@@ -66,13 +64,10 @@ public final class AudioExtractor {
                 conversationId = p.getText();
               } else if (name.equals("agent_id") && v == JsonToken.VALUE_STRING) {
                 agentId = p.getText();
-              } else if (name.equals("full_audio") && v == JsonToken.VALUE_STRING && audioDir != null
-                  && temp == null) {
-                Files.createDirectories(audioDir);
-                temp = Files.createTempFile(audioDir, ".audio-", ".part");
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 65_536)) {
-                  audioBytes = p.readBinaryValue(out);
-                }
+              } else if (name.equals("full_audio") && v == JsonToken.VALUE_STRING && store != null
+                  && sink == null) {
+                sink = new BlockingAudioSink(store, AudioStore.ELEVENLABS, "audio/mpeg");
+                audioBytes = p.readBinaryValue(sink);
               } else {
                 p.skipChildren();
               }
@@ -87,18 +82,20 @@ public final class AudioExtractor {
       if (conversationId == null || !SAFE_ID.matcher(conversationId).matches()) {
         throw Failure.invalid("data.conversation_id is missing or not a safe identifier");
       }
-      Path stored = null;
-      if (temp != null) {
-        stored = audioDir.resolve(conversationId + ".mp3");
-        Files.move(temp, stored, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        temp = null;
+      StoredAudio stored = null;
+      if (sink != null) {
+        stored = sink.commit(conversationId);
+        sink = null;
       }
       return new Result(type, eventTimestamp, agentId, conversationId, stored, audioBytes);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw Failure.invalid("malformed JSON body");
+    } catch (IllegalArgumentException e) {
+      // Jackson's base64 decoder reports a character outside the alphabet this way
+      throw Failure.invalid("data.full_audio is not valid base64");
     } finally {
-      if (temp != null) {
-        Files.deleteIfExists(temp);
+      if (sink != null) {
+        sink.abort();
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.callstream.webhook;
 
+import io.callstream.audio.AudioStore;
 import io.callstream.call.PostCallEvent;
 import io.callstream.config.Config;
 import io.callstream.db.DatabaseErrors;
@@ -30,9 +31,12 @@ final class PostCallHandler implements Handler<RoutingContext> {
   private final LargeBodies largeBodies;
   private final WebhookDeadline deadline;
 
+  private final AudioStore audioStore;
+
   PostCallHandler(Vertx vertx, WebhookAuth auth, PostCallInbox inbox, Config.Webhooks config,
-                  WebhookDeadline deadline) {
+                  WebhookDeadline deadline, AudioStore audioStore) {
     this.deadline = deadline;
+    this.audioStore = audioStore;
     this.largeBodies = new LargeBodies(vertx, config.maxConcurrentSpools());
     this.vertx = vertx;
     this.auth = auth;
@@ -71,7 +75,7 @@ final class PostCallHandler implements Handler<RoutingContext> {
   private Future<JsonObject> spooled(WebhookBody body, WebhookMetrics.Observation seen) {
     return vertx.executeBlocking(() -> {
           try (InputStream in = Files.newInputStream(body.spool())) {
-            return AudioExtractor.extract(in, config.audioDir());
+            return AudioExtractor.extract(in, audioStore);
           }
         }, false)
         .eventually(() -> body.discard(vertx))
@@ -91,7 +95,7 @@ final class PostCallHandler implements Handler<RoutingContext> {
     }
     if (AudioExtractor.AUDIO_TYPE.equals(json.getValue("type"))) {
       byte[] bytes = body.bytes().getBytes();
-      return vertx.executeBlocking(() -> AudioExtractor.extract(new ByteArrayInputStream(bytes), config.audioDir()),
+      return vertx.executeBlocking(() -> AudioExtractor.extract(new ByteArrayInputStream(bytes), audioStore),
           false).compose(audio -> stored(audio, body, seen));
     }
     seen.type = json.getValue("type") instanceof String t ? t : null;
@@ -114,14 +118,18 @@ final class PostCallHandler implements Handler<RoutingContext> {
     };
   }
 
-  /** Audio is on disk (or discarded without AUDIO_DIR); the inbox keeps the body without full_audio. */
+  /**
+   * The audio is committed to the audio store (durable, readable by every node) before this runs, so the 200 means
+   * stored; the inbox keeps the body without full_audio.
+   */
   private Future<JsonObject> stored(AudioExtractor.Result audio, WebhookBody body, WebhookMetrics.Observation seen) {
     seen.type = audio.type();
     seen.conversationId = audio.conversationId();
-    String file = audio.audioFile() == null ? null : audio.audioFile().getFileName().toString();
+    String file = audio.audio() == null ? null : audio.conversationId() + ".mp3";
     JsonObject summary = new JsonObject().put("type", audio.type()).put("event_timestamp", audio.eventTimestamp())
         .put("data", new JsonObject().put("agent_id", audio.agentId()).put("conversation_id", audio.conversationId())
-            .put("full_audio_file", file).put("full_audio_bytes", audio.audioBytes()));
+            .put("full_audio_file", file).put("full_audio_bytes", audio.audioBytes())
+            .put("full_audio_sha256", audio.audio() == null ? null : audio.audio().sha256()));
     PostCallEvent event = new PostCallEvent(audio.type(), audio.eventTimestamp(), summary.getJsonObject("data"),
         audio.conversationId(), null);
     return inbox.receiveAudio(event, summary, body.sha256())

@@ -78,7 +78,7 @@ public final class PostCallInbox implements ParkedEvents {
         });
   }
 
-  /** Stores the summary of a verified audio delivery (its audio is on disk, never in the database); fresh? */
+  /** Stores the summary of a verified audio delivery (its audio is in the audio store, not the inbox); fresh? */
   public Future<Boolean> receiveAudio(PostCallEvent event, JsonObject summary, String sha256) {
     return inbox.store(pool, event, summary, sha256, InboxRepository.PROCESSED).map(InboxRepository.Entry::fresh);
   }

@@ -12,20 +12,22 @@ import java.util.logging.Logger;
 
 /**
  * Start-up cleanup of what a node that died mid-request leaves behind: webhook spool files
- * ({@code callstream-webhook-*.spool}) and half-written audio ({@code .audio-*.part} in AUDIO_DIR). Only files
+ * ({@code callstream-webhook-*.spool}) and, in a directory that was AUDIO_DIR before recordings moved to the audio
+ * store, half-written audio of older releases ({@code .audio-*.part}, {@code .recording-*.part}). Only files
  * untouched for {@link #staleAfter} are removed, because other nodes on the same host may share the directory and
  * be receiving right now. Blocking: run it before deploying, or in executeBlocking.
  */
 public final class StaleFiles {
   static final String SPOOL_GLOB = "callstream-webhook-*.spool";
   static final String PART_GLOB = ".audio-*.part";
+  static final String RECORDING_PART_GLOB = ".recording-*.part";
   private static final Logger LOG = Logger.getLogger(StaleFiles.class.getName());
 
   private StaleFiles() {}
 
-  /** Where post-call bodies are spooled: AUDIO_DIR, else the system's temporary directory. */
+  /** Where post-call bodies are spooled: WEBHOOK_SPOOL_DIR (default java.io.tmpdir). */
   static Path spoolDir(Config.Webhooks config) {
-    return config.audioDir() != null ? config.audioDir() : Path.of(System.getProperty("java.io.tmpdir"));
+    return config.spoolDir();
   }
 
   /** A file still being written is touched continually; one idle past two request timeouts is orphaned. */
@@ -34,11 +36,13 @@ public final class StaleFiles {
   }
 
   /** Removes stale spool and .part files; returns how many. Never fails (a problem is logged). */
-  public static int remove(Config.Webhooks config, Duration staleAfter) {
+  public static int remove(Config.Webhooks config, String legacyAudioDir, Duration staleAfter) {
     Instant before = Instant.now().minus(staleAfter);
     int removed = remove(spoolDir(config), SPOOL_GLOB, before);
-    if (config.audioDir() != null) {
-      removed += remove(config.audioDir(), PART_GLOB, before);
+    if (legacyAudioDir != null) {
+      Path legacy = Path.of(legacyAudioDir);
+      removed += remove(legacy, SPOOL_GLOB, before) + remove(legacy, PART_GLOB, before)
+          + remove(legacy, RECORDING_PART_GLOB, before);
     }
     if (removed > 0) {
       LOG.info("removed " + removed + " stale webhook spool or partial audio files");

@@ -1,6 +1,7 @@
 package io.callstream.webhook;
 
 import io.callstream.call.NodeTurnWriter;
+import io.callstream.audio.AudioStore;
 import io.callstream.config.Config;
 import io.callstream.web.ClientAddress;
 import io.callstream.failure.Failure;
@@ -29,9 +30,11 @@ public final class WebhookRole {
 
   private final WebhookMetrics metrics;
   private final NodeTurnWriter turns;
+  private final AudioStore audioStore;
 
   public WebhookRole(Vertx vertx, Pool pool, Config.Webhooks config, PostCallInbox inbox, MeterRegistry registry,
-                     NodeTurnWriter turns, ClientAddress clients) {
+                     NodeTurnWriter turns, ClientAddress clients, AudioStore audioStore) {
+    this.audioStore = audioStore;
     this.turns = turns;
     this.vertx = vertx;
     this.pool = pool;
@@ -46,7 +49,7 @@ public final class WebhookRole {
     router.post(POST_CALL).handler(ctx -> metrics.start(ctx, WebhookMetrics.POST_CALL));
     router.post(TRANSCRIPTION).handler(ctx -> metrics.start(ctx, WebhookMetrics.TRANSCRIPTION));
     router.post(POST_CALL).handler(new PostCallHandler(vertx, auth, inbox, config,
-        new WebhookDeadline(vertx, config.deadlineMs())));
+        new WebhookDeadline(vertx, config.deadlineMs()), audioStore));
     router.post(TRANSCRIPTION)
         .handler(new TurnAdmission(auth, new LargeBodies(vertx, config.maxConcurrentSpools())))
         .handler(BodyHandler.create(false).setBodyLimit(WebhookBody.MEMORY_LIMIT))

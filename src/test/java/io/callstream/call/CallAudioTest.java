@@ -14,18 +14,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** GET /calls/{id}/audio: the stored MP3, whole or by range, for an authenticated dispatcher. */
+/** GET /calls/{id}/audio: the stored recording (PostgreSQL chunks), whole or by range, for a dispatcher. */
 class CallAudioTest {
   static String schema;
-  static Path audioDir;
   static final TestNodes nodes = new TestNodes();
   static Node node;
   static Vertx vertx;
@@ -36,8 +34,7 @@ class CallAudioTest {
   @BeforeAll
   static void setUp() throws Exception {
     schema = TestDatabase.freshSchema("audio");
-    audioDir = Files.createTempDirectory("callstream-audio-");
-    node = nodes.start(TestConfig.config(schema, Map.of("AUDIO_DIR", audioDir.toString())));
+    node = nodes.start(TestConfig.config(schema, Map.of()));
     vertx = Vertx.vertx();
     api = new ApiClient(vertx, node);
     raw = WebClient.create(vertx);
@@ -47,8 +44,20 @@ class CallAudioTest {
     TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid, conversation_id, status) VALUES "
         + "('EL_A_1', 'conv_audio_1', 'completed'), ('CA0123456789abcdef0123456789abcdef', NULL, 'completed'), "
         + "('EL_A_2', 'conv_audio_2', 'completed') RETURNING 1");
-    Files.write(audioDir.resolve("conv_audio_1.mp3"), MP3); // ElevenLabs' post_call_audio, by conversation id
-    Files.write(audioDir.resolve("CA0123456789abcdef0123456789abcdef.mp3"), MP3); // a Twilio recording, by sid
+    store("conv_audio_1", "elevenlabs", 300); // ElevenLabs' post_call_audio, by conversation id: 4 chunks
+    store("CA0123456789abcdef0123456789abcdef", "twilio", 1 << 19); // a Twilio recording, by sid: one chunk
+  }
+
+  /** A recording as the PostgreSQL store keeps it: a call_audio row and its chunks of {@code chunk} bytes. */
+  static void store(String key, String source, int chunk) {
+    Object id = TestDatabase.queryValue(schema, "INSERT INTO call_audio (audio_key, source, size, chunk_size, sha256, "
+        + "store) VALUES ('" + key + "', '" + source + "', " + MP3.length + ", " + chunk + ", 'x', 'postgres') "
+        + "RETURNING id");
+    for (int seq = 0; seq * chunk < MP3.length; seq++) {
+      byte[] part = Arrays.copyOfRange(MP3, seq * chunk, Math.min(MP3.length, (seq + 1) * chunk));
+      TestDatabase.queryValue(schema, "INSERT INTO call_audio_chunks (audio_id, seq, bytes) VALUES (" + id + ", "
+          + seq + ", decode('" + HexFormat.of().formatHex(part) + "', 'hex')) RETURNING 1");
+    }
   }
 
   @AfterAll
@@ -80,6 +89,10 @@ class CallAudioTest {
 
   @Test
   void rangesForSeeking() {
+    HttpResponse<Buffer> across = get("EL_A_1", "bytes=250-649"); // chunks 0, 1 and 2 of 300 bytes
+    assertEquals(206, across.statusCode());
+    assertEquals("bytes 250-649/1000", across.getHeader("Content-Range"));
+    assertArrayEquals(Arrays.copyOfRange(MP3, 250, 650), across.bodyAsBuffer().getBytes());
     HttpResponse<Buffer> middle = get("EL_A_1", "bytes=10-19");
     assertEquals(206, middle.statusCode());
     assertEquals("bytes 10-19/1000", middle.getHeader("Content-Range"));

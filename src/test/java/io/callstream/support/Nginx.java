@@ -21,6 +21,9 @@ public final class Nginx implements AutoCloseable {
 
   public static Nginx start(List<Integer> upstreamPorts) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("callstream-nginx-");
+    // run as root, nginx's workers are 'nobody': they must reach the temp paths under this directory to buffer a
+    // request body over client_body_buffer_size (1 MiB) to disk, or nginx answers 500 (Permission denied)
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     int port = Ports.free();
     StringBuilder upstreams = new StringBuilder();
     for (int p : upstreamPorts) {

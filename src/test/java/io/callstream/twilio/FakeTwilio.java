@@ -40,6 +40,8 @@ final class FakeTwilio {
     final long size;
     final AtomicInteger failuresLeft;
     final Promise<Void> resume;
+    /** Completed when the body has been sent up to the pause. */
+    final Promise<Void> halfway = Promise.promise();
     final AtomicInteger requests = new AtomicInteger();
     volatile String sha256;
 
@@ -131,6 +133,7 @@ final class FakeTwilio {
     while (position < m.size) {
       if (m.resume != null && position >= m.size / 2 && !m.resume.future().isComplete()) {
         long at = position;
+        m.halfway.tryComplete();
         m.resume.future().onComplete(v -> context.runOnContext(x -> write(response, m, at, digest)));
         return;
       }

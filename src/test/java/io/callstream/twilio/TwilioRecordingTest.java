@@ -6,6 +6,7 @@ import static io.callstream.twilio.TwilioTestSupport.column;
 import static io.callstream.twilio.TwilioTestSupport.eventually;
 import static io.callstream.twilio.TwilioTestSupport.newCallSid;
 import static io.callstream.twilio.TwilioTestSupport.post;
+import static io.callstream.twilio.TwilioTestSupport.postAsync;
 import static io.callstream.twilio.TwilioTestSupport.status;
 import static io.callstream.twilio.TwilioTestSupport.voice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +40,6 @@ import org.junit.jupiter.api.Test;
 /** Recording through Twilio's REST API (no TwiML verb) and the download after the call, against a fake Twilio. */
 class TwilioRecordingTest {
   static String schema;
-  static Path audioDir;
   static final TestNodes nodes = new TestNodes();
   static Vertx vertx;
   static FakeRegisterCall elevenLabs;
@@ -50,7 +50,6 @@ class TwilioRecordingTest {
   @BeforeAll
   static void setUp() throws IOException {
     schema = TestDatabase.freshSchema("twilio_rec");
-    audioDir = Files.createTempDirectory("callstream-recordings-");
     vertx = Vertx.vertx();
     elevenLabs = new FakeRegisterCall(vertx, schema).start();
     twilio = new FakeTwilio(vertx).start();
@@ -58,23 +57,17 @@ class TwilioRecordingTest {
         "ELEVENLABS_API_KEY", FakeRegisterCall.API_KEY, "ELEVENLABS_AGENT_ID", "agent_in",
         "TWILIO_AUTH_TOKEN", FakeTwilio.AUTH_TOKEN, "TWILIO_ACCOUNT_SID", FakeTwilio.ACCOUNT_SID,
         "TWILIO_API_URL", twilio.url(), "TWILIO_RECORD_CALLS", "true", "PUBLIC_BASE_URL", PUBLIC_BASE_URL,
-        "AUDIO_DIR", audioDir.toString())));
+        "AUDIO_RETENTION_INTERVAL_SECONDS", "1", "RECORDING_RETRY_MINUTES", "1")));
     client = Http.client(vertx);
   }
 
   @AfterAll
-  static void tearDown() throws IOException {
+  static void tearDown() {
     nodes.close();
     elevenLabs.close();
     twilio.close();
     Await.result(vertx.close());
     TestDatabase.dropSchema(schema);
-    try (Stream<Path> files = Files.list(audioDir)) {
-      for (Path f : files.toList()) {
-        Files.delete(f);
-      }
-    }
-    Files.delete(audioDir);
   }
 
   static HttpResponse<Buffer> send(String path, MultiMap form) {
@@ -101,12 +94,22 @@ class TwilioRecordingTest {
     });
   }
 
-  static String sha256(Path file) throws Exception {
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(digest.digest());
+  /** The stored recording's size and SHA-256 as PostgreSQL computes them over the chunks. */
+  static String storedDigest(String sid) {
+    return (String) TestDatabase.queryValue(schema, "SELECT a.size || ' ' || encode(sha256(string_agg(c.bytes, "
+        + "''::bytea ORDER BY c.seq)), 'hex') FROM call_audio a JOIN call_audio_chunks c ON c.audio_id = a.id "
+        + "WHERE a.audio_key = '" + sid + "' GROUP BY a.id, a.size");
+  }
+
+  static long pendingRows(String sid) {
+    return ((Number) TestDatabase.queryValue(schema, "SELECT count(*) FROM pending_recordings WHERE call_sid = '"
+        + sid + "'")).longValue();
+  }
+
+  static int audioStatus(String sid) {
+    return Await.result(client.get(node.port(), "127.0.0.1", "/calls/" + sid + "/audio")
+        .putHeader("Authorization", "Bearer " + new io.callstream.auth.Tokens(vertx, node.config().auth())
+            .issue("dispatcher1", "dispatcher")).send()).statusCode();
   }
 
   @Test
@@ -128,10 +131,11 @@ class TwilioRecordingTest {
     FakeTwilio.Media media = twilio.media(recordingSid, 1_000_003, 1, false);
     MultiMap done = recordingDone(sid, recordingSid, twilio.recordingUrl(recordingSid));
     assertEquals(200, send(TwilioRoutes.RECORDING_STATUS, done).statusCode());
-    awaitRecordingStatus(sid, "stored");
-    Path file = audioDir.resolve(sid + ".mp3");
-    assertEquals(1_000_003, Files.size(file));
-    assertEquals(media.sha256, sha256(file));
+    // the 200 comes only once the recording is committed: stored, readable, nothing pending, at that moment
+    assertEquals("stored", column(schema, sid, "recording_status"));
+    assertEquals("1000003 " + media.sha256, storedDigest(sid));
+    assertEquals(0, pendingRows(sid));
+    assertEquals(200, audioStatus(sid));
     assertEquals(2, media.requests.get(), "the first (503) attempt was retried");
     assertEquals(sid + ".mp3", column(schema, sid, "recording_file"));
     assertEquals(twilio.recordingUrl(recordingSid), column(schema, sid, "recording_url"));
@@ -153,30 +157,79 @@ class TwilioRecordingTest {
   }
 
   @Test
-  void a50MiBRecordingIsStreamedToDiskNotHeldInMemory() throws Exception {
+  void a50MiBRecordingIsAnsweredOnlyOnceStoredAndNeverVisibleHalfWritten() throws Exception {
     String sid = answeredCall();
     String recordingSid = "RE" + sid.substring(2);
     long size = 50L << 20;
     FakeTwilio.Media media = twilio.media(recordingSid, size, 0, true);
-    assertEquals(200, send(TwilioRoutes.RECORDING_STATUS,
-        recordingDone(sid, recordingSid, twilio.recordingUrl(recordingSid))).statusCode());
-    // Twilio has sent half and waits: the half must already be on disk in the temporary file, not in the heap
-    Path part = eventually("half the recording in a .part file", () -> {
-      try (Stream<Path> files = Files.list(audioDir)) {
-        return files.filter(f -> f.getFileName().toString().startsWith(".recording-" + sid))
-            .filter(f -> f.toFile().length() >= 20L << 20).findFirst().orElse(null);
-      } catch (IOException e) {
-        return null;
-      }
-    });
-    assertTrue(part.getFileName().toString().endsWith(".part"));
-    assertFalse(Files.exists(audioDir.resolve(sid + ".mp3")), "the final name appears only when complete");
+    var answer = postAsync(client, node, TwilioRoutes.RECORDING_STATUS,
+        recordingDone(sid, recordingSid, twilio.recordingUrl(recordingSid)));
+    Await.result(media.halfway.future());
+    // Twilio has sent half and waits: no answer yet, nothing visible, nothing on any disk
+    assertFalse(answer.isComplete(), "Twilio is not answered before the recording is stored");
     assertEquals("downloading", column(schema, sid, "recording_status"));
+    assertEquals(404, audioStatus(sid), "half a recording is never served");
+    assertEquals(1, pendingRows(sid));
     media.resume.complete();
+    assertEquals(200, Await.result(answer).statusCode());
+    assertEquals("stored", column(schema, sid, "recording_status"));
+    assertEquals(size + " " + media.sha256, storedDigest(sid));
+    assertEquals(0, pendingRows(sid));
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.contains(sid)).toList(),
+          "no temporary file of the download anywhere");
+    }
+  }
+
+  @Test
+  void aFailedDownloadIsAnswered503StaysPendingAndARedeliveryTakesItOver() {
+    String sid = answeredCall();
+    String recordingSid = "RE" + sid.substring(2);
+    FakeTwilio.Media media = twilio.media(recordingSid, 300_000, RecordingDownloader.ATTEMPTS, false);
+    MultiMap done = recordingDone(sid, recordingSid, twilio.recordingUrl(recordingSid));
+    HttpResponse<Buffer> failed = send(TwilioRoutes.RECORDING_STATUS, done);
+    assertEquals(503, failed.statusCode(), failed.bodyAsString());
+    assertEquals(RecordingDownloader.ATTEMPTS, media.requests.get());
+    assertEquals("download_failed", column(schema, sid, "recording_status"));
+    assertEquals(1, pendingRows(sid), "kept for a redelivery or the sweep");
+    assertEquals(404, audioStatus(sid));
+
+    HttpResponse<Buffer> redelivered = send(TwilioRoutes.RECORDING_STATUS, done);
+    assertEquals(200, redelivered.statusCode(), redelivered.bodyAsString());
+    assertEquals("stored", column(schema, sid, "recording_status"));
+    assertEquals("300000 " + media.sha256, storedDigest(sid));
+    assertEquals(0, pendingRows(sid));
+    assertEquals(200, audioStatus(sid));
+  }
+
+  @Test
+  void aDownloadAbandonedByADeadNodeIsRetriedByTheSweep() {
+    String sid = answeredCall();
+    String recordingSid = "RE" + sid.substring(2);
+    FakeTwilio.Media media = twilio.media(recordingSid, 200_000, 0, false);
+    // what a node that died mid-download leaves: the call downloading, its claim older than RECORDING_RETRY_MINUTES
+    TestDatabase.queryValue(schema, "UPDATE calls SET recording_status = 'downloading', recording_sid = '"
+        + recordingSid + "' WHERE call_sid = '" + sid + "' RETURNING 1");
+    TestDatabase.queryValue(schema, "INSERT INTO pending_recordings (call_sid, recording_sid, recording_url, "
+        + "attempts, claimed_at) VALUES ('" + sid + "', '" + recordingSid + "', '"
+        + twilio.recordingUrl(recordingSid) + "', 1, now() - interval '2 minutes') RETURNING 1");
     awaitRecordingStatus(sid, "stored");
-    assertEquals(size, Files.size(audioDir.resolve(sid + ".mp3")));
-    assertEquals(media.sha256, sha256(audioDir.resolve(sid + ".mp3")));
-    assertFalse(Files.exists(part), "the temporary file was renamed");
+    assertEquals("200000 " + media.sha256, storedDigest(sid));
+    assertEquals(0, pendingRows(sid));
+  }
+
+  @Test
+  void aRecentClaimIsNotTakenOverARedeliveryMeanwhileIsAskedToRetry() {
+    String sid = answeredCall();
+    String recordingSid = "RE" + sid.substring(2);
+    FakeTwilio.Media media = twilio.media(recordingSid, 1000, 0, false);
+    TestDatabase.queryValue(schema, "INSERT INTO pending_recordings (call_sid, recording_sid, recording_url) VALUES ('"
+        + sid + "', '" + recordingSid + "', '" + twilio.recordingUrl(recordingSid) + "') RETURNING 1");
+    HttpResponse<Buffer> r = send(TwilioRoutes.RECORDING_STATUS,
+        recordingDone(sid, recordingSid, twilio.recordingUrl(recordingSid)));
+    assertEquals(503, r.statusCode(), r.bodyAsString());
+    assertEquals("60", r.getHeader("Retry-After"));
+    assertEquals(0, media.requests.get(), "another node owns the download");
   }
 
   @Test

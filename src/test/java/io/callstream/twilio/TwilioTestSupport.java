@@ -41,6 +41,13 @@ final class TwilioTestSupport {
     return Await.result(request.sendForm(form));
   }
 
+  /** Signed as Twilio would, not waited for. */
+  static io.vertx.core.Future<HttpResponse<Buffer>> postAsync(WebClient client, Node node, String path,
+                                                              MultiMap form) {
+    return client.post(node.port(), "127.0.0.1", path).putHeader(TwilioSignature.HEADER,
+        TwilioSignature.sign(FakeTwilio.AUTH_TOKEN, PUBLIC_BASE_URL + path, form)).sendForm(form);
+  }
+
   /** Signed as Twilio would: the auth token over PUBLIC_BASE_URL + path. */
   static HttpResponse<Buffer> post(WebClient client, Node node, String path, MultiMap form) {
     return post(client, node, path, form, FakeTwilio.AUTH_TOKEN, PUBLIC_BASE_URL + path);

@@ -72,7 +72,7 @@ class WebhookBoundsTest {
   void oneLargeBodyTooManyIsRefused503UntilAPlaceIsFree() throws Exception {
     Path audioDir = Files.createTempDirectory("callstream-bounds-");
     Node node = nodes.start(TestConfig.config(schema, Map.of("WEBHOOK_MAX_CONCURRENT_SPOOLS", "1",
-        "AUDIO_DIR", audioDir.toString())));
+        "WEBHOOK_SPOOL_DIR", audioDir.toString())));
     LocalMap<String, Integer> inProgress = node.vertx().sharedData().getLocalMap(LargeBodies.MAP);
 
     // a slow sender of a large body holds the only place
@@ -104,13 +104,14 @@ class WebhookBoundsTest {
   }
 
   @Test
-  void staleSpoolAndPartialAudioFilesAreRemovedAtStartUp() throws Exception {
+  void staleSpoolAndPartialAudioFilesOfAFormerAudioDirAreRemovedAtStartUp() throws Exception {
     Path audioDir = Files.createTempDirectory("callstream-stale-");
     FileTime old = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
     Path staleSpool = Files.writeString(audioDir.resolve("callstream-webhook-123.spool"), "{");
     Path stalePart = Files.writeString(audioDir.resolve(".audio-456.part"), "ID3");
+    Path staleRecording = Files.writeString(audioDir.resolve(".recording-CA1-789.part"), "ID3");
     Path oldMp3 = Files.writeString(audioDir.resolve("conv_1.mp3"), "ID3");
-    for (Path p : new Path[] {staleSpool, stalePart, oldMp3}) {
+    for (Path p : new Path[] {staleSpool, stalePart, staleRecording, oldMp3}) {
       Files.setLastModifiedTime(p, old);
     }
     // another node on this host may be receiving into this one right now
@@ -119,6 +120,7 @@ class WebhookBoundsTest {
     nodes.start(TestConfig.config(schema, Map.of("AUDIO_DIR", audioDir.toString())));
     assertFalse(Files.exists(staleSpool));
     assertFalse(Files.exists(stalePart));
+    assertFalse(Files.exists(staleRecording), "a Twilio download left by an older release");
     assertTrue(Files.exists(oldMp3), "stored audio is kept");
     assertTrue(Files.exists(liveSpool), "a spool still being written is kept");
   }

@@ -64,7 +64,7 @@ class WebhookTest {
   static void setUp() throws Exception {
     schema = TestDatabase.freshSchema("webhook");
     audioDir = Files.createTempDirectory("callstream-audio-");
-    node = nodes.start(TestConfig.config(schema, Map.of("AUDIO_DIR", audioDir.toString(),
+    node = nodes.start(TestConfig.config(schema, Map.of("WEBHOOK_SPOOL_DIR", audioDir.toString(),
         "AUDIO_MAX_BYTES", String.valueOf(8 << 20), "TRANSCRIPTION_WEBHOOK_TOKEN", TOKEN)));
     clientVertx = Vertx.vertx();
     client = Http.client(clientVertx);
@@ -247,18 +247,20 @@ class WebhookTest {
   }
 
   @Test
-  void audioFixtureIsStoredAsMp3() throws Exception {
+  void audioFixtureIsStoredInPostgres() throws Exception {
     byte[] body = fixture("post_call_audio.json");
     HttpResponse<Buffer> r = post(client, node.port(), POST_CALL, body);
     assertEquals(200, r.statusCode(), r.bodyAsString());
     assertEquals(true, r.bodyAsJsonObject().getBoolean("audio_stored"));
     String b64 = new JsonObject(Buffer.buffer(body)).getJsonObject("data").getString("full_audio");
-    assertArrayEquals(Base64.getDecoder().decode(b64), Files.readAllBytes(audioDir.resolve(CONVERSATION_ID + ".mp3")));
+    assertArrayEquals(Base64.getDecoder().decode(b64), (byte[]) TestDatabase.queryValue(schema, "SELECT "
+        + "string_agg(c.bytes, ''::bytea ORDER BY c.seq) FROM call_audio a JOIN call_audio_chunks c ON c.audio_id = a.id "
+        + "WHERE a.audio_key = '" + CONVERSATION_ID + "'"));
     assertEquals("processed", TestDatabase.queryValue(schema,
         "SELECT status FROM webhook_events WHERE type = 'post_call_audio'"));
     assertNull(TestDatabase.queryValue(schema, "SELECT body->'data'->>'full_audio' FROM webhook_events"));
     try (var files = Files.list(audioDir)) {
-      assertEquals(List.of(CONVERSATION_ID + ".mp3"), files.map(p -> p.getFileName().toString()).toList());
+      assertEquals(List.of(), files.map(p -> p.getFileName().toString()).toList(), "nothing left on disk");
     }
     JsonObject unsafe = new JsonObject(Buffer.buffer(body));
     unsafe.getJsonObject("data").put("conversation_id", "../../etc/passwd");
