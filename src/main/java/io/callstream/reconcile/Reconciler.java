@@ -64,7 +64,16 @@ public final class Reconciler {
     boolean any() {
       return fetched + completed + markedFailed + parkedApplied > 0;
     }
+
+    @Override
+    public String toString() {
+      return "fetched=" + fetched + " completed=" + completed + " marked_failed=" + markedFailed
+          + " parked_applied=" + parkedApplied;
+    }
   }
+
+  /** The tally of the last run that was leader (for {@link #runNow}). */
+  private Tally last = new Tally();
 
   /**
    * {@code backfill} null: ElevenLabs is not configured (no API key), stuck calls are counted but not fetched.
@@ -104,6 +113,14 @@ public final class Reconciler {
     }
   }
 
+  /**
+   * One run now, outside the schedule (the operator's {@code reconcile now}): "ok fetched=… completed=…
+   * marked_failed=… parked_applied=…", "not_leader" (another node holds the lock) or "error".
+   */
+  public Future<String> runNow() {
+    return runOnce().map(run -> run == Run.OK ? "ok " + last : run.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
   /** One run on this node; never fails (the outcome is counted). */
   Future<Run> runOnce() {
     return repository.inbox(pool)
@@ -128,6 +145,7 @@ public final class Reconciler {
 
   private Future<Void> duties() {
     Tally tally = new Tally();
+    last = tally;
     return repository.countStuck(pool, settings.afterSeconds())
         .compose(stuck -> {
           metrics.stuck(stuck);
@@ -141,8 +159,7 @@ public final class Reconciler {
         .compose(v -> applyParked(tally))
         .onSuccess(v -> {
           if (tally.any()) {
-            LOG.info("reconcile fetched=" + tally.fetched + " completed=" + tally.completed + " marked_failed="
-                + tally.markedFailed + " parked_applied=" + tally.parkedApplied);
+            LOG.info("reconcile " + tally);
           }
         });
   }
