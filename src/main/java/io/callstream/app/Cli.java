@@ -62,8 +62,7 @@ final class Cli {
 
   /** Only DATABASE_URL and DB_SCHEMA: the database commands need nothing else. */
   Config.Database database() {
-    Settings s = settings();
-    return Config.database(s.required("DATABASE_URL"), s.string("DB_SCHEMA", "public"), 2);
+    return Config.database(settings(), 2);
   }
 
   /** The database, migrated to this version's schema (expand-only migrations: safe while older nodes run). */

@@ -63,6 +63,12 @@ final class SettingParsers {
     }
   }
 
+  /** A secret or a list of them (comma- or line-separated, blanks dropped); empty for null. */
+  static List<String> secretList(String value) {
+    return value == null ? List.of()
+        : Arrays.stream(value.split("[,\\r\\n]+")).map(String::trim).filter(k -> !k.isEmpty()).toList();
+  }
+
   static List<String> members(String value) {
     List<String> members = Arrays.stream(value.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
     for (String m : members) {
