@@ -60,8 +60,8 @@ final class UserCommand {
     return 0;
   }
 
-  @Command(name = "disable", description = "Refuse the user's logins from now on (tokens already issued stay "
-      + "valid until they expire, JWT_TTL_SECONDS).")
+  @Command(name = "disable", description = "Refuse the user's logins and WebSocket upgrades from now on (on the "
+      + "REST API, tokens already issued stay valid until they expire, JWT_TTL_SECONDS).")
   int disable(@Parameters(paramLabel = "NAME") String username) {
     return setDisabled(username, true);
   }

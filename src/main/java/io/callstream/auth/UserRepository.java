@@ -17,6 +17,7 @@ public final class UserRepository {
   /** A disabled user is not found: the login answers as for an unknown user (same 401, same work). */
   private static final String FIND = "SELECT username, password_hash, role FROM users WHERE username = $1 "
       + "AND disabled_at IS NULL";
+  private static final String DISABLED = "SELECT 1 FROM users WHERE username = $1 AND disabled_at IS NOT NULL";
   private static final String LIST = "SELECT username, role, disabled_at, created_at FROM users ORDER BY username";
   private static final String SET_DISABLED = "UPDATE users SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, "
       + "now()) END, updated_at = now() WHERE username = ?";
@@ -34,6 +35,14 @@ public final class UserRepository {
       var r = it.next();
       return Optional.of(new User(r.getString("username"), r.getString("password_hash"), r.getString("role")));
     });
+  }
+
+  /**
+   * Whether the user was disabled ({@code callstream user disable}); a name without a row is not disabled (tokens
+   * are also issued to services that have no row).
+   */
+  public Future<Boolean> disabled(SqlClient db, String username) {
+    return db.preparedQuery(DISABLED).execute(Tuple.of(username)).map(rows -> rows.size() > 0);
   }
 
   /** One line of {@code user list}. */

@@ -1,25 +1,38 @@
 package io.callstream.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.api.ApiClient;
 import io.callstream.app.Node;
+import io.callstream.live.LiveRole;
+import io.callstream.support.Await;
 import io.callstream.support.CliRun;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code user list|add|disable|enable|password} in-process, and what a running node makes of them at login. */
+/**
+ * {@code user list|add|disable|enable|password} in-process, and what a running node makes of them: a disabled user
+ * cannot log in, and their tokens no longer open or extend a WebSocket.
+ */
 @ExtendWith(VertxExtension.class)
 class UserCommandTest {
   static String schema;
@@ -74,6 +87,37 @@ class UserCommandTest {
     assertEquals(200, login(api, "dora", "dora-password"));
     assertTrue(CliRun.run(env(null), "user", "list").out().lines()
         .anyMatch(l -> l.startsWith("dora ") && l.contains("admin") && l.contains("enabled")));
+  }
+
+  @Test
+  void aDisabledUsersTokenNoLongerOpensOrExtendsAWebSocket(Vertx vertx) {
+    ApiClient api = new ApiClient(vertx, node);
+    assertEquals(0, CliRun.run(env("fred-password"), "user", "add", "fred", "--role", "dispatcher").code());
+    String token = api.post("/auth/token", null, new JsonObject().put("username", "fred")
+        .put("password", "fred-password")).bodyAsJsonObject().getString("access_token");
+    WebSocketClient client = vertx.createWebSocketClient();
+    ClientWebSocket open = client.webSocket();
+    List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    Promise<Short> closed = Promise.promise();
+    open.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    open.closeHandler(v -> closed.tryComplete(open.closeStatusCode()));
+    Await.result(open.connect(options(token)));
+
+    assertEquals(0, CliRun.run(env(null), "user", "disable", "fred").code());
+    Throwable refused = Await.failure(client.webSocket().connect(options(token)));
+    assertEquals(403, assertInstanceOf(UpgradeRejectedException.class, refused).getStatus());
+    // the socket opened before: its next refresh ends it
+    open.writeTextMessage(new JsonObject().put("auth", token).encode());
+    assertEquals((short) 4401, Await.result(closed.future()));
+    assertTrue(frames.stream().anyMatch(f -> "TOKEN_EXPIRED".equals(f.getString("code"))), frames.toString());
+
+    assertEquals(0, CliRun.run(env(null), "user", "enable", "fred").code());
+    Await.result(client.webSocket().connect(options(token)).compose(ws -> ws.close()));
+  }
+
+  static WebSocketConnectOptions options(String token) {
+    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+        .setURI(LiveRole.PATH + "?token=" + token);
   }
 
   @Test
