@@ -12,7 +12,7 @@ final class Commands {
   private Commands() {}
 
   @Command(name = "callstream", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
-      versionProvider = Version.class, sortOptions = false,
+      versionProvider = Version.class, sortOptions = false, synopsisHeading = "usage: ",
       description = "Receives ElevenLabs webhooks, stores them in PostgreSQL and pushes them to dashboards. "
           + "Without a command: serve.",
       exitCodeListHeading = "%nExit codes:%n",

@@ -193,13 +193,7 @@ public record Config(
     if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("SECRET_KEY must be at least " + MIN_SECRET_BYTES + " bytes long");
     }
-    List<String> previousKeys = SettingParsers.secretList(s.optional("SECRET_KEYS_PREVIOUS"));
-    for (String key : previousKeys) {
-      if (key.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-        throw new ConfigException("SECRET_KEYS_PREVIOUS: every key must be at least " + MIN_SECRET_BYTES
-            + " bytes long");
-      }
-    }
+    List<String> previousKeys = SettingParsers.previousKeys(s.optional("SECRET_KEYS_PREVIOUS"), MIN_SECRET_BYTES);
     Auth auth = new Auth(secret, s.integer("JWT_TTL_SECONDS", 3600, 10, 31_536_000), previousKeys);
     boolean simulator = ElevenLabs.SIMULATOR.equalsIgnoreCase(s.string("ELEVENLABS_API_URL", ""));
     ElevenLabs el = new ElevenLabs(
