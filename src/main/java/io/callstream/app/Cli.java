@@ -107,11 +107,17 @@ final class Cli {
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new Failure(Main.rootMessage(e));
     } finally {
-      try {
-        pool.close().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // the process is about to end anyway
-      }
+      // one after the other from this thread: closing Vert.x from one of its own event loops cannot complete
+      await(pool.close());
+      await(vertx.close());
+    }
+  }
+
+  private static void await(Future<Void> closing) {
+    try {
+      closing.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the process is about to end anyway
     }
   }
 
