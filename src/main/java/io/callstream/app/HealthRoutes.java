@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 
-/** GET /health (alive), GET /ready (database answers, cluster joined, not draining), GET /metrics. */
+/** GET /health (alive, with the version), GET /ready (database answers, cluster joined, not draining), GET /metrics. */
 final class HealthRoutes {
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HealthRoutes.class.getName());
   private final Pool pool;
@@ -27,7 +27,8 @@ final class HealthRoutes {
   }
 
   public void addRoutes(Router router) {
-    router.get("/health").handler(ctx -> Responses.json(ctx.response(), new JsonObject().put("status", "ok")));
+    router.get("/health").handler(ctx -> Responses.json(ctx.response(), new JsonObject().put("status", "ok")
+        .put("version", BuildInfo.CURRENT.version())));
     router.get("/ready").handler(this::ready);
     if (registry instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));

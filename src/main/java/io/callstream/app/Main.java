@@ -2,18 +2,22 @@ package io.callstream.app;
 
 import io.callstream.config.Config;
 import io.callstream.config.ConfigException;
-import io.callstream.config.Settings;
 import io.callstream.db.Migrations;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import picocli.CommandLine;
 
 /**
- * The command line (contract §6): {@code serve} (default), {@code migrate}, {@code user add NAME --role R}.
- * Reads configuration, runs migrations, starts the node; nothing else happens here.
+ * The command line (docs/operator-cli.md): {@code serve} (default), {@code migrate}, {@code config check},
+ * {@code user …}, {@code inbox …}, {@code reconcile now}, {@code purge}. Exit codes: 0 ok, 1 failure, 2 usage or
+ * configuration error, each error as one line on standard error.
  */
 public final class Main {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -27,48 +31,33 @@ public final class Main {
   }
 
   public static int run(List<String> args, Map<String, String> env) {
-    String command = args.isEmpty() ? "serve" : args.get(0);
+    return run(args, env, System.in);
+  }
+
+  /** In-process (tests): the standard streams as they are now, the given environment and standard input. */
+  public static int run(List<String> args, Map<String, String> env, InputStream stdin) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     try {
-      return switch (command) {
-        case "serve" -> serve(load(env));
-        case "migrate" -> migrate(load(env));
-        case "user" -> UserCommand.run(args.subList(1, args.size()), env);
-        case "help", "--help", "-h" -> usage(0);
-        default -> {
-          System.err.println("callstream: unknown command '" + command + "'");
-          yield usage(EXIT_CONFIG);
-        }
-      };
-    } catch (ConfigException e) {
-      System.err.println("callstream: configuration error: " + e.getMessage());
-      return EXIT_CONFIG;
+      return Commands.commandLine(new Cli(env, stdin, out, err)).execute(args.toArray(String[]::new));
+    } finally {
+      out.flush();
+      err.flush();
     }
   }
 
-  static Config load(Map<String, String> env) {
-    Config config = Config.from(Settings.load(env));
-    Logging.configure(config.logFormat());
-    return config;
-  }
-
-  private static int usage(int code) {
-    System.err.println("usage: callstream [serve | migrate | user add NAME --role dispatcher|admin]");
-    return code;
-  }
-
-  private static int migrate(Config config) {
+  static int migrate(Config.Database db) {
     try {
-      var result = Migrations.migrate(config.database());
+      var result = Migrations.migrate(db);
       LOG.info(result.migrationsExecuted == 0 ? "database schema is up to date"
           : "migrations applied: " + result.migrationsExecuted + ", schema version " + result.targetSchemaVersion);
       return 0;
     } catch (RuntimeException e) {
-      System.err.println("callstream: migration failed: " + rootMessage(e));
-      return EXIT_FAILURE;
+      throw new Cli.Failure("migration failed: " + rootMessage(e));
     }
   }
 
-  private static int serve(Config config) {
+  static int serve(Config config) {
     if (config.webhooks().allowUnsigned()) {
       LOG.warning("WEBHOOK_ALLOW_UNSIGNED=true: webhooks are accepted WITHOUT signature checks. Development only!");
     }
@@ -81,15 +70,33 @@ public final class Main {
     try {
       node = Node.start(config, migrated).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      System.err.println((migrated.isCompletedExceptionally() ? "callstream: migration failed: "
-          : "callstream: start-up failed: ") + rootMessage(e));
-      return EXIT_FAILURE;
+      throw new Cli.Failure((migrated.isCompletedExceptionally() ? "migration failed: " : "start-up failed: ")
+          + rootMessage(e));
     }
-    LOG.info(String.format("callstream node listening on port %d (%d instances, roles %s, %s) in %d ms",
-        config.http().port(), config.http().instances(), config.http().roles(),
+    LOG.info(String.format("callstream %s node listening on port %d (%d instances, roles %s, %s) in %d ms",
+        BuildInfo.CURRENT.version(), config.http().port(), config.http().instances(), config.http().roles(),
         config.cluster().enabled() ? "clustered" : "standalone", (System.nanoTime() - t0) / 1_000_000));
     Shutdown.install(node);
     return Shutdown.awaitExitCode();
+  }
+
+  /** Maps what a command threw to its exit code and one line on standard error. */
+  static int handle(Exception e, CommandLine cmd) {
+    PrintWriter err = cmd.getErr();
+    if (e instanceof ConfigException) {
+      err.println("callstream: configuration error: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    if (e instanceof Cli.Usage) {
+      err.println("callstream: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    if (e instanceof Cli.Failure) {
+      err.println("callstream: " + e.getMessage());
+      return EXIT_FAILURE;
+    }
+    err.println("callstream: " + cmd.getCommandName() + " failed: " + rootMessage(e));
+    return EXIT_FAILURE;
   }
 
   static String rootMessage(Throwable e) {

@@ -105,12 +105,20 @@ public final class Node {
   }
 
   /**
-   * callstream_ready: 1 while the node would answer /ready with 200 (the database probed every 5 s);
-   * callstream_database_up: 1 while that probe answers (a database outage, told apart from a drain);
-   * callstream_cluster_members: the cluster's members as this node sees them (1 standalone, 0 when not joined).
+   * callstream_build_info{version,commit} 1; callstream_ready: 1 while the node would answer /ready with 200 (the
+   * database probed every 5 s); callstream_database_up: 1 while that probe answers (a database outage, told apart
+   * from a drain); callstream_cluster_members: the cluster's members as this node sees them (1 standalone, 0 when
+   * not joined).
    */
   private static void watchReadiness(Vertx vertx, NodeResources resources) {
     NodeState state = resources.state();
+    if (resources.registry() instanceof PrometheusMeterRegistry prometheus) {
+      // an info metric of the Prometheus client itself: Micrometer would strip the _info suffix of a gauge
+      io.prometheus.metrics.core.metrics.Info.builder().name("callstream_build_info")
+          .help("always 1; the labels name the running build").labelNames("version", "commit")
+          .register(prometheus.getPrometheusRegistry())
+          .setLabelValues(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit());
+    }
     Gauge.builder("callstream_ready", state, s -> s.ready() ? 1 : 0)
         .description("1 while this node is ready (database answers, cluster joined, not draining)")
         .register(resources.registry());

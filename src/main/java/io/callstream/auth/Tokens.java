@@ -9,11 +9,20 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 
 /**
- * HS256 JWTs signed with SECRET_KEY (contract §3): claims sub, role, iat, exp. Verification refuses other
- * algorithms (including none), other keys, expired tokens and tokens without exp or role.
+ * HS256 JWTs signed with SECRET_KEY (contract §3): claims sub, role, iat, exp; header kid names the key. Verification
+ * refuses other algorithms (including none), other keys, expired tokens and tokens without exp or role. During a
+ * key rotation the previous keys (SECRET_KEYS_PREVIOUS) verify too (docs/secrets.md).
  */
 public final class Tokens {
   /** Why a token was refused. */
@@ -30,23 +39,73 @@ public final class Tokens {
     }
   }
 
-  private final JWTAuth jwt;
+  /** One HS256 key: its id (the {@code kid} header of the tokens it signs) and its verifier. */
+  private record Key(String kid, JWTAuth jwt) {}
+
+  /** The signing key first (SECRET_KEY), then the previous keys (SECRET_KEYS_PREVIOUS), which only verify. */
+  private final List<Key> keys;
   private final int ttlSeconds;
 
   public Tokens(Vertx vertx, Config.Auth auth) {
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(auth.secretKey()))
-        .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setLeeway(0)));
+    List<Key> all = new ArrayList<>();
+    all.add(key(vertx, auth.secretKey()));
+    auth.previousKeys().forEach(k -> all.add(key(vertx, k)));
+    this.keys = List.copyOf(all);
     this.ttlSeconds = auth.jwtTtlSeconds();
+  }
+
+  private static Key key(Vertx vertx, String secret) {
+    String kid = kid(secret);
+    return new Key(kid, JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret).setId(kid))
+        .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setLeeway(0))));
+  }
+
+  /** A key's id: the first 8 hex digits of its SHA-256 (names the key, reveals nothing usable about it). */
+  public static String kid(String secret) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public int ttlSeconds() {
     return ttlSeconds;
   }
 
+  /** Signed with SECRET_KEY, its {@code kid} in the header. */
   public String issue(String username, String role) {
-    return jwt.generateToken(new JsonObject().put("sub", username).put("role", role),
-        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds));
+    Key signing = keys.get(0);
+    return signing.jwt().generateToken(new JsonObject().put("sub", username).put("role", role),
+        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds)
+            .setHeader(new JsonObject().put("kid", signing.kid())));
+  }
+
+  /**
+   * The key a token names by its {@code kid} (an unknown kid: none), or every key in turn for a token without one
+   * (tokens issued before key ids existed).
+   */
+  private Future<User> authenticate(String token) {
+    String kid;
+    try {
+      kid = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+          StandardCharsets.UTF_8)).getString("kid");
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new InvalidToken("invalid token", false));
+    }
+    Future<User> result = Future.failedFuture(new InvalidToken("invalid token: unknown key", false));
+    for (Key key : keys) {
+      if (kid == null) {
+        // an expired token signed by an earlier key in the list stays "expired", whatever the later keys say
+        result = result.recover(e -> String.valueOf(e.getMessage()).toLowerCase().contains("expired")
+            ? Future.failedFuture(e) : key.jwt().authenticate(new TokenCredentials(token)));
+      } else if (kid.equals(key.kid())) {
+        return key.jwt().authenticate(new TokenCredentials(token));
+      }
+    }
+    return result;
   }
 
   /** The claims of a valid token; fails with {@link InvalidToken} otherwise. */
@@ -54,7 +113,7 @@ public final class Tokens {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(new InvalidToken("missing token", false));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    return authenticate(token)
         .recover(e -> {
           String m = String.valueOf(e.getMessage());
           return Future.failedFuture(new InvalidToken(m.toLowerCase().contains("expired") ? "token expired"

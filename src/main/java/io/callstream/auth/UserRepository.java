@@ -14,7 +14,14 @@ import java.util.Optional;
  * for the blocking {@code user add} command.
  */
 public final class UserRepository {
-  private static final String FIND = "SELECT username, password_hash, role FROM users WHERE username = $1";
+  /** A disabled user is not found: the login answers as for an unknown user (same 401, same work). */
+  private static final String FIND = "SELECT username, password_hash, role FROM users WHERE username = $1 "
+      + "AND disabled_at IS NULL";
+  private static final String DISABLED = "SELECT 1 FROM users WHERE username = $1 AND disabled_at IS NOT NULL";
+  private static final String LIST = "SELECT username, role, disabled_at, created_at FROM users ORDER BY username";
+  private static final String SET_DISABLED = "UPDATE users SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, "
+      + "now()) END, updated_at = now() WHERE username = ?";
+  private static final String SET_PASSWORD = "UPDATE users SET password_hash = ?, updated_at = now() WHERE username = ?";
   private static final String UPSERT = "INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) "
       + "ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, "
       + "updated_at = now() RETURNING (xmax = 0) AS created";
@@ -28,6 +35,48 @@ public final class UserRepository {
       var r = it.next();
       return Optional.of(new User(r.getString("username"), r.getString("password_hash"), r.getString("role")));
     });
+  }
+
+  /**
+   * Whether the user was disabled ({@code callstream user disable}); a name without a row is not disabled (tokens
+   * are also issued to services that have no row).
+   */
+  public Future<Boolean> disabled(SqlClient db, String username) {
+    return db.preparedQuery(DISABLED).execute(Tuple.of(username)).map(rows -> rows.size() > 0);
+  }
+
+  /** One line of {@code user list}. */
+  public record Listed(String username, String role, java.time.OffsetDateTime disabledAt,
+                       java.time.OffsetDateTime createdAt) {}
+
+  /** Every user, by name (blocking JDBC). */
+  public static java.util.List<Listed> list(Connection c) throws SQLException {
+    java.util.List<Listed> users = new java.util.ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(LIST); ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        users.add(new Listed(rs.getString(1), rs.getString(2), rs.getObject(3, java.time.OffsetDateTime.class),
+            rs.getObject(4, java.time.OffsetDateTime.class)));
+      }
+    }
+    return users;
+  }
+
+  /** Disables (keeping the first disabled_at) or enables a user; false when there is no such user. */
+  public static boolean setDisabled(Connection c, String username, boolean disabled) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SET_DISABLED)) {
+      s.setBoolean(1, disabled);
+      s.setString(2, username);
+      return s.executeUpdate() == 1;
+    }
+  }
+
+  /** Replaces the password hash; false when there is no such user. */
+  public static boolean setPassword(Connection c, String username, String passwordHash) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SET_PASSWORD)) {
+      s.setString(1, passwordHash);
+      s.setString(2, username);
+      return s.executeUpdate() == 1;
+    }
   }
 
   /** Creates the user or updates its hash and role (blocking JDBC). Returns true when it was created. */

@@ -72,10 +72,18 @@ public record Config(
     }
   }
 
-  public record Auth(String secretKey, int jwtTtlSeconds) {
+  /**
+   * {@code secretKey} signs new JWTs (SECRET_KEY); {@code previousKeys} (SECRET_KEYS_PREVIOUS) only verify tokens
+   * signed before a rotation (docs/secrets.md).
+   */
+  public record Auth(String secretKey, int jwtTtlSeconds, List<String> previousKeys) {
+    public Auth(String secretKey, int jwtTtlSeconds) {
+      this(secretKey, jwtTtlSeconds, List.of());
+    }
+
     @Override
     public String toString() {
-      return "Auth[secretKey=***, jwtTtlSeconds=" + jwtTtlSeconds + "]";
+      return "Auth[secretKey=***, previousKeys=" + previousKeys.size() + ", jwtTtlSeconds=" + jwtTtlSeconds + "]";
     }
   }
 
@@ -109,6 +117,8 @@ public record Config(
   public record Demo(URI publicBaseUrl, int pacingMinMs, int pacingMaxMs, int failurePercent) {}
 
   /**
+   * {@code secret}: ELEVENLABS_WEBHOOK_SECRET, one secret or a comma-separated list during a rotation: any of
+   * {@link #secrets} verifies, the first ({@link #signingSecret}) is what the demo simulator signs with;
    * {@code spoolDir}: WEBHOOK_SPOOL_DIR, where bodies over 1 MiB wait while read (default java.io.tmpdir);
    * {@code writerMaxQueue}/{@code writerMaxQueueBytes}: the live-turn writer's queue bound (WRITER_MAX_QUEUE,
    * WRITER_MAX_QUEUE_BYTES); {@code deadlineMs}: a webhook not stored by then is answered 503 (WEBHOOK_DEADLINE_MS).
@@ -116,6 +126,14 @@ public record Config(
   public record Webhooks(String secret, boolean allowUnsigned, String transcriptionToken, Path spoolDir,
                          long audioMaxBytes, int maxConcurrentSpools, int writerMaxQueue, long writerMaxQueueBytes,
                          int deadlineMs) {
+    public List<String> secrets() {
+      return SettingParsers.secretList(secret);
+    }
+
+    public String signingSecret() {
+      return secret == null ? null : secrets().get(0);
+    }
+
     @Override
     public String toString() {
       return "Webhooks[secret=***, allowUnsigned=" + allowUnsigned + ", audioMaxBytes=" + audioMaxBytes + "]";
@@ -201,8 +219,7 @@ public record Config(
         s.integer("HTTP_REQUEST_TIMEOUT_SECONDS", 120, 1, 86_400),
         SettingParsers.trustedProxies(s.string("TRUSTED_PROXIES", "")),
         SettingParsers.origins(s.string("CORS_ORIGINS", "")));
-    Database db = database(s.required("DATABASE_URL"), s.string("DB_SCHEMA", "public"),
-        s.integer("DB_POOL_SIZE", 8, 1, 1000)).withTimeouts(
+    Database db = database(s, s.integer("DB_POOL_SIZE", 8, 1, 1000)).withTimeouts(
         s.integer("DB_STATEMENT_TIMEOUT_MS", Database.DEFAULT_STATEMENT_TIMEOUT_MS, 0, 86_400_000),
         s.integer("DB_LOCK_TIMEOUT_MS", Database.DEFAULT_LOCK_TIMEOUT_MS, 0, 86_400_000),
         s.integer("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", Database.DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS, 0,
@@ -211,7 +228,8 @@ public record Config(
     if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("SECRET_KEY must be at least " + MIN_SECRET_BYTES + " bytes long");
     }
-    Auth auth = new Auth(secret, s.integer("JWT_TTL_SECONDS", 3600, 10, 31_536_000));
+    List<String> previousKeys = SettingParsers.previousKeys(s.optional("SECRET_KEYS_PREVIOUS"), MIN_SECRET_BYTES);
+    Auth auth = new Auth(secret, s.integer("JWT_TTL_SECONDS", 3600, 10, 31_536_000), previousKeys);
     boolean simulator = ElevenLabs.SIMULATOR.equalsIgnoreCase(s.string("ELEVENLABS_API_URL", ""));
     ElevenLabs el = new ElevenLabs(
         simulator ? null : s.url("ELEVENLABS_API_URL", "https://api.elevenlabs.io"),
@@ -221,6 +239,9 @@ public record Config(
         s.integer("ELEVENLABS_API_TIMEOUT_MS", 10_000, 100, 600_000), simulator);
     boolean allowUnsigned = s.bool("WEBHOOK_ALLOW_UNSIGNED", false);
     String webhookSecret = allowUnsigned ? s.optional("ELEVENLABS_WEBHOOK_SECRET") : s.required("ELEVENLABS_WEBHOOK_SECRET");
+    if (webhookSecret != null && SettingParsers.secretList(webhookSecret).isEmpty()) {
+      throw new ConfigException("ELEVENLABS_WEBHOOK_SECRET must name at least one secret");
+    }
     String transcriptionToken = s.optional("TRANSCRIPTION_WEBHOOK_TOKEN");
     if (transcriptionToken != null && transcriptionToken.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
       throw new ConfigException("TRANSCRIPTION_WEBHOOK_TOKEN must be at least " + MIN_SECRET_BYTES + " bytes long");
@@ -271,6 +292,14 @@ public record Config(
   public Config withElevenLabs(ElevenLabs elevenLabs) {
     return new Config(http, database, auth, elevenLabs, webhooks, live, cluster, logFormat, demo, twilio, ops,
         reconcile, audio);
+  }
+
+  /** DATABASE_URL and DB_SCHEMA; DB_PASSWORD (or DB_PASSWORD_FILE), when set, replaces the URL's password. */
+  public static Database database(Settings s, int poolSize) {
+    Database db = database(s.required("DATABASE_URL"), s.string("DB_SCHEMA", "public"), poolSize);
+    String password = s.optional("DB_PASSWORD");
+    return password == null ? db : new Database(db.host(), db.port(), db.database(), db.user(), password, db.schema(),
+        db.poolSize(), db.tls(), db.statementTimeoutMs(), db.lockTimeoutMs(), db.idleInTransactionTimeoutMs());
   }
 
   public static Database database(String url, String schema, int poolSize) {

@@ -63,6 +63,21 @@ final class SettingParsers {
     }
   }
 
+  /** A secret or a list of them (comma- or line-separated, blanks dropped); empty for null. */
+  static List<String> secretList(String value) {
+    return value == null ? List.of()
+        : Arrays.stream(value.split("[,\\r\\n]+")).map(String::trim).filter(k -> !k.isEmpty()).toList();
+  }
+
+  /** SECRET_KEYS_PREVIOUS: verify-only JWT keys, each at least {@code minBytes} long. */
+  static List<String> previousKeys(String value, int minBytes) {
+    List<String> keys = secretList(value);
+    if (keys.stream().anyMatch(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < minBytes)) {
+      throw new ConfigException("SECRET_KEYS_PREVIOUS: every key must be at least " + minBytes + " bytes long");
+    }
+    return keys;
+  }
+
   static List<String> members(String value) {
     List<String> members = Arrays.stream(value.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
     for (String m : members) {

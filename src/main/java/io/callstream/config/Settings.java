@@ -15,7 +15,8 @@ import java.util.Properties;
 /**
  * Raw key/value settings: the packaged {@code conf/callstream.properties}, then a file on disk
  * ({@code CALLSTREAM_CONFIG_FILE}, else {@code ./conf/callstream.properties} when present), then the environment.
- * Typed accessors fail with a {@link ConfigException} that names the setting.
+ * Every secret may come from a file instead ({@link SecretFiles}: SECRET_KEY_FILE, ...). Typed accessors fail
+ * with a {@link ConfigException} that names the setting.
  */
 public final class Settings {
   private final Map<String, String> values;
@@ -25,7 +26,7 @@ public final class Settings {
   }
 
   public static Settings of(Map<String, String> values) {
-    return new Settings(new HashMap<>(values));
+    return new Settings(SecretFiles.resolve(new HashMap<>(values)));
   }
 
   /** Reads files at start-up (before any event loop exists). */
@@ -48,7 +49,7 @@ public final class Settings {
       throw new ConfigException("configuration file unreadable: " + e.getMessage());
     }
     env.forEach((k, v) -> merged.put(k, v));
-    return new Settings(merged);
+    return new Settings(SecretFiles.resolve(merged)); // SECRET_KEY_FILE etc., read once
   }
 
   private static Properties readProperties(Reader reader) throws IOException {

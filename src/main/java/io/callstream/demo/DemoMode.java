@@ -37,7 +37,7 @@ public final class DemoMode {
     }
     URI target = demo.publicBaseUrl() != null ? demo.publicBaseUrl()
         : URI.create("http://127.0.0.1:" + config.http().port());
-    SimulatorSettings settings = new SimulatorSettings(target, config.webhooks().secret(),
+    SimulatorSettings settings = new SimulatorSettings(target, config.webhooks().signingSecret(),
         new Pacing(demo.pacingMinMs(), demo.pacingMaxMs()), demo.failurePercent(), new Random());
     return start(vertx, pool, settings)
         .map(url -> config.withElevenLabs(config.elevenLabs().withApiUrl(url)));

@@ -6,6 +6,7 @@ import io.callstream.config.Config;
 import io.callstream.events.CallEvent;
 import io.callstream.events.CallEvents;
 import io.callstream.web.NodeLimit;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What one verticle instance's sockets share: its open sockets, its local subscriptions (call id ->
@@ -32,8 +34,13 @@ final class LiveHub {
   private final Map<Long, List<Subscription>> byCall = new HashMap<>();
   private int subscriptionCount;
 
-  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics, NodeLimit users) {
+  /** Whether a user was disabled since their token was issued (checked at the upgrade and at each refresh). */
+  final Function<String, Future<Boolean>> disabled;
+
+  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics, NodeLimit users,
+          Function<String, Future<Boolean>> disabled) {
     this.users = users;
+    this.disabled = disabled;
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;

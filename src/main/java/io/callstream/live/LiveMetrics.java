@@ -98,7 +98,7 @@ final class LiveMetrics {
     gapRepairs.increment();
   }
 
-  /** reason: missing, invalid, expired, forbidden. */
+  /** reason: missing, invalid, expired, forbidden, disabled, too_many_sockets, refresh. */
   void authFailure(String reason) {
     Counter.builder("callstream_ws_auth_failures").description("refused WebSocket upgrades and refreshes")
         .tag("reason", reason).register(registry).increment();

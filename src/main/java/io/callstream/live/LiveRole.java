@@ -2,6 +2,7 @@ package io.callstream.live;
 
 import io.callstream.auth.TokenClaims;
 import io.callstream.auth.Tokens;
+import io.callstream.auth.UserRepository;
 import io.callstream.config.Config;
 import io.callstream.events.CallEvents;
 import io.callstream.web.ClientAddress;
@@ -54,8 +55,14 @@ public final class LiveRole {
     this.vertx = vertx;
     this.config = config;
     this.registry = registry;
+    UserRepository accounts = new UserRepository();
     this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), LiveMetrics.of(registry),
-        new NodeLimit(vertx, SOCKETS_PER_USER, config.maxSocketsPerUser()));
+        new NodeLimit(vertx, SOCKETS_PER_USER, config.maxSocketsPerUser()), name -> accounts.disabled(pool, name)
+            .recover(e -> {
+              // the database decides only this extra check: a valid token is let through while it is unreachable
+              LOG.warning("could not check whether user " + name + " is disabled: " + e.getMessage());
+              return Future.succeededFuture(false);
+            }));
   }
 
   public void addRoutes(Router router) {
@@ -104,8 +111,9 @@ public final class LiveRole {
   /**
    * Every WebSocket upgrade of this instance's server, taken at the server's handshake, before the router: no
    * routed request is kept alive behind each socket (its inbound queue alone is ~4 KB of every socket's heap).
-   * Authenticated before accepting (the token from {@link HandshakeToken}): 404 another path, 503 while draining, 401 no token, 403 invalid or expired
-   * or not allowed, 429 over WS_MAX_SOCKETS_PER_USER.
+   * Authenticated before accepting (the token from {@link HandshakeToken}): 404 another path, 503 while draining,
+   * 401 no token, 403 invalid or expired or not allowed or the user disabled ({@code callstream user disable}), 429
+   * over WS_MAX_SOCKETS_PER_USER.
    */
   public void handshake(ServerWebSocketHandshake hs) {
     if (!PATH.equals(hs.path())) {
@@ -129,17 +137,28 @@ public final class LiveRole {
         hs.reject(403);
         return;
       }
-      TokenClaims claims = ar.result();
-      if (!hub.users.tryAcquire(claims.subject())) {
-        hub.metrics.authFailure("too_many_sockets");
-        hs.reject(429);
-        return;
-      }
-      String client = clients.of(hs.remoteAddress(), hs.headers());
-      hs.accept()
-          .onSuccess(ws -> new LiveSocket(hub, ws).open(claims, client)) // the hub gives the place back on close
-          .onFailure(e -> hub.users.release(claims.subject()));
+      hub.disabled.apply(ar.result().subject()).onSuccess(disabled -> {
+        if (disabled) {
+          hub.metrics.authFailure("disabled");
+          hs.reject(403);
+        } else {
+          admit(hs, ar.result());
+        }
+      });
     });
+  }
+
+  /** A valid token of a user not disabled: accepted unless the user is over WS_MAX_SOCKETS_PER_USER. */
+  private void admit(ServerWebSocketHandshake hs, TokenClaims claims) {
+    if (!hub.users.tryAcquire(claims.subject())) {
+      hub.metrics.authFailure("too_many_sockets");
+      hs.reject(429);
+      return;
+    }
+    String client = clients.of(hs.remoteAddress(), hs.headers());
+    hs.accept()
+        .onSuccess(ws -> new LiveSocket(hub, ws).open(claims, client)) // the hub gives the place back on close
+        .onFailure(e -> hub.users.release(claims.subject()));
   }
 
   private void onEvent(Message<String> message) {

@@ -23,7 +23,10 @@ final class SocketToken {
     return subject;
   }
 
-  /** A refresh; refused (with an error frame, the current token staying in force) unless valid and the same user. */
+  /**
+   * A refresh; refused (with an error frame, the current token staying in force) unless valid and the same user; a
+   * user disabled meanwhile gets TOKEN_EXPIRED and the socket is closed.
+   */
   void refresh(String token) {
     socket.hub.tokens.verify(token).onComplete(ar -> {
       if (expiryTimer < 0) {
@@ -34,7 +37,20 @@ final class SocketToken {
       } else if (!ar.result().subject().equals(subject)) {
         refuse("auth: token is for another user; the current token stays in force");
       } else {
-        schedule(ar.result().expiresAt());
+        socket.hub.disabled.apply(subject).onSuccess(disabled -> {
+          if (expiryTimer < 0) {
+            return;
+          }
+          if (disabled) {
+            // disabled since the socket opened: no extension, the socket ends now
+            socket.hub.metrics.authFailure("disabled");
+            cancel();
+            socket.send(Frames.error(Frames.TOKEN_EXPIRED, "user disabled", null));
+            socket.close(LiveSocket.TOKEN_EXPIRED, "user disabled");
+          } else {
+            schedule(ar.result().expiresAt());
+          }
+        });
       }
     });
   }

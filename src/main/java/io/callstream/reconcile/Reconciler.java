@@ -67,7 +67,16 @@ public final class Reconciler {
     boolean any() {
       return fetched + completed + markedFailed + parkedApplied + parkedExpired > 0;
     }
+
+    @Override
+    public String toString() {
+      return "fetched=" + fetched + " completed=" + completed + " marked_failed=" + markedFailed
+          + " parked_applied=" + parkedApplied + " parked_expired=" + parkedExpired;
+    }
   }
+
+  /** The tally of the last run that was leader (for {@link #runNow}). */
+  private Tally last = new Tally();
 
   /**
    * {@code backfill} null: ElevenLabs is not configured (no API key), stuck calls are counted but not fetched.
@@ -108,6 +117,14 @@ public final class Reconciler {
     }
   }
 
+  /**
+   * One run now, outside the schedule (the operator's {@code reconcile now}): "ok fetched=… completed=…
+   * marked_failed=… parked_applied=…", "not_leader" (another node holds the lock) or "error".
+   */
+  public Future<String> runNow() {
+    return runOnce().map(run -> run == Run.OK ? "ok " + last : run.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
   /** One run on this node; never fails (the outcome is counted). */
   Future<Run> runOnce() {
     return repository.inbox(pool)
@@ -135,6 +152,7 @@ public final class Reconciler {
 
   private Future<Void> duties() {
     Tally tally = new Tally();
+    last = tally;
     return repository.countStuck(pool, settings.afterSeconds())
         .compose(stuck -> {
           metrics.stuck(stuck);
@@ -149,9 +167,7 @@ public final class Reconciler {
         .compose(v -> expireParked(tally))
         .onSuccess(v -> {
           if (tally.any()) {
-            LOG.info("reconcile fetched=" + tally.fetched + " completed=" + tally.completed + " marked_failed="
-                + tally.markedFailed + " parked_applied=" + tally.parkedApplied + " parked_expired="
-                + tally.parkedExpired);
+            LOG.info("reconcile " + tally);
           }
         });
   }

@@ -53,6 +53,13 @@ public final class InboxRepository {
   private static final String LOCK_PENDING = "SELECT id, type, event_timestamp, body FROM webhook_events "
       + "WHERE id = $1 AND status = 'pending' FOR UPDATE";
 
+  private static final String FAILED_ROWS = "SELECT id, coalesce(raw_body, convert_to(body::text, 'UTF8')) AS raw, "
+      + "body_sha256 FROM webhook_events WHERE status = 'failed' AND ($1::bigint IS NULL OR id = $1) "
+      + "ORDER BY received_at, id";
+
+  /** A failed row: its id, the bytes as received (the JSON when no raw bytes were kept), their SHA-256. */
+  public record Failed(long id, Buffer raw, String sha256) {}
+
   /** An inbox row's identity and state; {@code fresh} when this delivery stored it. */
   public record Entry(long id, String status, boolean fresh, boolean unannounced) {}
 
@@ -88,6 +95,15 @@ public final class InboxRepository {
     Tuple params = Tuple.of(event.type(), event.conversationId(), event.callSid(), event.eventTimestamp(),
         body == null ? new JsonObject() : body, sha256).addString(error).addBuffer(raw);
     return db.preparedQuery(KEEP_FAILED).execute(params).mapEmpty();
+  }
+
+  /** Failed rows, oldest first: the one with this id, or all when {@code id} is null. */
+  public Future<List<Failed>> failed(SqlClient db, Long id) {
+    return db.preparedQuery(FAILED_ROWS).execute(Tuple.of(id)).map(rows -> {
+      List<Failed> failed = new ArrayList<>();
+      rows.forEach(r -> failed.add(new Failed(r.getLong("id"), r.getBuffer("raw"), r.getString("body_sha256"))));
+      return failed;
+    });
   }
 
   /** The row's events went out on the bus. */

@@ -30,11 +30,49 @@ public final class PostCallInbox implements ParkedEvents {
 
   private final Pool pool;
   private final CallCompletions completions;
+  private final boolean announces;
   private final InboxRepository inbox = new InboxRepository();
 
   public PostCallInbox(Pool pool, CallCompletions completions) {
+    this(pool, completions, true);
+  }
+
+  /**
+   * {@code announces} false (the operator's {@code inbox retry}, run outside the cluster): applied bodies are
+   * stored and marked processed but nothing is published and published_at stays empty, so a later redelivery of
+   * the same bytes announces the call's end as for a node that died before publishing.
+   */
+  public PostCallInbox(Pool pool, CallCompletions completions, boolean announces) {
     this.pool = pool;
     this.completions = completions;
+    this.announces = announces;
+  }
+
+  /**
+   * The operator's retry of a failed inbox row: its stored bytes through {@link #receive} again, exactly as a
+   * redelivery of the webhook would go (the row is found by its SHA-256, seen as failed, applied, marked processed).
+   * A body that does not parse fails with the parser's reason.
+   */
+  public Future<Receipt> redeliver(Buffer raw, String sha256) {
+    JsonObject json;
+    try {
+      json = raw.toJsonObject();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new IllegalArgumentException("the stored body is not a JSON object: "
+          + e.getMessage()));
+    }
+    PostCallEvent event;
+    try {
+      event = PostCallBody.parse(json);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return receive(event, json, raw, sha256);
+  }
+
+  /** The failed rows (one, or all when {@code id} is null), oldest first, with what {@link #redeliver} needs. */
+  public Future<java.util.List<InboxRepository.Failed>> failed(Long id) {
+    return inbox.failed(pool, id);
   }
 
   /**
@@ -57,7 +95,9 @@ public final class PostCallInbox implements ParkedEvents {
         .recover(e -> keepFailed(event, body, raw, sha256, e))
         .compose(delivered -> {
           // committed: now the events may go out
-          if (delivered.applied() != null) {
+          if (!announces) {
+            return Future.succeededFuture(delivered);
+          } else if (delivered.applied() != null) {
             completions.publish(delivered.applied());
             markPublished(delivered);
           } else if (delivered.unannounced() && event.known()) {

@@ -19,7 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Decisions: extra header parts are ignored; several v0 parts are allowed and any one may match; hex is
  * decoded case-insensitively (uppercase hex is accepted: the compared values are the MAC bytes, in constant time);
- * t older than 30 minutes or more than 5 minutes in the future is refused.
+ * t older than 30 minutes or more than 5 minutes in the future is refused. During a secret rotation several
+ * secrets are configured and a signature made with any one of them verifies.
  */
 public final class SignatureVerifier {
   public static final String HEADER = "ElevenLabs-Signature";
@@ -28,14 +29,22 @@ public final class SignatureVerifier {
 
   private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,12}");
 
-  private final byte[] key;
-  /** Keyed once; each check works on a clone (provider look-up and key set-up cost more than the HMAC). */
-  private final Mac prototype;
+  private final List<byte[]> keys;
+  /** Keyed once; each check works on clones (provider look-up and key set-up cost more than the HMAC). */
+  private final List<Mac> prototypes;
   private final Clock clock;
 
   public SignatureVerifier(String secret, Clock clock) {
-    this.key = secret.getBytes(StandardCharsets.UTF_8);
-    this.prototype = hmac(key);
+    this(List.of(secret), clock);
+  }
+
+  /** Several secrets during a rotation: a signature made with any of them verifies. */
+  public SignatureVerifier(List<String> secrets, Clock clock) {
+    if (secrets.isEmpty()) {
+      throw new IllegalArgumentException("no webhook secret");
+    }
+    this.keys = secrets.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    this.prototypes = keys.stream().map(SignatureVerifier::hmac).toList();
     this.clock = clock;
   }
 
@@ -82,31 +91,40 @@ public final class SignatureVerifier {
     if (age < -MAX_FUTURE_SECONDS) {
       throw Failure.unauthenticated("signature timestamp in the future");
     }
-    Mac mac = freshMac();
-    mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-    return new Incremental(mac, candidates);
+    byte[] prefix = (t + ".").getBytes(StandardCharsets.US_ASCII);
+    List<Mac> macs = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      Mac mac = freshMac(i);
+      mac.update(prefix);
+      macs.add(mac);
+    }
+    return new Incremental(macs, candidates);
   }
 
-  /** An HMAC in progress over a body that arrives in chunks. */
+  /** HMACs (one per secret) in progress over a body that arrives in chunks. */
   public static final class Incremental {
-    private final Mac mac;
+    private final List<Mac> macs;
     private final List<byte[]> candidates;
 
-    private Incremental(Mac mac, List<byte[]> candidates) {
-      this.mac = mac;
+    private Incremental(List<Mac> macs, List<byte[]> candidates) {
+      this.macs = macs;
       this.candidates = candidates;
     }
 
     public void update(byte[] chunk, int offset, int length) {
-      mac.update(chunk, offset, length);
+      for (Mac mac : macs) {
+        mac.update(chunk, offset, length);
+      }
     }
 
-    /** Throws 401 unless one v0 of the header matches the body fed so far. */
+    /** Throws 401 unless one v0 of the header matches the body fed so far under one of the secrets. */
     public void finish() {
-      byte[] actual = mac.doFinal();
       boolean ok = false;
-      for (byte[] expected : candidates) {
-        ok |= MessageDigest.isEqual(expected, actual);
+      for (Mac mac : macs) {
+        byte[] actual = mac.doFinal();
+        for (byte[] expected : candidates) {
+          ok |= MessageDigest.isEqual(expected, actual);
+        }
       }
       if (!ok) {
         throw Failure.unauthenticated("signature does not match");
@@ -132,11 +150,11 @@ public final class SignatureVerifier {
     }
   }
 
-  private Mac freshMac() {
+  private Mac freshMac(int i) {
     try {
-      return (Mac) prototype.clone();
+      return (Mac) prototypes.get(i).clone();
     } catch (CloneNotSupportedException e) {
-      return hmac(key);
+      return hmac(keys.get(i));
     }
   }
 

@@ -22,7 +22,7 @@ public final class WebhookAuth {
   private final byte[] bearer;
 
   public WebhookAuth(Config.Webhooks config, Clock clock) {
-    this.verifier = config.secret() == null ? null : new SignatureVerifier(config.secret(), clock);
+    this.verifier = config.secret() == null ? null : new SignatureVerifier(config.secrets(), clock);
     this.allowUnsigned = config.allowUnsigned();
     this.bearer = config.transcriptionToken() == null ? null
         : ("Bearer " + config.transcriptionToken()).getBytes(StandardCharsets.UTF_8);
