@@ -33,9 +33,12 @@ final class Faults {
   private final StallProxy proxy;
   private final Path pgRestart;
   private final Supplier<String> token;
+  private final Supplier<String> endedCall;
   private final long stallMs;
 
-  Faults(Nodes nodes, StallProxy proxy, Path pgRestart, Supplier<String> token, long stallMs) {
+  Faults(Nodes nodes, StallProxy proxy, Path pgRestart, Supplier<String> token, Supplier<String> endedCall,
+         long stallMs) {
+    this.endedCall = endedCall;
     this.nodes = nodes;
     this.proxy = proxy;
     this.pgRestart = pgRestart;
@@ -46,9 +49,11 @@ final class Faults {
   List<Step> schedule() {
     List<Step> steps = new ArrayList<>();
     steps.add(new Step("rolling restart (SIGTERM, /ready, next)", 0.15, this::rollingRestart));
-    steps.add(new Step("SIGKILL node2, restart", 0.50, this::kill));
-    steps.add(new Step("PostgreSQL restart (pg_ctl restart -m fast)", 0.62, this::pgRestart));
-    steps.add(new Step("PostgreSQL stall (" + stallMs / 1000 + " s, connections open, no answers)", 0.72,
+    // not during a database fault: a subscription's snapshot that fails closes with 1011 instead
+    steps.add(new Step("slow dashboard (stops reading)", 0.35, this::slowReader));
+    steps.add(new Step("SIGKILL node2, restart", 0.45, this::kill));
+    steps.add(new Step("PostgreSQL restart (pg_ctl restart -m fast)", 0.60, this::pgRestart));
+    steps.add(new Step("PostgreSQL stall (" + stallMs / 1000 + " s, connections open, no answers)", 0.70,
         this::pgStall));
     return steps;
   }
@@ -58,21 +63,10 @@ final class Faults {
    * took long) still runs until {@code latestStart}; after that it is skipped (and reported).
    */
   void run(long t0, long runMs, long latestStart) {
-    // the slow dashboard is a client's fault: it runs beside the others, on node3 (restarted last)
-    Thread slow = new Thread(() -> runStep(new Step(SLOW, 0.02, this::slowReader), t0, runMs, latestStart),
-        "soak-slow-reader");
-    slow.start();
     for (Step step : schedule()) {
       runStep(step, t0, runMs, latestStart);
     }
-    try {
-      slow.join(120_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
-
-  static final String SLOW = "slow dashboard (stops reading)";
 
   private void runStep(Step step, long t0, long runMs, long latestStart) {
     {
@@ -154,9 +148,9 @@ final class Faults {
    * connection the frame may never arrive: the node's slow-consumer counter is the proof in that case.
    */
   private String slowReader() throws IOException {
-    Nodes.Node n = nodes.all().get(2);
+    Nodes.Node n = nodes.all().get(0);
     double before = metric(n, "callstream_ws_slow_consumer_closes_total");
-    String outcome = SlowReader.run(n.httpPort, token.get(), 30_000, 10_000);
+    String outcome = SlowReader.run(n.httpPort, token.get(), endedCall, 60_000, 10_000);
     double after = metric(n, "callstream_ws_slow_consumer_closes_total");
     String figure = n.name() + ": " + outcome + ", callstream_ws_slow_consumer_closes_total " + before + " -> " + after;
     if (!outcome.startsWith("close 1013") && !(outcome.startsWith("dropped") && after > before)) {

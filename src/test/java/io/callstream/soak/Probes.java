@@ -145,8 +145,9 @@ final class Probes {
     double sy = 0;
     double sxx = 0;
     double sxy = 0;
+    long origin = points.get(0)[0];
     for (long[] p : points) {
-      double x = p[0] / 60_000.0;
+      double x = (p[0] - origin) / 60_000.0;
       sx += x;
       sy += p[1];
       sxx += x * x;

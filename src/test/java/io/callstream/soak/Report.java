@@ -67,7 +67,7 @@ final class Report {
         .append("- dashboards: ").append(dashboards.size()).append(", ").append(connections)
         .append(" connections in all, ").append(followed).append(" calls followed, ")
         .append(Dashboard.FRAMES.get()).append(" frames delivered\n")
-        .append("- last refusals: ").append(traffic.lastRefusal).append('\n')
+        .append("- last refusals: ").append(oneLine(traffic.lastRefusal.toString())).append('\n')
         .append("- tokens fetched: ").append(tokens.fetches.get()).append(" (").append(tokens.failures.get())
         .append(" fetches failed)\n\n");
     md.append("## Faults\n\n| fault | start | end | outcome |\n|---|---|---|---|\n");
@@ -87,6 +87,11 @@ final class Report {
     md.append("\n## Resources (second half of the run)\n\n");
     slopes.forEach(s -> md.append("- ").append(s).append('\n'));
     md.append("\nNode logs: ").append(dir).append("/node*.log (kept until bin/soak exits; copied beside the report)\n");
+  }
+
+  private static String oneLine(String s) {
+    String flat = s.replaceAll("\\s+", " ");
+    return flat.length() > 400 ? flat.substring(0, 400) + "..." : flat;
   }
 
   void write() throws IOException {

@@ -13,8 +13,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * A dashboard that stops reading: a raw WebSocket with a 4 KiB receive buffer that asks for the fleet feed over and
- * over (each answer is a snapshot of the active calls) and reads nothing, until the server must give up on it.
+ * A dashboard that stops reading: a raw WebSocket with a 4 KiB receive buffer that asks for the replay of ended
+ * calls' transcripts and the fleet snapshot over and over and reads nothing, until the server must give up on it.
  * Then it reads what is left and reports the close code the server sent (contract §4: 1013), or -1 (none).
  */
 final class SlowReader {
@@ -27,7 +27,8 @@ final class SlowReader {
    * {@code readForMs}: "close CODE" when a close frame came, "dropped (N bytes read, no close frame)" when the
    * connection ended without one, "still open (N bytes read)" when neither happened.
    */
-  static String run(int port, String token, long askForMs, long readForMs) throws IOException {
+  static String run(int port, String token, java.util.function.Supplier<String> endedCall, long askForMs,
+                    long readForMs) throws IOException {
     try (Socket s = new Socket()) {
       s.setReceiveBufferSize(4096);
       s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -45,8 +46,11 @@ final class SlowReader {
       }
       long deadline = System.currentTimeMillis() + askForMs;
       try {
-        while (System.currentTimeMillis() < deadline && !s.isClosed()) {
-          frame(out, "{\"watch\":\"calls\"}");
+        for (int i = 0; System.currentTimeMillis() < deadline; i++) {
+          // mostly the whole transcript of an ended call again (a few KiB each), now and then the fleet snapshot
+          String sid = endedCall.get();
+          frame(out, sid == null || i % 5 == 0 ? "{\"watch\":\"calls\"}"
+              : "{\"subscribe\":\"" + sid + "\",\"since\":0}");
           Traffic.sleepQuietly(100); // the server's inbound budget is 10 messages a second
         }
       } catch (IOException closedByServer) {

@@ -55,7 +55,13 @@ public final class Soak {
     return Arrays.stream(prop(name).split(",")).mapToInt(Integer::parseInt).toArray();
   }
 
+  /** The driver's own Vert.x/Netty loggers: a reset connection during a fault is expected, not worth a line. */
+  private static final Logger[] QUIET = {Logger.getLogger("io.vertx"), Logger.getLogger("io.netty")};
+
   public static void main(String[] args) throws Exception {
+    for (Logger l : QUIET) {
+      l.setLevel(java.util.logging.Level.OFF);
+    }
     double minutes = Double.parseDouble(prop("minutes"));
     long runMs = (long) (minutes * 60_000);
     Path repo = Path.of(prop("repo"));
@@ -126,7 +132,7 @@ public final class Soak {
     tokens.get();
     Traffic traffic = new Traffic(base, WEBHOOK_SECRET, TWILIO_TOKEN, tokens);
     traffic.createDrivers();
-    Faults faults = new Faults(nodes, proxy, Path.of(prop("pgRestart")), tokens::get,
+    Faults faults = new Faults(nodes, proxy, Path.of(prop("pgRestart")), tokens::get, traffic::completedSid,
         Long.parseLong(System.getProperty("soak.stallMs", "15000")));
     Invariants inv = new Invariants("jdbc:postgresql://127.0.0.1:" + prop("pgPort") + "/callstream", faults.done);
     Probes probes = new Probes(nodes, prop("jcmd"));
@@ -142,7 +148,9 @@ public final class Soak {
       vertx.setTimer(1 + i * 20L, t -> d.start(30_000));
     }
 
-    ScheduledExecutorService sched = Executors.newScheduledThreadPool(8);
+    // the load blocks on its requests during faults: the monitoring (tokens, scrapes, samples) has its own threads
+    ScheduledExecutorService sched = Executors.newScheduledThreadPool(16);
+    ScheduledExecutorService monitor = Executors.newScheduledThreadPool(4);
     Set<String> audioPosted = ConcurrentHashMap.newKeySet();
     long t0 = System.currentTimeMillis();
     report.started(t0);
@@ -151,10 +159,10 @@ public final class Soak {
         sched.scheduleAtFixedRate(traffic::startCall, 500, callEvery, TimeUnit.MILLISECONDS),
         sched.scheduleAtFixedRate(() -> traffic.inboundCall(sched), 1_000,
             Long.parseLong(System.getProperty("soak.inboundEveryMs", "5000")), TimeUnit.MILLISECONDS));
-    sched.scheduleAtFixedRate(tokens::refresh, 5, 5, TimeUnit.SECONDS);
-    sched.scheduleAtFixedRate(probes::scrape, 0, 15, TimeUnit.SECONDS);
+    monitor.scheduleAtFixedRate(tokens::refresh, 5, 5, TimeUnit.SECONDS);
+    monitor.scheduleAtFixedRate(probes::scrape, 0, 15, TimeUnit.SECONDS);
     long samplePeriod = Math.max(10_000, Math.min(60_000, runMs / 12));
-    sched.scheduleAtFixedRate(probes::sample, 5_000, samplePeriod, TimeUnit.MILLISECONDS);
+    monitor.scheduleAtFixedRate(probes::sample, 5_000, samplePeriod, TimeUnit.MILLISECONDS);
     sched.scheduleWithFixedDelay(() -> postAudio(inv, traffic, audioPosted), 3, 3, TimeUnit.SECONDS);
 
     long latestFault = t0 + runMs + 60_000;
@@ -182,6 +190,7 @@ public final class Soak {
         .allMatch(f -> f.completed)));
     long stopAt = System.currentTimeMillis();
     sched.shutdownNow();
+    monitor.shutdownNow();
     dashboards.forEach(Dashboard::stop);
 
     Map<String, String> statuses = inv.statuses();

@@ -59,6 +59,12 @@ final class Traffic {
     this.tokens = tokens;
   }
 
+  /** A call the soak started that has ended (its audio was delivered), at random; null before the first. */
+  String completedSid() {
+    Object[] done = audio.keySet().toArray();
+    return done.length == 0 ? null : (String) done[random.nextInt(done.length)];
+  }
+
   static String driverId(int i) {
     return "soak_drv_" + i;
   }
