@@ -18,10 +18,11 @@ final class Health {
     List<String> evidence = new ArrayList<>();
     StringBuilder figure = new StringBuilder();
     for (Nodes.Node n : nodes.all()) {
-      List<Probes.Sample> w = probes.window(n.name(), fromMillis);
+      // a process's first minute is its warm-up (pools, caches, cluster connections), not a trend
+      List<Probes.Sample> w = probes.window(n.name(), Math.max(fromMillis, n.startedAtMillis + 60_000));
       if (w.size() < 3) {
-        String line = n.name() + ": " + w.size() + " samples in the second half (a restart resets the series): "
-            + "too few for a slope";
+        String line = n.name() + ": " + w.size() + " samples in the second half from its last process after its "
+            + "first minute: too few for a slope";
         slopes.add(line);
         figure.append(n.name()).append(" too few samples; ");
         continue;

@@ -49,7 +49,7 @@ final class SlowReader {
         for (int i = 0; System.currentTimeMillis() < deadline; i++) {
           // mostly the whole transcript of an ended call again (a few KiB each), now and then the fleet snapshot
           String sid = endedCall.get();
-          frame(out, sid == null || i % 5 == 0 ? "{\"watch\":\"calls\"}"
+          frame(out, sid == null || i % 3 == 0 ? "{\"watch\":\"calls\"}"
               : "{\"subscribe\":\"" + sid + "\",\"since\":0}");
           Traffic.sleepQuietly(100); // the server's inbound budget is 10 messages a second
         }

@@ -112,7 +112,9 @@ public final class Soak {
     env.put("JWT_TTL_SECONDS", "90");
     env.put("RECONCILE_INTERVAL_SECONDS", "5");
     env.put("RECONCILE_AFTER_SECONDS", "30");
-    env.put("HTTP_REQUEST_TIMEOUT_SECONDS", System.getProperty("soak.requestTimeout", "45"));
+    if (System.getProperty("soak.requestTimeout") != null) {
+      env.put("HTTP_REQUEST_TIMEOUT_SECONDS", System.getProperty("soak.requestTimeout"));
+    }
     env.put("WS_MAX_QUEUE_BYTES", "262144");
     return env;
   }
@@ -177,7 +179,8 @@ public final class Soak {
     Set<String> all = ConcurrentHashMap.newKeySet();
     all.addAll(traffic.started);
     all.addAll(traffic.inbound);
-    long grace = Long.parseLong(System.getProperty("soak.graceMs", "90000"));
+    // the reconciler needs RECONCILE_AFTER_SECONDS (30) and a cycle or two for a call whose webhooks were lost
+    long grace = Long.parseLong(System.getProperty("soak.graceMs", runMs < 600_000 ? "60000" : "90000"));
     Await.within(Duration.ofMillis(grace), () -> {
       try {
         return inv.open(all) == 0;
