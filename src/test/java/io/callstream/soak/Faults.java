@@ -35,6 +35,7 @@ final class Faults {
   private final Supplier<String> token;
   private final Supplier<String> endedCall;
   private final long stallMs;
+  private long slowAskMs = 90_000;
 
   Faults(Nodes nodes, StallProxy proxy, Path pgRestart, Supplier<String> token, Supplier<String> endedCall,
          long stallMs) {
@@ -48,9 +49,11 @@ final class Faults {
 
   List<Step> schedule() {
     List<Step> steps = new ArrayList<>();
+    // first, alone: the kernel's socket buffers hold megabytes before the node's queue fills (about a minute and a
+    // half at what the server's inbound budget lets a client ask for), and a database fault would close it with
+    // 1011 (its snapshots fail) and a restart with 1001
+    steps.add(new Step("slow dashboard (stops reading)", 0.02, this::slowReader));
     steps.add(new Step("rolling restart (SIGTERM, /ready, next)", 0.15, this::rollingRestart));
-    // not during a database fault: a subscription's snapshot that fails closes with 1011 instead
-    steps.add(new Step("slow dashboard (stops reading)", 0.35, this::slowReader));
     steps.add(new Step("SIGKILL node2, restart", 0.45, this::kill));
     steps.add(new Step("PostgreSQL restart (pg_ctl restart -m fast)", 0.60, this::pgRestart));
     steps.add(new Step("PostgreSQL stall (" + stallMs / 1000 + " s, connections open, no answers)", 0.70,
@@ -63,6 +66,7 @@ final class Faults {
    * took long) still runs until {@code latestStart}; after that it is skipped (and reported).
    */
   void run(long t0, long runMs, long latestStart) {
+    slowAskMs = Math.max(60_000, Math.min(150_000, runMs / 2));
     for (Step step : schedule()) {
       runStep(step, t0, runMs, latestStart);
     }
@@ -150,7 +154,7 @@ final class Faults {
   private String slowReader() throws IOException {
     Nodes.Node n = nodes.all().get(0);
     double before = metric(n, "callstream_ws_slow_consumer_closes_total");
-    String outcome = SlowReader.run(n.httpPort, token.get(), endedCall, 60_000, 10_000);
+    String outcome = SlowReader.run(n.httpPort, token.get(), endedCall, slowAskMs, 10_000);
     double after = metric(n, "callstream_ws_slow_consumer_closes_total");
     String figure = n.name() + ": " + outcome + ", callstream_ws_slow_consumer_closes_total " + before + " -> " + after;
     if (!outcome.startsWith("close 1013") && !(outcome.startsWith("dropped") && after > before)) {

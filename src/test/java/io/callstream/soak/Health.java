@@ -37,9 +37,10 @@ final class Health {
       boolean fdFlat = fds * minutes <= first.fds() * 0.10 + 20;
       boolean threadsFlat = threads * minutes <= first.threads() * 0.10 + 8;
       String line = String.format(Locale.ROOT, "%s (pid %d, %d samples over %.1f min): heap after GC %d -> %d MiB "
-              + "(%+.2f MiB/min), open files %d -> %d (%+.2f/min), threads %d -> %d (%+.2f/min)", n.name(),
-          last.pid(), w.size(), minutes, first.heapUsedKb() / 1024, last.heapUsedKb() / 1024, heap, first.fds(),
-          last.fds(), fds, first.threads(), last.threads(), threads);
+              + "(%+.2f MiB/min), open files other than dashboards' sockets %d -> %d (%+.2f/min; sockets %d -> %d), "
+              + "threads %d -> %d (%+.2f/min)", n.name(), last.pid(), w.size(), minutes, first.heapUsedKb() / 1024,
+          last.heapUsedKb() / 1024, heap, first.fds(), last.fds(), fds, first.sockets(), last.sockets(),
+          first.threads(), last.threads(), threads);
       slopes.add(line);
       figure.append(String.format(Locale.ROOT, "%s heap %+.2f MiB/min, fds %+.2f/min, threads %+.2f/min; ",
           n.name(), heap, fds, threads));

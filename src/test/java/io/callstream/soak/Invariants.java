@@ -177,12 +177,13 @@ final class Invariants {
 
   /** "during <fault>" when the moment falls in a fault's window (+5 s), else "outside any fault". */
   private String window(long at) {
+    String in = "outside any fault";
     for (Faults.Fault f : faults) {
       if (at >= f.startMillis() - 1_000 && at <= f.endMillis() + 5_000) {
-        return "during " + f.name().replaceAll(" \\(.*", "");
+        in = "during " + f.name().replaceAll(" \\(.*", ""); // the latest fault that had started
       }
     }
-    return "outside any fault";
+    return in;
   }
 
   private boolean explained(Dashboard.Close c) {

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 final class Probes {
   record Miss(long atMillis, String node, String why, boolean nodeDown) {}
 
-  record Sample(long atMillis, String node, long pid, long heapUsedKb, long fds, long threads) {}
+  /** fds: open descriptors less the node's open WebSockets (dashboards come and go; a leak stays). */
+  record Sample(long atMillis, String node, long pid, long heapUsedKb, long fds, long threads, long sockets) {}
 
   private static final Pattern HEAP_USED = Pattern.compile("garbage-first heap\\s+total (?:reserved )?\\d+K, (?:committed \\d+K, )?used (\\d+)K");
   private static final Pattern ANY_USED = Pattern.compile("used (\\d+)K");
@@ -73,11 +74,32 @@ final class Probes {
         continue;
       }
       long heap = heapAfterGc(pid);
+      long sockets = openSockets(n);
       long fds = count(Path.of("/proc/" + pid + "/fd"));
       long threads = threads(pid);
-      if (heap >= 0 && fds >= 0 && threads >= 0) {
-        samples.add(new Sample(System.currentTimeMillis(), n.name(), pid, heap, fds, threads));
+      if (heap >= 0 && fds >= 0 && threads >= 0 && sockets >= 0) {
+        samples.add(new Sample(System.currentTimeMillis(), n.name(), pid, heap, fds - sockets, threads, sockets));
       }
+    }
+  }
+
+  /** The node's callstream_ws_open_sockets gauge, -1 when unreadable. */
+  private long openSockets(Nodes.Node n) {
+    try {
+      String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort + "/metrics"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      double sum = 0;
+      for (String line : text.split("\n")) {
+        if (line.startsWith("callstream_ws_open_sockets")) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return (long) sum;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
     }
   }
 
