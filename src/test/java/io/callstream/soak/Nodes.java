@@ -51,11 +51,13 @@ final class Nodes {
   private final List<Node> nodes = new ArrayList<>();
   private final List<Map<String, String>> envs = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Path pidFile;
 
   /** common: the settings every node shares; per node HTTP, cluster ports and AUDIO_DIR are added here. */
   Nodes(Path repo, Path dir, Map<String, String> common, int[] httpPorts, int[] hzPorts, int[] busPorts) {
     this.repo = repo;
     this.common = common;
+    this.pidFile = dir.resolve("node.pids");
     StringBuilder members = new StringBuilder();
     for (int hz : hzPorts) {
       members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(hz);
@@ -90,6 +92,9 @@ final class Nodes {
     synchronized (node.pids) {
       node.pids.add(node.process.pid());
     }
+    // bin/soak kills whatever is left of these on exit, even if this JVM dies first
+    Files.writeString(pidFile, node.process.pid() + "\n", java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   /** Waits until GET /ready answers 200 (bounded); marks the node up. */

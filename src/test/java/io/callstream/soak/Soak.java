@@ -77,6 +77,8 @@ public final class Soak {
     Map<String, String> env = nodeEnv(dir, base, proxy.port(), simulator.baseUrl().toString());
     Nodes nodes = new Nodes(repo, dir, env, ports("httpPorts"), ports("hzPorts"), ports("busPorts"));
     Report report = new Report(dir, Path.of(prop("report")), minutes);
+    // a SIGTERM (bin/soak's clean-up, its timeout) runs no finally block: the nodes are stopped by this hook
+    Runtime.getRuntime().addShutdownHook(new Thread(nodes::stopAll, "soak-stop-nodes"));
     int exit = 1;
     try {
       exit = run(vertx, nodes, proxy, base, runMs, report);
