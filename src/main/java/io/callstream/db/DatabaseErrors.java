@@ -1,8 +1,10 @@
 package io.callstream.db;
 
+import io.vertx.core.VertxException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -18,17 +20,23 @@ public final class DatabaseErrors {
    * A bound of ours fired: 57014 (query_canceled: statement_timeout), 55P03 (lock_not_available: lock_timeout),
    * 25P03 (idle_in_transaction_session_timeout). The work was rolled back; trying again later may succeed.
    */
-  private static final java.util.Set<String> TIMED_OUT = java.util.Set.of("57014", "55P03", "25P03");
+  private static final Set<String> TIMED_OUT = Set.of("57014", "55P03", "25P03");
+  /**
+   * The message of the one exception Vert.x's SQL pool fails a query with when no connection was free within the
+   * pool's connection timeout ({@code SqlConnectionPool.POOL_QUERY_TIMEOUT_EXCEPTION}, a plain VertxException).
+   */
+  private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
 
   /**
    * The database could not be reached or refused to work for now: connection refused/reset (IOException), a closed
-   * connection, a connect or pool-wait timeout (TimeoutException, Netty's ConnectTimeoutException is an
-   * IOException), or SQLSTATE 08 (connection exception), 57P (operator intervention: shutdown), 53 (insufficient
+   * connection, a connect timeout (TimeoutException; Netty's ConnectTimeoutException is an IOException),
+   * a wait for a pooled connection that timed out ({@link #POOL_WAIT_TIMEOUT}), or SQLSTATE 08 (connection exception), 57P (operator intervention: shutdown), 53 (insufficient
    * resources), or one of the timeouts set on every connection ({@link #TIMED_OUT}).
    */
   public static boolean unavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof IOException || c instanceof ClosedConnectionException || c instanceof TimeoutException) {
+      if (c instanceof IOException || c instanceof ClosedConnectionException || c instanceof TimeoutException
+          || c instanceof VertxException && POOL_WAIT_TIMEOUT.equals(c.getMessage())) {
         return true;
       }
       String state = sqlState(c);
