@@ -14,6 +14,7 @@ import io.callstream.call.ElevenLabsClient;
 import io.callstream.call.ParkedEvents;
 import io.callstream.config.Config;
 import io.callstream.console.ConsoleRoutes;
+import io.callstream.db.DatabaseErrors;
 import io.callstream.config.Config.NodeRole;
 import io.callstream.driver.DriverRoutes;
 import io.callstream.failure.Failure;
@@ -90,7 +91,7 @@ public final class Assembly {
     }
     new ConsoleRoutes().addRoutes(router);
     router.route().last().handler(ctx -> ctx.fail(Failure.notFound("no such endpoint")));
-    router.route().failureHandler(new FailureHandler(node.errors()));
+    router.route().failureHandler(new FailureHandler(DatabaseErrors::unavailable, node.errors()::captureServerError));
   }
 
   /** Every route this instance serves. */

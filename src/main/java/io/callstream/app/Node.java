@@ -1,5 +1,6 @@
 package io.callstream.app;
 
+import io.callstream.auth.Passwords;
 import io.callstream.call.NodeTurnWriter;
 import io.callstream.call.WriterMetrics;
 import io.callstream.cluster.ClusterSetup;
@@ -78,7 +79,7 @@ public final class Node {
           NodeTurnWriter turns = new NodeTurnWriter();
           WriterMetrics.register(registry, turns);
           // demo mode (ELEVENLABS_API_URL=simulator) starts the simulator and points the config at it
-          return DemoMode.configure(vertx, pool, config)
+          return DemoMode.configure(vertx, pool, config, Passwords::hash)
               .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry,
                   ErrorTracking.init(config.ops().sentryDsn(), config.ops().sentryEnvironment(),
                       config.ops().sentryRelease(), registry), turns)));

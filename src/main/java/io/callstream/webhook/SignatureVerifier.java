@@ -1,28 +1,26 @@
 package io.callstream.webhook;
 
 import io.callstream.failure.Failure;
+import io.callstream.signature.ElevenLabsSignature;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * ElevenLabs' webhook signature: header {@code ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, where v0 is
- * HMAC-SHA256(secret, "t." + raw body). Pure: no I/O. Failures are {@link Failure}s of kind UNAUTHENTICATED with a short reason.
+ * Checks ElevenLabs' webhook signature ({@link ElevenLabsSignature}: header
+ * {@code ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, v0 = HMAC-SHA256(secret, "t." + raw body)). Pure: no I/O. Failures are {@link Failure}s of kind UNAUTHENTICATED with a short reason.
  *
  * <p>Decisions: extra header parts are ignored; several v0 parts are allowed and any one may match; hex is
  * decoded case-insensitively (uppercase hex is accepted: the compared values are the MAC bytes, in constant time);
  * t older than 30 minutes or more than 5 minutes in the future is refused.
  */
 public final class SignatureVerifier {
-  public static final String HEADER = "ElevenLabs-Signature";
+  public static final String HEADER = ElevenLabsSignature.HEADER;
   static final long MAX_AGE_SECONDS = 1800;
   static final long MAX_FUTURE_SECONDS = 300;
 
@@ -35,7 +33,7 @@ public final class SignatureVerifier {
 
   public SignatureVerifier(String secret, Clock clock) {
     this.key = secret.getBytes(StandardCharsets.UTF_8);
-    this.prototype = hmac(key);
+    this.prototype = ElevenLabsSignature.hmac(key);
     this.clock = clock;
   }
 
@@ -83,7 +81,7 @@ public final class SignatureVerifier {
       throw Failure.unauthenticated("signature timestamp in the future");
     }
     Mac mac = freshMac();
-    mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+    mac.update(ElevenLabsSignature.prefix(t));
     return new Incremental(mac, candidates);
   }
 
@@ -114,13 +112,6 @@ public final class SignatureVerifier {
     }
   }
 
-  /** The header value ElevenLabs would send for this body at time t (tests, tools). */
-  public static String sign(String secret, long t, byte[] body) {
-    Mac mac = hmac(secret.getBytes(StandardCharsets.UTF_8));
-    mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-    return "t=" + t + ",v0=" + HexFormat.of().formatHex(mac.doFinal(body));
-  }
-
   private static byte[] decodeHex(String hex) {
     if (hex.length() != 64) {
       return null;
@@ -136,17 +127,7 @@ public final class SignatureVerifier {
     try {
       return (Mac) prototype.clone();
     } catch (CloneNotSupportedException e) {
-      return hmac(key);
-    }
-  }
-
-  private static Mac hmac(byte[] key) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac;
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
+      return ElevenLabsSignature.hmac(key);
     }
   }
 }

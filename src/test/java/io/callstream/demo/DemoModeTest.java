@@ -206,7 +206,7 @@ class DemoModeTest {
     TestDatabase.execute("DELETE FROM " + schema + ".users WHERE username = 'dispatcher'");
     Pool pool = Database.createPool(vertx, TestDatabase.database(schema));
     try {
-      DemoSeed.Seeded seeded = Await.result(new DemoSeed(vertx, pool).seed());
+      DemoSeed.Seeded seeded = Await.result(new DemoSeed(vertx, pool, Passwords::hash).seed());
       assertEquals(0, seeded.driversCreated(), "drivers existed");
       DemoSeed.DemoUser admin = seeded.users().get(0);
       DemoSeed.DemoUser dispatcher = seeded.users().get(1);
