@@ -66,7 +66,7 @@ public final class Assembly {
           .addRoutes(router);
     }
     if (config.http().has(NodeRole.LIVE)) {
-      live = new LiveRole(vertx, config.live(), tokens, pool, node.registry(), clients,
+      live = new LiveRole(vertx, config.live(), tokens, pool, node.liveMetrics(), clients,
           node.state()::draining);
       live.addRoutes(router);
     } else {

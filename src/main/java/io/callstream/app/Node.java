@@ -9,6 +9,8 @@ import io.callstream.config.Config;
 import io.callstream.db.Database;
 import io.callstream.demo.DemoMode;
 import io.callstream.errortracking.ErrorTracking;
+import io.callstream.errortracking.SentryLink;
+import io.callstream.live.LiveMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.callstream.webhook.StaleFiles;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,8 +26,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -34,7 +36,6 @@ import java.util.logging.Logger;
  */
 public final class Node {
   private static final Logger LOG = Logger.getLogger(Node.class.getName());
-  private static final AtomicInteger REGISTRIES = new AtomicInteger();
 
   private final Vertx vertx;
   private final NodeResources resources;
@@ -49,19 +50,21 @@ public final class Node {
     this.reconcilerId = reconcilerId;
   }
 
+  /** A node without Sentry whose migrations have run (tests). */
   public static Future<Node> start(Config config) {
-    return start(config, CompletableFuture.completedFuture(null));
+    return start(config, CompletableFuture.completedFuture(null), SentryLink.NONE);
   }
 
   /**
    * Starts a node whose verticles are deployed only once {@code migrated} completes: the caller may run the
-   * (blocking) migrations on another thread while Vert.x starts and joins its cluster.
+   * (blocking) migrations on another thread while Vert.x starts and joins its cluster. Errors go to Sentry through
+   * the process's {@code sentry} link, opened by the caller.
    */
-  public static Future<Node> start(Config config, CompletionStage<?> migrated) {
+  public static Future<Node> start(Config config, CompletionStage<?> migrated, SentryLink sentry) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MetricsSetup.bound(registry);
     VertxOptions options = new VertxOptions()
-        .setMetricsOptions(MetricsSetup.options("callstream-" + REGISTRIES.incrementAndGet()));
+        .setMetricsOptions(MetricsSetup.options("callstream-" + UUID.randomUUID())); // one registry name per node
     VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     Future<Vertx> vertxFuture;
     ClusterManager clusterManager = null;
@@ -81,8 +84,8 @@ public final class Node {
           // demo mode (ELEVENLABS_API_URL=simulator) starts the simulator and points the config at it
           return DemoMode.configure(vertx, pool, config, Passwords::hash)
               .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry,
-                  ErrorTracking.init(config.ops().sentryDsn(), config.ops().sentryEnvironment(),
-                      config.ops().sentryRelease(), registry), turns)));
+                  new ErrorTracking(sentry, registry), turns,
+                  config.http().has(Config.NodeRole.LIVE) ? new LiveMetrics(registry) : null)));
         })
         .onFailure(e -> vertx.close()));
   }
@@ -185,7 +188,7 @@ public final class Node {
         vertx.close().toCompletionStage().toCompletableFuture()
             .get(Math.max(TimeUnit.SECONDS.toNanos(2), remaining(deadline)), TimeUnit.NANOSECONDS);
       } finally {
-        resources.errors().close(); // flushes what is queued for Sentry, at most 2 s
+        resources.errors().close(); // Sentry itself is the process's: Main closes it
       }
     }
   }

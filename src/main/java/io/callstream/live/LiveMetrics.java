@@ -3,17 +3,14 @@ package io.callstream.live;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live role's meters, one set per registry (so per node), shared by every verticle instance of the node:
+ * The live role's meters, built once per node by the assembly and shared by every verticle instance of the node:
  * the gauges read one AtomicLong each, so they aggregate across instances.
  */
-final class LiveMetrics {
-  private static final Map<MeterRegistry, LiveMetrics> BY_REGISTRY = Collections.synchronizedMap(new WeakHashMap<>());
+public final class LiveMetrics {
 
   final AtomicLong openSockets = new AtomicLong();
   final AtomicLong subscriptions = new AtomicLong();
@@ -29,7 +26,10 @@ final class LiveMetrics {
   private final io.micrometer.core.instrument.Timer connectionDuration;
   private static final java.util.logging.Logger WS_LOG = java.util.logging.Logger.getLogger("callstream.ws");
 
-  private LiveMetrics(MeterRegistry registry) {
+  /** Numbers the verticle instances' own gauges (1, 2, ...). */
+  private final AtomicInteger instances = new AtomicInteger();
+
+  public LiveMetrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("callstream_ws_open_sockets", openSockets, AtomicLong::get)
         .description("open dashboard WebSockets").register(registry);
@@ -52,8 +52,18 @@ final class LiveMetrics {
         .register(registry);
   }
 
-  static LiveMetrics of(MeterRegistry registry) {
-    return BY_REGISTRY.computeIfAbsent(registry, LiveMetrics::new);
+  /**
+   * callstream_ws_instance_sockets{instance}: the open sockets of one verticle instance, to see how sockets spread
+   * over HTTP_INSTANCES (instances may share an event loop). Removed with {@link #remove} when the instance stops.
+   */
+  Gauge instanceSockets(LiveHub hub) {
+    return Gauge.builder("callstream_ws_instance_sockets", hub, LiveHub::socketCount)
+        .description("open dashboard WebSockets of one verticle instance")
+        .tag("instance", String.valueOf(instances.incrementAndGet())).register(registry);
+  }
+
+  void remove(Gauge gauge) {
+    registry.remove(gauge);
   }
 
   void frameSent() {

@@ -8,7 +8,6 @@ import io.callstream.web.ClientAddress;
 import io.callstream.web.NodeLimit;
 import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -35,11 +34,9 @@ public final class LiveRole {
   public static final String SUBPROTOCOL = HandshakeToken.SUBPROTOCOL;
   static final String SOCKETS_PER_USER = "callstream.live.sockets-per-user";
   private static final Logger LOG = Logger.getLogger(LiveRole.class.getName());
-  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final Vertx vertx;
   private final Config.Live config;
-  private final MeterRegistry registry;
   private final LiveHub hub;
   private final ClientAddress clients;
   private final java.util.function.BooleanSupplier draining;
@@ -47,14 +44,14 @@ public final class LiveRole {
   private Gauge instanceSockets;
   private long pingTimer = -1;
 
-  public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, MeterRegistry registry,
+  /** {@code metrics}: the node's, shared by its verticle instances (built once per node by the assembly). */
+  public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, LiveMetrics metrics,
                   ClientAddress clients, java.util.function.BooleanSupplier draining) {
     this.clients = clients;
     this.draining = draining;
     this.vertx = vertx;
     this.config = config;
-    this.registry = registry;
-    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), LiveMetrics.of(registry),
+    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), metrics,
         new NodeLimit(vertx, SOCKETS_PER_USER, config.maxSocketsPerUser()));
   }
 
@@ -69,10 +66,7 @@ public final class LiveRole {
       hub.sockets().forEach(LiveSocket::ping);
       hub.completeEndedCalls();
     });
-    // per verticle instance, to see how sockets spread over HTTP_INSTANCES (instances may share an event loop)
-    instanceSockets = Gauge.builder("callstream_ws_instance_sockets", hub, LiveHub::socketCount)
-        .description("open dashboard WebSockets of one verticle instance")
-        .tag("instance", String.valueOf(INSTANCES.incrementAndGet())).register(registry);
+    instanceSockets = hub.metrics.instanceSockets(hub);
     return consumer.completion();
   }
 
@@ -82,7 +76,7 @@ public final class LiveRole {
       vertx.cancelTimer(pingTimer);
     }
     if (instanceSockets != null) {
-      registry.remove(instanceSockets);
+      hub.metrics.remove(instanceSockets);
     }
     List<Future<?>> closing = new ArrayList<>();
     hub.sockets().forEach(s -> s.close(LiveSocket.GOING_AWAY, "server shutting down"));

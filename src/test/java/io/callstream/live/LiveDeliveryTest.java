@@ -76,7 +76,7 @@ class LiveDeliveryTest {
     Call call = CallFeed.newCall(a);
     TestSocket s = TestSocket.open(client, b.port(), token);
     s.subscribe(call.callSid(), null);
-    double repairs = LiveMetrics.of(b.registry()).gapRepairs();
+    double repairs = b.resources().liveMetrics().gapRepairs();
     CallFeed.turn(a, call, "one");
     Await.result(CallFeed.store(a, call, "two, never published"));
     Transcription three = Await.result(CallFeed.store(a, call, "three"));
@@ -90,7 +90,7 @@ class LiveDeliveryTest {
       texts.add(frame.getString("message_text"));
     }
     assertEquals(List.of("one", "two, never published", "three", "four"), texts);
-    assertTrue(LiveMetrics.of(b.registry()).gapRepairs() > repairs);
+    assertTrue(b.resources().liveMetrics().gapRepairs() > repairs);
     s.close();
   }
 
@@ -198,7 +198,7 @@ class LiveDeliveryTest {
   }
 
   private static long sum(java.util.function.ToLongFunction<LiveMetrics> f) {
-    return f.applyAsLong(LiveMetrics.of(a.registry())) + f.applyAsLong(LiveMetrics.of(b.registry()));
+    return f.applyAsLong(a.resources().liveMetrics()) + f.applyAsLong(b.resources().liveMetrics());
   }
 
   static void awaitCount(java.util.function.LongSupplier value, long expected, String what) {

@@ -57,7 +57,7 @@ class LiveLifecycleTest {
     slow.subscribe(call.callSid(), null);
     reader.subscribe(call.callSid(), null);
     slow.ws.pause();
-    LiveMetrics metrics = LiveMetrics.of(node.registry());
+    LiveMetrics metrics = node.resources().liveMetrics();
     double closedBefore = metrics.slowConsumerCloses();
     String text = "x".repeat(4000);
     int seq = 0;
