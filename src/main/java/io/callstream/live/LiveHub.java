@@ -30,7 +30,6 @@ final class LiveHub {
   /** Sockets watching the fleet feed (every call's lifecycle). */
   private final Set<LiveSocket> watchers = new HashSet<>();
   private final Map<Long, List<Subscription>> byCall = new HashMap<>();
-  private int subscriptionCount;
 
   LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics, NodeLimit users) {
     this.users = users;
@@ -108,21 +107,19 @@ final class LiveHub {
 
   void register(Subscription s) {
     byCall.computeIfAbsent(s.callId, id -> {
-      metrics.registryEntries.incrementAndGet();
+      metrics.subscribedCalls.incrementAndGet();
       return new ArrayList<>(2);
     }).add(s);
-    subscriptionCount++;
     metrics.subscriptions.incrementAndGet();
   }
 
   void unregister(Subscription s) {
     List<Subscription> subs = byCall.get(s.callId);
     if (subs != null && subs.remove(s)) {
-      subscriptionCount--;
       metrics.subscriptions.decrementAndGet();
       if (subs.isEmpty()) {
         byCall.remove(s.callId);
-        metrics.registryEntries.decrementAndGet();
+        metrics.subscribedCalls.decrementAndGet();
       }
     }
   }
@@ -134,13 +131,5 @@ final class LiveHub {
 
   int socketCount() {
     return sockets.size();
-  }
-
-  int subscriptionCount() {
-    return subscriptionCount;
-  }
-
-  int callCount() {
-    return byCall.size();
   }
 }

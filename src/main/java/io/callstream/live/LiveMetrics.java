@@ -14,8 +14,8 @@ public final class LiveMetrics {
 
   final AtomicLong openSockets = new AtomicLong();
   final AtomicLong subscriptions = new AtomicLong();
-  /** Entries (call id -> subscriptions) in the node's local registries; for tests, not exported. */
-  final AtomicLong registryEntries = new AtomicLong();
+  /** Calls with at least one subscription on this node (the entries of its instances' registries). */
+  final AtomicLong subscribedCalls = new AtomicLong();
   private final MeterRegistry registry;
   private final Counter framesSent;
   private final Counter slowConsumerCloses;
@@ -35,6 +35,8 @@ public final class LiveMetrics {
         .description("open dashboard WebSockets").register(registry);
     Gauge.builder("callstream_ws_subscriptions", subscriptions, AtomicLong::get)
         .description("call subscriptions of the open WebSockets").register(registry);
+    Gauge.builder("callstream_ws_subscribed_calls", subscribedCalls, AtomicLong::get)
+        .description("calls with at least one subscription on this node").register(registry);
     framesSent = Counter.builder("callstream_ws_frames_sent").description("frames sent to dashboards")
         .register(registry);
     slowConsumerCloses = Counter.builder("callstream_ws_slow_consumer_closes")
@@ -112,13 +114,5 @@ public final class LiveMetrics {
   void authFailure(String reason) {
     Counter.builder("callstream_ws_auth_failures").description("refused WebSocket upgrades and refreshes")
         .tag("reason", reason).register(registry).increment();
-  }
-
-  double slowConsumerCloses() {
-    return slowConsumerCloses.count();
-  }
-
-  double gapRepairs() {
-    return gapRepairs.count();
   }
 }

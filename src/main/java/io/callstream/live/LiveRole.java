@@ -16,8 +16,6 @@ import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -78,12 +76,8 @@ public final class LiveRole {
     if (instanceSockets != null) {
       hub.metrics.remove(instanceSockets);
     }
-    List<Future<?>> closing = new ArrayList<>();
     hub.sockets().forEach(s -> s.close(LiveSocket.GOING_AWAY, "server shutting down"));
-    if (consumer != null) {
-      closing.add(consumer.unregister());
-    }
-    return Future.all(closing).<Void>mapEmpty().timeout(5, TimeUnit.SECONDS);
+    return consumer == null ? Future.succeededFuture() : consumer.unregister().timeout(5, TimeUnit.SECONDS);
   }
 
   /**

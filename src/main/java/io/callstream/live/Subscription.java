@@ -11,7 +11,8 @@ import java.util.logging.Logger;
  * order, exactly once. It is registered (buffering) before its snapshot is read; afterwards every event is
  * checked against the last sequence number delivered: older ones are dropped, one that skips numbers makes
  * it fetch the missing turns first (buffering meanwhile). A call_completed comes after every turn up to its
- * sequence number and after the final call_status; then the subscription ends. Event-loop confined.
+ * sequence number and after the final call_status (read from PostgreSQL with the call when it was lost on the
+ * bus); then the subscription ends. Event-loop confined.
  */
 final class Subscription {
   private static final Logger LOG = Logger.getLogger(Subscription.class.getName());
@@ -32,6 +33,8 @@ final class Subscription {
   private int delivered;
   private byte state = SNAPSHOT;
   private String finalStatus;
+  /** The call row was read after a call_completed arrived without its final call_status. */
+  private boolean statusRepaired;
   private ArrayDeque<CallEvents.Received> pending;
 
   Subscription(LiveSocket socket, Call call) {
@@ -43,10 +46,6 @@ final class Subscription {
 
   boolean matches(String identifier) {
     return identifier.equals(callSid) || identifier.equals(conversationId);
-  }
-
-  boolean ended() {
-    return state == ENDED;
   }
 
   /** Reads the snapshot, then confirms, replays and goes live. */
@@ -109,8 +108,9 @@ final class Subscription {
       case STATUS -> socket.send(e.frame());
       case FINAL_STATUS -> finalStatus = e.frame();
       case COMPLETED -> {
-        if (e.sequenceNumber() > delivered) {
-          repair(e.sequenceNumber(), e);
+        if (e.sequenceNumber() > delivered || finalStatus == null && !statusRepaired) {
+          // turns are missing, or the final call_status was lost on the bus: PostgreSQL has both
+          repair(Math.max(e.sequenceNumber(), delivered), e);
           return;
         }
         deliverCompletion(e.frame(), true);
@@ -124,11 +124,16 @@ final class Subscription {
     }
   }
 
-  /** Fetches turns delivered < n <= upTo from PostgreSQL, delivers them, then resumes with {@code next}. */
+  /**
+   * Fetches turns delivered < n <= upTo and the call from PostgreSQL, delivers the turns (and keeps the call's
+   * final call_status when its own was lost), then resumes with {@code next}.
+   */
   private void repair(int upTo, CallEvents.Received next) {
     state = REPAIRING;
     queue().addFirst(next);
-    socket.hub.metrics.gapRepaired();
+    if (upTo > delivered) {
+      socket.hub.metrics.gapRepaired();
+    }
     socket.hub.catchUp.range(callId, delivered, upTo).onComplete(ar -> {
       if (state == ENDED) {
         return;
@@ -138,7 +143,14 @@ final class Subscription {
         socket.serverError();
         return;
       }
-      refreshIds(ar.result().call());
+      Call call = ar.result().call();
+      refreshIds(call);
+      if (next.kind() == CallEvents.Kind.COMPLETED && finalStatus == null) {
+        statusRepaired = true;
+        if (call.ended()) {
+          finalStatus = Frames.finalStatus(call);
+        }
+      }
       deliverTurns(ar.result().turns());
       if (delivered < upTo) {
         LOG.warning("call " + callId + ": turns " + (delivered + 1) + ".." + upTo + " are not stored; skipping");
@@ -159,8 +171,8 @@ final class Subscription {
   }
 
   private void deliverCompletion(String completedFrame, boolean withStatus) {
-    if (withStatus) {
-      socket.send(finalStatus != null ? finalStatus : Frames.statusOf(callId, completedFrame));
+    if (withStatus && finalStatus != null) {
+      socket.send(finalStatus);
     }
     socket.send(completedFrame);
     socket.subscriptionEnded(this);
