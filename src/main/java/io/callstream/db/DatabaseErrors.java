@@ -3,6 +3,7 @@ package io.callstream.db;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -18,7 +19,7 @@ public final class DatabaseErrors {
    * A bound of ours fired: 57014 (query_canceled: statement_timeout), 55P03 (lock_not_available: lock_timeout),
    * 25P03 (idle_in_transaction_session_timeout). The work was rolled back; trying again later may succeed.
    */
-  private static final java.util.Set<String> TIMED_OUT = java.util.Set.of("57014", "55P03", "25P03");
+  private static final Set<String> TIMED_OUT = Set.of("57014", "55P03", "25P03");
 
   /**
    * The database could not be reached or refused to work for now: connection refused/reset (IOException), a closed

@@ -3,8 +3,11 @@ package io.callstream.live;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * The live role's meters, built once per node by the assembly and shared by every verticle instance of the node:
@@ -23,8 +26,8 @@ public final class LiveMetrics {
   private final Counter gapRepairs;
   private final Counter endRepairs;
   private final Counter connects;
-  private final io.micrometer.core.instrument.Timer connectionDuration;
-  private static final java.util.logging.Logger WS_LOG = java.util.logging.Logger.getLogger("callstream.ws");
+  private final Timer connectionDuration;
+  private static final Logger WS_LOG = Logger.getLogger("callstream.ws");
 
   /** Numbers the verticle instances' own gauges (1, 2, ...). */
   private final AtomicInteger instances = new AtomicInteger();
@@ -47,7 +50,7 @@ public final class LiveMetrics {
         .description("missing transcript turns fetched from PostgreSQL for a subscription").register(registry);
     connects = Counter.builder("callstream_ws_connects").description("dashboard WebSockets opened")
         .register(registry);
-    connectionDuration = io.micrometer.core.instrument.Timer.builder("callstream_ws_connection_duration")
+    connectionDuration = Timer.builder("callstream_ws_connection_duration")
         .description("how long dashboard WebSockets stayed open").register(registry);
     endRepairs = Counter.builder("callstream_ws_end_repairs")
         .description("calls completed for their subscribers from PostgreSQL: their call_completed never arrived")
@@ -98,7 +101,7 @@ public final class LiveMetrics {
   void disconnected(String user, short code, long nanos) {
     Counter.builder("callstream_ws_disconnects").description("dashboard WebSockets closed, by close code")
         .tag("code", closeCodeLabel(code)).register(registry).increment();
-    connectionDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    connectionDuration.record(nanos, TimeUnit.NANOSECONDS);
     WS_LOG.info(() -> String.format("ws disconnect user=%s code=%d seconds=%.1f", user, code, nanos / 1e9));
   }
 

@@ -4,9 +4,9 @@ import io.callstream.auth.TokenClaims;
 import io.callstream.auth.Tokens;
 import io.callstream.config.Config;
 import io.callstream.events.CallEvents;
+import io.callstream.failure.Failure;
 import io.callstream.web.ClientAddress;
 import io.callstream.web.NodeLimit;
-import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -37,14 +38,14 @@ public final class LiveRole {
   private final Config.Live config;
   private final LiveHub hub;
   private final ClientAddress clients;
-  private final java.util.function.BooleanSupplier draining;
+  private final BooleanSupplier draining;
   private MessageConsumer<String> consumer;
   private Gauge instanceSockets;
   private long pingTimer = -1;
 
   /** {@code metrics}: the node's, shared by its verticle instances (built once per node by the assembly). */
   public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, LiveMetrics metrics,
-                  ClientAddress clients, java.util.function.BooleanSupplier draining) {
+                  ClientAddress clients, BooleanSupplier draining) {
     this.clients = clients;
     this.draining = draining;
     this.vertx = vertx;

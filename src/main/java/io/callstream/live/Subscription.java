@@ -16,22 +16,29 @@ import java.util.logging.Logger;
  */
 final class Subscription {
   private static final Logger LOG = Logger.getLogger(Subscription.class.getName());
-  private static final byte SNAPSHOT = 0;
-  private static final byte LIVE = 1;
-  private static final byte REPAIRING = 2;
-  private static final byte ENDED = 3;
   /**
    * Events held while the snapshot or a gap repair waits for PostgreSQL: past this many the socket is closed with
    * 1013 (see {@link LiveSocket#fellBehind}) rather than holding a stalled database's backlog in memory.
    */
   static final int MAX_PENDING = 1_000;
 
+  private enum State {
+    /** Registered, buffering until the snapshot is read. */
+    SNAPSHOT,
+    /** Delivering events as they arrive. */
+    LIVE,
+    /** Buffering while missing turns (or a lost final call_status) are read from PostgreSQL. */
+    REPAIRING,
+    /** Delivers nothing more; removed from the registry by its owner. */
+    ENDED
+  }
+
   final LiveSocket socket;
   final long callId;
   String callSid;
   String conversationId;
   private int delivered;
-  private byte state = SNAPSHOT;
+  private State state = State.SNAPSHOT;
   private String finalStatus;
   /** The call row was read after a call_completed arrived without its final call_status. */
   private boolean statusRepaired;
@@ -51,7 +58,7 @@ final class Subscription {
   /** Reads the snapshot, then confirms, replays and goes live. */
   void start(String identifier, Integer since) {
     socket.hub.catchUp.snapshot(callId, since).onComplete(ar -> {
-      if (state == ENDED) {
+      if (state == State.ENDED) {
         return;
       }
       if (ar.failed()) {
@@ -68,16 +75,16 @@ final class Subscription {
         deliverCompletion(Frames.completed(call), false);
         return;
       }
-      state = LIVE;
+      state = State.LIVE;
       drain();
     });
   }
 
   void offer(CallEvents.Received event) {
-    if (state == LIVE) {
+    if (state == State.LIVE) {
       process(event);
       drain();
-    } else if (state != ENDED) {
+    } else if (state != State.ENDED) {
       if (pending != null && pending.size() >= MAX_PENDING) {
         socket.fellBehind();
         return;
@@ -88,7 +95,7 @@ final class Subscription {
 
   /** Stops delivering; the owner removes it from the registry. */
   void end() {
-    state = ENDED;
+    state = State.ENDED;
     pending = null;
   }
 
@@ -119,7 +126,7 @@ final class Subscription {
   }
 
   private void drain() {
-    while (state == LIVE && pending != null && !pending.isEmpty()) {
+    while (state == State.LIVE && pending != null && !pending.isEmpty()) {
       process(pending.pollFirst());
     }
   }
@@ -129,13 +136,13 @@ final class Subscription {
    * final call_status when its own was lost), then resumes with {@code next}.
    */
   private void repair(int upTo, CallEvents.Received next) {
-    state = REPAIRING;
+    state = State.REPAIRING;
     queue().addFirst(next);
     if (upTo > delivered) {
       socket.hub.metrics.gapRepaired();
     }
     socket.hub.catchUp.range(callId, delivered, upTo).onComplete(ar -> {
-      if (state == ENDED) {
+      if (state == State.ENDED) {
         return;
       }
       if (ar.failed()) {
@@ -156,7 +163,7 @@ final class Subscription {
         LOG.warning("call " + callId + ": turns " + (delivered + 1) + ".." + upTo + " are not stored; skipping");
         delivered = upTo;
       }
-      state = LIVE;
+      state = State.LIVE;
       drain();
     });
   }

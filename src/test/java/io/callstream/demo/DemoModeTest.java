@@ -1,16 +1,16 @@
 package io.callstream.demo;
 
-import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.app.Node;
 import io.callstream.api.ApiClient;
+import io.callstream.app.Node;
 import io.callstream.auth.Passwords;
 import io.callstream.db.Database;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.callstream.signature.ElevenLabsSignature;
 import io.callstream.failure.Failure;
+import io.callstream.signature.ElevenLabsSignature;
 import io.callstream.support.WebhookSigner;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.signature.ElevenLabsSignature;
 import io.callstream.app.Node;
 import io.callstream.call.CallCompletions;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.PostCallEvent;
+import io.callstream.signature.ElevenLabsSignature;
 import io.callstream.support.Await;
 import io.callstream.support.EventRecorder;
 import io.callstream.support.Http;
