@@ -1,13 +1,11 @@
 // The live board: active calls of the whole fleet, fed by the fleet feed ({"watch":"calls"}). The
 // watch_confirmed snapshot REPLACES the board (it is sent again after every reconnect); call_started,
 // call_status and call_completed frames update it. A finished call stays a few seconds with its final status.
-// A server without the fleet feed answers "watch" with an error: the board then says so and polls GET /calls.
 
 import {get, driverNames} from './api.js';
 import {h, fill, show, duration, elapsedSince, statusBadge, isActive, violations} from './dom.js';
 
 const LINGER_MS = 15000;
-const POLL_MS = 15000;
 
 export class Board {
   constructor(live, openCall) {
@@ -17,37 +15,33 @@ export class Board {
     this.rows = new Map(); // call_sid -> <tr>
     this.removals = new Map(); // call_sid -> timer
     this.names = new Map();
-    this.pollTimer = null;
+    this.tickTimer = null;
     this.el = {
       rows: document.getElementById('board-rows'),
       empty: document.getElementById('board-empty'),
       state: document.getElementById('board-state'),
-      notice: document.getElementById('board-notice'),
     };
     live.addEventListener('frame', e => this.onFrame(e.detail));
     live.addEventListener('state', e => this.onState(e.detail));
-    live.addEventListener('watch-unavailable', () => this.unavailable());
-    setInterval(() => this.tick(), 1000);
     this.renderEmpty();
   }
 
   async start() {
+    if (!this.tickTimer) this.tickTimer = setInterval(() => this.tick(), 1000); // the elapsed times
     this.names = await driverNames();
     this.live.watch();
     this.onState(this.live.state);
   }
 
   stop() {
-    clearInterval(this.pollTimer);
-    this.pollTimer = null;
+    clearInterval(this.tickTimer);
+    this.tickTimer = null;
     this.replace([]);
-    show(this.el.notice, false);
   }
 
   onState(state) {
     const words = {open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…',
       auth: 'Signed out of the live feed', closed: 'Offline'};
-    if (this.pollTimer) return; // the polling notice says what is going on
     fill(this.el.state, words[state] || state);
     this.el.state.dataset.state = state;
   }
@@ -55,7 +49,6 @@ export class Board {
   onFrame(frame) {
     switch (frame.type) {
       case 'watch_confirmed':
-        this.stopPolling();
         this.replace(Array.isArray(frame.calls) ? frame.calls : []);
         break;
       case 'call_started':
@@ -154,35 +147,5 @@ export class Board {
 
   renderEmpty() {
     show(this.el.empty, this.calls.size === 0);
-  }
-
-  /** No fleet feed on this server: say so, and show active calls from GET /calls, refreshed regularly. */
-  unavailable() {
-    fill(this.el.notice, 'Live board unavailable: this server does not offer the fleet feed yet. '
-      + `Active calls are read from the call history every ${POLL_MS / 1000} seconds instead.`);
-    show(this.el.notice, true);
-    fill(this.el.state, 'Polling');
-    this.el.state.dataset.state = 'polling';
-    if (!this.pollTimer) {
-      this.pollTimer = setInterval(() => this.poll(), POLL_MS);
-      this.poll();
-    }
-  }
-
-  stopPolling() {
-    if (!this.pollTimer) return;
-    clearInterval(this.pollTimer);
-    this.pollTimer = null;
-    show(this.el.notice, false);
-    this.onState(this.live.state);
-  }
-
-  async poll() {
-    try {
-      const pages = await Promise.all(['in_progress', 'initiated'].map(status => get('/calls', {status, limit: 100})));
-      if (this.pollTimer) this.replace(pages.flatMap(p => p.calls || []));
-    } catch (e) {
-      fill(this.el.notice, `Live board unavailable, and the call history cannot be read: ${e.message}`);
-    }
   }
 }

@@ -15,8 +15,7 @@ const TOKEN_EXPIRED_CLOSE = 4401;
 const MAX_BACKOFF_MS = 15000;
 
 /**
- * Events: 'state' (detail: connecting | open | reconnecting | auth | closed), 'frame' (detail: a server frame),
- * 'watch-unavailable' (the server answered "watch" with an error: it has no fleet feed).
+ * Events: 'state' (detail: connecting | open | reconnecting | auth | closed), 'frame' (detail: a server frame).
  */
 export class LiveFeed extends EventTarget {
   constructor() {
@@ -25,7 +24,6 @@ export class LiveFeed extends EventTarget {
     this.state = 'closed';
     this.stopped = true;
     this.watching = false;
-    this.watchPending = false;
     this.subscriptions = new Map(); // call_sid -> () => since (the last sequence number shown)
     this.attempt = 0;
     this.timer = null;
@@ -105,7 +103,6 @@ export class LiveFeed extends EventTarget {
 
   onClose(code) {
     this.ws = null;
-    this.watchPending = false;
     if (this.stopped) return;
     // An upgrade refused for an expired token shows up as 1006, so the expiry is checked here too.
     if (code === TOKEN_EXPIRED_CLOSE || session.expiresInMs() <= 0) {
@@ -125,14 +122,7 @@ export class LiveFeed extends EventTarget {
       return;
     }
     if (!frame || typeof frame.type !== 'string') return;
-    if (frame.type === 'watch_confirmed') {
-      this.watchPending = false;
-    } else if (frame.type === 'error') {
-      if (this.isWatchRefusal(frame)) {
-        this.watchPending = false; // still watching: asked again after a reconnect, maybe to an upgraded node
-        this.dispatchEvent(new CustomEvent('watch-unavailable', {detail: frame}));
-        return;
-      }
+    if (frame.type === 'error') {
       if (frame.identifier && frame.code !== 'TOO_MANY_SUBSCRIPTIONS') this.subscriptions.delete(frame.identifier);
     } else if (frame.type === 'call_completed') {
       this.subscriptions.delete(frame.call_sid); // the server ends the subscription after call_completed
@@ -140,15 +130,7 @@ export class LiveFeed extends EventTarget {
     this.dispatchEvent(new CustomEvent('frame', {detail: frame}));
   }
 
-  /** A server without the fleet feed answers "watch" like any unknown message: INVALID_MESSAGE, no identifier. */
-  isWatchRefusal(frame) {
-    const message = String(frame.message || '');
-    return this.watchPending && frame.code === 'INVALID_MESSAGE' && !frame.identifier
-      && !message.startsWith('auth:') && !message.includes('slow down');
-  }
-
   sendWatch() {
-    this.watchPending = true;
     this.send({watch: 'calls'});
   }
 

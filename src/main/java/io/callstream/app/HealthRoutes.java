@@ -10,10 +10,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /** GET /health (alive, with the version), GET /ready (database answers, cluster joined, not draining), GET /metrics. */
 final class HealthRoutes {
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HealthRoutes.class.getName());
+  private static final Logger LOG = Logger.getLogger(HealthRoutes.class.getName());
   private final Pool pool;
   private final NodeState state;
   private final MeterRegistry registry;
@@ -58,7 +60,7 @@ final class HealthRoutes {
     // the answer is public: a fixed reason; the driver's text (host names, user names) goes to the log, once per
     // outage rather than at every probe
     return Database.ping(pool)
-        .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+        .timeout(2, TimeUnit.SECONDS)
         .andThen(ar -> state.databaseAnswered(ar.succeeded()))
         .onSuccess(v -> lastDatabaseError = null)
         .recover(e -> {

@@ -3,6 +3,14 @@ package io.callstream.app;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -17,7 +25,7 @@ import java.util.logging.Logger;
  */
 public final class Logging {
   /** JUL keeps loggers weakly: a level set on an unreferenced logger is lost when it is collected. */
-  private static final java.util.List<Logger> CONFIGURED = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private static final List<Logger> CONFIGURED = new CopyOnWriteArrayList<>();
 
   private Logging() {}
 
@@ -57,11 +65,11 @@ public final class Logging {
    * counted rather than blocking an event loop) and writes batches to standard error from a daemon thread.
    */
   static final class QueuedLineHandler extends Handler {
-    private final java.util.concurrent.BlockingQueue<LogRecord> queue =
-        new java.util.concurrent.ArrayBlockingQueue<>(65_536);
-    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    private final BlockingQueue<LogRecord> queue =
+        new ArrayBlockingQueue<>(65_536);
+    private final AtomicLong dropped = new AtomicLong();
 
-    QueuedLineHandler(java.util.logging.Formatter formatter) {
+    QueuedLineHandler(Formatter formatter) {
       setFormatter(formatter);
       Thread writer = new Thread(this::drain, "callstream-log-writer");
       writer.setDaemon(true);
@@ -79,11 +87,11 @@ public final class Logging {
 
     /** Writes what queued up every 20 ms: one write per batch, and no wake-up (context switch) per line. */
     private void drain() {
-      java.util.List<LogRecord> batch = new java.util.ArrayList<>(1024);
+      List<LogRecord> batch = new ArrayList<>(1024);
       while (!Thread.currentThread().isInterrupted()) {
         queue.drainTo(batch, 8192);
         if (batch.isEmpty()) {
-          java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+          LockSupport.parkNanos(20_000_000L);
           continue;
         }
         write(batch);
@@ -91,11 +99,11 @@ public final class Logging {
       }
     }
 
-    private synchronized void write(java.util.List<LogRecord> batch) {
+    private synchronized void write(List<LogRecord> batch) {
       StringBuilder sb = new StringBuilder(batch.size() * 128);
       long lost = dropped.getAndSet(0);
       if (lost > 0) {
-        sb.append(java.time.Instant.now()).append(" WARNING Logging - ").append(lost)
+        sb.append(Instant.now()).append(" WARNING Logging - ").append(lost)
             .append(" log lines dropped: the console could not keep up\n");
       }
       batch.forEach(r -> sb.append(getFormatter().format(r)));
@@ -105,7 +113,7 @@ public final class Logging {
 
     @Override
     public void flush() {
-      java.util.List<LogRecord> rest = new java.util.ArrayList<>();
+      List<LogRecord> rest = new ArrayList<>();
       queue.drainTo(rest);
       if (!rest.isEmpty()) {
         write(rest);
@@ -149,7 +157,7 @@ public final class Logging {
   }
 
   /** Loggers whose lines are {@code event key=value ...}: in JSON each key becomes a field of its own. */
-  static final java.util.Set<String> STRUCTURED = java.util.Set.of("callstream.access", "callstream.webhook",
+  static final Set<String> STRUCTURED = Set.of("callstream.access", "callstream.webhook",
       "callstream.ws");
 
   /** Appends {@code ,"event":...,"key":"value"...} for a line {@code event key=value key="quoted value"}. */

@@ -6,6 +6,7 @@ import io.callstream.db.Migrations;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import io.callstream.errortracking.SentryLink;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -66,18 +67,24 @@ public final class Main {
     // starts and joins the cluster; the verticles are deployed only after they succeeded
     CompletableFuture<Void> migrated = CompletableFuture.runAsync(() -> Migrations.migrateIfBehind(config.database()),
         runnable -> new Thread(runnable, "callstream-migrate").start());
-    Node node;
-    try {
-      node = Node.start(config, migrated).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new Cli.Failure((migrated.isCompletedExceptionally() ? "migration failed: " : "start-up failed: ")
-          + rootMessage(e));
+    // Sentry is process-global: initialised once, here on the main thread, before the node starts; closed (queued
+    // events flushed, at most 2 s) after the node stopped
+    try (SentryLink sentry = SentryLink.open(config.ops().sentryDsn(), config.ops().sentryEnvironment(),
+        config.ops().sentryRelease())) {
+      Node node;
+      try {
+        node = Node.start(config, migrated, sentry).toCompletionStage().toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new Cli.Failure((migrated.isCompletedExceptionally() ? "migration failed: " : "start-up failed: ")
+            + rootMessage(e));
+      }
+      LOG.info(String.format("callstream %s node listening on port %d (%d instances, roles %s, %s) in %d ms",
+          BuildInfo.CURRENT.version(), config.http().port(), config.http().instances(), config.http().roles(),
+          config.cluster().enabled() ? "clustered" : "standalone", (System.nanoTime() - t0) / 1_000_000));
+      Shutdown.install(node);
+      return Shutdown.awaitExitCode();
     }
-    LOG.info(String.format("callstream %s node listening on port %d (%d instances, roles %s, %s) in %d ms",
-        BuildInfo.CURRENT.version(), config.http().port(), config.http().instances(), config.http().roles(),
-        config.cluster().enabled() ? "clustered" : "standalone", (System.nanoTime() - t0) / 1_000_000));
-    Shutdown.install(node);
-    return Shutdown.awaitExitCode();
   }
 
   /** Maps what a command threw to its exit code and one line on standard error. */

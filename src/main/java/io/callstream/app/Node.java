@@ -1,40 +1,23 @@
 package io.callstream.app;
 
-import io.callstream.audio.AudioStores;
-import io.callstream.call.NodeTurnWriter;
-import io.callstream.call.WriterMetrics;
-import io.callstream.cluster.ClusterSetup;
-import io.callstream.cluster.EventBusSetup;
 import io.callstream.config.Config;
-import io.callstream.db.Database;
-import io.callstream.demo.DemoMode;
-import io.callstream.errortracking.ErrorTracking;
-import io.micrometer.core.instrument.Gauge;
-import io.callstream.webhook.StaleFiles;
+import io.callstream.errortracking.SentryLink;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxBuilder;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
  * One running callstream node: a (clustered) Vert.x, the database pool, and HTTP_INSTANCES verticle instances
- * sharing HTTP_PORT. Migrations must have run before {@link #start}. Used by Main and by the tests.
+ * sharing HTTP_PORT, started by {@link NodeStartup}. Used by Main and by the tests.
  */
 public final class Node {
   private static final Logger LOG = Logger.getLogger(Node.class.getName());
-  private static final AtomicInteger REGISTRIES = new AtomicInteger();
 
   private final Vertx vertx;
   private final NodeResources resources;
@@ -45,7 +28,7 @@ public final class Node {
   /** The audio duties' deployment (one per node: retention, pending Twilio downloads). */
   private final String audioJobsId;
 
-  private Node(Vertx vertx, NodeResources resources, String deploymentId, String reconcilerId, String audioJobsId) {
+  Node(Vertx vertx, NodeResources resources, String deploymentId, String reconcilerId, String audioJobsId) {
     this.audioJobsId = audioJobsId;
     this.vertx = vertx;
     this.resources = resources;
@@ -53,96 +36,18 @@ public final class Node {
     this.reconcilerId = reconcilerId;
   }
 
+  /** A node without Sentry whose migrations have run (tests). */
   public static Future<Node> start(Config config) {
-    return start(config, CompletableFuture.completedFuture(null));
+    return start(config, CompletableFuture.completedFuture(null), SentryLink.NONE);
   }
 
   /**
    * Starts a node whose verticles are deployed only once {@code migrated} completes: the caller may run the
-   * (blocking) migrations on another thread while Vert.x starts and joins its cluster.
+   * (blocking) migrations on another thread while Vert.x starts and joins its cluster. Errors go to Sentry through
+   * the process's {@code sentry} link, opened by the caller.
    */
-  public static Future<Node> start(Config config, CompletionStage<?> migrated) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    MetricsSetup.bound(registry);
-    VertxOptions options = new VertxOptions()
-        .setMetricsOptions(MetricsSetup.options("callstream-" + REGISTRIES.incrementAndGet()));
-    VertxBuilder builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
-    Future<Vertx> vertxFuture;
-    ClusterManager clusterManager = null;
-    if (config.cluster().enabled()) {
-      clusterManager = ClusterSetup.clusterManager(config.cluster());
-      options.setEventBusOptions(EventBusSetup.options(config.cluster()));
-      vertxFuture = builder.withClusterManager(clusterManager).buildClustered();
-    } else {
-      vertxFuture = Future.succeededFuture(builder.build());
-    }
-    NodeState state = new NodeState(clusterManager);
-    return vertxFuture.compose(vertx -> Future.fromCompletionStage(migrated, vertx.getOrCreateContext())
-        .compose(done -> {
-          Pool pool = Database.createPool(vertx, config.database());
-          NodeTurnWriter turns = new NodeTurnWriter();
-          WriterMetrics.register(registry, turns);
-          // demo mode (ELEVENLABS_API_URL=simulator) starts the simulator and points the config at it
-          return DemoMode.configure(vertx, pool, config)
-              .compose(effective -> deploy(vertx, new NodeResources(effective, pool, state, registry,
-                  ErrorTracking.init(config.ops().sentryDsn(), config.ops().sentryEnvironment(),
-                      config.ops().sentryRelease(), registry), turns,
-                  AudioStores.create(vertx, pool, effective.audio(), effective.database()))));
-        })
-        .onFailure(e -> vertx.close()));
-  }
-
-  private static Future<Node> deploy(Vertx vertx, NodeResources resources) {
-    DeploymentOptions deployment = new DeploymentOptions().setInstances(resources.config().http().instances());
-    return removeStaleFiles(vertx, resources.config())
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(resources), deployment))
-        .compose(id -> vertx.deployVerticle(new AudioJobsVerticle(resources)).map(audio -> new String[] {id, audio}))
-        .compose(ids -> !resources.config().reconcile().enabled()
-            ? Future.succeededFuture(new Node(vertx, resources, ids[0], null, ids[1]))
-            : vertx.deployVerticle(new ReconcilerVerticle(resources))
-                .map(reconciler -> new Node(vertx, resources, ids[0], reconciler, ids[1])))
-        .onSuccess(n -> watchReadiness(vertx, resources));
-  }
-
-  /**
-   * callstream_build_info{version,commit} 1; callstream_ready: 1 while the node would answer /ready with 200 (the
-   * database probed every 5 s); callstream_database_up: 1 while that probe answers (a database outage, told apart
-   * from a drain); callstream_cluster_members: the cluster's members as this node sees them (1 standalone, 0 when
-   * not joined).
-   */
-  private static void watchReadiness(Vertx vertx, NodeResources resources) {
-    NodeState state = resources.state();
-    if (resources.registry() instanceof PrometheusMeterRegistry prometheus) {
-      // an info metric of the Prometheus client itself: Micrometer would strip the _info suffix of a gauge
-      io.prometheus.metrics.core.metrics.Info.builder().name("callstream_build_info")
-          .help("always 1; the labels name the running build").labelNames("version", "commit")
-          .register(prometheus.getPrometheusRegistry())
-          .setLabelValues(BuildInfo.CURRENT.version(), BuildInfo.CURRENT.commit());
-    }
-    Gauge.builder("callstream_ready", state, s -> s.ready() ? 1 : 0)
-        .description("1 while this node is ready (database answers, cluster joined, not draining)")
-        .register(resources.registry());
-    Gauge.builder("callstream_database_up", state, s -> s.databaseAnswers() ? 1 : 0)
-        .description("1 while this node's last database probe answered").register(resources.registry());
-    Gauge.builder("callstream_cluster_members", state, s -> s.clusterMember() ? s.clusterSize() : 0)
-        .description("cluster members as this node sees them (1 when not clustered, 0 when not joined)")
-        .register(resources.registry());
-    vertx.setPeriodic(5_000, id -> Database.ping(resources.pool()).timeout(2, TimeUnit.SECONDS)
-        .onComplete(ar -> state.databaseAnswered(ar.succeeded())));
-  }
-
-  /** Spool and partial audio files left by a node that died mid-request (file I/O: on a worker thread). */
-  private static Future<Integer> removeStaleFiles(Vertx vertx, Config config) {
-    if (config.audio().legacyAudioDir() != null) {
-      LOG.warning("AUDIO_DIR is set but no longer used: recordings are stored in " + config.audio().store()
-          + " (AUDIO_STORE) and served by every node; files already in " + config.audio().legacyAudioDir()
-          + " are not served (docs/recordings.md, \"Upgrading from AUDIO_DIR\"). Remove AUDIO_DIR.");
-    }
-    if (!config.http().has(Config.NodeRole.WEBHOOK)) {
-      return Future.succeededFuture(0);
-    }
-    return vertx.executeBlocking(() -> StaleFiles.remove(config.webhooks(), config.audio().legacyAudioDir(),
-        StaleFiles.staleAfter(config.http().requestTimeoutSeconds())), false);
+  public static Future<Node> start(Config config, CompletionStage<?> migrated, SentryLink sentry) {
+    return new NodeStartup(config, sentry).run(migrated);
   }
 
   public Vertx vertx() {
@@ -186,7 +91,7 @@ public final class Node {
       // in-flight requests finish (new webhooks and upgrades are refused with 503 meanwhile)
       resources.state().drained().get(Math.max(1, remaining(deadline) - TimeUnit.SECONDS.toNanos(3)),
           TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       LOG.warning(resources.state().inFlight() + " requests still in flight at the drain bound");
     }
     try {
@@ -205,7 +110,7 @@ public final class Node {
         vertx.close().toCompletionStage().toCompletableFuture()
             .get(Math.max(TimeUnit.SECONDS.toNanos(2), remaining(deadline)), TimeUnit.NANOSECONDS);
       } finally {
-        resources.errors().close(); // flushes what is queued for Sentry, at most 2 s
+        resources.errors().close(); // Sentry itself is the process's: Main closes it
       }
     }
   }

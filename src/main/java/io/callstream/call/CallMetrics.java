@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -35,8 +36,8 @@ public final class CallMetrics {
         .serviceLevelObjectives(100, 250, 500, 1000, 2000, 5000, 10000).register(registry);
     this.lag = Timer.builder("callstream_postcall_lag")
         .description("from a post-call event's timestamp to its application")
-        .serviceLevelObjectives(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(10),
-            java.time.Duration.ofSeconds(60), java.time.Duration.ofMinutes(10), java.time.Duration.ofHours(1))
+        .serviceLevelObjectives(Duration.ofSeconds(1), Duration.ofSeconds(10),
+            Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofHours(1))
         .register(registry);
   }
 
@@ -76,10 +77,10 @@ public final class CallMetrics {
 
   /** Counts and times one ElevenLabs API request. */
   /** Eight latency buckets (a percentile histogram was 70 lines per endpoint). */
-  private static final java.time.Duration[] ELEVENLABS_BUCKETS = {java.time.Duration.ofMillis(100),
-      java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1),
-      java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10),
-      java.time.Duration.ofSeconds(30)};
+  private static final Duration[] ELEVENLABS_BUCKETS = {Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(30)};
 
   public <T> Future<T> elevenLabs(String endpoint, Future<T> request) {
     long start = System.nanoTime();

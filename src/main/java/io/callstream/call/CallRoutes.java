@@ -4,8 +4,8 @@ import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
 import io.callstream.config.Config;
 import io.callstream.driver.Driver;
-import io.callstream.web.ApiInput;
 import io.callstream.failure.Failure;
+import io.callstream.web.ApiInput;
 import io.callstream.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
@@ -116,7 +117,7 @@ public final class CallRoutes {
       }
     }
     return calls.findByIdentifier(pool, before).map(call -> call
-        .map(c -> new Cursor(c.createdAt().atOffset(java.time.ZoneOffset.UTC), c.id()))
+        .map(c -> new Cursor(c.createdAt().atOffset(ZoneOffset.UTC), c.id()))
         .orElseThrow(() -> Failure.invalid("'before' names no known call")));
   }
 

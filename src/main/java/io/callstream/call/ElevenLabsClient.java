@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * ElevenLabs' REST API (base ELEVENLABS_API_URL, header {@code xi-api-key}) through a {@link WebClient}: starting
@@ -138,7 +139,7 @@ public final class ElevenLabsClient {
   }
 
   private static <T> Future<T> unreachable(Throwable e) {
-    String why = e instanceof java.util.concurrent.TimeoutException
+    String why = e instanceof TimeoutException
         || String.valueOf(e.getMessage()).toLowerCase().contains("timeout") ? "timeout" : "unreachable";
     return Future.failedFuture(new ElevenLabsException(ElevenLabsException.Kind.UPSTREAM, 0,
         why + ": " + ElevenLabsException.truncate(String.valueOf(e.getMessage()))));

@@ -11,6 +11,8 @@ import com.hazelcast.instance.EndpointQualifier;
 import io.callstream.config.ConfigException;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.FileNotFoundException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.logging.Logger;
 
 /**
@@ -34,8 +36,8 @@ public final class ClusterSetup {
   /** Hazelcast's interface list takes IP addresses: a host name (e.g. a compose service name) is resolved once. */
   static String address(String host) {
     try {
-      return java.net.InetAddress.getByName(host).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
       throw new ConfigException("CLUSTER_HOST: cannot resolve '" + host + "'");
     }
   }

@@ -1,5 +1,8 @@
 package io.callstream.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -109,8 +112,8 @@ final class SettingParsers {
     String name = value;
     if (file != null) {
       try {
-        name = java.nio.file.Files.readString(java.nio.file.Path.of(file)).lines().findFirst().orElse("").strip();
-      } catch (java.io.IOException | RuntimeException e) {
+        name = Files.readString(Path.of(file)).lines().findFirst().orElse("").strip();
+      } catch (IOException | RuntimeException e) {
         throw new ConfigException("CLUSTER_NAME_FILE: cannot read '" + file + "'");
       }
     }

@@ -2,6 +2,7 @@ package io.callstream.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ public final class Settings {
     Map<String, String> merged = new HashMap<>();
     try (InputStream in = Settings.class.getResourceAsStream("/conf/callstream.properties")) {
       if (in != null) {
-        putAll(merged, readProperties(new java.io.InputStreamReader(in, StandardCharsets.UTF_8)));
+        putAll(merged, readProperties(new InputStreamReader(in, StandardCharsets.UTF_8)));
       }
       String explicit = env.get("CALLSTREAM_CONFIG_FILE");
       Path file = explicit != null && !explicit.isBlank() ? Path.of(explicit) : Path.of("conf", "callstream.properties");

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
@@ -24,9 +25,9 @@ public final class DemoMode {
   /**
    * The node's start-up hook: the config unchanged unless it asks for the simulator; else starts the simulator
    * (webhooks to PUBLIC_BASE_URL, or this node's HTTP port), seeds the demo data, and returns the config with
-   * ELEVENLABS_API_URL pointing at the simulator.
+   * ELEVENLABS_API_URL pointing at the simulator. {@code passwordHash} hashes the demo users' passwords.
    */
-  public static Future<Config> configure(Vertx vertx, Pool pool, Config config) {
+  public static Future<Config> configure(Vertx vertx, Pool pool, Config config, UnaryOperator<String> passwordHash) {
     if (!config.elevenLabs().simulator()) {
       return Future.succeededFuture(config);
     }
@@ -39,19 +40,20 @@ public final class DemoMode {
         : URI.create("http://127.0.0.1:" + config.http().port());
     SimulatorSettings settings = new SimulatorSettings(target, config.webhooks().signingSecret(),
         new Pacing(demo.pacingMinMs(), demo.pacingMaxMs()), demo.failurePercent(), new Random());
-    return start(vertx, pool, settings)
+    return start(vertx, pool, settings, passwordHash)
         .map(url -> config.withElevenLabs(config.elevenLabs().withApiUrl(url)));
   }
 
   /** Starts the simulator and seeds the demo data (a seeding failure is only logged); returns the simulator URL. */
-  public static Future<URI> start(Vertx vertx, Pool pool, SimulatorSettings settings) {
+  public static Future<URI> start(Vertx vertx, Pool pool, SimulatorSettings settings,
+      UnaryOperator<String> passwordHash) {
     return startSimulator(vertx, settings).compose(simulator -> {
       URI url = simulator.baseUrl();
       LOG.warning(BANNER + " (simulator " + url + ", webhooks to " + settings.target() + ", turns "
           + settings.pacing() + " apart, " + settings.failurePercent() + "% of calls not answered"
           + (settings.webhookSecret() == null ? ", webhooks UNSIGNED" : "") + ")");
       LOG.warning(PREFIX + "console " + settings.target().toString().replaceAll("/?$", "/"));
-      return new DemoSeed(vertx, pool).seed()
+      return new DemoSeed(vertx, pool, passwordHash).seed()
           .onSuccess(DemoMode::report)
           .onFailure(e -> LOG.warning(PREFIX + "seeding the demo users and drivers failed: " + e.getMessage()))
           .transform(ar -> Future.succeededFuture(url));

@@ -1,6 +1,5 @@
 package io.callstream.demo;
 
-import io.callstream.auth.Passwords;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Demo data, created only where absent (safe to run on every start, and by several nodes at once): the users
@@ -49,10 +49,13 @@ public final class DemoSeed {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final UnaryOperator<String> passwordHash;
 
-  public DemoSeed(Vertx vertx, Pool pool) {
+  /** {@code passwordHash}: the users' password hash (the assembly hands auth's in); slow, run off the event loop. */
+  public DemoSeed(Vertx vertx, Pool pool, UnaryOperator<String> passwordHash) {
     this.vertx = vertx;
     this.pool = pool;
+    this.passwordHash = passwordHash;
   }
 
   public Future<Seeded> seed() {
@@ -77,7 +80,7 @@ public final class DemoSeed {
   /** Hashing is deliberately slow: off the event loop. Another node may create the user first; then it wins. */
   private Future<DemoUser> create(DemoUser user) {
     String password = password();
-    return vertx.executeBlocking(() -> Passwords.hash(password), false)
+    return vertx.executeBlocking(() -> passwordHash.apply(password), false)
         .compose(hash -> pool.preparedQuery(INSERT_USER).execute(Tuple.of(user.username(), hash, user.role())))
         .map(rows -> rows.size() == 1 ? new DemoUser(user.username(), user.role(), password, true) : user);
   }

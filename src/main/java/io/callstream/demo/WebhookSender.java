@@ -1,6 +1,6 @@
 package io.callstream.demo;
 
-import io.callstream.webhook.SignatureVerifier;
+import io.callstream.signature.ElevenLabsSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -50,8 +50,8 @@ final class WebhookSender {
   private Future<Integer> attempt(String url, Buffer bytes, int attempt) {
     HttpRequest<Buffer> request = client.postAbs(url).timeout(TIMEOUT_MS).putHeader("Content-Type", "application/json");
     if (secret != null) {
-      request.putHeader(SignatureVerifier.HEADER,
-          SignatureVerifier.sign(secret, Instant.now().getEpochSecond(), bytes.getBytes()));
+      request.putHeader(ElevenLabsSignature.HEADER,
+          ElevenLabsSignature.sign(secret, Instant.now().getEpochSecond(), bytes.getBytes()));
     }
     return request.sendBuffer(bytes).transform(ar -> {
       HttpResponse<Buffer> response = ar.succeeded() ? ar.result() : null;

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sentry.ScopeCallback;
 import io.sentry.Sentry;
 import io.sentry.SentryLevel;
-import io.sentry.SentryOptions;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -19,9 +18,10 @@ import java.util.regex.Pattern;
  * always, and sent to Sentry when SENTRY_DSN is set (scrubbed by {@link Scrubber} first). Client errors (4xx)
  * are neither counted nor sent: their messages echo user input and they are not the service's faults.
  *
- * <p>The Sentry SDK is process-global: create one instance per process, from the main thread (init reads the
- * classpath), after {@code Logging.configure} (which resets java.util.logging and would drop our handler),
- * and close it on shutdown. Sending happens on the SDK's own thread; capture never blocks the caller.
+ * <p>One instance per node, built by the assembly; the Sentry SDK itself is process-global and initialised once by
+ * {@code Main} ({@link SentryLink}). Create it after {@code Logging.configure} (which resets java.util.logging and
+ * would drop the blocked-thread handler) and close it when the node stops. Sending happens on the SDK's own thread;
+ * capture never blocks the caller.
  */
 public final class ErrorTracking implements AutoCloseable {
   /** Vert.x 5 logs "Thread ... has been blocked for N ms" under this name (BlockedThreadChecker). */
@@ -38,8 +38,12 @@ public final class ErrorTracking implements AutoCloseable {
   private final Logger blockedThreadLogger = Logger.getLogger(BLOCKED_THREAD_LOGGER);
   private final Handler blockedThreadHandler = new BlockedThreadHandler();
 
-  private ErrorTracking(boolean enabled, MeterRegistry metrics) {
-    this.enabled = enabled;
+  /**
+   * The error tracking of one node: its counters in the node's registry, its handler of blocked-thread warnings,
+   * and sending through the process's {@code sentry} link ({@link SentryLink#NONE}: counted only).
+   */
+  public ErrorTracking(SentryLink sentry, MeterRegistry metrics) {
+    this.enabled = sentry.enabled();
     // Registered up front so the series exist at 0: increase() and rate() in alerts then see the first error.
     this.http5xx = counter(metrics, "http_5xx");
     this.exceptions = counter(metrics, "exception");
@@ -50,40 +54,6 @@ public final class ErrorTracking implements AutoCloseable {
   private static Counter counter(MeterRegistry metrics, String kind) {
     return Counter.builder(METRIC).description("server errors, unexpected exceptions and blocked event loops")
         .tag("kind", kind).register(metrics);
-  }
-
-  /**
-   * Starts error tracking. With a blank {@code dsn} nothing is sent anywhere (errors are still counted).
-   * {@code environment} and {@code release} may be null.
-   */
-  public static ErrorTracking init(String dsn, String environment, String release, MeterRegistry metrics) {
-    boolean enabled = dsn != null && !dsn.isBlank();
-    if (enabled) {
-      Sentry.init(options -> configure(options, dsn, environment, release));
-    }
-    return new ErrorTracking(enabled, metrics);
-  }
-
-  private static void configure(SentryOptions options, String dsn, String environment, String release) {
-    options.setDsn(dsn);
-    if (environment != null && !environment.isBlank()) {
-      options.setEnvironment(environment);
-    }
-    if (release != null && !release.isBlank()) {
-      options.setRelease(release);
-    }
-    options.setSendDefaultPii(false);
-    options.setMaxRequestBodySize(SentryOptions.RequestSize.NONE);
-    options.setBeforeSend(Scrubber::event);
-    options.setBeforeBreadcrumb((breadcrumb, hint) -> null); // breadcrumbs would carry log and HTTP text
-    options.setSendClientReports(false);
-    options.setEnableExternalConfiguration(false);
-    options.setTracesSampleRate(null);
-    options.setShutdownTimeoutMillis(2000); // bounded: closing runs inside the drain
-  }
-
-  public boolean enabled() {
-    return enabled;
   }
 
   /**
@@ -150,12 +120,10 @@ public final class ErrorTracking implements AutoCloseable {
     }
   }
 
+  /** Stops forwarding blocked-thread warnings; the process's {@link SentryLink} is closed by its owner. */
   @Override
   public void close() {
     blockedThreadLogger.removeHandler(blockedThreadHandler);
-    if (enabled) {
-      Sentry.close();
-    }
   }
 
   /** Forwards Vert.x's blocked-thread warnings; runs on Vert.x's checker timer thread, never an event loop. */

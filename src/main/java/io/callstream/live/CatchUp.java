@@ -6,6 +6,7 @@ import io.callstream.call.TranscriptRepository;
 import io.callstream.call.Transcription;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.util.Collection;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -29,7 +30,7 @@ final class CatchUp {
   }
 
   /** Which of these calls have ended (the end-of-call check of waiting subscriptions). */
-  Future<List<Call>> ended(java.util.Collection<Long> callIds) {
+  Future<List<Call>> ended(Collection<Long> callIds) {
     return calls.endedAmong(pool, callIds.toArray(new Long[0]));
   }
 

@@ -3,10 +3,8 @@ package io.callstream.live;
 import io.callstream.call.Call;
 import io.callstream.call.Transcription;
 import io.callstream.events.CallCompletedEvent;
-import io.callstream.events.CallStatusEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.List;
 
 /** The server's own frames (contract §4); event frames come ready-made from the bus. */
@@ -61,12 +59,8 @@ final class Frames {
         call.lastSequenceNumber()).toFrame().encode();
   }
 
-  /** The call_status that must precede a call_completed whose own call_status never arrived. */
-  static String statusOf(long callId, String completedFrame) {
-    JsonObject frame = new JsonObject(completedFrame);
-    JsonObject data = frame.getJsonObject("call_data", new JsonObject());
-    String at = data.getString("call_end_time", data.getString("updated_at"));
-    return new CallStatusEvent(callId, frame.getString("call_sid"), frame.getString("conversation_id"),
-        data.getString("status"), at == null ? Instant.now() : Instant.parse(at)).toFrame().encode();
+  /** An ended call's final call_status, as its publisher sent it (the one a call_completed must follow). */
+  static String finalStatus(Call call) {
+    return call.endEvents().get(0).toFrame().encode();
   }
 }

@@ -32,7 +32,6 @@ final class LiveHub {
   /** Sockets watching the fleet feed (every call's lifecycle). */
   private final Set<LiveSocket> watchers = new HashSet<>();
   private final Map<Long, List<Subscription>> byCall = new HashMap<>();
-  private int subscriptionCount;
 
   /** Whether a user was disabled since their token was issued (checked at the upgrade and at each refresh). */
   final Function<String, Future<Boolean>> disabled;
@@ -115,21 +114,19 @@ final class LiveHub {
 
   void register(Subscription s) {
     byCall.computeIfAbsent(s.callId, id -> {
-      metrics.registryEntries.incrementAndGet();
+      metrics.subscribedCalls.incrementAndGet();
       return new ArrayList<>(2);
     }).add(s);
-    subscriptionCount++;
     metrics.subscriptions.incrementAndGet();
   }
 
   void unregister(Subscription s) {
     List<Subscription> subs = byCall.get(s.callId);
     if (subs != null && subs.remove(s)) {
-      subscriptionCount--;
       metrics.subscriptions.decrementAndGet();
       if (subs.isEmpty()) {
         byCall.remove(s.callId);
-        metrics.registryEntries.decrementAndGet();
+        metrics.subscribedCalls.decrementAndGet();
       }
     }
   }
@@ -141,13 +138,5 @@ final class LiveHub {
 
   int socketCount() {
     return sockets.size();
-  }
-
-  int subscriptionCount() {
-    return subscriptionCount;
-  }
-
-  int callCount() {
-    return byCall.size();
   }
 }

@@ -3,22 +3,22 @@ package io.callstream.live;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
- * The live role's meters, one set per registry (so per node), shared by every verticle instance of the node:
+ * The live role's meters, built once per node by the assembly and shared by every verticle instance of the node:
  * the gauges read one AtomicLong each, so they aggregate across instances.
  */
-final class LiveMetrics {
-  private static final Map<MeterRegistry, LiveMetrics> BY_REGISTRY = Collections.synchronizedMap(new WeakHashMap<>());
+public final class LiveMetrics {
 
   final AtomicLong openSockets = new AtomicLong();
   final AtomicLong subscriptions = new AtomicLong();
-  /** Entries (call id -> subscriptions) in the node's local registries; for tests, not exported. */
-  final AtomicLong registryEntries = new AtomicLong();
+  /** Calls with at least one subscription on this node (the entries of its instances' registries). */
+  final AtomicLong subscribedCalls = new AtomicLong();
   private final MeterRegistry registry;
   private final Counter framesSent;
   private final Counter slowConsumerCloses;
@@ -26,15 +26,20 @@ final class LiveMetrics {
   private final Counter gapRepairs;
   private final Counter endRepairs;
   private final Counter connects;
-  private final io.micrometer.core.instrument.Timer connectionDuration;
-  private static final java.util.logging.Logger WS_LOG = java.util.logging.Logger.getLogger("callstream.ws");
+  private final Timer connectionDuration;
+  private static final Logger WS_LOG = Logger.getLogger("callstream.ws");
 
-  private LiveMetrics(MeterRegistry registry) {
+  /** Numbers the verticle instances' own gauges (1, 2, ...). */
+  private final AtomicInteger instances = new AtomicInteger();
+
+  public LiveMetrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("callstream_ws_open_sockets", openSockets, AtomicLong::get)
         .description("open dashboard WebSockets").register(registry);
     Gauge.builder("callstream_ws_subscriptions", subscriptions, AtomicLong::get)
         .description("call subscriptions of the open WebSockets").register(registry);
+    Gauge.builder("callstream_ws_subscribed_calls", subscribedCalls, AtomicLong::get)
+        .description("calls with at least one subscription on this node").register(registry);
     framesSent = Counter.builder("callstream_ws_frames_sent").description("frames sent to dashboards")
         .register(registry);
     slowConsumerCloses = Counter.builder("callstream_ws_slow_consumer_closes")
@@ -45,15 +50,25 @@ final class LiveMetrics {
         .description("missing transcript turns fetched from PostgreSQL for a subscription").register(registry);
     connects = Counter.builder("callstream_ws_connects").description("dashboard WebSockets opened")
         .register(registry);
-    connectionDuration = io.micrometer.core.instrument.Timer.builder("callstream_ws_connection_duration")
+    connectionDuration = Timer.builder("callstream_ws_connection_duration")
         .description("how long dashboard WebSockets stayed open").register(registry);
     endRepairs = Counter.builder("callstream_ws_end_repairs")
         .description("calls completed for their subscribers from PostgreSQL: their call_completed never arrived")
         .register(registry);
   }
 
-  static LiveMetrics of(MeterRegistry registry) {
-    return BY_REGISTRY.computeIfAbsent(registry, LiveMetrics::new);
+  /**
+   * callstream_ws_instance_sockets{instance}: the open sockets of one verticle instance, to see how sockets spread
+   * over HTTP_INSTANCES (instances may share an event loop). Removed with {@link #remove} when the instance stops.
+   */
+  Gauge instanceSockets(LiveHub hub) {
+    return Gauge.builder("callstream_ws_instance_sockets", hub, LiveHub::socketCount)
+        .description("open dashboard WebSockets of one verticle instance")
+        .tag("instance", String.valueOf(instances.incrementAndGet())).register(registry);
+  }
+
+  void remove(Gauge gauge) {
+    registry.remove(gauge);
   }
 
   void frameSent() {
@@ -86,7 +101,7 @@ final class LiveMetrics {
   void disconnected(String user, short code, long nanos) {
     Counter.builder("callstream_ws_disconnects").description("dashboard WebSockets closed, by close code")
         .tag("code", closeCodeLabel(code)).register(registry).increment();
-    connectionDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    connectionDuration.record(nanos, TimeUnit.NANOSECONDS);
     WS_LOG.info(() -> String.format("ws disconnect user=%s code=%d seconds=%.1f", user, code, nanos / 1e9));
   }
 
@@ -102,13 +117,5 @@ final class LiveMetrics {
   void authFailure(String reason) {
     Counter.builder("callstream_ws_auth_failures").description("refused WebSocket upgrades and refreshes")
         .tag("reason", reason).register(registry).increment();
-  }
-
-  double slowConsumerCloses() {
-    return slowConsumerCloses.count();
-  }
-
-  double gapRepairs() {
-    return gapRepairs.count();
   }
 }

@@ -5,11 +5,10 @@ import io.callstream.auth.Tokens;
 import io.callstream.auth.UserRepository;
 import io.callstream.config.Config;
 import io.callstream.events.CallEvents;
+import io.callstream.failure.Failure;
 import io.callstream.web.ClientAddress;
 import io.callstream.web.NodeLimit;
-import io.callstream.failure.Failure;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -18,9 +17,8 @@ import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -36,27 +34,25 @@ public final class LiveRole {
   public static final String SUBPROTOCOL = HandshakeToken.SUBPROTOCOL;
   static final String SOCKETS_PER_USER = "callstream.live.sockets-per-user";
   private static final Logger LOG = Logger.getLogger(LiveRole.class.getName());
-  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
   private final Vertx vertx;
   private final Config.Live config;
-  private final MeterRegistry registry;
   private final LiveHub hub;
   private final ClientAddress clients;
-  private final java.util.function.BooleanSupplier draining;
+  private final BooleanSupplier draining;
   private MessageConsumer<String> consumer;
   private Gauge instanceSockets;
   private long pingTimer = -1;
 
-  public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, MeterRegistry registry,
-                  ClientAddress clients, java.util.function.BooleanSupplier draining) {
+  /** {@code metrics}: the node's, shared by its verticle instances (built once per node by the assembly). */
+  public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, LiveMetrics metrics,
+                  ClientAddress clients, BooleanSupplier draining) {
     this.clients = clients;
     this.draining = draining;
     this.vertx = vertx;
     this.config = config;
-    this.registry = registry;
     UserRepository accounts = new UserRepository();
-    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), LiveMetrics.of(registry),
+    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), metrics,
         new NodeLimit(vertx, SOCKETS_PER_USER, config.maxSocketsPerUser()), name -> accounts.disabled(pool, name)
             .recover(e -> {
               // the database decides only this extra check: a valid token is let through while it is unreachable
@@ -76,10 +72,7 @@ public final class LiveRole {
       hub.sockets().forEach(LiveSocket::ping);
       hub.completeEndedCalls();
     });
-    // per verticle instance, to see how sockets spread over HTTP_INSTANCES (instances may share an event loop)
-    instanceSockets = Gauge.builder("callstream_ws_instance_sockets", hub, LiveHub::socketCount)
-        .description("open dashboard WebSockets of one verticle instance")
-        .tag("instance", String.valueOf(INSTANCES.incrementAndGet())).register(registry);
+    instanceSockets = hub.metrics.instanceSockets(hub);
     return consumer.completion();
   }
 
@@ -89,14 +82,10 @@ public final class LiveRole {
       vertx.cancelTimer(pingTimer);
     }
     if (instanceSockets != null) {
-      registry.remove(instanceSockets);
+      hub.metrics.remove(instanceSockets);
     }
-    List<Future<?>> closing = new ArrayList<>();
     hub.sockets().forEach(s -> s.close(LiveSocket.GOING_AWAY, "server shutting down"));
-    if (consumer != null) {
-      closing.add(consumer.unregister());
-    }
-    return Future.all(closing).<Void>mapEmpty().timeout(5, TimeUnit.SECONDS);
+    return consumer == null ? Future.succeededFuture() : consumer.unregister().timeout(5, TimeUnit.SECONDS);
   }
 
   /**

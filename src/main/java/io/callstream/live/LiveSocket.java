@@ -5,7 +5,6 @@ import io.callstream.call.Call;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
-import java.util.Optional;
 
 /**
  * One authenticated dashboard connection: parses client messages, owns its subscriptions (allocated lazily),
@@ -89,8 +88,7 @@ final class LiveSocket {
 
   private void subscribe(String identifier, Integer since) {
     if (find(identifier) == null && count() >= hub.config.maxSubscriptions()) {
-      sendError(Frames.TOO_MANY_SUBSCRIPTIONS, "at most " + hub.config.maxSubscriptions() + " subscriptions",
-          identifier);
+      tooManySubscriptions(identifier);
       return;
     }
     hub.catchUp.resolve(identifier).onComplete(ar -> {
@@ -100,7 +98,7 @@ final class LiveSocket {
       if (ar.failed()) {
         serverError();
       } else if (ar.result().isEmpty()) {
-        sendError(Frames.CALL_NOT_FOUND, "no call with this call_sid or conversation_id", identifier);
+        callNotFound(identifier);
       } else {
         subscribe(identifier, since, ar.result().get());
       }
@@ -113,8 +111,7 @@ final class LiveSocket {
       return;
     }
     if (count() >= hub.config.maxSubscriptions()) {
-      sendError(Frames.TOO_MANY_SUBSCRIPTIONS, "at most " + hub.config.maxSubscriptions() + " subscriptions",
-          identifier);
+      tooManySubscriptions(identifier);
       return;
     }
     Subscription s = new Subscription(this, call);
@@ -137,17 +134,17 @@ final class LiveSocket {
       if (closed) {
         return;
       }
-      Optional<Call> call = ar.succeeded() ? ar.result() : null;
-      if (call == null) {
+      if (ar.failed()) {
         serverError();
-      } else if (call.isEmpty()) {
-        sendError(Frames.CALL_NOT_FOUND, "no call with this call_sid or conversation_id", identifier);
+      } else if (ar.result().isEmpty()) {
+        callNotFound(identifier);
       } else {
-        Subscription s = find(call.get().id());
+        Call call = ar.result().get();
+        Subscription s = find(call.id());
         if (s != null) {
           subscriptionEnded(s);
         }
-        send(Frames.unsubscribed(identifier, call.get().callSid()));
+        send(Frames.unsubscribed(identifier, call.callSid()));
       }
     });
   }
@@ -208,6 +205,15 @@ final class LiveSocket {
 
   private void sendError(String code, String message, String identifier) {
     send(Frames.error(code, message, identifier));
+  }
+
+  private void tooManySubscriptions(String identifier) {
+    sendError(Frames.TOO_MANY_SUBSCRIPTIONS, "at most " + hub.config.maxSubscriptions() + " subscriptions",
+        identifier);
+  }
+
+  private void callNotFound(String identifier) {
+    sendError(Frames.CALL_NOT_FOUND, "no call with this call_sid or conversation_id", identifier);
   }
 
   /** Called by the instance's ping sweep: closes a socket that did not answer the previous ping. */

@@ -11,27 +11,37 @@ import java.util.logging.Logger;
  * order, exactly once. It is registered (buffering) before its snapshot is read; afterwards every event is
  * checked against the last sequence number delivered: older ones are dropped, one that skips numbers makes
  * it fetch the missing turns first (buffering meanwhile). A call_completed comes after every turn up to its
- * sequence number and after the final call_status; then the subscription ends. Event-loop confined.
+ * sequence number and after the final call_status (read from PostgreSQL with the call when it was lost on the
+ * bus); then the subscription ends. Event-loop confined.
  */
 final class Subscription {
   private static final Logger LOG = Logger.getLogger(Subscription.class.getName());
-  private static final byte SNAPSHOT = 0;
-  private static final byte LIVE = 1;
-  private static final byte REPAIRING = 2;
-  private static final byte ENDED = 3;
   /**
    * Events held while the snapshot or a gap repair waits for PostgreSQL: past this many the socket is closed with
    * 1013 (see {@link LiveSocket#fellBehind}) rather than holding a stalled database's backlog in memory.
    */
   static final int MAX_PENDING = 1_000;
 
+  private enum State {
+    /** Registered, buffering until the snapshot is read. */
+    SNAPSHOT,
+    /** Delivering events as they arrive. */
+    LIVE,
+    /** Buffering while missing turns (or a lost final call_status) are read from PostgreSQL. */
+    REPAIRING,
+    /** Delivers nothing more; removed from the registry by its owner. */
+    ENDED
+  }
+
   final LiveSocket socket;
   final long callId;
   String callSid;
   String conversationId;
   private int delivered;
-  private byte state = SNAPSHOT;
+  private State state = State.SNAPSHOT;
   private String finalStatus;
+  /** The call row was read after a call_completed arrived without its final call_status. */
+  private boolean statusRepaired;
   private ArrayDeque<CallEvents.Received> pending;
 
   Subscription(LiveSocket socket, Call call) {
@@ -45,14 +55,10 @@ final class Subscription {
     return identifier.equals(callSid) || identifier.equals(conversationId);
   }
 
-  boolean ended() {
-    return state == ENDED;
-  }
-
   /** Reads the snapshot, then confirms, replays and goes live. */
   void start(String identifier, Integer since) {
     socket.hub.catchUp.snapshot(callId, since).onComplete(ar -> {
-      if (state == ENDED) {
+      if (state == State.ENDED) {
         return;
       }
       if (ar.failed()) {
@@ -69,16 +75,16 @@ final class Subscription {
         deliverCompletion(Frames.completed(call), false);
         return;
       }
-      state = LIVE;
+      state = State.LIVE;
       drain();
     });
   }
 
   void offer(CallEvents.Received event) {
-    if (state == LIVE) {
+    if (state == State.LIVE) {
       process(event);
       drain();
-    } else if (state != ENDED) {
+    } else if (state != State.ENDED) {
       if (pending != null && pending.size() >= MAX_PENDING) {
         socket.fellBehind();
         return;
@@ -89,7 +95,7 @@ final class Subscription {
 
   /** Stops delivering; the owner removes it from the registry. */
   void end() {
-    state = ENDED;
+    state = State.ENDED;
     pending = null;
   }
 
@@ -109,8 +115,9 @@ final class Subscription {
       case STATUS -> socket.send(e.frame());
       case FINAL_STATUS -> finalStatus = e.frame();
       case COMPLETED -> {
-        if (e.sequenceNumber() > delivered) {
-          repair(e.sequenceNumber(), e);
+        if (e.sequenceNumber() > delivered || finalStatus == null && !statusRepaired) {
+          // turns are missing, or the final call_status was lost on the bus: PostgreSQL has both
+          repair(Math.max(e.sequenceNumber(), delivered), e);
           return;
         }
         deliverCompletion(e.frame(), true);
@@ -119,18 +126,23 @@ final class Subscription {
   }
 
   private void drain() {
-    while (state == LIVE && pending != null && !pending.isEmpty()) {
+    while (state == State.LIVE && pending != null && !pending.isEmpty()) {
       process(pending.pollFirst());
     }
   }
 
-  /** Fetches turns delivered < n <= upTo from PostgreSQL, delivers them, then resumes with {@code next}. */
+  /**
+   * Fetches turns delivered < n <= upTo and the call from PostgreSQL, delivers the turns (and keeps the call's
+   * final call_status when its own was lost), then resumes with {@code next}.
+   */
   private void repair(int upTo, CallEvents.Received next) {
-    state = REPAIRING;
+    state = State.REPAIRING;
     queue().addFirst(next);
-    socket.hub.metrics.gapRepaired();
+    if (upTo > delivered) {
+      socket.hub.metrics.gapRepaired();
+    }
     socket.hub.catchUp.range(callId, delivered, upTo).onComplete(ar -> {
-      if (state == ENDED) {
+      if (state == State.ENDED) {
         return;
       }
       if (ar.failed()) {
@@ -138,13 +150,20 @@ final class Subscription {
         socket.serverError();
         return;
       }
-      refreshIds(ar.result().call());
+      Call call = ar.result().call();
+      refreshIds(call);
+      if (next.kind() == CallEvents.Kind.COMPLETED && finalStatus == null) {
+        statusRepaired = true;
+        if (call.ended()) {
+          finalStatus = Frames.finalStatus(call);
+        }
+      }
       deliverTurns(ar.result().turns());
       if (delivered < upTo) {
         LOG.warning("call " + callId + ": turns " + (delivered + 1) + ".." + upTo + " are not stored; skipping");
         delivered = upTo;
       }
-      state = LIVE;
+      state = State.LIVE;
       drain();
     });
   }
@@ -159,8 +178,8 @@ final class Subscription {
   }
 
   private void deliverCompletion(String completedFrame, boolean withStatus) {
-    if (withStatus) {
-      socket.send(finalStatus != null ? finalStatus : Frames.statusOf(callId, completedFrame));
+    if (withStatus && finalStatus != null) {
+      socket.send(finalStatus);
     }
     socket.send(completedFrame);
     socket.subscriptionEnded(this);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -111,6 +112,6 @@ final class ReconcileMetrics {
   }
 
   private static String name(Enum<?> e) {
-    return e.name().toLowerCase(java.util.Locale.ROOT);
+    return e.name().toLowerCase(Locale.ROOT);
   }
 }

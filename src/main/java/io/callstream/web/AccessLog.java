@@ -3,6 +3,7 @@ package io.callstream.web;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -34,7 +35,7 @@ public final class AccessLog implements Handler<RoutingContext> {
   }
 
   private void log(RoutingContext ctx, long start) {
-    if (!LOG.isLoggable(java.util.logging.Level.INFO) || ctx.get(LOGGED_ELSEWHERE) != null) {
+    if (!LOG.isLoggable(Level.INFO) || ctx.get(LOGGED_ELSEWHERE) != null) {
       return;
     }
     HttpServerRequest request = ctx.request();

@@ -2,6 +2,7 @@ package io.callstream.web;
 
 import io.callstream.config.IpRange;
 import io.netty.util.NetUtil;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public final class ClientAddress {
   }
 
   /** The same for a WebSocket handshake (or anything with a peer and headers). */
-  public String of(SocketAddress peer, io.vertx.core.MultiMap headers) {
+  public String of(SocketAddress peer, MultiMap headers) {
     String address = peer == null || peer.hostAddress() == null ? UNKNOWN : peer.hostAddress();
     byte[] bytes = IpRange.literal(address);
     if (bytes == null || !trusted(bytes)) {

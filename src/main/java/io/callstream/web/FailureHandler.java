@@ -1,10 +1,9 @@
 package io.callstream.web;
 
-import io.callstream.db.DatabaseErrors;
-import io.callstream.errortracking.ErrorTracking;
 import io.callstream.failure.Failure;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,9 +17,16 @@ public final class FailureHandler implements Handler<RoutingContext> {
   /** Where the failure's reason is left for the access log line. */
   public static final String ERROR_KEY = "callstream.error";
 
-  private final ErrorTracking errors;
+  private final Predicate<Throwable> databaseUnavailable;
+  private final ErrorReporter errors;
 
-  public FailureHandler(ErrorTracking errors) {
+  /**
+   * {@code databaseUnavailable} tells a failure of the database that a retry later may get past (answered 503);
+   * {@code errors} receives every 5xx that is a fault. Both are wired by the assembly (from {@code db} and
+   * {@code errortracking}): the toolkit imports no feature.
+   */
+  public FailureHandler(Predicate<Throwable> databaseUnavailable, ErrorReporter errors) {
+    this.databaseUnavailable = databaseUnavailable;
     this.errors = errors;
   }
 
@@ -47,7 +53,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof Failure f) {
       status = status(f.kind());
       message = f.getMessage();
-    } else if (failure != null && DatabaseErrors.unavailable(failure)) {
+    } else if (failure != null && databaseUnavailable.test(failure)) {
       status = 503;
       message = "database unavailable, retry later";
       LOG.warning(() -> where(ctx) + ": database unavailable: " + failure);
@@ -72,7 +78,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
       LOG.fine(() -> where(ctx) + " -> " + status + " " + message); // the access log line carries it
     } else if (!(failure instanceof Failure f && f.is(Failure.Kind.UNAVAILABLE))) {
       // deliberate 503s (draining, not configured) are not faults; a database outage and upstream failures are
-      errors.captureServerError(ctx.request().method().name(), route(ctx), status, failure);
+      errors.serverError(ctx.request().method().name(), route(ctx), status, failure);
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();

@@ -6,8 +6,11 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -71,7 +74,7 @@ public record LiveTurn(String callSid, String conversationId, String speaker, St
         Instant utc = utcSeconds(text);
         return utc != null ? utc : OffsetDateTime.parse(text).toInstant();
       }
-    } catch (java.time.DateTimeException | ArithmeticException | NumberFormatException e) {
+    } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
       // fall through
     }
     throw Failure.invalid("timestamp must be ISO-8601 or unix seconds");
@@ -96,7 +99,7 @@ public record LiveTurn(String callSid, String conversationId, String speaker, St
       return null;
     }
     // LocalDateTime.of validates the ranges (month 13, February 30, hour 24 ... throw DateTimeException)
-    return java.time.LocalDateTime.of(year, month, day, hour, minute, second).toInstant(java.time.ZoneOffset.UTC);
+    return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
   }
 
   private static int digits(String s, int from, int to) {

@@ -1,21 +1,19 @@
 package io.callstream.webhook;
 
 import io.callstream.failure.Failure;
+import io.callstream.signature.ElevenLabsSignature;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * ElevenLabs' webhook signature: header {@code ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, where v0 is
- * HMAC-SHA256(secret, "t." + raw body). Pure: no I/O. Failures are {@link Failure}s of kind UNAUTHENTICATED with a short reason.
+ * Checks ElevenLabs' webhook signature ({@link ElevenLabsSignature}: header
+ * {@code ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, v0 = HMAC-SHA256(secret, "t." + raw body)). Pure: no I/O. Failures are {@link Failure}s of kind UNAUTHENTICATED with a short reason.
  *
  * <p>Decisions: extra header parts are ignored; several v0 parts are allowed and any one may match; hex is
  * decoded case-insensitively (uppercase hex is accepted: the compared values are the MAC bytes, in constant time);
@@ -23,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  * secrets are configured and a signature made with any one of them verifies.
  */
 public final class SignatureVerifier {
-  public static final String HEADER = "ElevenLabs-Signature";
+  public static final String HEADER = ElevenLabsSignature.HEADER;
   static final long MAX_AGE_SECONDS = 1800;
   static final long MAX_FUTURE_SECONDS = 300;
 
@@ -44,7 +42,7 @@ public final class SignatureVerifier {
       throw new IllegalArgumentException("no webhook secret");
     }
     this.keys = secrets.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
-    this.prototypes = keys.stream().map(SignatureVerifier::hmac).toList();
+    this.prototypes = keys.stream().map(ElevenLabsSignature::hmac).toList();
     this.clock = clock;
   }
 
@@ -91,7 +89,7 @@ public final class SignatureVerifier {
     if (age < -MAX_FUTURE_SECONDS) {
       throw Failure.unauthenticated("signature timestamp in the future");
     }
-    byte[] prefix = (t + ".").getBytes(StandardCharsets.US_ASCII);
+    byte[] prefix = ElevenLabsSignature.prefix(t);
     List<Mac> macs = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       Mac mac = freshMac(i);
@@ -132,13 +130,6 @@ public final class SignatureVerifier {
     }
   }
 
-  /** The header value ElevenLabs would send for this body at time t (tests, tools). */
-  public static String sign(String secret, long t, byte[] body) {
-    Mac mac = hmac(secret.getBytes(StandardCharsets.UTF_8));
-    mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
-    return "t=" + t + ",v0=" + HexFormat.of().formatHex(mac.doFinal(body));
-  }
-
   private static byte[] decodeHex(String hex) {
     if (hex.length() != 64) {
       return null;
@@ -154,17 +145,7 @@ public final class SignatureVerifier {
     try {
       return (Mac) prototypes.get(i).clone();
     } catch (CloneNotSupportedException e) {
-      return hmac(keys.get(i));
-    }
-  }
-
-  private static Mac hmac(byte[] key) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac;
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
+      return ElevenLabsSignature.hmac(keys.get(i));
     }
   }
 }

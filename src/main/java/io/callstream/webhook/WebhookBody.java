@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * A webhook body read with bounded memory: held in memory up to {@link #MEMORY_LIMIT}, beyond that spooled to a
@@ -53,7 +54,7 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
     return Failure.unavailable("too many large webhook bodies in progress on this node; retry later");
   }
 
-  private static final java.util.regex.Pattern LENGTH = java.util.regex.Pattern.compile("[0-9]{1,18}");
+  private static final Pattern LENGTH = Pattern.compile("[0-9]{1,18}");
 
   /** The request's Content-Length, or -1 when absent or malformed. */
   static long declaredLength(HttpServerRequest request) {

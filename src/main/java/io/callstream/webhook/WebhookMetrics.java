@@ -8,7 +8,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -29,8 +34,8 @@ final class WebhookMetrics {
 
   private final MeterRegistry registry;
   /** Meters by label values (bounded: endpoints x types x outcomes), looked up rather than re-registered. */
-  private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   private final ClientAddress clients;
 
@@ -69,10 +74,10 @@ final class WebhookMetrics {
   }
 
   /** Eight latency buckets (a percentile histogram was 70 lines per endpoint). */
-  private static final java.time.Duration[] WEBHOOK_BUCKETS = {java.time.Duration.ofMillis(10),
-      java.time.Duration.ofMillis(25), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100),
-      java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1),
-      java.time.Duration.ofSeconds(5)};
+  private static final Duration[] WEBHOOK_BUCKETS = {Duration.ofMillis(10),
+      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofSeconds(5)};
 
   private void finish(Observation o, RoutingContext ctx) {
     int status = ctx.response().getStatusCode();
@@ -85,12 +90,12 @@ final class WebhookMetrics {
     timers.computeIfAbsent(o.endpoint, e -> Timer.builder("callstream_webhook_duration")
         .description("time to verify, store and answer a webhook")
         .tag("endpoint", e).serviceLevelObjectives(WEBHOOK_BUCKETS).register(registry))
-        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .record(nanos, TimeUnit.NANOSECONDS);
     if (o.failure != null && !(o.failure instanceof Failure)) {
       Counter.builder("callstream_db_write_failures").description("database writes that failed")
           .tag("operation", o.endpoint).register(registry).increment();
     }
-    if (LOG.isLoggable(java.util.logging.Level.INFO)) {
+    if (LOG.isLoggable(Level.INFO)) {
       LOG.info(new StringBuilder(160).append("webhook endpoint=").append(o.endpoint).append(" type=").append(type)
           .append(" outcome=").append(outcome).append(" status=").append(status).append(" conversation=")
           .append(o.conversationId).append(" call_sid=").append(o.callSid).append(" ms=")

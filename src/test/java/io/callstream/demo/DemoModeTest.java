@@ -1,16 +1,16 @@
 package io.callstream.demo;
 
-import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.app.Node;
 import io.callstream.api.ApiClient;
+import io.callstream.app.Node;
 import io.callstream.auth.Passwords;
 import io.callstream.db.Database;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -206,7 +206,7 @@ class DemoModeTest {
     TestDatabase.execute("DELETE FROM " + schema + ".users WHERE username = 'dispatcher'");
     Pool pool = Database.createPool(vertx, TestDatabase.database(schema));
     try {
-      DemoSeed.Seeded seeded = Await.result(new DemoSeed(vertx, pool).seed());
+      DemoSeed.Seeded seeded = Await.result(new DemoSeed(vertx, pool, Passwords::hash).seed());
       assertEquals(0, seeded.driversCreated(), "drivers existed");
       DemoSeed.DemoUser admin = seeded.users().get(0);
       DemoSeed.DemoUser dispatcher = seeded.users().get(1);

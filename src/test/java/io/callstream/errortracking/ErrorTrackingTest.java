@@ -42,6 +42,7 @@ class ErrorTrackingTest {
   static final List<Received> received = new CopyOnWriteArrayList<>();
   static final LinkedBlockingQueue<Received> arrivals = new LinkedBlockingQueue<>();
   static final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+  static SentryLink sentry;
   static ErrorTracking tracking;
 
   record Received(String path, String body) {
@@ -71,12 +72,14 @@ class ErrorTrackingTest {
     }));
     int port = http.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
         .actualPort();
-    tracking = ErrorTracking.init("http://publickey@127.0.0.1:" + port + "/1", "test", "callstream@test", metrics);
+    sentry = SentryLink.open("http://publickey@127.0.0.1:" + port + "/1", "test", "callstream@test");
+    tracking = new ErrorTracking(sentry, metrics);
   }
 
   @AfterAll
   static void tearDown() throws Exception {
     tracking.close();
+    sentry.close();
     server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 

@@ -11,6 +11,7 @@ import io.callstream.support.Await;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -57,11 +58,11 @@ class LiveLifecycleTest {
     slow.subscribe(call.callSid(), null);
     reader.subscribe(call.callSid(), null);
     slow.ws.pause();
-    LiveMetrics metrics = LiveMetrics.of(node.registry());
-    double closedBefore = metrics.slowConsumerCloses();
+    Counter slowConsumerCloses = node.registry().get("callstream_ws_slow_consumer_closes").counter();
+    double closedBefore = slowConsumerCloses.count();
     String text = "x".repeat(4000);
     int seq = 0;
-    for (int batch = 0; batch < 100 && metrics.slowConsumerCloses() == closedBefore; batch++) {
+    for (int batch = 0; batch < 100 && slowConsumerCloses.count() == closedBefore; batch++) {
       for (int i = 0; i < 200; i++) {
         CallFeed.publishUnstored(node, call, ++seq, text);
       }
@@ -69,7 +70,7 @@ class LiveLifecycleTest {
         assertEquals(expected, reader.next("transcription").getInteger("sequence_number"));
       }
     }
-    assertEquals(closedBefore + 1, metrics.slowConsumerCloses(), "the slow client was never closed");
+    assertEquals(closedBefore + 1, slowConsumerCloses.count(), "the slow client was never closed");
     slow.ws.resume();
     assertEquals((short) 1013, slow.awaitClose());
     CallFeed.publishUnstored(node, call, ++seq, "after");

@@ -1,6 +1,6 @@
 package io.callstream.support;
 
-import io.callstream.webhook.SignatureVerifier;
+import io.callstream.signature.ElevenLabsSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +11,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The suite's one webhook signer: signs a body the way ElevenLabs does (shared/tools/sign-webhook), with the
- * current time, through {@link SignatureVerifier#sign}, whose output SignatureVerifierTest checks against
+ * current time, through {@link ElevenLabsSignature#sign}, whose output SignatureVerifierTest checks against
  * ElevenLabs' test vector. Only a body too large to hold is signed here, streamed through the same HMAC;
- * SignatureVerifierTest checks that it agrees with {@link SignatureVerifier#sign}.
+ * SignatureVerifierTest checks that it agrees with {@link ElevenLabsSignature#sign}.
  */
 public final class WebhookSigner {
   private WebhookSigner() {}
@@ -23,7 +23,7 @@ public final class WebhookSigner {
   }
 
   public static String sign(byte[] body, String secret) {
-    return SignatureVerifier.sign(secret, System.currentTimeMillis() / 1000, body);
+    return ElevenLabsSignature.sign(secret, System.currentTimeMillis() / 1000, body);
   }
 
   /** The header for a body read once from the stream (which is not closed), at time t. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.callstream.failure.Failure;
+import io.callstream.signature.ElevenLabsSignature;
 import io.callstream.support.WebhookSigner;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ class SignatureVerifierTest {
   @Test
   void elevenLabsTestVector() {
     assertEquals(15, PING.length);
-    assertEquals(VECTOR, SignatureVerifier.sign(SECRET, NOW, PING));
+    assertEquals(VECTOR, ElevenLabsSignature.sign(SECRET, NOW, PING));
     assertDoesNotThrow(() -> verifier.verify(VECTOR, PING));
   }
 
@@ -53,18 +54,18 @@ class SignatureVerifierTest {
   void tamperedBodyOrWrongSecretIsRefused() {
     byte[] tampered = "{\"type\":\"pong\"}".getBytes(StandardCharsets.UTF_8);
     assertEquals("signature does not match", reason(() -> verifier.verify(VECTOR, tampered)));
-    String other = SignatureVerifier.sign("whsec_other", NOW, PING);
+    String other = ElevenLabsSignature.sign("whsec_other", NOW, PING);
     assertEquals("signature does not match", reason(() -> verifier.verify(other, PING)));
   }
 
   @Test
   void timestampWindow() {
-    String old = SignatureVerifier.sign(SECRET, NOW - 31 * 60, PING);
+    String old = ElevenLabsSignature.sign(SECRET, NOW - 31 * 60, PING);
     assertEquals("signature timestamp too old", reason(() -> verifier.verify(old, PING)));
-    String future = SignatureVerifier.sign(SECRET, NOW + 10 * 60, PING);
+    String future = ElevenLabsSignature.sign(SECRET, NOW + 10 * 60, PING);
     assertEquals("signature timestamp in the future", reason(() -> verifier.verify(future, PING)));
-    assertDoesNotThrow(() -> verifier.verify(SignatureVerifier.sign(SECRET, NOW - 29 * 60, PING), PING));
-    assertDoesNotThrow(() -> verifier.verify(SignatureVerifier.sign(SECRET, NOW + 4 * 60, PING), PING));
+    assertDoesNotThrow(() -> verifier.verify(ElevenLabsSignature.sign(SECRET, NOW - 29 * 60, PING), PING));
+    assertDoesNotThrow(() -> verifier.verify(ElevenLabsSignature.sign(SECRET, NOW + 4 * 60, PING), PING));
   }
 
   @Test

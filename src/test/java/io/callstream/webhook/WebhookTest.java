@@ -18,6 +18,7 @@ import io.callstream.app.Node;
 import io.callstream.call.CallCompletions;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.PostCallEvent;
+import io.callstream.signature.ElevenLabsSignature;
 import io.callstream.support.Await;
 import io.callstream.support.EventRecorder;
 import io.callstream.support.Http;
@@ -160,9 +161,9 @@ class WebhookTest {
     byte[] body = ok.toBuffer().getBytes();
     assertError(401, postWithHeader(client, node.port(), TRANSCRIPTION, body, "X-None", null));
     assertError(401, postWithHeader(client, node.port(), TRANSCRIPTION, body, SignatureVerifier.HEADER,
-        SignatureVerifier.sign("whsec_wrong", System.currentTimeMillis() / 1000, body)));
+        ElevenLabsSignature.sign("whsec_wrong", System.currentTimeMillis() / 1000, body)));
     assertError(401, postWithHeader(client, node.port(), TRANSCRIPTION, body, SignatureVerifier.HEADER,
-        SignatureVerifier.sign(TestConfig.WEBHOOK_SECRET, System.currentTimeMillis() / 1000 - 31 * 60, body)));
+        ElevenLabsSignature.sign(TestConfig.WEBHOOK_SECRET, System.currentTimeMillis() / 1000 - 31 * 60, body)));
     byte[] huge = ok.copy().put("message", "x".repeat(WebhookBody.MEMORY_LIMIT)).toBuffer().getBytes();
     assertError(413, post(client, node.port(), TRANSCRIPTION, huge));
     assertEquals(0, count(schema, "SELECT count(*) FROM transcriptions"));
@@ -292,7 +293,7 @@ class WebhookTest {
     assertError(401, postWithHeader(client, node.port(), POST_CALL, body, "X-None", null));
     assertError(401, postWithHeader(client, node.port(), POST_CALL, body, SignatureVerifier.HEADER, "t=1,v0=zz"));
     assertError(401, postWithHeader(client, node.port(), POST_CALL, body, SignatureVerifier.HEADER,
-        SignatureVerifier.sign(TestConfig.WEBHOOK_SECRET, System.currentTimeMillis() / 1000 + 600, body)));
+        ElevenLabsSignature.sign(TestConfig.WEBHOOK_SECRET, System.currentTimeMillis() / 1000 + 600, body)));
     byte[] tampered = body.clone();
     tampered[tampered.length - 3] = ' ';
     assertError(401, postWithHeader(client, node.port(), POST_CALL, tampered, SignatureVerifier.HEADER,

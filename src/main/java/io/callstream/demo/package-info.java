@@ -1,0 +1,6 @@
+/**
+ * Demo mode (ELEVENLABS_API_URL=simulator): an in-process ElevenLabs simulator that dials back through the public
+ * webhooks (signed with {@code signature}), and the seeded demo users and drivers. Uses {@code config} and
+ * {@code signature}; imports no feature: the assembly hands it the users' password hash.
+ */
+package io.callstream.demo;
