@@ -13,6 +13,7 @@ import io.callstream.call.CallStarter;
 import io.callstream.call.ElevenLabsClient;
 import io.callstream.call.ParkedEvents;
 import io.callstream.config.Config;
+import io.callstream.console.ApiDescriptionRoutes;
 import io.callstream.console.ConsoleRoutes;
 import io.callstream.config.Config.NodeRole;
 import io.callstream.driver.DriverRoutes;
@@ -82,6 +83,7 @@ public final class Assembly {
           new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics)).addRoutes(router);
       new CallAudioRoutes(vertx, pool, config.webhooks().audioDir(), auth).addRoutes(router);
       new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions)).addRoutes(router);
+      new ApiDescriptionRoutes(vertx).addRoutes(router); // GET /openapi.yaml and /asyncapi.yaml, unauthenticated
     }
     if (config.http().has(NodeRole.WEBHOOK)) {
       // Twilio's voice and recording webhooks: inbound driver calls (503 when TWILIO_AUTH_TOKEN is unset)
