@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.app.Node;
 import io.callstream.failure.ErrorCode;
+import io.callstream.support.ApiContract;
 import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.Ports;
@@ -84,6 +85,7 @@ class ApiContractTest {
   void everyKindOfErrorCarriesItsCode(Vertx vertx) {
     ApiClient api = new ApiClient(vertx, node);
     String dispatcher = api.token("dispatcher");
+    long validated = ApiContract.checked();
     assertError(api.get("/calls", null), 401, ErrorCode.UNAUTHORIZED, "no token");
     assertError(api.get("/calls", "not.a.jwt"), 401, ErrorCode.UNAUTHORIZED, "garbage token");
     String expired = JWTAuth.create(vertx, new JWTAuthOptions()
@@ -109,6 +111,8 @@ class ApiContractTest {
     // no ElevenLabs settings on this node
     assertError(api.post("/conversations/conv_1/fetch", dispatcher, null), 503, ErrorCode.UNAVAILABLE,
         "backfill without ELEVENLABS_API_KEY");
+    // every one of these answers went through the document's validation, the unknown endpoint excepted
+    assertTrue(ApiContract.checked() - validated >= 13, "answers validated: " + (ApiContract.checked() - validated));
   }
 
   /** An inbound (Twilio) call shows its direction, caller and recording state, as documented for Call. */

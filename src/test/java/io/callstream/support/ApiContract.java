@@ -68,23 +68,39 @@ public final class ApiContract {
 
   /** Why the answer breaks the documented contract, or null when it keeps it (or the route is not documented). */
   public static String problem(String method, String path, HttpResponse<?> response) {
+    Object body = response.body();
+    return problem(method, path, response.statusCode(), response.getHeader("Content-Type"),
+        body instanceof Buffer buffer ? buffer.getBytes() : null);
+  }
+
+  /**
+   * For answers received by other clients (java.net.http): fails with an AssertionError naming what breaks the
+   * document.
+   */
+  public static void check(String method, String path, int status, String contentType, String body) {
+    String problem = problem(method, path.split("\\?", 2)[0], status, contentType,
+        body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    if (problem != null) {
+      throw new AssertionError(problem);
+    }
+  }
+
+  static String problem(String method, String path, int status, String type, byte[] body) {
     Request.Method m;
     try {
       m = Request.Method.valueOf(method);
     } catch (IllegalArgumentException e) {
       return null;
     }
-    SimpleResponse.Builder answer = SimpleResponse.Builder.status(response.statusCode());
-    String type = response.getHeader("Content-Type");
+    SimpleResponse.Builder answer = SimpleResponse.Builder.status(status);
     if (type != null) {
       answer.withContentType(type);
     }
-    Object body = response.body();
-    if (body instanceof Buffer buffer && buffer.length() > 0) {
+    if (body != null && body.length > 0) {
       if (type != null && (type.contains("json") || type.startsWith("text/") || type.contains("yaml"))) {
-        answer.withBody(buffer.toString(StandardCharsets.UTF_8));
+        answer.withBody(new String(body, StandardCharsets.UTF_8));
       } else {
-        answer.withBody(buffer.getBytes());
+        answer.withBody(body);
       }
     }
     ValidationReport report = VALIDATOR.validateResponse(path, m, answer.build());
@@ -92,8 +108,8 @@ public final class ApiContract {
     if (!report.hasErrors()) {
       return null;
     }
-    String text = body instanceof Buffer buffer ? buffer.toString(StandardCharsets.UTF_8) : String.valueOf(body);
-    return "the answer to " + method + " " + path + " breaks api/openapi.yaml: status " + response.statusCode()
+    String text = body == null ? "(none)" : new String(body, StandardCharsets.UTF_8);
+    return "the answer to " + method + " " + path + " breaks api/openapi.yaml: status " + status
         + ", Content-Type " + type + ", body " + (text.length() > 600 ? text.substring(0, 600) + "..." : text) + "\n"
         + SimpleValidationReportFormat.getInstance().apply(report);
   }

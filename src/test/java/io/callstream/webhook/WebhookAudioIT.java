@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callstream.support.ApiContract;
 import io.callstream.support.NodeProcess;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -148,6 +149,8 @@ class WebhookAudioIT {
       HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
           .send(request, HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), response.body() + "\n" + node.log());
+      ApiContract.check("POST", WebhookRole.POST_CALL, response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null), response.body());
       Path mp3 = audioDir.resolve(CONVERSATION_ID + ".mp3");
       assertEquals((long) BLOCK * BLOCKS, Files.size(mp3));
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
