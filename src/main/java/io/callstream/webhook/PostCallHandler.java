@@ -108,7 +108,8 @@ final class PostCallHandler implements Handler<RoutingContext> {
   private static Future<JsonObject> answer(PostCallInbox.Receipt receipt) {
     return switch (receipt) {
       case PARKED -> Future.failedFuture(Failure.notFound(
-          "unknown call: the event is kept and will be applied when the call appears").withCode(ErrorCode.CALL_NOT_FOUND));
+          "unknown call: the event is kept and will be applied when the call appears")
+          .withCode(ErrorCode.CALL_NOT_FOUND));
       case DUPLICATE -> Future.succeededFuture(Responses.success().put("duplicate", true));
       case IGNORED -> Future.succeededFuture(Responses.success().put("ignored", true));
       case APPLIED, UNCHANGED -> Future.succeededFuture(Responses.success());
