@@ -13,6 +13,7 @@ import io.callstream.call.CallStarter;
 import io.callstream.call.ElevenLabsClient;
 import io.callstream.call.ParkedEvents;
 import io.callstream.config.Config;
+import io.callstream.console.ApiDescriptionRoutes;
 import io.callstream.config.Config.NodeRole;
 import io.callstream.console.ConsoleRoutes;
 import io.callstream.db.DatabaseErrors;
@@ -118,6 +119,7 @@ public final class Assembly {
         new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics)).addRoutes(router);
     new CallAudioRoutes(pool, node.audio(), auth).addRoutes(router);
     new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions)).addRoutes(router);
+    new ApiDescriptionRoutes(vertx).addRoutes(router); // GET /openapi.yaml and /asyncapi.yaml, unauthenticated
   }
 
   /** Every route this instance serves. */

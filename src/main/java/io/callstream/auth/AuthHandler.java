@@ -1,5 +1,6 @@
 package io.callstream.auth;
 
+import io.callstream.failure.ErrorCode;
 import io.callstream.failure.Failure;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -30,7 +31,9 @@ public final class AuthHandler {
       tokens.verify(token).onComplete(ar -> {
         if (ar.failed()) {
           ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-          ctx.fail(Failure.unauthenticated(ar.cause().getMessage()));
+          Failure refused = Failure.unauthenticated(ar.cause().getMessage());
+          ctx.fail(ar.cause() instanceof Tokens.InvalidToken t && t.expired()
+              ? refused.withCode(ErrorCode.TOKEN_EXPIRED) : refused);
         } else if (!ar.result().mayAct(role)) {
           ctx.fail(Failure.forbidden("role '" + ar.result().role() + "' may not do this (needs " + role + ")"));
         } else {

@@ -1,5 +1,6 @@
 package io.callstream.call;
 
+import io.callstream.failure.ErrorCode;
 import io.callstream.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +48,8 @@ public final class Backfill {
     PostCallEvent event = PostCallEvent.of(PostCallEvent.TRANSCRIPTION, eventTimestamp(data), data);
     // the application locked the call and returns it as it is afterwards: no second read
     return completions.apply(event).compose(applied -> applied.outcome() == CallCompletions.Outcome.UNKNOWN_CALL
-        ? Future.failedFuture(Failure.notFound("callstream knows no call for conversation " + conversationId))
+        ? Future.failedFuture(Failure.notFound("callstream knows no call for conversation " + conversationId)
+            .withCode(ErrorCode.CALL_NOT_FOUND))
         : Future.succeededFuture(new Result(applied.outcome(), applied.call())));
   }
 

@@ -15,7 +15,8 @@ public record Call(long id, String callSid, String conversationId, String driver
                    String failureReason, Instant callStartTime, Instant callEndTime, String transcriptSummary,
                    Integer callDurationSeconds, Double cost, Boolean callSuccessful, JsonObject analysisData,
                    JsonObject metadataJson, int lastSequenceNumber, List<String> violationTypes, String startedBy,
-                   Instant createdAt, Instant updatedAt) {
+                   String direction, String callerNumber, String recordingStatus, Instant createdAt,
+                   Instant updatedAt) {
 
   public static final String INITIATED = "initiated";
   public static final String IN_PROGRESS = "in_progress";
@@ -25,7 +26,8 @@ public record Call(long id, String callSid, String conversationId, String driver
   /** The column list every query of calls selects, in {@link #fromRow} order. */
   public static final String COLUMNS = "id, call_sid, conversation_id, driver_id, status, failure_reason, "
       + "call_start_time, call_end_time, transcript_summary, call_duration_seconds, cost, call_successful, "
-      + "analysis_data, metadata_json, last_sequence_number, violation_types, started_by, created_at, updated_at";
+      + "analysis_data, metadata_json, last_sequence_number, violation_types, started_by, direction, caller_number, "
+      + "recording_status, created_at, updated_at";
 
   public boolean ended() {
     return COMPLETED.equals(status) || FAILED.equals(status);
@@ -47,7 +49,9 @@ public record Call(long id, String callSid, String conversationId, String driver
         instant(r, "call_start_time"), instant(r, "call_end_time"), r.getString("transcript_summary"),
         r.getInteger("call_duration_seconds"), r.getDouble("cost"), r.getBoolean("call_successful"),
         json(r, "analysis_data"), json(r, "metadata_json"), r.getInteger("last_sequence_number"),
-        strings(r, "violation_types"), r.getString("started_by"), instant(r, "created_at"), instant(r, "updated_at"));
+        strings(r, "violation_types"), r.getString("started_by"), r.getString("direction"),
+        r.getString("caller_number"), r.getString("recording_status"), instant(r, "created_at"),
+        instant(r, "updated_at"));
   }
 
   static Instant instant(Row r, String column) {
@@ -67,7 +71,9 @@ public record Call(long id, String callSid, String conversationId, String driver
 
   /**
    * Every column but id, as dashboards and the API see it (contract §4 {@code call_data}, §3 GET /calls/{id}),
-   * extended with {@code violation_types} and {@code started_by}.
+   * extended with {@code violation_types} and {@code started_by}. Of the inbound (Twilio) columns, {@code direction},
+   * {@code caller_number} and {@code recording_status} are shown; the recording's sid, URL and file and the stored
+   * TwiML answer are internal and are not.
    */
   public JsonObject toJson() {
     return new JsonObject()
@@ -87,6 +93,9 @@ public record Call(long id, String callSid, String conversationId, String driver
         .put("last_sequence_number", lastSequenceNumber)
         .put("violation_types", new JsonArray(violationTypes))
         .put("started_by", startedBy)
+        .put("direction", direction)
+        .put("caller_number", callerNumber)
+        .put("recording_status", recordingStatus)
         .put("created_at", text(createdAt))
         .put("updated_at", text(updatedAt));
   }

@@ -4,6 +4,7 @@ import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
 import io.callstream.config.Config;
 import io.callstream.driver.Driver;
+import io.callstream.failure.ErrorCode;
 import io.callstream.failure.Failure;
 import io.callstream.web.ApiInput;
 import io.callstream.web.Responses;
@@ -145,9 +146,9 @@ public final class CallRoutes {
   static Future<Call> byPathId(CallRepository calls, SqlClient pool, RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (id == null || id.isBlank() || id.length() > MAX_IDENTIFIER) {
-      return Future.failedFuture(Failure.invalid("invalid call identifier"));
+      return Future.failedFuture(Failure.invalid("invalid call identifier").withCode(ErrorCode.INVALID_IDENTIFIER));
     }
     return calls.findByIdentifier(pool, id)
-        .map(call -> call.orElseThrow(() -> Failure.notFound("no call " + id)));
+        .map(call -> call.orElseThrow(() -> Failure.notFound("no call " + id).withCode(ErrorCode.CALL_NOT_FOUND)));
   }
 }

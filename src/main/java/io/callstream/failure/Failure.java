@@ -29,14 +29,31 @@ public final class Failure extends RuntimeException {
   }
 
   private final Kind kind;
+  private final String code;
 
   public Failure(Kind kind, String message) {
+    this(kind, null, message);
+  }
+
+  /** A refusal with a more precise machine-readable code than its kind's (one of {@link ErrorCode}). */
+  public Failure(Kind kind, String code, String message) {
     super(message, null, false, false);
     this.kind = kind;
+    this.code = code;
   }
 
   public Kind kind() {
     return kind;
+  }
+
+  /** The machine-readable code of the error answer: the one given, else the kind's ({@link ErrorCode#of}). */
+  public String code() {
+    return code != null ? code : ErrorCode.of(kind);
+  }
+
+  /** The same refusal with a more precise code. */
+  public Failure withCode(String precise) {
+    return new Failure(kind, precise, getMessage());
   }
 
   public boolean is(Kind k) {

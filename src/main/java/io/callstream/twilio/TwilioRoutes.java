@@ -4,6 +4,7 @@ import io.callstream.call.ElevenLabsClient;
 import io.callstream.audio.AudioStore;
 import io.callstream.config.AudioConfig;
 import io.callstream.config.Config;
+import io.callstream.failure.ErrorCode;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -129,7 +130,7 @@ public final class TwilioRoutes {
 
   private static void answer(RoutingContext ctx, boolean unknownCall) {
     if (unknownCall) {
-      ctx.fail(Failure.notFound("no such call"));
+      ctx.fail(Failure.notFound("no such call").withCode(ErrorCode.CALL_NOT_FOUND));
     } else {
       Responses.json(ctx.response(), Responses.success());
     }

@@ -84,7 +84,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    Responses.json(ctx.response().setStatusCode(status), Responses.error(message));
+    // the machine-readable code next to the reason (docs/http-api.md lists them)
+    String code = failure instanceof Failure f ? f.code() : io.callstream.failure.ErrorCode.ofStatus(status);
+    Responses.json(ctx.response().setStatusCode(status), Responses.error(code, message));
   }
 
   /** The route template ({@code /calls/:id}), never the raw path with its identifiers. */

@@ -112,7 +112,7 @@ public final class RequestDeadlines implements Handler<RoutingContext> {
       return;
     }
     Responses.json(response.setStatusCode(408).putHeader(HttpHeaders.CONNECTION, "close"),
-        Responses.error("request body not received in time"))
+        Responses.error(io.callstream.failure.ErrorCode.REQUEST_TIMEOUT, "request body not received in time"))
         .onComplete(ar -> request.connection().close());
   }
 }

@@ -17,9 +17,12 @@ public final class Responses {
     return response.putHeader("Content-Type", "application/json").end(body.toBuffer());
   }
 
-  /** The one error body shape: {@code {"status":"error","error":"..."}}. */
-  public static JsonObject error(String message) {
-    return new JsonObject().put("status", "error").put("error", message);
+  /**
+   * The one error body shape: {@code {"status":"error","code":"...","error":"..."}}, {@code code} being one of
+   * {@link io.callstream.failure.ErrorCode} (machine-readable) and {@code error} the human-readable reason.
+   */
+  public static JsonObject error(String code, String message) {
+    return new JsonObject().put("status", "error").put("code", code).put("error", message);
   }
 
   public static JsonObject success() {

@@ -4,6 +4,7 @@ import io.callstream.audio.AudioStore;
 import io.callstream.call.PostCallEvent;
 import io.callstream.config.Config;
 import io.callstream.db.DatabaseErrors;
+import io.callstream.failure.ErrorCode;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
 import io.vertx.core.Future;
@@ -111,7 +112,8 @@ final class PostCallHandler implements Handler<RoutingContext> {
   private static Future<JsonObject> answer(PostCallInbox.Receipt receipt) {
     return switch (receipt) {
       case PARKED -> Future.failedFuture(Failure.notFound(
-          "unknown call: the event is kept and will be applied when the call appears"));
+          "unknown call: the event is kept and will be applied when the call appears")
+          .withCode(ErrorCode.CALL_NOT_FOUND));
       case DUPLICATE -> Future.succeededFuture(Responses.success().put("duplicate", true));
       case IGNORED -> Future.succeededFuture(Responses.success().put("ignored", true));
       case APPLIED, UNCHANGED -> Future.succeededFuture(Responses.success());

@@ -1,5 +1,6 @@
 package io.callstream.auth;
 
+import io.callstream.support.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class LoginThrottleHardeningTest {
     schema = TestDatabase.freshSchema("throttle");
     vertx = Vertx.vertx();
     // enough connections that a burst is really parallel, not queued behind five
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
+    client = Http.client(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
         new PoolOptions().setHttp1MaxSize(200));
     assertEquals(0, userAdd("erin", "erins-password"));
     assertEquals(0, userAdd("frank", "franks-password"));

@@ -1,5 +1,6 @@
 package io.callstream.call;
 
+import io.callstream.support.Http;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -37,7 +38,7 @@ class CallAudioTest {
     node = nodes.start(TestConfig.config(schema, Map.of()));
     vertx = Vertx.vertx();
     api = new ApiClient(vertx, node);
-    raw = WebClient.create(vertx);
+    raw = Http.client(vertx);
     for (int i = 0; i < MP3.length; i++) {
       MP3[i] = (byte) i;
     }

@@ -1,5 +1,6 @@
 package io.callstream.call;
 
+import io.callstream.support.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +58,7 @@ class OperationsMetricsTest {
             .put("metadata", new JsonObject().put("call_duration_secs", 42).put("cost", 321))
             .put("analysis", new JsonObject().put("call_successful", "success").put("transcript_summary", "ok")));
     byte[] bytes = body.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    WebClient client = WebClient.create(fixture.vertx());
+    WebClient client = Http.client(fixture.vertx());
     HttpResponse<Buffer> hook = Await.result(client.post(fixture.node().port(), "127.0.0.1", WebhookRole.POST_CALL)
         .putHeader("ElevenLabs-Signature", WebhookSigner.sign(bytes, TestConfig.WEBHOOK_SECRET))
         .sendBuffer(Buffer.buffer(bytes)));

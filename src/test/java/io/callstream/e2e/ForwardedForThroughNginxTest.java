@@ -1,5 +1,6 @@
 package io.callstream.e2e;
 
+import io.callstream.support.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ class ForwardedForThroughNginxTest {
 
   /** A client whose connections to nginx come from this loopback address. */
   static WebClient from(String localAddress) {
-    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(nginx.port())
+    return Http.client(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(nginx.port())
         .setLocalAddress(localAddress), new PoolOptions().setHttp1MaxSize(100));
   }
 

@@ -75,7 +75,7 @@ class HttpInstancesTest {
     assertTrue(busyInstances >= 3, "sockets spread over the instances: " + busyInstances);
 
     // webhooks on separate connections (no keep-alive), so they land on different instances too
-    WebClient webhooks = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(false));
+    WebClient webhooks = Http.client(vertx, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(false));
     for (int t = 1; t <= TURNS; t++) {
       String body = new JsonObject().put("call_sid", call.callSid()).put("speaker", "agent")
           .put("message", "turn " + t).put("timestamp", 1_795_262_400L + t).encode();

@@ -54,7 +54,7 @@ public final class TwoNodeCluster implements AutoCloseable {
 
   /** An HTTP client for 127.0.0.1 with room for this many concurrent requests. */
   public WebClient http(int connections) {
-    return WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
+    return Http.client(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
         new PoolOptions().setHttp1MaxSize(connections));
   }
 

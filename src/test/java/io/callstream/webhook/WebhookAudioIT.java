@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callstream.support.ApiContract;
 import io.callstream.support.NodeProcess;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -149,6 +150,8 @@ class WebhookAudioIT {
       HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
           .send(request, HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), response.body() + "\n" + node.log());
+      ApiContract.check("POST", WebhookRole.POST_CALL, response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null), response.body());
       // committed before the answer: the moment the 200 is here, PostgreSQL has every byte
       assertEquals((long) BLOCK * BLOCKS + " " + expectedAudioSha256() + " " + expectedAudioSha256(),
           TestDatabase.queryValue(schema, "SELECT a.size || ' ' || a.sha256 || ' ' || encode(sha256("

@@ -1,5 +1,6 @@
 package io.callstream.webhook;
 
+import io.callstream.support.Http;
 import static io.callstream.webhook.WebhookTestSupport.CALL_SID;
 import static io.callstream.webhook.WebhookTestSupport.bytes;
 import static io.callstream.webhook.WebhookTestSupport.count;
@@ -77,7 +78,7 @@ class WebhookStallTest {
   @Test
   void aStalledDatabaseGets503WithinTheDeadlineAndEveryTurnIsStoredAndAnnouncedOnce() {
     long callId = insertCall(schema, CALL_SID, null, "in_progress");
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(true),
+    WebClient client = Http.client(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(2 * TURNS));
     String token = new Tokens(vertx, TestConfig.config(schema).auth()).issue("stall-dispatcher", "dispatcher");
     DashboardClient dashboard = new DashboardClient(vertx, node::port, token, false);

@@ -19,6 +19,7 @@ import io.callstream.call.CallCompletions;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.PostCallEvent;
 import io.callstream.signature.ElevenLabsSignature;
+import io.callstream.support.ApiContract;
 import io.callstream.support.Await;
 import io.callstream.support.EventRecorder;
 import io.callstream.support.Http;
@@ -325,6 +326,8 @@ class WebhookTest {
     var response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
         .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(413, response.statusCode(), response.body());
+    ApiContract.check("POST", POST_CALL, response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(null), response.body());
     assertTrue(response.body().contains("\"status\":\"error\""), response.body());
     try (var files = Files.list(audioDir)) {
       assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".spool")), "spool file deleted");
