@@ -52,7 +52,7 @@ public final class LiveRole {
     this.vertx = vertx;
     this.config = config;
     UserRepository accounts = new UserRepository();
-    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(pool), metrics,
+    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(vertx, pool), metrics,
         new NodeLimit(vertx, SOCKETS_PER_USER, config.maxSocketsPerUser()), name -> accounts.disabled(pool, name)
             .recover(e -> {
               // the database decides only this extra check: a valid token is let through while it is unreachable
