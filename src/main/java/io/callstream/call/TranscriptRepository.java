@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads and writes of {@code transcriptions}; all of this table's SQL is here. The live-turn insert also bumps the
- * calls' sequence counters in the same statement (one round trip and one commit per batch; see
- * {@link #INSERT_BATCH}), which is why calls' SQL lives in two repositories.
+ * The owner of {@code transcriptions}: all of this table's SQL is here. The live-turn insert also bumps the calls'
+ * sequence counters in the same statement (one round trip and one commit per batch; see {@link #INSERT_BATCH}):
+ * the only write of {@code calls} outside {@link CallRepository}, and the only statement writing two tables.
  */
 public final class TranscriptRepository {
   /**
