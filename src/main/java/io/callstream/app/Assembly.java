@@ -61,7 +61,7 @@ public final class Assembly {
     }
     new HealthRoutes(pool, node.state(), node.registry()).addRoutes(router);
     if (config.http().has(NodeRole.WEBHOOK)) {
-      new WebhookRole(vertx, pool, config.webhooks(), inbox, node.registry(), node.turns(), clients, node.audio())
+      new WebhookRole(vertx, config.webhooks(), inbox, node.registry(), node.turns(), clients, node.audio())
           .addRoutes(router);
     }
     if (config.http().has(NodeRole.LIVE)) {
