@@ -73,6 +73,30 @@ class TableOwnersTest {
     }
   }
 
+  /**
+   * The status values as SQL literals ({@code 'failed'}...) appear only in their table's owner: the calls'
+   * ({@code call/CallSql}, and the live-turn batch in {@code call/TranscriptRepository}) and the inbox's
+   * ({@code webhook/InboxRepository}, which has a {@code 'failed'} of its own).
+   */
+  @Test
+  void statusLiteralsAreOnlyInTheOwners() throws IOException {
+    Pattern literal = Pattern.compile("'(initiated|in_progress|completed|failed|pending|processed|ignored)'");
+    List<String> allowed = List.of("call/CallSql.java", "call/TranscriptRepository.java", "webhook/InboxRepository.java");
+    List<String> strays = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(MAIN)) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+        String name = MAIN.relativize(file).toString().replace('\\', '/');
+        Matcher m = literal.matcher(Files.readString(file));
+        while (m.find()) {
+          if (!allowed.contains(name)) {
+            strays.add(m.group() + " in " + name);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), strays, "status literals outside the owners");
+  }
+
   /** File (relative to io/callstream) to the tables its SQL writes, once per statement. */
   private static Map<String, List<String>> writes() throws IOException {
     Map<String, List<String>> writes = new LinkedHashMap<>();
