@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * The owner of {@code webhook_events}, the inbox: every verified webhook body, deduplicated by the SHA-256 of its
  * bytes; every statement on this table and its status values are here (the reconciler reaches the parked rows
- * through {@link ParkedEvents}, implemented by {@link PostCallInbox}).
+ * through {@link ParkedEvents}, implemented by {@link PostCallInbox}). One statement also reads {@code calls}
+ * (never writes it): {@link #parkedWithCall} probes the calls' unique keys for the parked rows' identifiers.
  */
 public final class InboxRepository {
   public static final String PENDING = "pending";
