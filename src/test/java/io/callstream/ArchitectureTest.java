@@ -21,7 +21,9 @@ import io.callstream.errortracking.SentryLink;
 import io.sentry.Sentry;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,11 +74,13 @@ class ArchitectureTest {
   }
 
   @Test
-  void demoModeImportsNoFeature() {
+  void demoModeUsesOnlyTheTablesOwnersAndTheToolkits() {
     noClasses().that().resideInAPackage(ROOT + ".demo..")
-        .should().dependOnClassesThat(callstreamOutside(ROOT + ".demo..", ROOT + ".config..", ROOT + ".signature.."))
-        .because("demo mode signs with the signature toolkit and gets the password hash from the assembly "
-            + "(demo/package-info)")
+        .should().dependOnClassesThat(callstreamOutside(ROOT + ".demo..", ROOT + ".config..", ROOT + ".signature..",
+            ROOT + ".auth.UserRepository", ROOT + ".auth.User", ROOT + ".driver.DriverRepository",
+            ROOT + ".driver.Driver"))
+        .because("demo mode signs with the signature toolkit, gets the password hash from the assembly, and seeds "
+            + "users and drivers through the owners of those tables (demo/package-info)")
         .check(MAIN);
   }
 
@@ -130,10 +134,13 @@ class ArchitectureTest {
         .check(MAIN);
   }
 
-  /** Classes of callstream outside the given packages. */
+  /** Classes of callstream outside the given packages ({@code x..}) and other than the given classes. */
   private static DescribedPredicate<JavaClass> callstreamOutside(String... allowed) {
+    String[] packages = Arrays.stream(allowed).filter(a -> a.endsWith("..")).toArray(String[]::new);
+    Set<String> classes = Arrays.stream(allowed).filter(a -> !a.endsWith("..")).collect(Collectors.toSet());
     return JavaClass.Predicates.resideInAPackage(ROOT + "..")
-        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(allowed)));
+        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage(packages)))
+        .and(DescribedPredicate.describe("not one of " + classes, c -> !classes.contains(c.getName())));
   }
 
   private static DescribedPredicate<JavaField> notIn(Set<String> classes) {

@@ -95,7 +95,7 @@ public final class Assembly {
 
   /** ElevenLabs' webhooks, and Twilio's voice and recording webhooks (503 when TWILIO_AUTH_TOKEN is unset). */
   private void webhookRole() {
-    new WebhookRole(vertx, pool, config.webhooks(), inbox, node.registry(), node.turns(), clients, node.audio())
+    new WebhookRole(vertx, config.webhooks(), inbox, node.registry(), node.turns(), clients, node.audio())
         .addRoutes(router);
     new TwilioRoutes(vertx, pool, vertx.eventBus(), config.twilio(), config.elevenLabs(), elevenLabs,
         node.audio(), config.audio(), node.registry()).addRoutes(router);

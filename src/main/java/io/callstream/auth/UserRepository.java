@@ -7,7 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads and writes of {@code users}; all its SQL is here. Lookups are reactive (the API); the upsert is JDBC,
@@ -25,6 +28,9 @@ public final class UserRepository {
   private static final String UPSERT = "INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) "
       + "ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, "
       + "updated_at = now() RETURNING (xmax = 0) AS created";
+  private static final String EXISTING = "SELECT username FROM users WHERE username = ANY($1)";
+  private static final String INSERT_ABSENT = "INSERT INTO users (username, password_hash, role) "
+      + "VALUES ($1, $2, $3) ON CONFLICT (username) DO NOTHING RETURNING username";
 
   public Future<Optional<User>> find(SqlClient db, String username) {
     return db.preparedQuery(FIND).execute(Tuple.of(username)).map(rows -> {
@@ -77,6 +83,21 @@ public final class UserRepository {
       s.setString(2, username);
       return s.executeUpdate() == 1;
     }
+  }
+
+  /** Which of these usernames exist. */
+  public Future<Set<String>> existing(SqlClient db, List<String> usernames) {
+    return db.preparedQuery(EXISTING).execute(Tuple.of(usernames.toArray(new String[0]))).map(rows -> {
+      Set<String> names = new HashSet<>();
+      rows.forEach(r -> names.add(r.getString("username")));
+      return names;
+    });
+  }
+
+  /** Creates the user unless the username is taken (then leaves that user as it is); true when it was created. */
+  public Future<Boolean> insertIfAbsent(SqlClient db, User user) {
+    return db.preparedQuery(INSERT_ABSENT).execute(Tuple.of(user.username(), user.passwordHash(), user.role()))
+        .map(rows -> rows.size() == 1);
   }
 
   /** Creates the user or updates its hash and role (blocking JDBC). Returns true when it was created. */

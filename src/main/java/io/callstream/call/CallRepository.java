@@ -1,5 +1,7 @@
 package io.callstream.call;
 
+import static io.callstream.call.CallSql.*;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -12,61 +14,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads and writes of {@code calls}: all of this table's SQL is here, except the live-turn statement of
- * {@link TranscriptRepository}, which inserts a turn and takes its sequence number from the call's counter in one
- * round trip. Takes a pool or a transaction's connection. Every post-call update returns the row only when it
- * changed something, so a repeated application publishes nothing.
+ * The owner of {@code calls}: every read and write of this table goes through here (outbound starts, post-call
+ * data, inbound Twilio calls and their recordings, the reconciler's sweeps), the SQL text beside it in
+ * {@link CallSql}, the status values in {@link Call}. The one exception is the live-turn batch of {@link TranscriptRepository}, which inserts turns and
+ * takes their sequence numbers from the calls' counters in the same statement (one round trip and one commit per
+ * batch). Takes a pool or a transaction's connection. Every update returns the row only when it changed something,
+ * so a repeated application publishes nothing.
  */
 public final class CallRepository {
-  private static final String FIND_BY_IDENTIFIER =
-      "SELECT " + Call.COLUMNS + " FROM calls WHERE call_sid = $1 OR conversation_id = $1 LIMIT 1";
-  private static final String FIND_BY_ID = "SELECT " + Call.COLUMNS + " FROM calls WHERE id = $1";
-  private static final String INSERT_INITIATED = "INSERT INTO calls (call_sid, driver_id, status, call_start_time, "
-      + "violation_types, started_by) VALUES ($1, $2, 'initiated', now(), $3, $4) RETURNING " + Call.COLUMNS;
-  private static final String ACTIVE = "SELECT " + Call.COLUMNS + " FROM calls "
-      + "WHERE status IN ('initiated', 'in_progress') ORDER BY created_at DESC, id DESC LIMIT $1";
-
-  private static final String MARK_DIALLED = "UPDATE calls SET conversation_id = COALESCE(conversation_id, $2), "
-      + "status = 'in_progress', updated_at = now() WHERE id = $1 AND status = 'initiated' RETURNING " + Call.COLUMNS;
-  private static final String SET_CONVERSATION = "UPDATE calls SET conversation_id = COALESCE(conversation_id, $2), "
-      + "updated_at = now() WHERE id = $1 RETURNING " + Call.COLUMNS;
-  private static final String MARK_FAILED = "UPDATE calls SET status = 'failed', failure_reason = $2, "
-      + "call_end_time = now(), updated_at = now() WHERE id = $1 AND status = 'initiated' RETURNING " + Call.COLUMNS;
-  private static final String LIST = "SELECT " + Call.COLUMNS + " FROM calls "
-      + "WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) "
-      + "AND ($5::text IS NULL OR driver_id = $5) AND ($6::timestamptz IS NULL OR created_at >= $6) "
-      + "AND ($7::timestamptz IS NULL OR created_at < $7) AND ($8::boolean IS NULL OR call_successful = $8) "
-      + "ORDER BY created_at DESC, id DESC LIMIT $4";
-
   /** Filters of the calls list; every field may be null (no filter). {@code to} is exclusive. */
   public record Filter(String status, String driverId, OffsetDateTime from, OffsetDateTime to, Boolean successful) {
     public static final Filter NONE = new Filter(null, null, null, null, null);
   }
-
-  private static final String FIND_BY_IDENTIFIERS = "SELECT " + Call.COLUMNS + " FROM calls "
-      + "WHERE conversation_id = $1 OR call_sid = $2 ORDER BY (conversation_id = $1) DESC NULLS LAST, id LIMIT 1";
-  private static final String FIND_FOR_UPDATE = FIND_BY_IDENTIFIERS + " FOR UPDATE";
-
-  private static final String COMPLETE = """
-      UPDATE calls SET status = 'completed', conversation_id = COALESCE(conversation_id, $2),
-        call_end_time = to_timestamp($3::bigint), transcript_summary = $4, call_duration_seconds = $5, cost = $6,
-        call_successful = $7, analysis_data = $8, metadata_json = $9,
-        last_sequence_number = GREATEST(last_sequence_number,
-          (SELECT COALESCE(max(sequence_number), 0) FROM transcriptions WHERE call_id = $1)),
-        updated_at = now()
-      WHERE id = $1 AND (status, conversation_id, call_end_time, transcript_summary, call_duration_seconds, cost,
-                         call_successful, analysis_data, metadata_json, last_sequence_number)
-        IS DISTINCT FROM ('completed', COALESCE(conversation_id, $2), to_timestamp($3::bigint), $4, $5, $6, $7,
-                          $8, $9, GREATEST(last_sequence_number,
-          (SELECT COALESCE(max(sequence_number), 0) FROM transcriptions WHERE call_id = $1)))
-      RETURNING\s""" + Call.COLUMNS;
-
-  private static final String FAIL_FROM_POST_CALL = """
-      UPDATE calls SET status = 'failed', failure_reason = $2, conversation_id = COALESCE(conversation_id, $3),
-        call_end_time = to_timestamp($4::bigint), updated_at = now()
-      WHERE id = $1 AND (status, failure_reason, conversation_id, call_end_time)
-        IS DISTINCT FROM ('failed', $2, COALESCE(conversation_id, $3), to_timestamp($4::bigint))
-      RETURNING\s""" + Call.COLUMNS;
 
   /** The columns a post_call_transcription sets. */
   public record Completion(String conversationId, long endTime, String summary, Integer durationSeconds, Double cost,
@@ -74,7 +33,6 @@ public final class CallRepository {
 
   /** A status change that may not have happened (someone else moved the call on first). */
   public record Update(Call call, boolean changed) {}
-
 
   /** The call by conversation id, else by call_sid (as post-call data names it), without locking. */
   public Future<Optional<Call>> findByIdentifiers(SqlClient db, String conversationId, String callSid) {
@@ -125,9 +83,6 @@ public final class CallRepository {
     return db.preparedQuery(LIST).execute(params).map(CallRepository::all);
   }
 
-  private static final String ENDED_AMONG = "SELECT " + Call.COLUMNS + " FROM calls "
-      + "WHERE id = ANY($1) AND status IN ('completed', 'failed')";
-
   /** Which of these calls have ended. */
   public Future<List<Call>> endedAmong(SqlClient db, Long[] ids) {
     return db.preparedQuery(ENDED_AMONG).execute(Tuple.of(ids)).map(CallRepository::all);
@@ -161,6 +116,123 @@ public final class CallRepository {
   public Future<Optional<Call>> failFromPostCall(SqlClient db, long callId, String reason, String conversationId, long endTime) {
     return db.preparedQuery(FAIL_FROM_POST_CALL).execute(Tuple.of(callId, reason, conversationId, endTime))
         .map(CallRepository::first);
+  }
+
+  /**
+   * In progress with no change for {@code afterSeconds} (a live turn or any update moves updated_at), with a
+   * conversation id to ask ElevenLabs about; in id order after {@code afterId} (by calls_status_created_at_idx).
+   */
+  public Future<List<Call>> stuck(SqlClient db, int afterSeconds, long afterId, int limit) {
+    return db.preparedQuery(STUCK).execute(Tuple.of(afterSeconds, afterId, limit)).map(CallRepository::all);
+  }
+
+  public Future<Long> countStuck(SqlClient db, int afterSeconds) {
+    return db.preparedQuery(COUNT_STUCK).execute(Tuple.of(afterSeconds)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Marks at most {@code limit} calls initiated longer than the bound without a conversation id failed. */
+  public Future<List<Call>> failStaleInitiated(SqlClient db, int afterSeconds, String reason, int limit) {
+    return db.preparedQuery(FAIL_STALE).execute(Tuple.of(afterSeconds, reason, limit)).map(CallRepository::all);
+  }
+
+  // ---- inbound Twilio calls (direction, caller and recording columns of migration V3); every status write is
+  // conditional, so a redelivered callback changes nothing and publishes nothing
+
+  /** The call and whether this request inserted it (false: a replay or a concurrent duplicate). */
+  public record Inbound(Call call, boolean inserted) {}
+
+  /** What a voice webhook for a known CallSid is answered from: whether the call is live, and its stored answer. */
+  public record InboundAnswer(boolean live, String twiml) {}
+
+  /** Inserts an inbound call (initiated), or finds the one a repeated voice webhook for this CallSid inserted. */
+  public Future<Inbound> insertInbound(SqlClient db, String callSid, String driverId, String callerNumber) {
+    return db.preparedQuery(INSERT_INBOUND).execute(Tuple.of(callSid, driverId, callerNumber)).map(rows -> {
+      Row r = rows.iterator().next();
+      return new Inbound(Call.fromRow(r), r.getBoolean("inserted"));
+    });
+  }
+
+  public Future<Optional<InboundAnswer>> inboundAnswer(SqlClient db, String callSid) {
+    return db.preparedQuery(INBOUND_ANSWER).execute(Tuple.of(callSid)).map(rows -> {
+      var it = rows.iterator();
+      if (!it.hasNext()) {
+        return Optional.empty();
+      }
+      Row r = it.next();
+      return Optional.of(new InboundAnswer(r.getBoolean("live"), r.getString("inbound_answer")));
+    });
+  }
+
+  /** Keeps the first TwiML answer of an inbound call (a replayed voice webhook gets the same). */
+  public Future<Void> saveInboundAnswer(SqlClient db, String callSid, String twiml) {
+    return db.preparedQuery(SAVE_ANSWER).execute(Tuple.of(callSid, twiml)).mapEmpty();
+  }
+
+  /** A live inbound call that could not be connected: failed with the reason (empty if it had ended). */
+  public Future<Optional<Call>> markInboundFailed(SqlClient db, String callSid, String reason) {
+    return db.preparedQuery(MARK_INBOUND_FAILED).execute(Tuple.of(callSid, reason)).map(CallRepository::first);
+  }
+
+  /** Twilio answered: an initiated call moves to in_progress (empty if it was not initiated). */
+  public Future<Optional<Call>> markInboundAnswered(SqlClient db, String callSid) {
+    return db.preparedQuery(MARK_ANSWERED).execute(Tuple.of(callSid)).map(CallRepository::first);
+  }
+
+  /**
+   * Twilio ended a live call: {@link Call#COMPLETED}, or {@link Call#FAILED} with {@code reason}; empty when the call
+   * had ended already (then {@link #fillInboundEnd} fills what is missing).
+   */
+  public Future<Optional<Call>> endInbound(SqlClient db, String callSid, String status, String reason,
+                                           Integer duration) {
+    if (!Call.COMPLETED.equals(status) && !Call.FAILED.equals(status)) {
+      throw new IllegalArgumentException("not an end status: " + status);
+    }
+    return db.preparedQuery(END_INBOUND).execute(Tuple.of(callSid, status, reason, duration))
+        .map(CallRepository::first);
+  }
+
+  /** An ended call's end time and duration, where still missing; empty when nothing was missing. */
+  public Future<Optional<Call>> fillInboundEnd(SqlClient db, String callSid, Integer duration) {
+    return db.preparedQuery(FILL_END).execute(Tuple.of(callSid, duration)).map(CallRepository::first);
+  }
+
+  // ---- recordings of inbound calls (calls.recording_status: requested -> recording | start_failed; then Twilio's
+  // callback: downloading -> stored | download_failed, or Twilio's own absent / failed)
+
+  /** True when this caller may start the call's recording (the first, on a live call). */
+  public Future<Boolean> claimRecording(SqlClient db, String callSid) {
+    return db.preparedQuery(CLAIM_RECORDING).execute(Tuple.of(callSid)).map(rows -> rows.size() > 0);
+  }
+
+  public Future<Void> recordingStarted(SqlClient db, String callSid, String recordingSid) {
+    return moveRecording(db, callSid, "requested", "recording", recordingSid);
+  }
+
+  public Future<Void> recordingStartFailed(SqlClient db, String callSid) {
+    return moveRecording(db, callSid, "requested", "start_failed", null);
+  }
+
+  public Future<Void> recordingDownloadFailed(SqlClient db, String callSid) {
+    return moveRecording(db, callSid, "downloading", "download_failed", null);
+  }
+
+  private Future<Void> moveRecording(SqlClient db, String callSid, String from, String to, String recordingSid) {
+    return db.preparedQuery(MOVE_RECORDING).execute(Tuple.of(callSid, from, to, recordingSid)).mapEmpty();
+  }
+
+  /** Twilio's recording ended without audio ({@code absent}, {@code failed}: stored as is); false if too late. */
+  public Future<Boolean> recordingEnded(SqlClient db, String callSid, String recordingSid, String twilioStatus) {
+    return db.preparedQuery(RECORDING_ENDED).execute(Tuple.of(callSid, recordingSid, twilioStatus))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** A completed recording is being downloaded; false when it is stored already or there is no such call. */
+  public Future<Boolean> recordingDownloading(SqlClient db, String callSid, String recordingSid, String url) {
+    return db.preparedQuery(DOWNLOADING).execute(Tuple.of(callSid, recordingSid, url)).map(rows -> rows.size() > 0);
+  }
+
+  public Future<Void> recordingStored(SqlClient db, String callSid, String fileName) {
+    return db.preparedQuery(RECORDING_STORED).execute(Tuple.of(callSid, fileName)).mapEmpty();
   }
 
   static Optional<Call> first(RowSet<Row> rows) {

@@ -42,7 +42,7 @@ public final class LiveTurnWriter {
   public record Stats(long batches, long turns, long retries, long isolated, long rejected, long expired,
                       int queued, long queuedBytes, int peakQueued) {}
 
-  private record Pending(LiveTurnRequest request, Promise<LiveTurnResult> promise, long deadlineNanos, int bytes) {}
+  private record Pending(LiveTurn request, Promise<LiveTurnResult> promise, long deadlineNanos, int bytes) {}
 
   private final Pool pool;
   private final TranscriptRepository transcripts = new TranscriptRepository();
@@ -93,17 +93,17 @@ public final class LiveTurnWriter {
    * refusal. It fails with the database error when the turn could not be stored: SQLSTATE class 22/23 errors
    * belong to this turn alone (the batch is re-run turn by turn to find it), any other error to its whole batch.
    */
-  public Future<LiveTurnResult> write(LiveTurnRequest request) {
+  public Future<LiveTurnResult> write(LiveTurn request) {
     return write(request, 0);
   }
 
   /**
-   * As {@link #write(LiveTurnRequest)}, refused at once with a {@link Failure.Kind#UNAVAILABLE} failure when the
+   * As {@link #write(LiveTurn)}, refused at once with a {@link Failure.Kind#UNAVAILABLE} failure when the
    * queue is full, and dropped from the queue (failing the same way, never stored) if its statement has not started
    * by {@code deadlineNanos} ({@link System#nanoTime}; 0: none). A turn whose statement started before its deadline
    * may still commit after it: its caller has given up, and a redelivery finds it stored (a duplicate).
    */
-  public Future<LiveTurnResult> write(LiveTurnRequest request, long deadlineNanos) {
+  public Future<LiveTurnResult> write(LiveTurn request, long deadlineNanos) {
     checkThread();
     int bytes = OVERHEAD_BYTES + 2 * (request.message().length() + request.dedupeKey().length());
     if (queue.size() >= maxQueue || queuedBytes + bytes > maxQueueBytes) {
@@ -171,7 +171,7 @@ public final class LiveTurnWriter {
 
   /** Runs one batch and answers each of its requests; never fails. */
   private Future<Void> run(List<Pending> batch) {
-    List<LiveTurnRequest> requests = batch.stream().map(Pending::request).toList();
+    List<LiveTurn> requests = batch.stream().map(Pending::request).toList();
     return attempt(requests, requests.size(), DEADLOCK_RETRIES).transform(done -> {
       if (done.succeeded()) {
         List<LiveTurnResult> results = done.result();
@@ -198,7 +198,7 @@ public final class LiveTurnWriter {
       return Future.succeededFuture();
     }
     Pending p = batch.get(index);
-    List<LiveTurnRequest> one = List.of(p.request());
+    List<LiveTurn> one = List.of(p.request());
     return attempt(one, 1, DEADLOCK_RETRIES).transform(done -> {
       if (done.succeeded()) {
         p.promise().tryComplete(done.result().get(0));
@@ -215,7 +215,7 @@ public final class LiveTurnWriter {
    * turns after this statement's snapshot; the re-run sees it as stored, so each turn causes at most one and a
    * batch of n turns is allowed n such re-runs.
    */
-  private Future<List<LiveTurnResult>> attempt(List<LiveTurnRequest> requests, int uniqueRetries,
+  private Future<List<LiveTurnResult>> attempt(List<LiveTurn> requests, int uniqueRetries,
                                                int deadlockRetries) {
     return transcripts.insertLive(pool, requests).recover(e -> {
       if (DatabaseErrors.uniqueViolation(e) && uniqueRetries > 0) {

@@ -41,12 +41,12 @@ public final class NodeTurnWriter {
     bound.tryComplete();
   }
 
-  public Future<LiveTurnResult> write(LiveTurnRequest request) {
+  public Future<LiveTurnResult> write(LiveTurn request) {
     return write(request, 0);
   }
 
-  /** See {@link LiveTurnWriter#write(LiveTurnRequest, long)}. */
-  public Future<LiveTurnResult> write(LiveTurnRequest request, long deadlineNanos) {
+  /** See {@link LiveTurnWriter#write(LiveTurn, long)}. */
+  public Future<LiveTurnResult> write(LiveTurn request, long deadlineNanos) {
     Context home = this.home;
     Context caller = Vertx.currentContext();
     if (home == null) {

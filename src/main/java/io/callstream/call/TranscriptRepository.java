@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads and writes of {@code transcriptions}; all of this table's SQL is here. The live-turn insert also bumps the
- * calls' sequence counters in the same statement (one round trip and one commit per batch; see
- * {@link #INSERT_BATCH}), which is why calls' SQL lives in two repositories.
+ * The owner of {@code transcriptions}: all of this table's SQL is here. The live-turn insert also bumps the calls'
+ * sequence counters in the same statement (one round trip and one commit per batch; see {@link #INSERT_BATCH}):
+ * the only write of {@code calls} outside {@link CallRepository}, and the only statement writing two tables.
  */
 public final class TranscriptRepository {
   /**
@@ -87,11 +87,11 @@ public final class TranscriptRepository {
    * Stores a batch of live turns in one statement (see {@link #INSERT_BATCH}); the results are in request order.
    * Fails with SQLSTATE 23505 when an identical turn was stored concurrently, 40P01 on a deadlock: run it again.
    */
-  public Future<List<LiveTurnResult>> insertLive(SqlClient db, List<LiveTurnRequest> requests) {
+  public Future<List<LiveTurnResult>> insertLive(SqlClient db, List<LiveTurn> requests) {
     return db.preparedQuery(INSERT_BATCH).execute(parameters(requests)).map(rows -> results(rows, requests.size()));
   }
 
-  private static Tuple parameters(List<LiveTurnRequest> requests) {
+  private static Tuple parameters(List<LiveTurn> requests) {
     int n = requests.size();
     String[] callSids = new String[n];
     String[] conversationIds = new String[n];
@@ -100,7 +100,7 @@ public final class TranscriptRepository {
     String[] messages = new String[n];
     OffsetDateTime[] spokenAt = new OffsetDateTime[n];
     for (int i = 0; i < n; i++) {
-      LiveTurnRequest r = requests.get(i);
+      LiveTurn r = requests.get(i);
       callSids[i] = r.callSid();
       conversationIds[i] = r.conversationId();
       keys[i] = r.dedupeKey();

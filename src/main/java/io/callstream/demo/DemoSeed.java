@@ -1,22 +1,23 @@
 package io.callstream.demo;
 
+import io.callstream.auth.User;
+import io.callstream.auth.UserRepository;
+import io.callstream.driver.Driver;
+import io.callstream.driver.DriverRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
  * Demo data, created only where absent (safe to run on every start, and by several nodes at once): the users
  * {@code admin} and {@code dispatcher} with random passwords, and five drivers with fictitious numbers
  * ({@code +1555010xxxx}, a range reserved for fiction). A password can be reported only when this run created the
- * user; the database keeps only its hash.
+ * user; the database keeps only its hash. Written through the owners of the tables ({@link UserRepository},
+ * {@link DriverRepository}).
  */
 public final class DemoSeed {
   /** A demo user and, when this run created it, its password. */
@@ -41,11 +42,8 @@ public final class DemoSeed {
   private static final String ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private static final String EXISTING_USERS = "SELECT username FROM users WHERE username = ANY($1)";
-  private static final String INSERT_USER = "INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3) "
-      + "ON CONFLICT (username) DO NOTHING RETURNING username";
-  private static final String INSERT_DRIVERS = "INSERT INTO drivers (driver_id, name, phone_number) "
-      + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (driver_id) DO NOTHING";
+  private final UserRepository userRepository = new UserRepository();
+  private final DriverRepository driverRepository = new DriverRepository();
 
   private final Vertx vertx;
   private final Pool pool;
@@ -63,12 +61,7 @@ public final class DemoSeed {
   }
 
   private Future<List<DemoUser>> users() {
-    String[] names = USERS.stream().map(DemoUser::username).toArray(String[]::new);
-    return pool.preparedQuery(EXISTING_USERS).execute(Tuple.of(names)).compose(rows -> {
-      Set<String> existing = new HashSet<>();
-      for (Row r : rows) {
-        existing.add(r.getString("username"));
-      }
+    return userRepository.existing(pool, USERS.stream().map(DemoUser::username).toList()).compose(existing -> {
       List<Future<DemoUser>> each = new ArrayList<>();
       for (DemoUser user : USERS) {
         each.add(existing.contains(user.username()) ? Future.succeededFuture(user) : create(user));
@@ -81,16 +74,13 @@ public final class DemoSeed {
   private Future<DemoUser> create(DemoUser user) {
     String password = password();
     return vertx.executeBlocking(() -> passwordHash.apply(password), false)
-        .compose(hash -> pool.preparedQuery(INSERT_USER).execute(Tuple.of(user.username(), hash, user.role())))
-        .map(rows -> rows.size() == 1 ? new DemoUser(user.username(), user.role(), password, true) : user);
+        .compose(hash -> userRepository.insertIfAbsent(pool, new User(user.username(), hash, user.role())))
+        .map(created -> created ? new DemoUser(user.username(), user.role(), password, true) : user);
   }
 
   private Future<Integer> drivers() {
-    return pool.preparedQuery(INSERT_DRIVERS).execute(Tuple.of(
-            DRIVERS.stream().map(DemoDriver::driverId).toArray(String[]::new),
-            DRIVERS.stream().map(DemoDriver::name).toArray(String[]::new),
-            DRIVERS.stream().map(DemoDriver::phoneNumber).toArray(String[]::new)))
-        .map(rows -> rows.rowCount());
+    return driverRepository.insertAbsent(pool, DRIVERS.stream()
+        .map(d -> new Driver(d.driverId(), d.name(), d.phoneNumber(), null, null)).toList());
   }
 
   static String password() {

@@ -17,6 +17,10 @@ public final class DriverRepository {
       + "updated_at = now() RETURNING " + COLUMNS + ", (xmax = 0) AS created";
   private static final String LIST = "SELECT " + COLUMNS + " FROM drivers ORDER BY driver_id";
   private static final String FIND = "SELECT " + COLUMNS + " FROM drivers WHERE driver_id = $1";
+  private static final String FIND_BY_PHONE =
+      "SELECT " + COLUMNS + " FROM drivers WHERE phone_number = $1 ORDER BY driver_id LIMIT 1";
+  private static final String INSERT_ABSENT = "INSERT INTO drivers (driver_id, name, phone_number) "
+      + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (driver_id) DO NOTHING";
 
   /** What an upsert did. */
   public record Saved(Driver driver, boolean created) {}
@@ -41,6 +45,23 @@ public final class DriverRepository {
       var it = rows.iterator();
       return it.hasNext() ? Optional.of(fromRow(it.next())) : Optional.empty();
     });
+  }
+
+  /** The driver whose number this is (the first by id if several share it). */
+  public Future<Optional<Driver>> findByPhoneNumber(SqlClient db, String phoneNumber) {
+    return db.preparedQuery(FIND_BY_PHONE).execute(Tuple.of(phoneNumber)).map(rows -> {
+      var it = rows.iterator();
+      return it.hasNext() ? Optional.of(fromRow(it.next())) : Optional.empty();
+    });
+  }
+
+  /** Inserts the drivers whose id is not taken yet, leaving existing ones as they are; how many were inserted. */
+  public Future<Integer> insertAbsent(SqlClient db, List<Driver> drivers) {
+    return db.preparedQuery(INSERT_ABSENT).execute(Tuple.of(
+            drivers.stream().map(Driver::driverId).toArray(String[]::new),
+            drivers.stream().map(Driver::name).toArray(String[]::new),
+            drivers.stream().map(Driver::phoneNumber).toArray(String[]::new)))
+        .map(rows -> rows.rowCount());
   }
 
   private static Driver fromRow(Row r) {

@@ -3,6 +3,7 @@ package io.callstream.reconcile;
 import io.callstream.call.Backfill;
 import io.callstream.call.Call;
 import io.callstream.call.CallCompletions;
+import io.callstream.call.CallRepository;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.ParkedEvents;
 import io.callstream.config.Config;
@@ -10,8 +11,6 @@ import io.callstream.events.CallEvents;
 import io.callstream.failure.Failure;
 import io.callstream.reconcile.ReconcileMetrics.Action;
 import io.callstream.reconcile.ReconcileMetrics.Run;
-import io.callstream.reconcile.ReconcileRepository.ParkedKey;
-import io.callstream.reconcile.ReconcileRepository.StuckCall;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,7 +47,7 @@ public final class Reconciler {
   private final CallMetrics callMetrics;
   private final ReconcileMetrics metrics;
   private final Config.Reconcile settings;
-  private final ReconcileRepository repository = new ReconcileRepository();
+  private final CallRepository calls = new CallRepository();
   /** The last stuck call fetched: the next run continues after it, so no call waits behind a full batch forever. */
   private long cursor;
   private long timer = -1;
@@ -127,7 +126,7 @@ public final class Reconciler {
 
   /** One run on this node; never fails (the outcome is counted). */
   Future<Run> runOnce() {
-    return repository.inbox(pool)
+    return parked.backlog()
         .compose(inbox -> {
           metrics.inbox(inbox.pending(), inbox.oldestAgeSeconds(), inbox.failed());
           // once stopping, never open a lock connection again
@@ -153,7 +152,7 @@ public final class Reconciler {
   private Future<Void> duties() {
     Tally tally = new Tally();
     last = tally;
-    return repository.countStuck(pool, settings.afterSeconds())
+    return calls.countStuck(pool, settings.afterSeconds())
         .compose(stuck -> {
           metrics.stuck(stuck);
           if (stuck > 0 && backfill == null && !warnedNoApi) {
@@ -177,11 +176,11 @@ public final class Reconciler {
     if (backfill == null || limit == 0) {
       return Future.succeededFuture();
     }
-    return repository.stuck(pool, settings.afterSeconds(), cursor, limit).compose(calls -> {
+    return calls.stuck(pool, settings.afterSeconds(), cursor, limit).compose(stuck -> {
       // a short batch reached the end: the next run starts from the beginning again
-      cursor = calls.size() < limit ? 0 : calls.get(calls.size() - 1).id();
+      cursor = stuck.size() < limit ? 0 : stuck.get(stuck.size() - 1).id();
       Future<Void> chain = Future.succeededFuture();
-      for (StuckCall call : calls) {
+      for (Call call : stuck) {
         chain = chain.compose(v -> stopped || !lock.held() ? Future.succeededFuture() : fetch(call, tally));
       }
       return chain;
@@ -189,7 +188,7 @@ public final class Reconciler {
   }
 
   /** One conversation, one request; a failure is this call's, never the run's. */
-  private Future<Void> fetch(StuckCall call, Tally tally) {
+  private Future<Void> fetch(Call call, Tally tally) {
     tally.fetched++;
     metrics.action(Action.FETCHED, 1);
     return backfill.fetch(call.conversationId()).onSuccess(result -> {
@@ -214,22 +213,22 @@ public final class Reconciler {
   private Future<Void> markStale(Tally tally) {
     String reason = "no_conversation_id: still initiated after " + settings.afterSeconds()
         + " s without a conversation id from ElevenLabs (marked failed by the reconciler)";
-    return repository.markStale(pool, settings.afterSeconds(), reason, BATCH).onSuccess(calls -> {
-      for (Call c : calls) {
+    return calls.failStaleInitiated(pool, settings.afterSeconds(), reason, BATCH).onSuccess(failed -> {
+      for (Call c : failed) {
         LOG.info("reconcile: call " + c.callSid() + " marked failed: " + reason);
         // committed: the same events as a failed dial
         CallEvents.publishAll(vertx.eventBus(), c.endEvents());
         callMetrics.finished(c);
       }
-      tally.markedFailed += calls.size();
-      metrics.action(Action.MARKED_FAILED, calls.size());
+      tally.markedFailed += failed.size();
+      metrics.action(Action.MARKED_FAILED, failed.size());
     }).mapEmpty();
   }
 
   /** After applyParked: a row whose call appeared at the last moment is applied, not expired. */
   private Future<Void> expireParked(Tally tally) {
     int hours = settings.parkedRetentionHours();
-    return repository.expireParked(pool, hours, BATCH).onSuccess(rows -> {
+    return parked.expire(hours, BATCH).onSuccess(rows -> {
       if (rows > 0) {
         LOG.warning("reconcile: " + rows + " parked post-call events expired: their call did not appear within "
             + hours + " h (kept in webhook_events with status 'expired')");
@@ -240,9 +239,9 @@ public final class Reconciler {
   }
 
   private Future<Void> applyParked(Tally tally) {
-    return repository.parked(pool, BATCH).compose(keys -> {
+    return parked.withCall(BATCH).compose(keys -> {
       Future<Void> chain = Future.succeededFuture();
-      for (ParkedKey key : keys) {
+      for (ParkedEvents.Key key : keys) {
         chain = chain.compose(v -> parked.applyParked(key.conversationId(), key.callSid())
             .onSuccess(applied -> {
               tally.parkedApplied += applied;

@@ -2,8 +2,9 @@
  * The reconciler (issue 13): on one node at a time, chosen by a PostgreSQL advisory lock on a dedicated connection,
  * it fetches the conversations of stuck calls from ElevenLabs and applies them through the call domain's backfill,
  * fails calls whose start never got a conversation id, and applies parked inbox events whose call now exists. Uses
- * {@code call} (backfill, completions, the {@code ParkedEvents} interface, metrics), {@code events}, {@code config},
- * {@code failure}; never imports {@code webhook} or {@code live}: the assembly ({@code app.ReconcilerVerticle})
- * hands it the inbox as {@code ParkedEvents}.
+ * {@code call} (backfill, completions, the calls' owner {@code CallRepository}, the {@code ParkedEvents} interface,
+ * metrics), {@code events}, {@code config}, {@code failure}; never imports {@code webhook} or {@code live}: the
+ * assembly ({@code app.ReconcilerVerticle}) hands it the inbox as {@code ParkedEvents}. It owns no table and holds
+ * no SQL but its advisory lock.
  */
 package io.callstream.reconcile;

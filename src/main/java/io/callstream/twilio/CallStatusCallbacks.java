@@ -22,8 +22,7 @@ final class CallStatusCallbacks {
   private final Pool pool;
   private final CallPublisher publisher;
   private final Recordings recordings;
-  private final InboundCallRepository calls = new InboundCallRepository();
-  private final CallRepository lookup = new CallRepository();
+  private final CallRepository calls = new CallRepository();
 
   CallStatusCallbacks(Pool pool, CallPublisher publisher, Recordings recordings) {
     this.pool = pool;
@@ -34,7 +33,7 @@ final class CallStatusCallbacks {
   /** {@code duration} is Twilio's CallDuration (seconds), null when absent. */
   Future<Outcome> apply(String callSid, String twilioStatus, Integer duration, String publicBase) {
     if ("in-progress".equals(twilioStatus)) {
-      return calls.markInProgress(pool, callSid).compose(moved -> {
+      return calls.markInboundAnswered(pool, callSid).compose(moved -> {
         moved.ifPresent(publisher::status);
         return recordings.start(callSid, publicBase)
             .compose(v -> moved.isPresent() ? Future.succeededFuture(Outcome.APPLIED) : known(callSid));
@@ -50,18 +49,18 @@ final class CallStatusCallbacks {
   }
 
   private Future<Outcome> end(String callSid, String status, String reason, Integer duration) {
-    return calls.end(pool, callSid, status, reason, duration).compose(ended -> {
+    return calls.endInbound(pool, callSid, status, reason, duration).compose(ended -> {
       if (ended.isPresent()) {
         publisher.ended(ended.get());
         return Future.succeededFuture(Outcome.APPLIED);
       }
-      return calls.fillMissing(pool, callSid, duration)
+      return calls.fillInboundEnd(pool, callSid, duration)
           .compose(filled -> filled.isPresent() ? Future.succeededFuture(Outcome.UNCHANGED) : known(callSid));
     });
   }
 
   private Future<Outcome> known(String callSid) {
-    return lookup.findByIdentifier(pool, callSid).map(Optional::isPresent)
+    return calls.findByIdentifier(pool, callSid).map(Optional::isPresent)
         .map(found -> found ? Outcome.UNCHANGED : Outcome.UNKNOWN_CALL);
   }
 }

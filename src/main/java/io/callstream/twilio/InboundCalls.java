@@ -1,8 +1,11 @@
 package io.callstream.twilio;
 
 import io.callstream.call.Call;
+import io.callstream.call.CallRepository;
 import io.callstream.call.ElevenLabsClient;
 import io.callstream.config.Config;
+import io.callstream.driver.Driver;
+import io.callstream.driver.DriverRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -44,7 +47,8 @@ final class InboundCalls {
   private final Config.ElevenLabs elevenLabsSettings;
   private final Config.Twilio twilio;
   private final Recordings recordings;
-  private final InboundCallRepository calls = new InboundCallRepository();
+  private final CallRepository calls = new CallRepository();
+  private final DriverRepository drivers = new DriverRepository();
   private final Counter streamAnswers;
   private final Counter fallbackAnswers;
   private final Counter replayAnswers;
@@ -71,16 +75,16 @@ final class InboundCalls {
 
   /** The TwiML for Twilio; fails only when the calls row cannot be written (the database is down). */
   Future<String> answer(Incoming in) {
-    return calls.driverByNumber(pool, in.from()).compose(caller -> calls.insertInbound(pool, in.callSid(),
-            caller.map(InboundCallRepository.Caller::driverId).orElse(null), in.from())
+    return drivers.findByPhoneNumber(pool, in.from()).compose(caller -> calls.insertInbound(pool, in.callSid(),
+            caller.map(Driver::driverId).orElse(null), in.from())
         .compose(inserted -> {
-          if (!inserted.getValue()) {
+          if (!inserted.inserted()) {
             replayAnswers.increment();
             return replay(in.callSid(), System.nanoTime() + (twilio.registerTimeoutMs() + REPLAY_GRACE_MS) * 1_000_000);
           }
-          Call call = inserted.getKey();
+          Call call = inserted.call();
           publisher.started(call); // on the fleet feed like an outbound call
-          return registerAndCheck(in, caller.map(InboundCallRepository.Caller::name).orElse(null))
+          return registerAndCheck(in, caller.map(Driver::name).orElse(null))
               .compose(checked -> checked.verdict().ok()
                   ? stream(call, in, checked.twiml())
                   : fallback(call, checked.verdict().reason()));
@@ -89,7 +93,7 @@ final class InboundCalls {
 
   /** A known CallSid: answered from the row, never registered again. */
   private Future<String> replay(String callSid, long deadlineNanos) {
-    return calls.answered(pool, callSid).compose(row -> {
+    return calls.inboundAnswer(pool, callSid).compose(row -> {
       if (row.isEmpty() || !row.get().live()) {
         LOG.info("voice webhook replayed for ended call " + callSid + ": hang-up");
         return Future.succeededFuture(HANGUP);
@@ -135,7 +139,7 @@ final class InboundCalls {
     LOG.info("inbound call " + call.callSid() + " (driver " + call.driverId() + ") answered with stream TwiML: "
         + oneLine(twiml));
     recordings.startSoon(call.callSid(), in.publicBase());
-    return calls.saveAnswer(pool, call.callSid(), twiml)
+    return calls.saveInboundAnswer(pool, call.callSid(), twiml)
         .recover(e -> {
           // the caller still gets the stream; a replay would wait for the answer and then get the apology
           LOG.warning("inbound call " + call.callSid() + ": storing its answer failed: " + e.getMessage());
@@ -149,7 +153,7 @@ final class InboundCalls {
     String failure = "inbound_error: " + reason;
     LOG.warning("inbound call " + call.callSid() + " (driver " + call.driverId() + ") answered with fallback TwiML ("
         + failure + "): " + TwimlCheck.FALLBACK);
-    return calls.markFailed(pool, call.callSid(), failure)
+    return calls.markInboundFailed(pool, call.callSid(), failure)
         .map(failed -> {
           failed.ifPresent(publisher::ended);
           return TwimlCheck.FALLBACK;

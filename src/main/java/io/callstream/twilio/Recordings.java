@@ -33,9 +33,8 @@ public final class Recordings {
   private final TwilioApiClient api;
   private final RecordingDownloader downloader;
   private final AudioConfig audio;
-  private final InboundCallRepository calls = new InboundCallRepository();
   private final PendingRecordingRepository pending = new PendingRecordingRepository();
-  private final CallRepository lookup = new CallRepository();
+  private final CallRepository calls = new CallRepository();
 
   public Recordings(Vertx vertx, Pool pool, Config.Twilio twilio, TwilioApiClient api, RecordingDownloader downloader,
                     AudioConfig audio) {
@@ -79,14 +78,14 @@ public final class Recordings {
     return api.startRecording(callSid, callbackUrl)
         .compose(recordingSid -> {
           LOG.info("call " + callSid + ": recording " + recordingSid + " started");
-          return calls.setRecording(pool, callSid, "requested", "recording", recordingSid);
+          return calls.recordingStarted(pool, callSid, recordingSid);
         })
-        .recover(e -> lookup.findByIdentifier(pool, callSid).compose(call -> {
+        .recover(e -> calls.findByIdentifier(pool, callSid).compose(call -> {
           boolean live = call.isPresent() && !call.get().ended();
           if (attempt >= START_ATTEMPTS || !live) {
             LOG.warning("call " + callSid + ": recording not started after " + attempt + " attempt(s): "
                 + e.getMessage());
-            return calls.setRecording(pool, callSid, "requested", "start_failed", null);
+            return calls.recordingStartFailed(pool, callSid);
           }
           return vertx.timer(1000L << (attempt - 1)).compose(t -> attempt(callSid, callbackUrl, attempt + 1));
         }));
@@ -105,10 +104,10 @@ public final class Recordings {
       return known(callSid, Outcome.UNCHANGED);
     }
     if (!"completed".equals(status)) {
-      return calls.claimDownload(pool, callSid, recordingSid, null, status)
+      return calls.recordingEnded(pool, callSid, recordingSid, status)
           .compose(claimed -> claimed ? Future.succeededFuture(Outcome.ACCEPTED) : known(callSid, Outcome.UNCHANGED));
     }
-    return calls.downloading(pool, callSid, recordingSid, recordingUrl).compose(open -> {
+    return calls.recordingDownloading(pool, callSid, recordingSid, recordingUrl).compose(open -> {
       if (!open) {
         return known(callSid, Outcome.UNCHANGED); // stored already, or no such call
       }
@@ -128,7 +127,7 @@ public final class Recordings {
       for (PendingRecordingRepository.Pending p : list) {
         stored = stored.compose(n -> {
           LOG.info("call " + p.callSid() + ": retrying the download of recording " + p.recordingSid());
-          return calls.downloading(pool, p.callSid(), p.recordingSid(), p.recordingUrl())
+          return calls.recordingDownloading(pool, p.callSid(), p.recordingSid(), p.recordingUrl())
               .compose(v -> fetch(p.callSid(), p.recordingUrl()))
               .map(v -> n + 1)
               .otherwise(n);
@@ -152,12 +151,12 @@ public final class Recordings {
     return downloader.download(URI.create(recordingUrl + ".mp3"), api.basicAuth(), callSid)
         .compose(stored -> {
           LOG.info("call " + callSid + ": recording stored (" + stored.size() + " bytes, " + stored.store() + ")");
-          return calls.stored(pool, callSid, callSid + ".mp3").compose(v -> pending.done(pool, callSid));
+          return calls.recordingStored(pool, callSid, callSid + ".mp3").compose(v -> pending.done(pool, callSid));
         })
         .recover(e -> {
           LOG.warning("call " + callSid + ": recording download failed: " + e.getMessage());
           return pending.failed(pool, callSid, String.valueOf(e.getMessage()))
-              .compose(v -> calls.setRecording(pool, callSid, "downloading", "download_failed", null))
+              .compose(v -> calls.recordingDownloadFailed(pool, callSid))
               .otherwiseEmpty()
               .compose(v -> Future.failedFuture(Failure.unavailable(
                   "the recording could not be downloaded yet; it stays pending and is retried")));
@@ -165,6 +164,6 @@ public final class Recordings {
   }
 
   private Future<Outcome> known(String callSid, Outcome ifKnown) {
-    return lookup.findByIdentifier(pool, callSid).map(c -> c.isPresent() ? ifKnown : Outcome.UNKNOWN_CALL);
+    return calls.findByIdentifier(pool, callSid).map(c -> c.isPresent() ? ifKnown : Outcome.UNKNOWN_CALL);
   }
 }

@@ -1,5 +1,6 @@
 package io.callstream.webhook;
 
+import io.callstream.call.ParkedEvents;
 import io.callstream.call.PostCallEvent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -12,7 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@code webhook_events} inbox: every verified webhook body, deduplicated by the SHA-256 of its bytes. */
+/**
+ * The owner of {@code webhook_events}, the inbox: every verified webhook body, deduplicated by the SHA-256 of its
+ * bytes; every statement on this table and its status values are here (the reconciler reaches the parked rows
+ * through {@link ParkedEvents}, implemented by {@link PostCallInbox}). One statement also reads {@code calls}
+ * (never writes it): {@link #parkedWithCall} probes the calls' unique keys for the parked rows' identifiers.
+ */
 public final class InboxRepository {
   public static final String PENDING = "pending";
   public static final String PROCESSED = "processed";
@@ -59,6 +65,27 @@ public final class InboxRepository {
 
   /** A failed row: its id, the bytes as received (the JSON when no raw bytes were kept), their SHA-256. */
   public record Failed(long id, Buffer raw, String sha256) {}
+
+  /** Two EXISTS rather than one with OR: each is one probe of a unique index of calls. */
+  private static final String PARKED_WITH_CALL = "SELECT w.conversation_id, w.call_sid, min(w.id) AS first_id "
+      + "FROM webhook_events w WHERE w.status = 'pending' "
+      + "AND (EXISTS (SELECT 1 FROM calls c WHERE c.conversation_id = w.conversation_id) "
+      + "  OR EXISTS (SELECT 1 FROM calls c WHERE c.call_sid = w.call_sid)) "
+      + "GROUP BY w.conversation_id, w.call_sid ORDER BY first_id LIMIT $1";
+  /**
+   * Parked rows older than the retention become {@code expired} (body kept for forensics, reason in error), oldest
+   * first, at most $2 per run; SKIP LOCKED leaves a row that a call start is just applying to it.
+   */
+  private static final String EXPIRE_PARKED = "UPDATE webhook_events SET status = 'expired', "
+      + "error = 'expired: parked (call unknown) for longer than ' || $1::int || ' h' "
+      + "WHERE id IN (SELECT id FROM webhook_events WHERE status = 'pending' "
+      + "  AND received_at < now() - $1::int * interval '1 hour' ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+      + "AND status = 'pending'";
+  /** Both counts read the partial indexes on pending and failed rows: cheap however big the inbox grows. */
+  private static final String BACKLOG = "SELECT count(*) AS pending, "
+      + "COALESCE(EXTRACT(EPOCH FROM now() - min(received_at)), 0)::float8 AS oldest, "
+      + "(SELECT count(*) FROM webhook_events WHERE status = 'failed') AS failed "
+      + "FROM webhook_events WHERE status = 'pending'";
 
   /** An inbox row's identity and state; {@code fresh} when this delivery stored it. */
   public record Entry(long id, String status, boolean fresh, boolean unannounced) {}
@@ -135,6 +162,27 @@ public final class InboxRepository {
       Object body = r.getValue("body");
       return Optional.of(new Pending(r.getLong("id"), r.getString("type"), r.getLong("event_timestamp"),
           body instanceof JsonObject o ? o : new JsonObject()));
+    });
+  }
+
+  /** Keys of pending rows whose call exists now, oldest first (a row parked while its call start was committing). */
+  public Future<List<ParkedEvents.Key>> parkedWithCall(SqlClient db, int limit) {
+    return db.preparedQuery(PARKED_WITH_CALL).execute(Tuple.of(limit)).map(rows -> {
+      List<ParkedEvents.Key> keys = new ArrayList<>();
+      rows.forEach(r -> keys.add(new ParkedEvents.Key(r.getString("conversation_id"), r.getString("call_sid"))));
+      return keys;
+    });
+  }
+
+  /** Expires pending rows older than {@code retentionHours} (see {@link #EXPIRE_PARKED}); how many. */
+  public Future<Integer> expireParked(SqlClient db, int retentionHours, int limit) {
+    return db.preparedQuery(EXPIRE_PARKED).execute(Tuple.of(retentionHours, limit)).map(RowSet::rowCount);
+  }
+
+  public Future<ParkedEvents.Backlog> backlog(SqlClient db) {
+    return db.query(BACKLOG).execute().map(rows -> {
+      Row r = rows.iterator().next();
+      return new ParkedEvents.Backlog(r.getLong("pending"), r.getDouble("oldest"), r.getLong("failed"));
     });
   }
 }

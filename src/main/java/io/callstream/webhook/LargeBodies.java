@@ -14,7 +14,6 @@ final class LargeBodies {
   static final int THRESHOLD = 64 * 1024;
   static final String MAP = "callstream.webhook.large-bodies";
   static final String KEY = "in-progress";
-  static final String RETRY_AFTER_SECONDS = "10";
 
   private final NodeLimit limit;
 

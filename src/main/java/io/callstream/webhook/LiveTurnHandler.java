@@ -1,77 +1,112 @@
 package io.callstream.webhook;
 
 import io.callstream.call.Call;
-import io.callstream.call.LiveTurnRequest;
+import io.callstream.call.LiveTurn;
 import io.callstream.call.LiveTurnResult;
 import io.callstream.call.NodeTurnWriter;
 import io.callstream.call.TranscriptRepository.StoredTurn;
-import io.callstream.db.DatabaseErrors;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
 import io.callstream.events.TranscriptionEvent;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
+import io.callstream.webhook.WebhookOutcome.Delivery;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * POST /webhooks/elevenlabs/transcription: one live turn, stored by the node's {@link NodeTurnWriter} (turns
- * arriving while a write is in flight share the next statement and commit), answered only after its own row
- * committed, then its {@code transcription} event. Runs after the BodyHandler (1 MiB limit) and the authentication
- * check.
+ * POST /webhooks/elevenlabs/transcription: one live turn. Before the body is read, the signature header (or bearer
+ * token) must be well-formed (else 401) and a body over {@link LargeBodies#THRESHOLD} or of unknown length needs
+ * one of the node's large-body permits (else 503); the body (at most 1 MiB) is then read with its signature checked
+ * over the raw bytes, parsed, stored by the node's {@link NodeTurnWriter} (turns arriving while a write is in flight
+ * share the next statement and commit), answered only after its own row committed, then its {@code transcription}
+ * event is published.
  */
-final class LiveTurnHandler implements Handler<RoutingContext> {
+final class LiveTurnHandler {
+  private static final String TYPE = "live_turn";
+
+  private final Vertx vertx;
+  private final WebhookAuth auth;
+  private final LargeBodies largeBodies;
+  private final Path spoolDir;
   private final NodeTurnWriter writer;
   private final EventBus bus;
   private final WebhookDeadline deadline;
 
   /** The node's one writer: turns arriving on every verticle instance meanwhile share its next batch. */
-  LiveTurnHandler(NodeTurnWriter writer, EventBus bus, WebhookDeadline deadline) {
+  LiveTurnHandler(Vertx vertx, WebhookAuth auth, LargeBodies largeBodies, Path spoolDir, NodeTurnWriter writer,
+                  WebhookDeadline deadline) {
+    this.vertx = vertx;
+    this.auth = auth;
+    this.largeBodies = largeBodies;
+    this.spoolDir = spoolDir;
     this.writer = writer;
-    this.bus = bus;
+    this.bus = vertx.eventBus();
     this.deadline = deadline;
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
-    WebhookMetrics.Observation seen = WebhookMetrics.note(ctx);
-    seen.type = "live_turn";
-    LiveTurn turn;
-    try {
-      turn = LiveTurn.parse(jsonBody(ctx));
-    } catch (Failure e) {
-      ctx.fail(e);
-      return;
-    }
-    seen.callSid = turn.callSid();
-    seen.conversationId = turn.conversationId();
-    // published when committed, even after the deadline answered 503: the retry then finds a duplicate
-    Future<StoredTurn> write = store(turn).onSuccess(s -> publish(turn, s));
-    deadline.answerBy(write)
-        .onSuccess(stored -> {
-          seen.outcome = stored.created() ? "applied" : "duplicate";
-          Responses.json(ctx.response(), Responses.success()
-              .put("transcription_id", stored.transcriptionId())
-              .put("sequence_number", stored.sequenceNumber())
-              .put("duplicate", !stored.created()));
-        })
-        .onFailure(e -> {
-          seen.failure = e;
-          if (e instanceof Failure f && f.is(Failure.Kind.UNAVAILABLE) || DatabaseErrors.unavailable(e)) {
-            ctx.response().putHeader("Retry-After", WebhookDeadline.RETRY_AFTER_SECONDS);
-          }
-          ctx.fail(e);
-        });
+  /** A failed future refuses a delivery before its body was read and verified (its type is then unknown). */
+  Future<WebhookOutcome> handle(HttpServerRequest request) {
+    LargeBodies.Permit permit = largeBodies.permit();
+    return Future.succeededFuture(request)
+        .map(auth::signatureOrBearer) // 401 before the body is read
+        .compose(check -> admitted(request, permit)
+            ? WebhookBody.read(vertx, request, check, WebhookBody.MEMORY_LIMIT, spoolDir, permit)
+            : Future.failedFuture(WebhookBody.tooManyLarge()))
+        .recover(LiveTurnHandler::tooLarge)
+        .compose(this::parseAndStore)
+        .andThen(done -> permit.release());
   }
 
-  static JsonObject jsonBody(RoutingContext ctx) {
+  /** A body over {@link LargeBodies#THRESHOLD}, or of unknown length, needs a large-body permit. */
+  private static boolean admitted(HttpServerRequest request, LargeBodies.Permit permit) {
+    long declared = WebhookBody.declaredLength(request);
+    boolean hasBody = declared > 0 || declared < 0 && request.getHeader("Transfer-Encoding") != null;
+    return !hasBody || declared >= 0 && declared <= LargeBodies.THRESHOLD || permit.acquire();
+  }
+
+  private Future<WebhookOutcome> parseAndStore(WebhookBody body) {
+    LiveTurn turn;
     try {
-      JsonObject body = ctx.body().asJsonObject();
+      turn = LiveTurnBody.parse(json(body.bytes()));
+    } catch (RuntimeException e) { // a Failure (400) or a fault: either way this delivery's
+      return Future.succeededFuture(new WebhookOutcome.Refused(new Delivery(TYPE, null, null), e));
+    }
+    return store(turn);
+  }
+
+  private Future<WebhookOutcome> store(LiveTurn turn) {
+    Delivery delivery = new Delivery(TYPE, turn.conversationId(), turn.callSid());
+    // published when committed, even after the deadline answered 503: the retry then finds a duplicate
+    Future<StoredTurn> write = writer.write(turn, deadline.deadlineNanos())
+        .recover(WebhookErrors::badDataIsBadRequest)
+        .compose(LiveTurnHandler::storedOrRefused)
+        .onSuccess(stored -> publish(turn, stored));
+    return deadline.answerBy(write).<WebhookOutcome>map(stored -> new WebhookOutcome.Answered(delivery,
+            !stored.created(), false, Responses.success()
+                .put("transcription_id", stored.transcriptionId())
+                .put("sequence_number", stored.sequenceNumber())
+                .put("duplicate", !stored.created())))
+        .otherwise(e -> new WebhookOutcome.Refused(delivery, e));
+  }
+
+  /** Over 1 MiB: the answer a body limit has always given here. */
+  private static Future<WebhookBody> tooLarge(Throwable e) {
+    return Future.failedFuture(e instanceof Failure f && f.is(Failure.Kind.TOO_LARGE)
+        ? Failure.tooLarge("request body too large") : e);
+  }
+
+  static JsonObject json(Buffer bytes) {
+    try {
+      JsonObject body = (JsonObject) Json.decodeValue(bytes);
       if (body == null) {
         throw Failure.invalid("a JSON object body is required");
       }
@@ -79,13 +114,6 @@ final class LiveTurnHandler implements Handler<RoutingContext> {
     } catch (DecodeException | ClassCastException e) {
       throw Failure.invalid("body is not a JSON object");
     }
-  }
-
-  private Future<StoredTurn> store(LiveTurn turn) {
-    return writer.write(new LiveTurnRequest(turn.callSid(), turn.conversationId(), turn.dedupeKey(), turn.speaker(),
-            turn.message(), turn.spokenAt()), deadline.deadlineNanos())
-        .recover(WebhookErrors::badDataIsBadRequest)
-        .compose(LiveTurnHandler::storedOrRefused);
   }
 
   private static Future<StoredTurn> storedOrRefused(LiveTurnResult result) {

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -132,6 +133,21 @@ public final class PostCallInbox implements ParkedEvents {
       }
       return count;
     });
+  }
+
+  @Override
+  public Future<List<Key>> withCall(int limit) {
+    return inbox.parkedWithCall(pool, limit);
+  }
+
+  @Override
+  public Future<Integer> expire(int retentionHours, int limit) {
+    return inbox.expireParked(pool, retentionHours, limit);
+  }
+
+  @Override
+  public Future<Backlog> backlog() {
+    return inbox.backlog(pool);
   }
 
   /** One parked event, if it is still pending (another node may have applied it meanwhile). */

@@ -13,9 +13,6 @@ import java.util.concurrent.TimeUnit;
  * delivery that committed late is recognised as a duplicate (stored and announced once). Never a 200 before commit.
  */
 final class WebhookDeadline {
-  /** Seconds a refused webhook is told to wait (Retry-After) on every retryable 503 of the webhook role. */
-  static final String RETRY_AFTER_SECONDS = "10";
-
   private final Vertx vertx;
   private final long millis;
 

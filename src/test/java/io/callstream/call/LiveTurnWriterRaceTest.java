@@ -136,7 +136,7 @@ class LiveTurnWriterRaceTest {
       int calls = 4;
       int turnsPerCall = 50;
       Map<String, Long> callIds = new HashMap<>();
-      List<LiveTurnRequest> all = new ArrayList<>();
+      List<LiveTurn> all = new ArrayList<>();
       for (int c = 0; c < calls; c++) {
         callIds.put("hammer_" + c, insertCall(pool, "hammer_" + c, null, Call.INITIATED));
       }
@@ -146,7 +146,7 @@ class LiveTurnWriterRaceTest {
         }
       }
       // node 1 takes the turns in order, each fifth one twice; node 2 all of them shuffled, plus 40 redeliveries
-      List<LiveTurnRequest> first = new ArrayList<>();
+      List<LiveTurn> first = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
         first.add(all.get(i));
         if (i % 5 == 0) {
@@ -154,7 +154,7 @@ class LiveTurnWriterRaceTest {
         }
       }
       Random random = new Random(11);
-      List<LiveTurnRequest> second = new ArrayList<>(all);
+      List<LiveTurn> second = new ArrayList<>(all);
       for (int i = 0; i < 40; i++) {
         second.add(all.get(random.nextInt(all.size())));
       }
@@ -170,7 +170,7 @@ class LiveTurnWriterRaceTest {
       Map<String, StoredTurn> winner = new HashMap<>();
       Map<String, Integer> created = new HashMap<>();
       Map<String, Integer> started = new HashMap<>();
-      List<LiveTurnRequest> requests = new ArrayList<>(first);
+      List<LiveTurn> requests = new ArrayList<>(first);
       requests.addAll(second);
       List<Future<LiveTurnResult>> results = new ArrayList<>(answers1);
       results.addAll(answers2);

@@ -117,10 +117,10 @@ class LiveTurnWriterTest {
     long x = insertCall(pool, "match_x", null, Call.IN_PROGRESS);
     long y = insertCall(pool, "match_y", "conv_match_y", Call.IN_PROGRESS);
     var answers = loop().writeTogether(List.of(
-        new LiveTurnRequest(null, "conv_match_y", "k1", "user", "hello", null),
-        new LiveTurnRequest("match_x", "conv_match_y", "k1", "agent", "hi", null),
-        new LiveTurnRequest("no_such_sid", "conv_match_y", "k2", "agent", "again", null),
-        new LiveTurnRequest(null, "conv_nobody", "k1", "agent", "lost", null)));
+        new LiveTurn(null, "conv_match_y", "k1", "user", "hello", null),
+        new LiveTurn("match_x", "conv_match_y", "k1", "agent", "hi", null),
+        new LiveTurn("no_such_sid", "conv_match_y", "k2", "agent", "again", null),
+        new LiveTurn(null, "conv_nobody", "k1", "agent", "lost", null)));
     assertEquals(y, stored(answers.get(0)).callId());
     assertEquals("conv_match_y", stored(answers.get(0)).conversationId());
     assertEquals(x, stored(answers.get(1)).callId(), "call_sid wins over another call's conversation_id");
@@ -134,7 +134,7 @@ class LiveTurnWriterTest {
   void maxBatchSizeAndBatchesInFlightShapeTheBatches() {
     long small = insertCall(pool, "shape_small", null, Call.IN_PROGRESS);
     WriterLoop capped = new WriterLoop(vertx, pool, 1, 3);
-    List<LiveTurnRequest> ten = IntStream.rangeClosed(1, 10).mapToObj(i -> turn("shape_small", "k" + i)).toList();
+    List<LiveTurn> ten = IntStream.rangeClosed(1, 10).mapToObj(i -> turn("shape_small", "k" + i)).toList();
     assertEquals(IntStream.rangeClosed(1, 10).boxed().toList(), sequences(capped.writeTogether(ten)));
     assertEquals(4, capped.stats().batches(), "1 at once, then 3 + 3 + 3");
     assertEquals(10, capped.stats().turns());
@@ -146,7 +146,7 @@ class LiveTurnWriterTest {
     insertCall(pool, "shape_first", null, Call.IN_PROGRESS);
     insertCall(pool, "shape_second", null, Call.IN_PROGRESS);
     WriterLoop two = new WriterLoop(vertx, pool, 2, 256);
-    List<LiveTurnRequest> requests = new java.util.ArrayList<>(List.of(turn("shape_first", "k1"),
+    List<LiveTurn> requests = new java.util.ArrayList<>(List.of(turn("shape_first", "k1"),
         turn("shape_second", "k2")));
     IntStream.rangeClosed(3, 10).forEach(i -> requests.add(turn(i % 2 == 0 ? "shape_p" : "shape_s", "k" + i)));
     var answers = two.writeTogether(requests);
@@ -161,8 +161,8 @@ class LiveTurnWriterTest {
     long d = insertCall(pool, "bad_rows", null, Call.IN_PROGRESS);
     WriterLoop loop = loop();
     var answers = loop.writeTogether(List.of(turn("bad_rows", "k0"), turn("bad_rows", "k1"),
-        new LiveTurnRequest("bad_rows", null, "nul", "agent", "a\u0000b", null), turn("bad_rows", "k2"),
-        new LiveTurnRequest("bad_rows", null, "robot", "robot", "beep", null), turn("bad_rows", "k3")));
+        new LiveTurn("bad_rows", null, "nul", "agent", "a\u0000b", null), turn("bad_rows", "k2"),
+        new LiveTurn("bad_rows", null, "robot", "robot", "beep", null), turn("bad_rows", "k3")));
     assertEquals("22021", sqlState(answers.get(2)), "a NUL character is a data exception");
     assertEquals("23514", sqlState(answers.get(4)), "an unknown speaker violates the check constraint");
     assertEquals(List.of(1, 2, 3, 4), sequences(List.of(answers.get(0), answers.get(1), answers.get(3),

@@ -41,7 +41,7 @@ class NodeTurnWriterTest {
   /** A write made on {@code on}; the answer records the context its callbacks ran on. */
   record Answer(LiveTurnResult result, Context completedOn) {}
 
-  static Answer writeOn(Context on, NodeTurnWriter writer, LiveTurnRequest request) {
+  static Answer writeOn(Context on, NodeTurnWriter writer, LiveTurn request) {
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     on.runOnContext(v -> writer.write(request).onComplete(ar -> {
       if (ar.succeeded()) {

@@ -33,7 +33,7 @@ final class WriterLoop {
   }
 
   /** Submits every write in one task on the writer's event loop; does not wait for the answers. */
-  List<Future<LiveTurnResult>> submit(List<LiveTurnRequest> requests) {
+  List<Future<LiveTurnResult>> submit(List<LiveTurn> requests) {
     CompletableFuture<List<Future<LiveTurnResult>>> submitted = new CompletableFuture<>();
     context.runOnContext(v -> submitted.complete(requests.stream().map(writer::write).toList()));
     try {
@@ -44,7 +44,7 @@ final class WriterLoop {
   }
 
   /** Submits together and waits for every answer (success or failure). */
-  List<Future<LiveTurnResult>> writeTogether(List<LiveTurnRequest> requests) {
+  List<Future<LiveTurnResult>> writeTogether(List<LiveTurn> requests) {
     return awaitAll(submit(requests));
   }
 
@@ -59,8 +59,8 @@ final class WriterLoop {
     return futures;
   }
 
-  static LiveTurnRequest turn(String callSid, String key) {
-    return new LiveTurnRequest(callSid, null, key, "agent", "said " + key, Instant.parse("2026-11-21T11:19:07Z"));
+  static LiveTurn turn(String callSid, String key) {
+    return new LiveTurn(callSid, null, key, "agent", "said " + key, Instant.parse("2026-11-21T11:19:07Z"));
   }
 
   static StoredTurn stored(Future<LiveTurnResult> answer) {

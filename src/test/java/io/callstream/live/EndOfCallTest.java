@@ -2,56 +2,35 @@ package io.callstream.live;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.support.Await;
-import io.callstream.support.TestConfig;
+import io.callstream.support.ClusterExtension;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12, finding 4: a call whose end was committed but never announced on the bus (the publishing node died
  * after the commit) still ends for its subscribers: the live role's periodic check reads it from PostgreSQL.
  */
 class EndOfCallTest {
-  static String schema;
-  static final TestNodes nodes = new TestNodes();
-  static Node node;
-  static Vertx vertx;
-  static WebSocketClient client;
-
-  @BeforeAll
-  static void setUp() {
-    schema = TestDatabase.freshSchema("endofcall");
-    node = nodes.start(TestConfig.config(schema, Map.of("WS_PING_INTERVAL_SECONDS", "1")));
-    vertx = Vertx.vertx();
-    client = TestSocket.client(vertx);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    Await.result(vertx.close());
-    nodes.close();
-    TestDatabase.dropSchema(schema);
-  }
+  @RegisterExtension
+  static final ClusterExtension live =
+      ClusterExtension.oneNode("endofcall").settings(Map.of("WS_PING_INTERVAL_SECONDS", "1"));
 
   @Test
   void anUnannouncedEndIsDeliveredFromTheDatabase() {
-    Call call = CallFeed.newCall(node);
-    TestSocket s = TestSocket.open(client, node.port(), Jwts.dispatcher(vertx));
+    Call call = CallFeed.newCall(live.node());
+    TestSocket s = TestSocket.open(live.webSockets(), live.node().port(), Jwts.dispatcher(live.vertx()));
     s.subscribe(call.callSid(), 0);
-    CallFeed.turn(node, call, "hello");
+    CallFeed.turn(live.node(), call, "hello");
     assertEquals(1, s.next("transcription").getInteger("sequence_number"));
     // a second turn and the end are committed, but nothing is published (the node died after the commit)
-    Await.result(CallFeed.store(node, call, "goodbye"));
-    TestDatabase.queryValue(schema, "UPDATE calls SET status = 'completed', call_end_time = now(), updated_at = now() "
+    Await.result(CallFeed.store(live.node(), call, "goodbye"));
+    TestDatabase.queryValue(live.schema(),
+        "UPDATE calls SET status = 'completed', call_end_time = now(), updated_at = now() "
         + "WHERE id = " + call.id() + " RETURNING 1");
     JsonObject missed = s.next("transcription");
     assertEquals(2, missed.getInteger("sequence_number"), "the unannounced turn comes first, from the database");

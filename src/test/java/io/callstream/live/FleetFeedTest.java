@@ -4,46 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStartedEvent;
+import io.callstream.support.ClusterExtension;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TwoNodeCluster;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fleet feed ({"watch": "calls"}): a snapshot of active calls, then every call's lifecycle, across nodes. */
 class FleetFeedTest {
-  static TwoNodeCluster cluster;
-  static String schema;
-  static Node a;
-  static Node b;
-  static Vertx vertx;
-  static WebSocketClient client;
-  static String token;
-
-  @BeforeAll
-  static void setUp() {
-    cluster = TwoNodeCluster.start("fleet", Map.of());
-    schema = cluster.schema;
-    a = cluster.a;
-    b = cluster.b;
-    vertx = cluster.vertx;
-    client = TestSocket.client(vertx);
-    token = cluster.token();
-    LiveCluster.awaitVisible(cluster, client, token);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    cluster.close();
-  }
+  @RegisterExtension
+  static final ClusterExtension cluster = LiveCluster.twoNodes("fleet", Map.of());
 
   static JsonObject watch(TestSocket s) {
     s.send(new JsonObject().put("watch", "calls"));
@@ -57,11 +31,12 @@ class FleetFeedTest {
 
   @Test
   void snapshotThenLifecycleOfEveryCallWithoutTurns() {
-    Call active = CallFeed.newCall(a);
-    Call ended = CallFeed.newCall(a);
+    Call active = CallFeed.newCall(cluster.a());
+    Call ended = CallFeed.newCall(cluster.a());
     // ended in the database only: its completion events would (rightly) reach a watcher that started meanwhile
-    TestDatabase.queryValue(schema, "UPDATE calls SET status = 'completed' WHERE id = " + ended.id() + " RETURNING 1");
-    TestSocket s = TestSocket.open(client, b.port(), token);
+    TestDatabase.queryValue(cluster.schema(),
+        "UPDATE calls SET status = 'completed' WHERE id = " + ended.id() + " RETURNING 1");
+    TestSocket s = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
     JsonObject confirmed = watch(s);
     assertTrue(holds(confirmed, active.callSid()), confirmed.encode());
     assertFalse(holds(confirmed, ended.callSid()), "an ended call is not on the board");
@@ -71,14 +46,14 @@ class FleetFeedTest {
     assertTrue(snapshotCall.containsKey("violation_types"));
 
     // a call started on node A reaches the watcher on node B; its transcript turns do not
-    Call fresh = CallFeed.newCall(a);
-    CallEvents.publish(a.vertx().eventBus(), new CallStartedEvent(fresh.id(), fresh.callSid(),
+    Call fresh = CallFeed.newCall(cluster.a());
+    CallEvents.publish(cluster.a().vertx().eventBus(), new CallStartedEvent(fresh.id(), fresh.callSid(),
         fresh.conversationId(), fresh.toJson()));
     JsonObject started = s.next("call_started");
     assertEquals(fresh.callSid(), started.getString("call_sid"));
     assertEquals(fresh.callSid(), started.getJsonObject("call_data").getString("call_sid"));
-    CallFeed.turn(a, fresh, "hello");
-    CallFeed.complete(a, fresh, true);
+    CallFeed.turn(cluster.a(), fresh, "hello");
+    CallFeed.complete(cluster.a(), fresh, true);
     // from one publisher, in order: had the turn been forwarded, it would come before the status
     JsonObject status = s.next("call_status");
     assertEquals("completed", status.getString("status"));
@@ -90,16 +65,16 @@ class FleetFeedTest {
 
   @Test
   void unwatchStopsTheFeedAndSubscriptionsStayIndependent() {
-    Call followed = CallFeed.newCall(a);
-    TestSocket s = TestSocket.open(client, b.port(), token);
+    Call followed = CallFeed.newCall(cluster.a());
+    TestSocket s = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
     watch(s);
     s.subscribe(followed.callSid(), null);
     s.send(new JsonObject().put("unwatch", "calls"));
     s.next("unwatch_confirmed");
-    Call other = CallFeed.newCall(a);
-    CallEvents.publish(a.vertx().eventBus(), new CallStartedEvent(other.id(), other.callSid(),
+    Call other = CallFeed.newCall(cluster.a());
+    CallEvents.publish(cluster.a().vertx().eventBus(), new CallStartedEvent(other.id(), other.callSid(),
         other.conversationId(), other.toJson()));
-    CallFeed.probe(a, followed);
+    CallFeed.probe(cluster.a(), followed);
     // the probe of the subscribed call arrives; the call_started published before it does not
     JsonObject next = s.next("call_status");
     assertEquals(followed.callSid(), next.getString("call_sid"));
@@ -108,18 +83,18 @@ class FleetFeedTest {
 
   @Test
   void reconnectingResynchronisesFromTheSnapshot() {
-    TestSocket first = TestSocket.open(client, a.port(), token);
+    TestSocket first = TestSocket.open(cluster.webSockets(), cluster.a().port(), cluster.token());
     watch(first);
     first.close();
-    Call whileAway = CallFeed.newCall(b);
-    TestSocket again = TestSocket.open(client, a.port(), token);
+    Call whileAway = CallFeed.newCall(cluster.b());
+    TestSocket again = TestSocket.open(cluster.webSockets(), cluster.a().port(), cluster.token());
     assertTrue(holds(watch(again), whileAway.callSid()));
     again.close();
   }
 
   @Test
   void onlyTheCallsFeedCanBeWatched() {
-    TestSocket s = TestSocket.open(client, a.port(), token);
+    TestSocket s = TestSocket.open(cluster.webSockets(), cluster.a().port(), cluster.token());
     s.send(new JsonObject().put("watch", "everything"));
     JsonObject error = s.next("error");
     assertEquals("INVALID_MESSAGE", error.getString("code"));

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.support.Await;
+import io.callstream.support.ClusterExtension;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
-import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
 import io.callstream.support.WebhookSigner;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,10 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * HTTP_INSTANCES=4 on one node: dashboards spread over the four verticle instances (each with its own local
@@ -33,25 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class HttpInstancesTest {
+  @RegisterExtension
+  static final ClusterExtension live = ClusterExtension.noNodes("instances");
   static final int SOCKETS = 16;
   static final int TURNS = 30;
-  static String schema;
-  static final TestNodes nodes = new TestNodes();
-
-  @BeforeAll
-  static void setUp() {
-    schema = TestDatabase.freshSchema("instances");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    nodes.close();
-    TestDatabase.dropSchema(schema);
-  }
 
   @Test
   void fourInstancesShareTheWorkAndDeliverEveryEventOnce(Vertx vertx) {
-    Node node = nodes.start(TestConfig.config(schema, Map.of("HTTP_INSTANCES", "4")));
+    Node node = live.starter().start(TestConfig.config(live.schema(), Map.of("HTTP_INSTANCES", "4")));
     Call call = CallFeed.newCall(node);
     WebSocketClient wsClient = TestSocket.client(vertx);
     String token = Jwts.dispatcher(vertx);

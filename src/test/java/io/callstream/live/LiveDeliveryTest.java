@@ -8,54 +8,31 @@ import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.call.Transcription;
 import io.callstream.support.Await;
-import io.callstream.support.TwoNodeCluster;
+import io.callstream.support.ClusterExtension;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Catch-up with since, gap repair and completion across two clustered nodes. */
 class LiveDeliveryTest {
-  static TwoNodeCluster cluster;
-  static Node a;
-  static Node b;
-  static Vertx vertx;
-  static WebSocketClient client;
-  static String token;
-
-  @BeforeAll
-  static void setUp() {
-    cluster = TwoNodeCluster.start("livedelivery", Map.of());
-    a = cluster.a;
-    b = cluster.b;
-    vertx = cluster.vertx;
-    client = TestSocket.client(vertx);
-    token = cluster.token();
-    LiveCluster.awaitVisible(cluster, client, token);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    cluster.close();
-  }
+  @RegisterExtension
+  static final ClusterExtension cluster = LiveCluster.twoNodes("livedelivery", Map.of());
 
   /** Subscribing while turns keep arriving: every turn after since exactly once, in order, many times over. */
   @Test
   void sinceReplayRacesLiveTurnsWithoutGapOrDuplicate() {
     for (int round = 0; round < 20; round++) {
-      Call call = CallFeed.newCall(a);
+      Call call = CallFeed.newCall(cluster.a());
       for (int i = 0; i < 5; i++) {
-        Await.result(CallFeed.store(a, call, "stored " + i));
+        Await.result(CallFeed.store(cluster.a(), call, "stored " + i));
       }
-      Node publisher = round % 2 == 0 ? a : b;
-      Node subscriberNode = round % 2 == 0 ? b : a;
-      TestSocket s = TestSocket.open(client, subscriberNode.port(), token);
+      Node publisher = round % 2 == 0 ? cluster.a() : cluster.b();
+      Node subscriberNode = round % 2 == 0 ? cluster.b() : cluster.a();
+      TestSocket s = TestSocket.open(cluster.webSockets(), subscriberNode.port(), cluster.token());
       Future<Integer> producing = CallFeed.produce(publisher, call, 15);
       Integer since = round % 4 == 3 ? null : round % 5;
       JsonObject confirmed = s.subscribe(round % 3 == 0 ? call.conversationId() : call.callSid(), since);
@@ -73,16 +50,16 @@ class LiveDeliveryTest {
 
   @Test
   void aLostBusEventIsRepairedFromTheDatabase() {
-    Call call = CallFeed.newCall(a);
-    TestSocket s = TestSocket.open(client, b.port(), token);
+    Call call = CallFeed.newCall(cluster.a());
+    TestSocket s = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
     s.subscribe(call.callSid(), null);
-    double repairs = gapRepairs(b);
-    CallFeed.turn(a, call, "one");
-    Await.result(CallFeed.store(a, call, "two, never published"));
-    Transcription three = Await.result(CallFeed.store(a, call, "three"));
-    CallFeed.publish(a, call, three);
-    CallFeed.publish(a, call, three);
-    CallFeed.turn(a, call, "four");
+    double repairs = gapRepairs(cluster.b());
+    CallFeed.turn(cluster.a(), call, "one");
+    Await.result(CallFeed.store(cluster.a(), call, "two, never published"));
+    Transcription three = Await.result(CallFeed.store(cluster.a(), call, "three"));
+    CallFeed.publish(cluster.a(), call, three);
+    CallFeed.publish(cluster.a(), call, three);
+    CallFeed.turn(cluster.a(), call, "four");
     List<String> texts = new ArrayList<>();
     for (int seq = 1; seq <= 4; seq++) {
       JsonObject frame = s.next("transcription");
@@ -90,21 +67,21 @@ class LiveDeliveryTest {
       texts.add(frame.getString("message_text"));
     }
     assertEquals(List.of("one", "two, never published", "three", "four"), texts);
-    assertTrue(gapRepairs(b) > repairs);
+    assertTrue(gapRepairs(cluster.b()) > repairs);
     s.close();
   }
 
   @Test
   void completionComesAfterEveryTurnAndStatusThenNothing() {
-    Call call = CallFeed.newCall(a);
-    Call other = CallFeed.newCall(a);
-    TestSocket s = TestSocket.open(client, b.port(), token);
+    Call call = CallFeed.newCall(cluster.a());
+    Call other = CallFeed.newCall(cluster.a());
+    TestSocket s = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
     s.subscribe(call.callSid(), null);
     s.subscribe(call.conversationId(), null);
     s.subscribe(other.callSid(), null);
-    CallFeed.turn(a, call, "one");
-    Await.result(CallFeed.store(a, call, "two, lost on the bus"));
-    CallFeed.complete(a, call, true);
+    CallFeed.turn(cluster.a(), call, "one");
+    Await.result(CallFeed.store(cluster.a(), call, "two, lost on the bus"));
+    CallFeed.complete(cluster.a(), call, true);
     assertEquals(1, s.next("transcription").getInteger("sequence_number"));
     assertEquals(2, s.next("transcription").getInteger("sequence_number"));
     JsonObject status = s.next("call_status");
@@ -116,19 +93,19 @@ class LiveDeliveryTest {
     assertEquals("success", data.getJsonObject("analysis_data").getString("call_successful"));
     assertEquals(2, data.getInteger("last_sequence_number"));
     // the subscription ended: a late event of that call is not forwarded, the other call's still is
-    CallFeed.turn(a, call, "late");
-    CallFeed.probe(a, call);
-    CallFeed.turn(a, other, "barrier");
+    CallFeed.turn(cluster.a(), call, "late");
+    CallFeed.probe(cluster.a(), call);
+    CallFeed.turn(cluster.a(), other, "barrier");
     assertEquals("barrier", s.next("transcription").getString("message_text"));
     s.close();
   }
 
   @Test
   void aLostCallStatusIsStillSentBeforeTheCompletion() {
-    Call call = CallFeed.newCall(a);
-    TestSocket s = TestSocket.open(client, a.port(), token);
+    Call call = CallFeed.newCall(cluster.a());
+    TestSocket s = TestSocket.open(cluster.webSockets(), cluster.a().port(), cluster.token());
     s.subscribe(call.callSid(), null);
-    CallFeed.complete(b, call, false);
+    CallFeed.complete(cluster.b(), call, false);
     JsonObject status = s.next("call_status");
     assertEquals("completed", status.getString("status"));
     assertEquals(call.callSid(), status.getString("call_sid"));
@@ -138,11 +115,11 @@ class LiveDeliveryTest {
 
   @Test
   void subscribingToAnEndedCallSendsConfirmationThenCompletion() {
-    Call call = CallFeed.newCall(a);
-    CallFeed.turn(a, call, "one");
-    CallFeed.turn(a, call, "two");
-    CallFeed.complete(a, call, true);
-    TestSocket s = TestSocket.open(client, b.port(), token);
+    Call call = CallFeed.newCall(cluster.a());
+    CallFeed.turn(cluster.a(), call, "one");
+    CallFeed.turn(cluster.a(), call, "two");
+    CallFeed.complete(cluster.a(), call, true);
+    TestSocket s = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
     JsonObject confirmed = s.subscribe(call.callSid(), null);
     assertEquals("completed", confirmed.getString("status"));
     assertEquals(2, confirmed.getInteger("last_sequence_number"));
@@ -158,11 +135,12 @@ class LiveDeliveryTest {
   void hundredSocketsWithTenSubscriptionsEachAreCleanedUpOnDisconnect() {
     List<Call> calls = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      calls.add(CallFeed.newCall(a));
+      calls.add(CallFeed.newCall(cluster.a()));
     }
     List<Future<TestSocket>> connecting = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      connecting.add(TestSocket.connect(client, (i % 2 == 0 ? a : b).port(), token));
+      Node on = i % 2 == 0 ? cluster.a() : cluster.b();
+      connecting.add(TestSocket.connect(cluster.webSockets(), on.port(), cluster.token()));
     }
     List<TestSocket> sockets = new ArrayList<>();
     for (Future<TestSocket> f : connecting) {
@@ -180,7 +158,7 @@ class LiveDeliveryTest {
     }
     awaitCount(() -> subscriptions(), 1000, "subscriptions");
     for (Call c : calls) {
-      CallFeed.turn(b, c, "to all");
+      CallFeed.turn(cluster.b(), c, "to all");
     }
     for (TestSocket s : sockets) {
       for (int i = 0; i < calls.size(); i++) {
@@ -200,7 +178,7 @@ class LiveDeliveryTest {
 
   /** The node-wide gauge, summed over both nodes, as /metrics exports it. */
   private static long gauges(String name) {
-    return (long) (a.registry().get(name).gauge().value() + b.registry().get(name).gauge().value());
+    return (long) (cluster.a().registry().get(name).gauge().value() + cluster.b().registry().get(name).gauge().value());
   }
 
   private static double gapRepairs(Node node) {

@@ -4,66 +4,42 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.support.Await;
+import io.callstream.support.ClusterExtension;
 import io.callstream.support.Http;
-import io.callstream.support.TwoNodeCluster;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Authentication of the upgrade and fan-out of events across two clustered nodes. */
 class LiveFeedTest {
-  static TwoNodeCluster cluster;
-  static Node a;
-  static Node b;
-  static Vertx vertx;
-  static WebSocketClient client;
-  static String token;
-
-  @BeforeAll
-  static void setUp() {
-    cluster = TwoNodeCluster.start("livefeed", Map.of("WS_MAX_SUBSCRIPTIONS", "10"));
-    a = cluster.a;
-    b = cluster.b;
-    vertx = cluster.vertx;
-    client = TestSocket.client(vertx);
-    token = cluster.token();
-    LiveCluster.awaitVisible(cluster, client, token);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    cluster.close();
-  }
+  @RegisterExtension
+  static final ClusterExtension cluster = LiveCluster.twoNodes("livefeed", Map.of("WS_MAX_SUBSCRIPTIONS", "10"));
 
   @Test
   void upgradeWithoutTokenIs401() {
-    Throwable e = Await.failure(TestSocket.connect(client, a.port(), null));
+    Throwable e = Await.failure(TestSocket.connect(cluster.webSockets(), cluster.a().port(), null));
     assertEquals(401, assertInstanceOf(UpgradeRejectedException.class, e).getStatus());
   }
 
   @Test
   void upgradeWithInvalidOrExpiredTokenIs403() {
-    for (String bad : List.of("garbage", Jwts.dispatcher(vertx, -10),
-        Jwts.sign(vertx, "another-secret-key-that-is-32-bytes-long!!", new JsonObject().put("sub", "x")
+    for (String bad : List.of("garbage", Jwts.dispatcher(cluster.vertx(), -10),
+        Jwts.sign(cluster.vertx(), "another-secret-key-that-is-32-bytes-long!!", new JsonObject().put("sub", "x")
             .put("role", "dispatcher").put("exp", System.currentTimeMillis() / 1000 + 600)))) {
-      Throwable e = Await.failure(TestSocket.connect(client, a.port(), bad));
+      Throwable e = Await.failure(TestSocket.connect(cluster.webSockets(), cluster.a().port(), bad));
       assertEquals(403, assertInstanceOf(UpgradeRejectedException.class, e).getStatus());
     }
   }
 
   @Test
   void bearerHeaderAuthenticatesToo() {
-    TestSocket s = Await.result(TestSocket.connectBearer(client, b.port(), token));
-    Call call = CallFeed.newCall(a);
+    TestSocket s = Await.result(TestSocket.connectBearer(cluster.webSockets(), cluster.b().port(), cluster.token()));
+    Call call = CallFeed.newCall(cluster.a());
     JsonObject confirmed = s.subscribe(call.callSid(), null);
     assertEquals(call.callSid(), confirmed.getString("call_sid"));
     s.close();
@@ -71,16 +47,17 @@ class LiveFeedTest {
 
   @Test
   void plainGetWithoutUpgradeIsRefusedCleanly() {
-    var response = Await.result(Http.client(vertx).get(a.port(), "127.0.0.1", LiveRole.PATH + "?token=" + token)
+    var response = Await.result(Http.client(cluster.vertx())
+        .get(cluster.a().port(), "127.0.0.1", LiveRole.PATH + "?token=" + cluster.token())
         .send());
     assertEquals(400, response.statusCode());
   }
 
   @Test
   void eventFromNodeAReachesSubscribersOnBothNodesInOrderOnce() {
-    Call call = CallFeed.newCall(a);
-    TestSocket onA = TestSocket.open(client, a.port(), token);
-    TestSocket onB = TestSocket.open(client, b.port(), token);
+    Call call = CallFeed.newCall(cluster.a());
+    TestSocket onA = TestSocket.open(cluster.webSockets(), cluster.a().port(), cluster.token());
+    TestSocket onB = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
     JsonObject confirmed = onA.subscribe(call.conversationId(), null);
     assertEquals(call.callSid(), confirmed.getString("call_sid"));
     assertEquals(call.conversationId(), confirmed.getString("conversation_id"));
@@ -88,7 +65,7 @@ class LiveFeedTest {
     assertEquals(0, confirmed.getInteger("last_sequence_number"));
     onB.subscribe(call.callSid(), null);
     for (int i = 1; i <= 20; i++) {
-      CallFeed.turn(a, call, "turn " + i);
+      CallFeed.turn(cluster.a(), call, "turn " + i);
     }
     for (TestSocket s : List.of(onA, onB)) {
       for (int i = 1; i <= 20; i++) {
@@ -98,7 +75,7 @@ class LiveFeedTest {
         assertEquals(call.callSid(), t.getString("call_sid"));
       }
     }
-    CallFeed.complete(b, call, true);
+    CallFeed.complete(cluster.b(), call, true);
     for (TestSocket s : List.of(onA, onB)) {
       assertEquals("completed", s.next("call_status").getString("status"));
       assertEquals(20, s.next("call_completed").getJsonObject("call_data").getInteger("last_sequence_number"));
@@ -109,16 +86,16 @@ class LiveFeedTest {
 
   @Test
   void subscribedByBothIdsGetsOneCopy() {
-    Call call = CallFeed.newCall(a);
-    Call other = CallFeed.newCall(a);
-    TestSocket s = TestSocket.open(client, b.port(), token);
+    Call call = CallFeed.newCall(cluster.a());
+    Call other = CallFeed.newCall(cluster.a());
+    TestSocket s = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
     s.subscribe(call.callSid(), null);
     JsonObject second = s.subscribe(call.conversationId(), null);
     assertEquals(call.conversationId(), second.getString("identifier"));
     assertEquals(call.callSid(), second.getString("call_sid"));
     s.subscribe(other.callSid(), null);
-    CallFeed.turn(a, call, "once");
-    CallFeed.turn(a, other, "barrier");
+    CallFeed.turn(cluster.a(), call, "once");
+    CallFeed.turn(cluster.a(), other, "barrier");
     assertEquals("once", s.next("transcription").getString("message_text"));
     assertEquals("barrier", s.next("transcription").getString("message_text"));
     s.close();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.support.Await;
+import io.callstream.support.ClusterExtension;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -21,40 +22,23 @@ import io.vertx.core.net.NetSocket;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Protection and lifecycle: slow consumers (1013), unanswered pings, draining (503) and stop (1001). */
 class LiveLifecycleTest {
-  static String schema;
-  static final TestNodes nodes = new TestNodes();
-  static Vertx vertx;
-  static WebSocketClient client;
-  static String token;
-
-  @BeforeAll
-  static void setUp() {
-    schema = TestDatabase.freshSchema("livelife");
-    vertx = Vertx.vertx();
-    client = TestSocket.client(vertx);
-    token = Jwts.dispatcher(vertx);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    vertx.close();
-    nodes.close();
-    TestDatabase.dropSchema(schema);
-  }
+  @RegisterExtension
+  static final ClusterExtension live = ClusterExtension.noNodes("livelife");
 
   @Test
   void aClientThatDoesNotReadIsClosedWith1013WhileOthersKeepReceiving() throws Exception {
-    Node node = nodes.start(TestConfig.config(schema, Map.of("WS_MAX_QUEUE_BYTES", "65536", "HTTP_INSTANCES", "1")));
+    Node node = live.starter().start(TestConfig.config(live.schema(),
+        Map.of("WS_MAX_QUEUE_BYTES", "65536", "HTTP_INSTANCES", "1")));
     Call call = CallFeed.newCall(node);
-    WebSocketClient smallBuffers = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(4096));
-    TestSocket slow = TestSocket.open(smallBuffers, node.port(), token);
-    TestSocket reader = TestSocket.open(client, node.port(), token);
+    WebSocketClient smallBuffers =
+        live.vertx().createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(4096));
+    TestSocket slow = TestSocket.open(smallBuffers, node.port(), live.token());
+    TestSocket reader = TestSocket.open(live.webSockets(), node.port(), live.token());
     slow.subscribe(call.callSid(), null);
     reader.subscribe(call.callSid(), null);
     slow.ws.pause();
@@ -81,12 +65,12 @@ class LiveLifecycleTest {
 
   @Test
   void pingsDropSilentSocketsAndDrainingRefusesThenStopCloses1001() throws Exception {
-    Node node = nodes.start(TestConfig.config(schema, Map.of("WS_PING_INTERVAL_SECONDS", "1")));
-    TestSocket answering = TestSocket.open(client, node.port(), token);
+    Node node = live.starter().start(TestConfig.config(live.schema(), Map.of("WS_PING_INTERVAL_SECONDS", "1")));
+    TestSocket answering = TestSocket.open(live.webSockets(), node.port(), live.token());
     // a raw client that completes the handshake and then never answers a ping
     CompletableFuture<Buffer> closeFrame = new CompletableFuture<>();
     Buffer received = Buffer.buffer();
-    NetSocket raw = Await.result(vertx.createNetClient().connect(node.port(), "127.0.0.1"));
+    NetSocket raw = Await.result(live.vertx().createNetClient().connect(node.port(), "127.0.0.1"));
     raw.handler(data -> {
       received.appendBuffer(data);
       int at = indexOfCloseFrame(received);
@@ -94,7 +78,7 @@ class LiveLifecycleTest {
         closeFrame.complete(received.getBuffer(at, received.length()));
       }
     });
-    raw.write("GET " + LiveRole.PATH + "?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    raw.write("GET " + LiveRole.PATH + "?token=" + live.token() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
         + "Sec-WebSocket-Version: 13\r\n\r\n");
     Buffer close = closeFrame.get(20, TimeUnit.SECONDS);
@@ -107,7 +91,7 @@ class LiveLifecycleTest {
     answering.subscribe(call.callSid(), null);
 
     node.state().startDraining();
-    Throwable refused = Await.failure(TestSocket.connect(client, node.port(), token));
+    Throwable refused = Await.failure(TestSocket.connect(live.webSockets(), node.port(), live.token()));
     assertEquals(503, assertInstanceOf(UpgradeRejectedException.class, refused).getStatus());
     CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
       try {

@@ -5,53 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.support.Await;
-import io.callstream.support.TestConfig;
-import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
-import io.vertx.core.Vertx;
+import io.callstream.support.ClusterExtension;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every client message and error code of contract §4, and the token's expiry and refresh on a live socket. */
 class LiveProtocolTest {
-  static String schema;
-  static final TestNodes nodes = new TestNodes();
-  static Node node;
-  static Vertx vertx;
-  static WebSocketClient client;
-  static String token;
-
-  @BeforeAll
-  static void setUp() {
-    schema = TestDatabase.freshSchema("liveproto");
-    node = nodes.start(TestConfig.config(schema, Map.of("WS_MAX_SUBSCRIPTIONS", "10")));
-    vertx = Vertx.vertx();
-    client = TestSocket.client(vertx);
-    token = Jwts.dispatcher(vertx);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    vertx.close();
-    nodes.close();
-    TestDatabase.dropSchema(schema);
-  }
+  @RegisterExtension
+  static final ClusterExtension live =
+      ClusterExtension.oneNode("liveproto").settings(Map.of("WS_MAX_SUBSCRIPTIONS", "10"));
 
   @Test
   void unknownCallIsCallNotFound() {
-    TestSocket s = TestSocket.open(client, node.port(), token);
+    TestSocket s = TestSocket.open(live.webSockets(), live.node().port(), live.token());
     s.send(message("subscribe", "EL_nobody_1"));
     assertError(s.next(), "CALL_NOT_FOUND", "EL_nobody_1");
     s.send(message("unsubscribe", "conv_nobody"));
@@ -61,7 +36,7 @@ class LiveProtocolTest {
 
   @Test
   void malformedIdentifiersAreInvalidIdentifier() {
-    TestSocket s = TestSocket.open(client, node.port(), token);
+    TestSocket s = TestSocket.open(live.webSockets(), live.node().port(), live.token());
     s.send(message("subscribe", "has space"));
     assertError(s.next(), "INVALID_IDENTIFIER", "has space");
     s.send(message("subscribe", ""));
@@ -75,8 +50,8 @@ class LiveProtocolTest {
 
   @Test
   void malformedMessagesAreInvalidMessageAndNeverClose() {
-    Call call = CallFeed.newCall(node);
-    TestSocket s = TestSocket.open(client, node.port(), token);
+    Call call = CallFeed.newCall(live.node());
+    TestSocket s = TestSocket.open(live.webSockets(), live.node().port(), live.token());
     List<String> bad = List.of("not json", "[1,2]", "{}", "{\"hello\":1}",
         new JsonObject().put("subscribe", call.callSid()).put("unsubscribe", call.callSid()).encode(),
         new JsonObject().put("subscribe", call.callSid()).put("since", -1).encode(),
@@ -97,14 +72,14 @@ class LiveProtocolTest {
 
   @Test
   void tooManySubscriptionsIsRefusedButTheSocketStays() {
-    TestSocket s = TestSocket.open(client, node.port(), token);
+    TestSocket s = TestSocket.open(live.webSockets(), live.node().port(), live.token());
     Call first = null;
     for (int i = 0; i < 10; i++) {
-      Call c = CallFeed.newCall(node);
+      Call c = CallFeed.newCall(live.node());
       first = first == null ? c : first;
       s.subscribe(c.callSid(), null);
     }
-    Call eleventh = CallFeed.newCall(node);
+    Call eleventh = CallFeed.newCall(live.node());
     s.send(message("subscribe", eleventh.callSid()));
     assertError(s.next(), "TOO_MANY_SUBSCRIPTIONS", eleventh.callSid());
     // the same call again (by its other id) is not an eleventh subscription
@@ -117,19 +92,19 @@ class LiveProtocolTest {
 
   @Test
   void unsubscribeByEitherIdStopsDelivery() {
-    Call call = CallFeed.newCall(node);
-    Call other = CallFeed.newCall(node);
-    TestSocket s = TestSocket.open(client, node.port(), token);
+    Call call = CallFeed.newCall(live.node());
+    Call other = CallFeed.newCall(live.node());
+    TestSocket s = TestSocket.open(live.webSockets(), live.node().port(), live.token());
     s.subscribe(call.callSid(), null);
     s.subscribe(other.callSid(), null);
-    CallFeed.turn(node, call, "before");
+    CallFeed.turn(live.node(), call, "before");
     assertEquals("before", s.next("transcription").getString("message_text"));
     s.send(message("unsubscribe", call.conversationId()));
     JsonObject confirmed = s.next("unsubscribe_confirmed");
     assertEquals(call.conversationId(), confirmed.getString("identifier"));
     assertEquals(call.callSid(), confirmed.getString("call_sid"));
-    CallFeed.turn(node, call, "after");
-    CallFeed.turn(node, other, "barrier");
+    CallFeed.turn(live.node(), call, "after");
+    CallFeed.turn(live.node(), other, "barrier");
     assertEquals("barrier", s.next("transcription").getString("message_text"));
     // unsubscribing from a known call that is not subscribed is confirmed too
     s.send(message("unsubscribe", call.callSid()));
@@ -139,7 +114,7 @@ class LiveProtocolTest {
 
   @Test
   void aFloodOfMessagesIsRefusedWithoutClosing() throws Exception {
-    TestSocket s = TestSocket.open(client, node.port(), token);
+    TestSocket s = TestSocket.open(live.webSockets(), live.node().port(), live.token());
     JsonArray codes = new JsonArray();
     for (int i = 0; i < 200; i++) {
       s.ws.writeTextMessage("{\"noop\":true}");
@@ -152,7 +127,7 @@ class LiveProtocolTest {
     }
     assertTrue(throttled, "no rate-limit error in " + codes.size() + " answers");
     assertTrue(codes.size() < 200, "every message was answered");
-    Call call = CallFeed.newCall(node);
+    Call call = CallFeed.newCall(live.node());
     JsonObject answer = Await.latest(() -> {
       s.frames.clear();
       s.send(message("subscribe", call.callSid()));
@@ -164,15 +139,15 @@ class LiveProtocolTest {
 
   @Test
   void expiredTokenClosesWith4401UnlessRefreshed() {
-    String shortToken = Jwts.dispatcher(vertx, 3);
-    TestSocket refreshed = TestSocket.open(client, node.port(), shortToken);
-    TestSocket expiring = TestSocket.open(client, node.port(), shortToken);
+    String shortToken = Jwts.dispatcher(live.vertx(), 3);
+    TestSocket refreshed = TestSocket.open(live.webSockets(), live.node().port(), shortToken);
+    TestSocket expiring = TestSocket.open(live.webSockets(), live.node().port(), shortToken);
     refreshed.send(message("auth", "not-a-token"));
     assertError(refreshed.next(), "INVALID_MESSAGE", null);
-    refreshed.send(message("auth", Jwts.dispatcher(vertx, 3600)));
+    refreshed.send(message("auth", Jwts.dispatcher(live.vertx(), 3600)));
     assertError(expiring.next(), "TOKEN_EXPIRED", null);
     assertEquals((short) 4401, expiring.awaitClose());
-    Call call = CallFeed.newCall(node);
+    Call call = CallFeed.newCall(live.node());
     assertEquals(call.callSid(), refreshed.subscribe(call.callSid(), null).getString("call_sid"));
     assertFalse(refreshed.closed.isDone());
     refreshed.close();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.cluster.ClusterSetup;
 import io.callstream.config.Config;
@@ -12,15 +11,13 @@ import io.callstream.events.CallCompletedEvent;
 import io.callstream.events.CallEvents;
 import io.callstream.events.TranscriptionEvent;
 import io.callstream.support.Await;
+import io.callstream.support.ClusterExtension;
 import io.callstream.support.Ports;
 import io.callstream.support.TestCerts;
-import io.callstream.support.TestDatabase;
-import io.callstream.support.TwoNodeCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -40,6 +37,8 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12, finding 1: two callstream nodes with the event bus's mutual TLS, and two rogue processes with the same
@@ -51,10 +50,16 @@ class RogueMemberTest {
   /** Vert.x logs this (WARN) when a node cannot open its event-bus connection to another member. */
   private static final Logger BUS_LOG = Logger.getLogger("io.vertx.core.eventbus.impl.clustered.ClusteredEventBus");
 
-  static String schema;
-  static TestCerts certs;
-  static TestCerts foreignCerts;
-  static TwoNodeCluster cluster;
+  static final TestCerts certs = TestCerts.generate();
+  static final TestCerts foreignCerts = TestCerts.generate();
+  /** Registered first, so it runs after the nodes were shut down. */
+  @RegisterExtension
+  static final AfterAllCallback deleteCerts = context -> {
+    certs.delete();
+    foreignCerts.delete();
+  };
+  @RegisterExtension
+  static final ClusterExtension cluster = LiveCluster.twoNodes("rogue", tls());
   static final List<Rogue> rogues = new ArrayList<>();
   static final BlockingQueue<String> unreachable = new LinkedBlockingQueue<>();
   static final Handler unreachableHandler = new Handler() {
@@ -72,11 +77,12 @@ class RogueMemberTest {
     @Override
     public void close() {}
   };
-  static Node a;
-  static Node b;
-  static Vertx vertx;
-  static WebSocketClient client;
-  static String token;
+
+  private static Map<String, String> tls() {
+    Map<String, String> tls = new HashMap<>(certs.settings());
+    tls.put("HTTP_INSTANCES", "1");
+    return tls;
+  }
 
   /** A clustered Vert.x that is not a callstream node, and what it received on the call-events address. */
   record Rogue(String name, Vertx vertx, HazelcastClusterManager hazelcast, BlockingQueue<String> received) {}
@@ -84,19 +90,6 @@ class RogueMemberTest {
   @BeforeAll
   static void setUp() {
     BUS_LOG.addHandler(unreachableHandler);
-    certs = TestCerts.generate();
-    foreignCerts = TestCerts.generate();
-    Map<String, String> tls = new HashMap<>(certs.settings());
-    tls.put("HTTP_INSTANCES", "1");
-    cluster = TwoNodeCluster.start("rogue", tls);
-    schema = cluster.schema;
-    a = cluster.a;
-    b = cluster.b;
-    vertx = cluster.vertx;
-    client = TestSocket.client(vertx);
-    token = cluster.token();
-    LiveCluster.awaitVisible(cluster, client, token);
-
     rogues.add(rogue("plain", new EventBusOptions()));
     rogues.add(rogue("foreign-ca", new EventBusOptions().setSsl(true).setTrustAll(true)
         .setClientAuth(ClientAuth.NONE)
@@ -105,7 +98,8 @@ class RogueMemberTest {
   }
 
   private static Rogue rogue(String name, EventBusOptions bus) {
-    List<String> members = List.of("127.0.0.1:" + a.config().cluster().port(), "127.0.0.1:" + b.config().cluster().port());
+    List<String> members = cluster.nodes().stream()
+        .map(n -> "127.0.0.1:" + n.config().cluster().port()).toList();
     // the Hazelcast settings of a callstream node: same cluster name, same join list
     Config.Cluster settings = new Config.Cluster(true, "127.0.0.1", Ports.free(), members, null, 5);
     HazelcastClusterManager hazelcast = ClusterSetup.clusterManager(settings);
@@ -131,11 +125,6 @@ class RogueMemberTest {
   static void tearDown() {
     BUS_LOG.removeHandler(unreachableHandler);
     rogues.forEach(r -> Await.result(r.vertx().close()));
-    if (cluster != null) {
-      cluster.close();
-    }
-    certs.delete();
-    foreignCerts.delete();
   }
 
   @Test
@@ -144,12 +133,12 @@ class RogueMemberTest {
     for (Rogue r : rogues) {
       awaitMembers(r.name(), () -> r.hazelcast().getNodes().size(), 4);
     }
-    awaitMembers("node A", () -> a.state().clusterSize(), 4);
+    awaitMembers("node A", () -> cluster.a().state().clusterSize(), 4);
 
-    Call call = CallFeed.newCall(a);
-    TestSocket onB = TestSocket.open(client, b.port(), token);
+    Call call = CallFeed.newCall(cluster.a());
+    TestSocket onB = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
     onB.subscribe(call.callSid(), null);
-    TestSocket onA = TestSocket.open(client, a.port(), token);
+    TestSocket onA = TestSocket.open(cluster.webSockets(), cluster.a().port(), cluster.token());
     onA.subscribe(call.callSid(), null);
 
     // forged frames first: a turn with the next sequence number and a completion that would end the feed
@@ -170,7 +159,7 @@ class RogueMemberTest {
       assertTrue(System.currentTimeMillis() < deadline, "no delivery attempt to every rogue; refused: " + refused
           + ", rogues: " + rogues.stream().map(r -> r.name() + "=" + r.hazelcast().getNodeId() + " got "
           + r.received().size()).toList());
-      CallFeed.probe(a, call);
+      CallFeed.probe(cluster.a(), call);
       assertEquals("call_status", onB.next().getString("type"));
       assertEquals("call_status", onA.next().getString("type"));
       String id = unreachable.poll(500, TimeUnit.MILLISECONDS);
@@ -184,7 +173,7 @@ class RogueMemberTest {
 
     // a legit marker after the forgeries: the dashboards get only legit frames up to it. A forged turn 1, had it
     // been accepted, would even have made the legit turn 1 a duplicate that is never sent.
-    CallFeed.turn(a, call, "legit marker");
+    CallFeed.turn(cluster.a(), call, "legit marker");
     for (TestSocket s : List.of(onB, onA)) {
       List<JsonObject> before = framesUntilMarker(s);
       before.forEach(f -> assertEquals("call_status", f.getString("type"), "forged frame delivered: " + f.encode()));

@@ -3,15 +3,10 @@ package io.callstream.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.callstream.app.Node;
 import io.callstream.call.Call;
 import io.callstream.support.Await;
+import io.callstream.support.ClusterExtension;
 import io.callstream.support.Nginx;
-import io.callstream.support.TestConfig;
-import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
@@ -22,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 19, defect 1: a dashboard WebSocket outlives both HTTP timeouts. The request deadline
@@ -33,43 +29,33 @@ import org.junit.jupiter.api.Test;
 class SocketDeadlineTest {
   static final int REQUEST_TIMEOUT = 3;
   static final int IDLE_TIMEOUT = 4;
-  static String schema;
-  static final TestNodes nodes = new TestNodes();
-  static Node node;
   static Nginx nginx;
-  static Vertx vertx;
-  static WebSocketClient client;
-  static String token;
+
+  @RegisterExtension
+  static final ClusterExtension live = ClusterExtension.oneNode("wsdeadline").settings(Map.of(
+      "HTTP_REQUEST_TIMEOUT_SECONDS", "" + REQUEST_TIMEOUT, "HTTP_IDLE_TIMEOUT_SECONDS", "" + IDLE_TIMEOUT,
+      "WS_PING_INTERVAL_SECONDS", "1"));
 
   @BeforeAll
   static void setUp() throws Exception {
-    schema = TestDatabase.freshSchema("wsdeadline");
-    node = nodes.start(TestConfig.config(schema, Map.of("HTTP_REQUEST_TIMEOUT_SECONDS", "" + REQUEST_TIMEOUT,
-        "HTTP_IDLE_TIMEOUT_SECONDS", "" + IDLE_TIMEOUT, "WS_PING_INTERVAL_SECONDS", "1")));
-    nginx = Nginx.start(List.of(node.port()));
-    vertx = Vertx.vertx();
-    client = TestSocket.client(vertx);
-    token = Jwts.dispatcher(vertx);
+    nginx = Nginx.start(List.of(live.node().port()));
   }
 
   @AfterAll
   static void tearDown() throws Exception {
     nginx.close();
-    Await.result(vertx.close());
-    nodes.close();
-    TestDatabase.dropSchema(schema);
   }
 
   @Test
   void subscribedSocketsOutliveBothHttpTimeoutsDirectAndThroughNginx() throws Exception {
-    Call call = CallFeed.newCall(node);
+    Call call = CallFeed.newCall(live.node());
     long connectedAt = System.nanoTime();
     // a connection that sends nothing: the deadline is armed and fires (else this test would prove nothing)
     CompletableFuture<Long> silentClosed = new CompletableFuture<>();
-    NetSocket silent = Await.result(vertx.createNetClient().connect(node.port(), "127.0.0.1"));
+    NetSocket silent = Await.result(live.vertx().createNetClient().connect(live.node().port(), "127.0.0.1"));
     silent.closeHandler(v -> silentClosed.complete(System.nanoTime()));
-    TestSocket direct = TestSocket.open(client, node.port(), token);
-    TestSocket proxied = TestSocket.open(client, nginx.port(), token);
+    TestSocket direct = TestSocket.open(live.webSockets(), live.node().port(), live.token());
+    TestSocket proxied = TestSocket.open(live.webSockets(), nginx.port(), live.token());
     direct.subscribe(call.callSid(), null);
     proxied.subscribe(call.conversationId(), null);
 
@@ -83,7 +69,7 @@ class SocketDeadlineTest {
     assertFalse(proxied.closed.isDone(), "proxied socket closed with " + proxied.closed.getNow(null));
 
     // live turns posted now still arrive on both
-    CallFeed.turn(node, call, "after the timeouts");
+    CallFeed.turn(live.node(), call, "after the timeouts");
     for (TestSocket s : List.of(direct, proxied)) {
       JsonObject t = s.next("transcription");
       assertEquals("after the timeouts", t.getString("message_text"));

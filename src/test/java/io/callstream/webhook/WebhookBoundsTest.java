@@ -86,11 +86,11 @@ class WebhookBoundsTest {
 
     HttpResponse<Buffer> refused = post(client, node.port(), WebhookRole.POST_CALL, junk(200_000));
     assertEquals(503, refused.statusCode(), refused.bodyAsString());
-    assertEquals(LargeBodies.RETRY_AFTER_SECONDS, refused.getHeader("Retry-After"));
+    assertEquals(WebhookAnswers.RETRY_AFTER_SECONDS, refused.getHeader("Retry-After"));
     assertEquals("error", refused.bodyAsJsonObject().getString("status"));
     HttpResponse<Buffer> turn = post(client, node.port(), WebhookRole.TRANSCRIPTION, junk(100_000));
     assertEquals(503, turn.statusCode(), turn.bodyAsString());
-    assertEquals(LargeBodies.RETRY_AFTER_SECONDS, turn.getHeader("Retry-After"));
+    assertEquals(WebhookAnswers.RETRY_AFTER_SECONDS, turn.getHeader("Retry-After"));
     // small bodies need no place
     assertEquals(400, post(client, node.port(), WebhookRole.POST_CALL, junk(1000)).statusCode());
     assertEquals(400, post(client, node.port(), WebhookRole.TRANSCRIPTION, junk(1000)).statusCode());

@@ -1,25 +1,24 @@
 package io.callstream.webhook;
 
+import io.callstream.call.LiveTurn;
 import io.callstream.failure.Failure;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
-/** One live transcript turn as posted to /webhooks/elevenlabs/transcription (contract §2), validated. */
-public record LiveTurn(String callSid, String conversationId, String speaker, String message, Instant spokenAt) {
+/** The body posted to /webhooks/elevenlabs/transcription (contract §2), validated into a {@link LiveTurn}. */
+final class LiveTurnBody {
   private static final Pattern UNIX_SECONDS = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
+  private LiveTurnBody() {}
+
   /** Validates the posted JSON; 400 with a clear reason when a field is missing or wrong. */
-  public static LiveTurn parse(JsonObject body) {
+  static LiveTurn parse(JsonObject body) {
     String callSid = optionalText(body, "call_sid");
     String conversationId = optionalText(body, "conversation_id");
     if (callSid == null && conversationId == null) {
@@ -32,18 +31,7 @@ public record LiveTurn(String callSid, String conversationId, String speaker, St
     if (!(body.getValue("message") instanceof String message) || message.isEmpty()) {
       throw Failure.invalid("message is required (a non-empty string)");
     }
-    return new LiveTurn(callSid, conversationId, (String) speaker, message, timestamp(body.getValue("timestamp")));
-  }
-
-  /** The turn's identity for redelivery: SHA-256 of (speaker, timestamp, message). */
-  public String dedupeKey() {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((speaker + "\n" + spokenAt + "\n").getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha.digest(message.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return LiveTurn.of(callSid, conversationId, (String) speaker, message, timestamp(body.getValue("timestamp")));
   }
 
   private static String optionalText(JsonObject body, String field) {
