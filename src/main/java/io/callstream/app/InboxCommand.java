@@ -8,8 +8,6 @@ import io.callstream.webhook.PostCallInbox;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
@@ -25,9 +23,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "inbox", description = "The post-call inbox: list [--failed] | retry ID|--all-failed.")
 final class InboxCommand {
-  private static final String LIST = "SELECT id, type, status, attempts, received_at, coalesce(conversation_id, "
-      + "call_sid, '-'), coalesce(error, '') FROM webhook_events WHERE (? = false OR status = 'failed') "
-      + "ORDER BY received_at DESC, id DESC LIMIT ?";
   private static final int RETRY_TIMEOUT_SECONDS = 120;
 
   private final Cli cli;
@@ -45,18 +40,15 @@ final class InboxCommand {
       throw new Cli.Usage("--limit must be between 1 and 100000");
     }
     Config.Database db = cli.migratedDatabase();
-    try (Connection c = Cli.jdbc(db); PreparedStatement s = c.prepareStatement(LIST)) {
-      s.setBoolean(1, failed);
-      s.setInt(2, limit);
+    try (Connection c = Cli.jdbc(db)) {
+      List<InboxRepository.Listed> rows = InboxRepository.list(c, failed, limit);
       cli.out.printf("%-8s %-28s %-9s %-8s %-32s %-32s %s%n", "ID", "TYPE", "STATUS", "ATTEMPTS", "RECEIVED",
           "CONVERSATION/CALL", "ERROR");
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          String error = rs.getString(7).replace('\n', ' ');
-          cli.out.printf("%-8d %-28s %-9s %-8d %-32s %-32s %s%n", rs.getLong(1), rs.getString(2), rs.getString(3),
-              rs.getInt(4), rs.getObject(5, java.time.OffsetDateTime.class), rs.getString(6),
-              error.length() > 200 ? error.substring(0, 200) + "…" : error);
-        }
+      for (InboxRepository.Listed row : rows) {
+        String error = row.error().replace('\n', ' ');
+        cli.out.printf("%-8d %-28s %-9s %-8d %-32s %-32s %s%n", row.id(), row.type(), row.status(),
+            row.attempts(), row.receivedAt(), row.identifier(),
+            error.length() > 200 ? error.substring(0, 200) + "…" : error);
       }
     } catch (SQLException e) {
       throw new Cli.Failure("inbox list: " + Main.rootMessage(e));

@@ -1,9 +1,10 @@
 package io.callstream.app;
 
+import io.callstream.audio.AudioRepository;
+import io.callstream.call.CallRepository;
 import io.callstream.config.Config;
+import io.callstream.webhook.InboxRepository;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,25 +12,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code purge --older-than DAYS [--dry-run]}: deletes ended calls (completed or failed) created more than DAYS
- * days ago, with everything that references them through {@code ON DELETE CASCADE} (their transcript turns, and
- * any table added later with such a foreign key, e.g. stored audio), and the processed or ignored inbox rows
- * received more than DAYS days ago. Pending and failed inbox rows and unfinished calls are kept: they are work not
- * done. One transaction; {@code --dry-run} counts without deleting.
+ * days ago, their transcript turns (ON DELETE CASCADE) and their recordings stored in PostgreSQL, and the processed
+ * or ignored inbox rows received more than DAYS days ago, through the tables' owners (the statements the
+ * reconciler's DATA_RETENTION_DAYS pass runs). Recordings in S3 are left to AUDIO_RETENTION_DAYS and counted.
+ * Pending and failed inbox rows and unfinished calls are kept: they are work not done. One transaction;
+ * {@code --dry-run} runs the same statements and rolls back, so its counts are exactly what would go.
  */
 @Command(name = "purge", description = "Delete ended calls (with their transcripts and audio) and applied inbox "
     + "rows older than DAYS days; --dry-run prints the counts only.")
 final class PurgeCommand implements Callable<Integer> {
-  private static final String ENDED_CALLS = "FROM calls WHERE created_at < now() - make_interval(days => ?) "
-      + "AND status IN ('completed', 'failed')";
-  private static final String DONE_INBOX = "FROM webhook_events WHERE received_at < now() - make_interval(days => ?) "
-      + "AND status IN ('processed', 'ignored')";
-  private static final String COUNT_CALLS = "SELECT count(*) " + ENDED_CALLS;
-  private static final String COUNT_TURNS = "SELECT count(*) FROM transcriptions WHERE call_id IN (SELECT id "
-      + ENDED_CALLS + ")";
-  private static final String COUNT_INBOX = "SELECT count(*) " + DONE_INBOX;
-  private static final String DELETE_CALLS = "DELETE " + ENDED_CALLS;
-  private static final String DELETE_INBOX = "DELETE " + DONE_INBOX;
-
   private final Cli cli;
 
   @Option(names = "--older-than", required = true, paramLabel = "DAYS",
@@ -51,36 +42,20 @@ final class PurgeCommand implements Callable<Integer> {
     Config.Database db = cli.migratedDatabase();
     try (Connection c = Cli.jdbc(db)) {
       c.setAutoCommit(false);
-      long calls = count(c, COUNT_CALLS);
-      long turns = count(c, COUNT_TURNS);
-      long inbox = count(c, COUNT_INBOX);
-      if (!dryRun) {
-        calls = update(c, DELETE_CALLS);
-        inbox = update(c, DELETE_INBOX);
+      CallRepository.Purged calls = CallRepository.purgeEnded(c, days, Integer.MAX_VALUE);
+      AudioRepository.Purged audio = AudioRepository.purgeKeys(c, calls.audioKeys());
+      int inbox = InboxRepository.purgeApplied(c, days, Integer.MAX_VALUE);
+      if (dryRun) {
+        c.rollback();
+      } else {
+        c.commit();
       }
-      c.commit();
-      cli.out.printf("%s calls=%d transcriptions=%d inbox_rows=%d (older than %d days)%n",
-          dryRun ? "would delete" : "deleted", calls, turns, inbox, days);
+      cli.out.printf("%s calls=%d transcriptions=%d inbox_rows=%d recordings=%d (older than %d days)%s%n",
+          dryRun ? "would delete" : "deleted", calls.calls(), calls.transcriptions(), inbox, audio.deleted(), days,
+          audio.s3Left() == 0 ? "" : "; " + audio.s3Left() + " recordings in S3 left to AUDIO_RETENTION_DAYS");
       return 0;
     } catch (SQLException e) {
       throw new Cli.Failure("purge: " + Main.rootMessage(e));
-    }
-  }
-
-  private long count(Connection c, String sql) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setInt(1, days);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  private long update(Connection c, String sql) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setInt(1, days);
-      return s.executeUpdate();
     }
   }
 }

@@ -1,10 +1,15 @@
 package io.callstream.audio;
 
+import io.callstream.db.Jdbc;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +36,20 @@ public final class AudioRepository {
         SELECT id FROM call_audio WHERE created_at < now() - make_interval(days => $1)
         ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
       RETURNING store, object_key""";
+
+  /**
+   * Data retention (operator {@code purge}, DATA_RETENTION_DAYS): deletes the recordings stored in PostgreSQL under
+   * the audio keys $1 of purged calls (their chunks by ON DELETE CASCADE) and counts those in S3 under the same
+   * keys, which are left to AUDIO_RETENTION_DAYS ({@link AudioRetention}: it deletes the object with the row).
+   */
+  static final String PURGE_KEYS = """
+      WITH k AS (SELECT unnest($1::text[]) AS audio_key),
+        gone AS (DELETE FROM call_audio WHERE audio_key IN (SELECT audio_key FROM k) AND store = 'postgres' RETURNING 1)
+      SELECT (SELECT count(*) FROM gone) AS deleted,
+        (SELECT count(*) FROM call_audio WHERE audio_key IN (SELECT audio_key FROM k) AND store = 's3') AS s3_left""";
+
+  /** What a purge did to recordings: deleted (PostgreSQL), and left in S3 for AUDIO_RETENTION_DAYS. */
+  public record Purged(long deleted, long s3Left) {}
 
   /** Where an S3 object of a deleted row was (null for PostgreSQL rows). */
   public record Removed(String store, String objectKey) {}
@@ -70,6 +89,32 @@ public final class AudioRepository {
 
   Future<List<Removed>> expire(SqlClient db, int days, int limit) {
     return db.preparedQuery(EXPIRE).execute(Tuple.of(days, limit)).map(AudioRepository::removed);
+  }
+
+  /** {@link #PURGE_KEYS} on a transaction's connection (the reconciler's DATA_RETENTION_DAYS pass). */
+  public static Future<Purged> purgeKeys(SqlClient db, List<String> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(new Purged(0, 0));
+    }
+    return db.preparedQuery(PURGE_KEYS).execute(Tuple.of((Object) keys.toArray(new String[0])))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Purged(r.getLong("deleted"), r.getLong("s3_left"));
+        });
+  }
+
+  /** The same statement over JDBC (the operator's {@code purge}), inside the caller's transaction. */
+  public static Purged purgeKeys(Connection c, List<String> keys) throws SQLException {
+    if (keys.isEmpty()) {
+      return new Purged(0, 0);
+    }
+    try (PreparedStatement s = c.prepareStatement(Jdbc.sql(PURGE_KEYS))) {
+      s.setArray(1, c.createArrayOf("text", keys.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return new Purged(rs.getLong("deleted"), rs.getLong("s3_left"));
+      }
+    }
   }
 
   private static List<Removed> removed(io.vertx.sqlclient.RowSet<Row> rows) {

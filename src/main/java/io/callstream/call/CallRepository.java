@@ -2,12 +2,17 @@ package io.callstream.call;
 
 import static io.callstream.call.CallSql.*;
 
+import io.callstream.db.Jdbc;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,6 +238,50 @@ public final class CallRepository {
 
   public Future<Void> recordingStored(SqlClient db, String callSid, String fileName) {
     return db.preparedQuery(RECORDING_STORED).execute(Tuple.of(callSid, fileName)).mapEmpty();
+  }
+
+  /** What one purge pass deleted: calls, their transcript turns, and the audio keys of their recordings. */
+  public record Purged(int calls, long transcriptions, List<String> audioKeys) {}
+
+  /** {@link CallSql#PURGE_ENDED} on a transaction's connection (the reconciler's DATA_RETENTION_DAYS pass). */
+  public static Future<Purged> purgeEnded(SqlClient db, int days, int limit) {
+    return db.preparedQuery(PURGE_ENDED).execute(Tuple.of(days, limit)).map(rows -> {
+      long turns = 0;
+      List<String> keys = new ArrayList<>();
+      for (Row r : rows) {
+        turns += r.getLong("turns");
+        addKeys(keys, r.getString("conversation_id"), r.getString("call_sid"));
+      }
+      return new Purged(rows.size(), turns, keys);
+    });
+  }
+
+  /** The same statement over JDBC (the operator's {@code purge}), inside the caller's transaction. */
+  public static Purged purgeEnded(Connection c, int days, int limit) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(Jdbc.sql(PURGE_ENDED))) {
+      s.setInt(1, days);
+      s.setInt(2, limit);
+      int calls = 0;
+      long turns = 0;
+      List<String> keys = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          calls++;
+          turns += rs.getLong("turns");
+          addKeys(keys, rs.getString("conversation_id"), rs.getString("call_sid"));
+        }
+      }
+      return new Purged(calls, turns, keys);
+    }
+  }
+
+  private static void addKeys(List<String> keys, String conversationId, String callSid) {
+    if (conversationId != null) {
+      keys.add(conversationId);
+    }
+    if (callSid != null) {
+      keys.add(callSid);
+    }
   }
 
   static Optional<Call> first(RowSet<Row> rows) {

@@ -113,4 +113,17 @@ final class CallSql {
       WHERE call_sid = $1 AND recording_status IS DISTINCT FROM 'stored'
       RETURNING id""";
   static final String RECORDING_STORED = "UPDATE calls SET recording_status = 'stored', recording_file = $2, "
-      + "updated_at = now() WHERE call_sid = $1";}
+      + "updated_at = now() WHERE call_sid = $1";
+  /**
+   * Data retention (operator {@code purge}, DATA_RETENTION_DAYS): deletes at most $2 ended calls created more than
+   * $1 days ago, oldest first, their transcript turns by ON DELETE CASCADE; returns each call's audio keys and how
+   * many turns went with it (the statement's snapshot still sees them). SKIP LOCKED: a call being written is left
+   * for the next pass. Each parameter once, in order: the same text runs over JDBC ({@code db.Jdbc}).
+   */
+  static final String PURGE_ENDED = """
+      DELETE FROM calls c WHERE c.id IN (
+        SELECT id FROM calls WHERE created_at < now() - make_interval(days => $1)
+          AND status IN ('completed', 'failed') ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING c.conversation_id, c.call_sid,
+        (SELECT count(*) FROM transcriptions t WHERE t.call_id = c.id) AS turns""";
+}

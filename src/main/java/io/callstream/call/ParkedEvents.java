@@ -29,6 +29,14 @@ public interface ParkedEvents {
     return Future.succeededFuture(0);
   }
 
+  /**
+   * Deletes at most {@code limit} applied (processed or ignored) inbox rows received more than {@code days} days
+   * ago, oldest first: the reconciler's DATA_RETENTION_DAYS pass; how many.
+   */
+  default Future<Integer> purgeApplied(int days, int limit) {
+    return Future.succeededFuture(0);
+  }
+
   default Future<Backlog> backlog() {
     return Future.succeededFuture(new Backlog(0, 0, 0));
   }

@@ -18,11 +18,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * callstream_inbox_oldest_pending_age_seconds} (pending rows only: expired ones are not counted), refreshed by every
  * node, {@code callstream_inbox_expired_total} (parked rows the leader expired) and {@code
  * callstream_reconciler_leader} (1 on the node holding the leader lock, 0 on the others: {@code sum()} over nodes is
- * 0 when nobody leads). Every counter is registered at zero, so a rate over it exists before the first event.
+ * 0 when nobody leads), {@code callstream_purged_total{what="calls|transcriptions|recordings|inbox_rows"}} (what
+ * the leader's DATA_RETENTION_DAYS pass deleted). Every counter is registered at zero, so a rate over it exists before the first event.
  */
 final class ReconcileMetrics {
   /** How a run ended. */
   enum Run { OK, ERROR, NOT_LEADER }
+
+  /** What the DATA_RETENTION_DAYS pass deleted ({@code callstream_purged_total{what}}). */
+  enum Purged { CALLS, TRANSCRIPTIONS, RECORDINGS, INBOX_ROWS }
 
   /** What a run did. */
   enum Action { FETCHED, COMPLETED, MARKED_FAILED, PARKED_APPLIED, NOT_FOUND }
@@ -38,6 +42,7 @@ final class ReconcileMetrics {
   private final AtomicReference<Double> oldestPending = new AtomicReference<>(0.0);
   private final AtomicBoolean leader = new AtomicBoolean();
   private final Counter expired;
+  private final Map<Purged, Counter> purged = new EnumMap<>(Purged.class);
   private Gauge stuckGauge;
 
   ReconcileMetrics(MeterRegistry registry) {
@@ -49,6 +54,10 @@ final class ReconcileMetrics {
     for (Action a : Action.values()) {
       actions.put(a, Counter.builder("callstream_reconciler_actions").description("what the reconciler did")
           .tag("action", name(a)).register(registry));
+    }
+    for (Purged p : Purged.values()) {
+      purged.put(p, Counter.builder("callstream_purged").description("rows deleted by DATA_RETENTION_DAYS (leader)")
+          .tag("what", name(p)).register(registry));
     }
     expired = Counter.builder("callstream_inbox_expired")
         .description("parked webhook_events rows expired after INBOX_PARKED_RETENTION_HOURS (call never appeared)")
@@ -78,6 +87,12 @@ final class ReconcileMetrics {
   void action(Action action, int count) {
     if (count > 0) {
       actions.get(action).increment(count);
+    }
+  }
+
+  void purged(Purged what, long rows) {
+    if (rows > 0) {
+      purged.get(what).increment(rows);
     }
   }
 

@@ -29,7 +29,9 @@ import java.util.logging.Logger;
  *     call_status and call_completed as a failed dial does;
  * <li>applies pending inbox events whose call now exists (an event parked while the call start was committing);
  * <li>expires pending (parked) inbox events older than INBOX_PARKED_RETENTION_HOURS whose call never appeared:
- *     status {@code expired}, the body kept, counted in {@code callstream_inbox_expired_total}.
+ *     status {@code expired}, the body kept, counted in {@code callstream_inbox_expired_total};
+ * <li>with DATA_RETENTION_DAYS above 0, purges one batch of ended calls, their turns and recordings, and applied
+ *     inbox rows older than that ({@link DataRetention}), counted in {@code callstream_purged_total{what}}.
  * </ol>
  * The next run is scheduled when one ends, so runs never overlap. Every duty is idempotent: a leadership change in
  * the middle of a run costs at most one duplicate fetch, never a wrong state.
@@ -48,6 +50,7 @@ public final class Reconciler {
   private final ReconcileMetrics metrics;
   private final Config.Reconcile settings;
   private final CallRepository calls = new CallRepository();
+  private final DataRetention retention;
   /** The last stuck call fetched: the next run continues after it, so no call waits behind a full batch forever. */
   private long cursor;
   private long timer = -1;
@@ -62,15 +65,16 @@ public final class Reconciler {
     int markedFailed;
     int parkedApplied;
     int parkedExpired;
+    int purgedCalls;
 
     boolean any() {
-      return fetched + completed + markedFailed + parkedApplied + parkedExpired > 0;
+      return fetched + completed + markedFailed + parkedApplied + parkedExpired + purgedCalls > 0;
     }
 
     @Override
     public String toString() {
       return "fetched=" + fetched + " completed=" + completed + " marked_failed=" + markedFailed
-          + " parked_applied=" + parkedApplied + " parked_expired=" + parkedExpired;
+          + " parked_applied=" + parkedApplied + " parked_expired=" + parkedExpired + " purged_calls=" + purgedCalls;
     }
   }
 
@@ -91,6 +95,7 @@ public final class Reconciler {
     this.callMetrics = callMetrics;
     this.metrics = new ReconcileMetrics(registry);
     this.settings = settings;
+    this.retention = new DataRetention(pool, parked, settings.dataRetentionDays());
   }
 
   /** Schedules the first run one interval from now. Call from the context the runs should use. */
@@ -164,6 +169,7 @@ public final class Reconciler {
         .compose(v -> markStale(tally))
         .compose(v -> applyParked(tally))
         .compose(v -> expireParked(tally))
+        .compose(v -> purge(tally))
         .onSuccess(v -> {
           if (tally.any()) {
             LOG.info("reconcile " + tally);
@@ -235,6 +241,25 @@ public final class Reconciler {
       }
       tally.parkedExpired += rows;
       metrics.expired(rows);
+    }).mapEmpty();
+  }
+
+  private Future<Void> purge(Tally tally) {
+    if (!retention.enabled() || stopped || !lock.held()) {
+      return Future.succeededFuture();
+    }
+    return retention.run().onSuccess(pass -> {
+      if (pass.any()) {
+        LOG.info("reconcile: purged (DATA_RETENTION_DAYS=" + settings.dataRetentionDays() + ") calls=" + pass.calls()
+            + " transcriptions=" + pass.transcriptions() + " recordings=" + pass.recordings() + " inbox_rows="
+            + pass.inboxRows() + (pass.s3Left() > 0 ? " (" + pass.s3Left() + " S3 recordings left to "
+            + "AUDIO_RETENTION_DAYS)" : ""));
+      }
+      tally.purgedCalls += pass.calls();
+      metrics.purged(ReconcileMetrics.Purged.CALLS, pass.calls());
+      metrics.purged(ReconcileMetrics.Purged.TRANSCRIPTIONS, pass.transcriptions());
+      metrics.purged(ReconcileMetrics.Purged.RECORDINGS, pass.recordings());
+      metrics.purged(ReconcileMetrics.Purged.INBOX_ROWS, pass.inboxRows());
     }).mapEmpty();
   }
 

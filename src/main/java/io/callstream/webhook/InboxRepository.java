@@ -2,6 +2,7 @@ package io.callstream.webhook;
 
 import io.callstream.call.ParkedEvents;
 import io.callstream.call.PostCallEvent;
+import io.callstream.db.Jdbc;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,6 +92,23 @@ public final class InboxRepository {
       + "COALESCE(EXTRACT(EPOCH FROM now() - min(received_at)), 0)::float8 AS oldest, "
       + "(SELECT count(*) FROM webhook_events WHERE status = 'failed') AS failed "
       + "FROM webhook_events WHERE status = 'pending'";
+
+  /**
+   * Data retention (operator {@code purge}, DATA_RETENTION_DAYS): at most $2 applied rows (processed or ignored)
+   * received more than $1 days ago, oldest first. Pending, failed and expired rows are kept: work not done, or
+   * kept for forensics. Each parameter once, in order: the same text runs over JDBC ({@code db.Jdbc}).
+   */
+  static final String PURGE_APPLIED = "DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events "
+      + "WHERE received_at < now() - make_interval(days => $1) AND status IN ('processed', 'ignored') "
+      + "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)";
+  /** The operator's {@code inbox list} (JDBC). */
+  private static final String LIST = "SELECT id, type, status, attempts, received_at, coalesce(conversation_id, "
+      + "call_sid, '-') AS identifier, coalesce(error, '') AS error FROM webhook_events "
+      + "WHERE (? = false OR status = 'failed') ORDER BY received_at DESC, id DESC LIMIT ?";
+
+  /** A row as {@code inbox list} shows it; {@code identifier} is the conversation id, else the call sid, else -. */
+  public record Listed(long id, String type, String status, int attempts, OffsetDateTime receivedAt,
+                       String identifier, String error) {}
 
   /** An inbox row's identity and state; {@code fresh} when this delivery stored it. */
   public record Entry(long id, String status, boolean fresh, boolean unannounced) {}
@@ -177,6 +200,36 @@ public final class InboxRepository {
   /** Expires pending rows older than {@code retentionHours} (see {@link #EXPIRE_PARKED}); how many. */
   public Future<Integer> expireParked(SqlClient db, int retentionHours, int limit) {
     return db.preparedQuery(EXPIRE_PARKED).execute(Tuple.of(retentionHours, limit)).map(RowSet::rowCount);
+  }
+
+  /** {@link #PURGE_APPLIED} on a transaction's connection (the reconciler's DATA_RETENTION_DAYS pass). */
+  public static Future<Integer> purgeApplied(SqlClient db, int days, int limit) {
+    return db.preparedQuery(PURGE_APPLIED).execute(Tuple.of(days, limit)).map(RowSet::rowCount);
+  }
+
+  /** The same statement over JDBC (the operator's {@code purge}), inside the caller's transaction. */
+  public static int purgeApplied(Connection c, int days, int limit) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(Jdbc.sql(PURGE_APPLIED))) {
+      s.setInt(1, days);
+      s.setInt(2, limit);
+      return s.executeUpdate();
+    }
+  }
+
+  /** The newest rows (only the failed ones when {@code failed}), at most {@code limit}, over JDBC. */
+  public static List<Listed> list(Connection c, boolean failed, int limit) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(LIST)) {
+      s.setBoolean(1, failed);
+      s.setInt(2, limit);
+      List<Listed> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new Listed(rs.getLong("id"), rs.getString("type"), rs.getString("status"), rs.getInt("attempts"),
+              rs.getObject("received_at", OffsetDateTime.class), rs.getString("identifier"), rs.getString("error")));
+        }
+      }
+      return rows;
+    }
   }
 
   public Future<ParkedEvents.Backlog> backlog(SqlClient db) {

@@ -146,6 +146,11 @@ public final class PostCallInbox implements ParkedEvents {
   }
 
   @Override
+  public Future<Integer> purgeApplied(int days, int limit) {
+    return InboxRepository.purgeApplied(pool, days, limit);
+  }
+
+  @Override
   public Future<Backlog> backlog() {
     return inbox.backlog(pool);
   }

@@ -95,19 +95,28 @@ class OperatorCliTest {
         + ", 2, 'user', 'hello', 'live', 'b') RETURNING 1");
     call("purge_recent", "completed", 2);
     call("purge_unfinished", "in_progress", 40);
+    // the old call's recordings (keyed by its call sid): the one in PostgreSQL goes, the one in S3 is left to
+    // AUDIO_RETENTION_DAYS; the recent call's stays
+    recording("purge_old", "postgres");
+    recording("purge_old", "s3");
+    recording("purge_recent", "postgres");
     inbox("processed", 40);
     inbox("failed", 40);
     inbox("processed", 2);
 
     CliRun dry = CliRun.run(env(), "purge", "--older-than", "30", "--dry-run");
     assertEquals(0, dry.code(), dry.toString());
-    assertTrue(dry.out().contains("would delete calls=1 transcriptions=2 inbox_rows=1"), dry.out());
+    assertTrue(dry.out().contains("would delete calls=1 transcriptions=2 inbox_rows=1 recordings=1"), dry.out());
+    assertTrue(dry.out().contains("1 recordings in S3 left to AUDIO_RETENTION_DAYS"), dry.out());
+    assertEquals(3L, TestDatabase.queryValue(schema, "SELECT count(*) FROM call_audio"));
     assertEquals(3L, TestDatabase.queryValue(schema, "SELECT count(*) FROM calls"));
     assertEquals(3L, TestDatabase.queryValue(schema, "SELECT count(*) FROM webhook_events"));
 
     CliRun real = CliRun.run(env(), "purge", "--older-than", "30");
     assertEquals(0, real.code(), real.toString());
-    assertTrue(real.out().contains("deleted calls=1 transcriptions=2 inbox_rows=1"), real.out());
+    assertTrue(real.out().contains("deleted calls=1 transcriptions=2 inbox_rows=1 recordings=1"), real.out());
+    assertEquals("purge_old s3,purge_recent postgres", TestDatabase.queryValue(schema,
+        "SELECT string_agg(audio_key || ' ' || store, ',' ORDER BY audio_key) FROM call_audio"));
     assertEquals(0L, TestDatabase.queryValue(schema, "SELECT count(*) FROM calls WHERE call_sid = 'purge_old'"));
     assertEquals(0L, TestDatabase.queryValue(schema, "SELECT count(*) FROM transcriptions"));
     assertEquals(2L, TestDatabase.queryValue(schema, "SELECT count(*) FROM calls"));
@@ -134,6 +143,11 @@ class OperatorCliTest {
   private static long call(String callSid, String status, int daysAgo) {
     return ((Number) TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid, status, created_at) VALUES ('"
         + callSid + "', '" + status + "', now() - interval '" + daysAgo + " days') RETURNING id")).longValue();
+  }
+
+  private static void recording(String key, String store) {
+    TestDatabase.queryValue(schema, "INSERT INTO call_audio (audio_key, source, chunk_size, store) VALUES ('" + key
+        + "', 'twilio', 1024, '" + store + "') RETURNING 1");
   }
 
   private static void inbox(String status, int daysAgo) {
