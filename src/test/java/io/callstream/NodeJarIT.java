@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged jar, started by bin/node (the JDK it picks; JDK 17 where a test says so): starts, becomes ready,
@@ -56,8 +57,7 @@ class NodeJarIT {
    * node started next to it maps it without being told (-Xshare:on fails the start when it cannot).
    */
   @Test
-  void theArchiveBinNodeDumpsServesTheJarsClassesOnItsJvm() throws Exception {
-    Path dir = Files.createTempDirectory("callstream-cds-");
+  void theArchiveBinNodeDumpsServesTheJarsClassesOnItsJvm(@TempDir Path dir) throws Exception {
     Path jar = Files.copy(Path.of(NodeProcess.jar()), dir.resolve("callstream.jar"));
     Map<String, String> env = Map.of("CALLSTREAM_JAR", jar.toString());
     try (NodeProcess dump = NodeProcess.start("cds-dump", env, "--cds-dump")) {

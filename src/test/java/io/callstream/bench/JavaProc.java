@@ -57,6 +57,7 @@ final class JavaProc implements AutoCloseable {
   /** A bare Vert.x HTTP/WebSocket server from the test classpath, on the JVM and options of a node (no AppCDS). */
   static JavaProc bare(String name, int port, Path dir) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(NodeProcess.launcherJvm(Map.of("CALLSTREAM_HEAP", serverHeap())));
+    command.add("--enable-native-access=ALL-UNNAMED"); // what the jar's manifest says for a node (Netty's natives)
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
         Integer.toString(port)));
     return start(name, port, command, Map.of(), dir);
