@@ -1,20 +1,30 @@
 package io.callstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callstream.support.Jdk17;
 import io.callstream.support.NodeProcess;
 import io.callstream.support.Ports;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged jar: starts, becomes ready, clusters with a second process, and exits 0 on SIGTERM. */
+/**
+ * The packaged jar, started by bin/node (the JDK it picks; JDK 17 where a test says so): starts, becomes ready,
+ * clusters with a second process, and exits 0 on SIGTERM.
+ */
 class NodeJarIT {
   static String schema;
 
@@ -34,30 +44,59 @@ class NodeJarIT {
     try (NodeProcess node = NodeProcess.start("single", env)) {
       long readyMs = node.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       node.awaitStatus("/health", 200, Duration.ofSeconds(5));
-      System.out.println("ready_ms single node: " + readyMs);
+      System.out.println("ready_ms single node: " + readyMs + " on " + node.javaExecutable());
+      assertEquals(NodeProcess.launcherJava(Map.of()), node.javaExecutable(), "the JVM bin/node picks");
       assertEquals(0, node.terminate(Duration.ofSeconds(20)), node.log());
       assertTrue(node.log().contains("node stopped cleanly"), node.log());
+      assertNoJvmWarning(node.log());
     }
   }
 
-  /** mvn package dumped an AppCDS archive that this JVM maps for this jar (-Xshare:on fails when it cannot). */
+  /**
+   * bin/node's own AppCDS path with the JVM it picks: `--cds-dump` writes callstream-jdk<N>.jsa beside the jar, a
+   * node started next to it maps it without being told (-Xshare:on fails the start when it cannot).
+   */
   @Test
-  void theAppCdsArchiveServesTheJarsClasses() throws Exception {
-    assertEquals(1, NodeProcess.archive().size(), "mvn package writes target/callstream.jsa beside the jar");
-    try (NodeProcess node = NodeProcess.start("cds", Map.of(),
-        java.util.List.of("-Xshare:on", "-Xlog:class+load=info"), "--help")) {
-      assertTrue(node.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+  void theArchiveBinNodeDumpsServesTheJarsClassesOnItsJvm(@TempDir Path dir) throws Exception {
+    Path jar = Files.copy(Path.of(NodeProcess.jar()), dir.resolve("callstream.jar"));
+    Map<String, String> env = Map.of("CALLSTREAM_JAR", jar.toString());
+    try (NodeProcess dump = NodeProcess.start("cds-dump", env, "--cds-dump")) {
+      assertTrue(dump.process().waitFor(180, TimeUnit.SECONDS), dump.log());
+      assertEquals(0, dump.process().exitValue(), dump.log());
+    }
+    try (var files = Files.list(dir)) {
+      assertEquals(1, files.filter(f -> f.getFileName().toString().matches("callstream-jdk\\d+\\.jsa")).count());
+    }
+    try (NodeProcess node = NodeProcess.start("cds", env, List.of("-Xshare:on", "-Xlog:class+load=info"),
+        "--help")) {
+      assertTrue(node.process().waitFor(60, TimeUnit.SECONDS));
       String log = node.log();
+      assertEquals(0, node.process().exitValue(), log);
       assertTrue(log.contains("usage: callstream"), log);
       assertTrue(log.lines().anyMatch(l -> l.contains("io.callstream.app.Main") && l.contains("shared objects file")),
           "callstream's own classes come from the archive");
     }
   }
 
+  /** The jar is built for release 17: on a JDK 17 (JAVA_HOME for bin/node) it still serves and stops cleanly. */
+  @Test
+  void servesOnJdk17() throws Exception {
+    Path jdk17 = Jdk17.home();
+    Map<String, String> env = new HashMap<>(TestConfig.env(schema));
+    env.put("JAVA_HOME", jdk17.toString());
+    try (NodeProcess node = NodeProcess.start("jdk17", env)) {
+      node.awaitStatus("/ready", 200, Duration.ofSeconds(60));
+      assertEquals(jdk17.resolve("bin/java").toRealPath(), node.javaExecutable(), "the JVM bin/node ran");
+      assertEquals(0, node.terminate(Duration.ofSeconds(20)), node.log());
+      assertTrue(node.log().contains("node stopped cleanly"), node.log());
+      assertNoJvmWarning(node.log());
+    }
+  }
+
   @Test
   void migrateCommandExitsZero() throws Exception {
     try (NodeProcess node = NodeProcess.start("migrate", TestConfig.env(schema), "migrate")) {
-      assertTrue(node.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+      assertTrue(node.process().waitFor(60, TimeUnit.SECONDS));
       assertEquals(0, node.process().exitValue(), node.log());
     }
   }
@@ -83,6 +122,7 @@ class NodeJarIT {
       signal(nb, "CONT");
       nb.kill();
       assertEquals(0, na.terminate(Duration.ofSeconds(20)), na.log());
+      assertNoJvmWarning(na.log()); // clustered: Hazelcast's Unsafe too
     }
   }
 
@@ -101,6 +141,11 @@ class NodeJarIT {
       nb.awaitStatus("/ready", 200, Duration.ofSeconds(10));
       assertEquals(0, nb.terminate(Duration.ofSeconds(20)), nb.log());
     }
+  }
+
+  /** The JVM's own warnings (e.g. JDK 24+ on Unsafe or native access) start a line with "WARNING: ". */
+  private static void assertNoJvmWarning(String log) {
+    assertFalse(log.lines().anyMatch(l -> l.startsWith("WARNING: ")), log);
   }
 
   private static void signal(NodeProcess node, String signal) throws Exception {

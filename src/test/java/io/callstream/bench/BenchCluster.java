@@ -1,5 +1,6 @@
 package io.callstream.bench;
 
+import io.callstream.support.NodeProcess;
 import io.callstream.support.Ports;
 import io.callstream.support.TestDatabase;
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two callstream nodes under test, each its own JVM from the packaged jar, clustered over loopback, with the
+ * The two callstream nodes under test, each its own JVM from the packaged jar started by bin/node, clustered over loopback, with the
  * default settings of a node (HTTP_INSTANCES = one per two cores, DB_POOL_SIZE 8, ...) plus BENCH_NODE_* overrides. Node B is
  * the "second node" whose JVM start → /ready 200 is ready_ms; {@link #restartB} takes more samples of it.
  */
@@ -99,11 +100,16 @@ final class BenchCluster implements AutoCloseable {
     }
     Path settings = dir.resolve("bench.jfc");
     try {
-      String profile = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+      // the settings of the nodes' JDK (bin/node's choice), not of the JDK running the bench
+      Path jdk = NodeProcess.launcherJava(Map.of()).getParent().getParent();
+      String profile = Files.readString(jdk.resolve("lib/jfr/profile.jfc"));
       Files.writeString(settings, profile.replaceAll(
           "(control=\"method-sampling-(java|native)-interval\">)[^<]*<", "$11 ms<"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
     return List.of("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr") + ",settings=" + settings);
   }

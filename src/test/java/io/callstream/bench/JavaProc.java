@@ -19,8 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A child JVM of the benchmark: a callstream node from the packaged jar, or a {@link BareServer}. Output goes to
- * a log file in the run directory; heap after GC is read with jcmd, the same way for both kinds.
+ * A child JVM of the benchmark: a callstream node from the packaged jar (started by bin/node), or a
+ * {@link BareServer} on the same JVM and options. Output goes to a log file in the run directory; heap after GC is
+ * read with the jcmd of that JVM's JDK, the same way for both kinds.
  */
 final class JavaProc implements AutoCloseable {
   private static final Pattern HISTOGRAM_LINE = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
@@ -40,30 +41,34 @@ final class JavaProc implements AutoCloseable {
     this.startedNanos = startedNanos;
   }
 
-  /** A node from target/callstream.jar with the given environment (HTTP_PORT among it). */
+  /**
+   * A node from target/callstream.jar with the given environment (HTTP_PORT among it), started by bin/node like a
+   * deployed node: its JDK, JVM options and AppCDS archive, a fixed heap of bench.serverHeap (CALLSTREAM_HEAP).
+   */
   static JavaProc node(String name, Map<String, String> env, Path dir, List<String> extraJvmOptions)
       throws IOException {
-    List<String> args = new ArrayList<>(NodeProcess.archive()); // AppCDS, as bin/run starts a node
-    args.addAll(extraJvmOptions);
-    args.add("-jar");
-    args.add(NodeProcess.jar());
-    return start(name, Integer.parseInt(env.get("HTTP_PORT")), args, env, dir);
+    Map<String, String> all = new HashMap<>(env);
+    all.put("CALLSTREAM_HEAP", serverHeap());
+    List<String> command = List.of(NodeProcess.launcher().toString(), "serve");
+    return start(name, Integer.parseInt(env.get("HTTP_PORT")), command, NodeProcess.launcherEnv(all, extraJvmOptions),
+        dir);
   }
 
-  /** A bare Vert.x HTTP/WebSocket server from the test classpath. */
-  static JavaProc bare(String name, int port, Path dir) throws IOException {
-    List<String> args = List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
-        Integer.toString(port));
-    return start(name, port, args, Map.of(), dir);
+  /** A bare Vert.x HTTP/WebSocket server from the test classpath, on the JVM and options of a node (no AppCDS). */
+  static JavaProc bare(String name, int port, Path dir) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(NodeProcess.launcherJvm(Map.of("CALLSTREAM_HEAP", serverHeap())));
+    command.add("--enable-native-access=ALL-UNNAMED"); // what the jar's manifest says for a node (Netty's natives)
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
+        Integer.toString(port)));
+    return start(name, port, command, Map.of(), dir);
   }
 
-  private static JavaProc start(String name, int port, List<String> args, Map<String, String> env, Path dir)
+  private static String serverHeap() {
+    return System.getProperty("bench.serverHeap", "512m");
+  }
+
+  private static JavaProc start(String name, int port, List<String> command, Map<String, String> env, Path dir)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // like a deployed node: a heap bound, the JVM's default collector (G1 here) and initial heap
-    command.add("-Xmx" + System.getProperty("bench.serverHeap", "512m"));
-    command.addAll(args);
     Path log = dir.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
@@ -129,8 +134,8 @@ final class JavaProc implements AutoCloseable {
   private String jcmd(String command) throws IOException, InterruptedException {
     String out = "";
     for (int attempt = 1; attempt <= 3; attempt++) {
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-          Long.toString(process.pid()), command).redirectErrorStream(true).start();
+      Process p = new ProcessBuilder(jcmdPath().toString(), Long.toString(process.pid()), command)
+          .redirectErrorStream(true).start();
       out = new String(p.getInputStream().readAllBytes());
       boolean attachFailed = out.lines().limit(3).anyMatch(l -> l.contains("Exception"));
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && !attachFailed) {
@@ -140,6 +145,16 @@ final class JavaProc implements AutoCloseable {
       Thread.sleep(500); // before retrying the attach
     }
     throw new IllegalStateException("jcmd " + command + " failed: " + out);
+  }
+
+  /** The jcmd of the JDK this JVM runs on (bin/node execs java, so that is the process's executable). */
+  private Path jcmdPath() throws IOException {
+    Path java = Path.of("/proc", Long.toString(process.pid()), "exe").toRealPath();
+    Path jcmd = java.resolveSibling("jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      throw new IllegalStateException("no jcmd beside " + java + ": the nodes' JDK must be a JDK, not a JRE");
+    }
+    return jcmd;
   }
 
   /** SIGTERM and wait (bounded); SIGKILL if it does not exit. Returns the exit code, or -1 when killed. */

@@ -10,12 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A callstream node as a separate JVM from the built jar (end-to-end tests). Output goes to a log file. */
+/**
+ * A callstream node as a separate JVM from the built jar, started by bin/node as in production (its JDK choice,
+ * JVM options and AppCDS archive), for end-to-end tests. Output goes to a log file.
+ */
 public final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
@@ -37,33 +41,81 @@ public final class NodeProcess implements AutoCloseable {
     return jar;
   }
 
-  /** The AppCDS archive {@code mvn package} dumps beside the jar, as bin/run uses it (none when packaging skipped it). */
-  public static List<String> archive() {
-    Path jsa = Path.of(jar()).resolveSibling("callstream.jsa");
-    return Files.isRegularFile(jsa) ? List.of("-XX:SharedArchiveFile=" + jsa) : List.of();
+  /** bin/node of this repository: the launcher every node starts through (the JDK, the JVM options, AppCDS). */
+  public static Path launcher() {
+    Path node = Path.of(System.getProperty("callstream.repo", ".")).toAbsolutePath().normalize().resolve("bin/node");
+    if (!Files.isExecutable(node)) {
+      throw new IllegalStateException("no launcher at " + node);
+    }
+    return node;
+  }
+
+  /**
+   * The environment bin/node starts a test node with: the packaged jar, a 256 MiB heap (CALLSTREAM_HEAP), then
+   * the test's own variables, which win (e.g. JAVA_HOME for another JDK, CALLSTREAM_HEAP for another heap).
+   */
+  public static Map<String, String> launcherEnv(Map<String, String> env, List<String> jvmArgs) {
+    Map<String, String> all = new HashMap<>();
+    all.put("CALLSTREAM_JAR", Path.of(jar()).toAbsolutePath().toString());
+    all.put("CALLSTREAM_HEAP", "256m");
+    all.putAll(env);
+    for (String arg : jvmArgs) {
+      if (arg.isBlank() || arg.chars().anyMatch(Character::isWhitespace) || arg.matches(".*[*?\\[].*")) {
+        throw new IllegalArgumentException("bin/node splits JAVA_OPTS on spaces and expands globs: " + arg);
+      }
+    }
+    if (!jvmArgs.isEmpty()) {
+      String before = all.getOrDefault("JAVA_OPTS", "");
+      all.put("JAVA_OPTS", (before.isBlank() ? "" : before + " ") + String.join(" ", jvmArgs));
+    }
+    return all;
   }
 
   public static NodeProcess start(String name, Map<String, String> env, String... args) throws IOException {
     return start(name, env, List.of(), args);
   }
 
-  /** With extra JVM options (after the defaults, so e.g. a smaller -Xmx wins). */
+  /**
+   * Through bin/node, which execs the JVM (so this process is the JVM: signals reach it). Extra JVM options go
+   * into JAVA_OPTS, which bin/node puts last (so they win); the heap is CALLSTREAM_HEAP in the environment.
+   */
   public static NodeProcess start(String name, Map<String, String> env, List<String> jvmArgs, String... args)
       throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.addAll(archive());
-    command.addAll(jvmArgs);
-    command.add("-jar");
-    command.add(jar());
+    command.add(launcher().toString());
     command.addAll(List.of(args));
     Path log = Files.createTempFile("callstream-" + name + "-", ".log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(env);
+    pb.environment().putAll(launcherEnv(env, jvmArgs));
     long t0 = System.nanoTime();
     Process p = pb.start();
     return new NodeProcess(p, log, Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080")), t0);
+  }
+
+  /** The java executable bin/node runs with this environment (its --print-jvm, first line), resolved. */
+  public static Path launcherJava(Map<String, String> env) throws IOException, InterruptedException {
+    return Path.of(launcherJvm(env).get(0)).toRealPath();
+  }
+
+  /** bin/node --print-jvm: the java it runs with this environment, then its JVM options (no AppCDS), a line each. */
+  public static List<String> launcherJvm(Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(launcher().toString(), "--print-jvm");
+    pb.environment().putAll(launcherEnv(env, List.of()));
+    Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || lines.isEmpty()) {
+      throw new IllegalStateException("bin/node --print-jvm failed: " + lines);
+    }
+    return lines;
+  }
+
+  /** The java executable this node runs (bin/node execs it, so it is this process's executable). */
+  public Path javaExecutable() {
+    try {
+      return Path.of("/proc", Long.toString(process.pid()), "exe").toRealPath();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the executable of " + process.pid(), e);
+    }
   }
 
   public int port() {

@@ -137,7 +137,8 @@ class WebhookAudioIT {
     Map<String, String> env = new HashMap<>(TestConfig.env(schema));
     env.put("WEBHOOK_SPOOL_DIR", spoolDir.toString());
     env.put("HTTP_INSTANCES", "1");
-    try (NodeProcess node = NodeProcess.start("audio", env, List.of("-Xmx96m"))) {
+    env.put("CALLSTREAM_HEAP", "96m"); // bin/node: -Xms96m -Xmx96m
+    try (NodeProcess node = NodeProcess.start("audio", env)) {
       node.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       String header = signature(System.currentTimeMillis() / 1000);
       HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port()
