@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar, started by bin/node (the JDK it picks; JDK 17 where a test says so): starts, becomes ready,
- * clusters with a second process, and exits 0 on SIGTERM.
+ * The packaged jar, started by bin/node (the JDK it picks; JDK 17 where a test says so): starts,
+ * becomes ready, clusters with a second process, and exits 0 on SIGTERM.
  */
 class NodeJarIT {
   static String schema;
@@ -45,7 +45,8 @@ class NodeJarIT {
       long readyMs = node.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       node.awaitStatus("/health", 200, Duration.ofSeconds(5));
       System.out.println("ready_ms single node: " + readyMs + " on " + node.javaExecutable());
-      assertEquals(NodeProcess.launcherJava(Map.of()), node.javaExecutable(), "the JVM bin/node picks");
+      assertEquals(
+          NodeProcess.launcherJava(Map.of()), node.javaExecutable(), "the JVM bin/node picks");
       assertEquals(0, node.terminate(Duration.ofSeconds(20)), node.log());
       assertTrue(node.log().contains("node stopped cleanly"), node.log());
       assertNoJvmWarning(node.log());
@@ -53,8 +54,9 @@ class NodeJarIT {
   }
 
   /**
-   * bin/node's own AppCDS path with the JVM it picks: `--cds-dump` writes callstream-jdk<N>.jsa beside the jar, a
-   * node started next to it maps it without being told (-Xshare:on fails the start when it cannot).
+   * bin/node's own AppCDS path with the JVM it picks: `--cds-dump` writes callstream-jdk<N>.jsa
+   * beside the jar, a node started next to it maps it without being told (-Xshare:on fails the
+   * start when it cannot).
    */
   @Test
   void theArchiveBinNodeDumpsServesTheJarsClassesOnItsJvm(@TempDir Path dir) throws Exception {
@@ -65,20 +67,30 @@ class NodeJarIT {
       assertEquals(0, dump.process().exitValue(), dump.log());
     }
     try (var files = Files.list(dir)) {
-      assertEquals(1, files.filter(f -> f.getFileName().toString().matches("callstream-jdk\\d+\\.jsa")).count());
+      assertEquals(
+          1,
+          files
+              .filter(f -> f.getFileName().toString().matches("callstream-jdk\\d+\\.jsa"))
+              .count());
     }
-    try (NodeProcess node = NodeProcess.start("cds", env, List.of("-Xshare:on", "-Xlog:class+load=info"),
-        "--help")) {
+    try (NodeProcess node =
+        NodeProcess.start("cds", env, List.of("-Xshare:on", "-Xlog:class+load=info"), "--help")) {
       assertTrue(node.process().waitFor(60, TimeUnit.SECONDS));
       String log = node.log();
       assertEquals(0, node.process().exitValue(), log);
       assertTrue(log.contains("usage: callstream"), log);
-      assertTrue(log.lines().anyMatch(l -> l.contains("io.callstream.app.Main") && l.contains("shared objects file")),
+      assertTrue(
+          log.lines()
+              .anyMatch(
+                  l -> l.contains("io.callstream.app.Main") && l.contains("shared objects file")),
           "callstream's own classes come from the archive");
     }
   }
 
-  /** The jar is built for release 17: on a JDK 17 (JAVA_HOME for bin/node) it still serves and stops cleanly. */
+  /**
+   * The jar is built for release 17: on a JDK 17 (JAVA_HOME for bin/node) it still serves and stops
+   * cleanly.
+   */
   @Test
   void servesOnJdk17() throws Exception {
     Path jdk17 = Jdk17.home();
@@ -86,7 +98,8 @@ class NodeJarIT {
     env.put("JAVA_HOME", jdk17.toString());
     try (NodeProcess node = NodeProcess.start("jdk17", env)) {
       node.awaitStatus("/ready", 200, Duration.ofSeconds(60));
-      assertEquals(jdk17.resolve("bin/java").toRealPath(), node.javaExecutable(), "the JVM bin/node ran");
+      assertEquals(
+          jdk17.resolve("bin/java").toRealPath(), node.javaExecutable(), "the JVM bin/node ran");
       assertEquals(0, node.terminate(Duration.ofSeconds(20)), node.log());
       assertTrue(node.log().contains("node stopped cleanly"), node.log());
       assertNoJvmWarning(node.log());
@@ -108,15 +121,18 @@ class NodeJarIT {
     String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
     Map<String, String> a = cluster(hzA, members);
     Map<String, String> b = cluster(hzB, members);
-    try (NodeProcess na = NodeProcess.start("cluster-a", a); NodeProcess nb = NodeProcess.start("cluster-b", b)) {
+    try (NodeProcess na = NodeProcess.start("cluster-a", a);
+        NodeProcess nb = NodeProcess.start("cluster-b", b)) {
       long readyA = na.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       long readyB = nb.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       System.out.println("ready_ms clustered: a=" + readyA + " b=" + readyB);
       na.awaitMembers(2, Duration.ofSeconds(20));
-      // a hung member (SIGSTOP) is dropped after the heartbeat timeout (5 s), not Hazelcast's default minute
+      // a hung member (SIGSTOP) is dropped after the heartbeat timeout (5 s), not Hazelcast's
+      // default minute
       long t0 = System.nanoTime();
       signal(nb, "STOP");
-      na.awaitMembers(1, Duration.ofSeconds(20)); // within 20 s: seconds, not Hazelcast's default minute
+      na.awaitMembers(
+          1, Duration.ofSeconds(20)); // within 20 s: seconds, not Hazelcast's default minute
       System.out.println("hung member dropped after ms: " + (System.nanoTime() - t0) / 1_000_000);
       na.awaitStatus("/ready", 200, Duration.ofSeconds(5));
       signal(nb, "CONT");
@@ -132,7 +148,7 @@ class NodeJarIT {
     int hzB = Ports.free();
     String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
     try (NodeProcess na = NodeProcess.start("kill-a", cluster(hzA, members));
-         NodeProcess nb = NodeProcess.start("kill-b", cluster(hzB, members))) {
+        NodeProcess nb = NodeProcess.start("kill-b", cluster(hzB, members))) {
       na.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       nb.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       nb.awaitMembers(2, Duration.ofSeconds(20));
@@ -143,13 +159,16 @@ class NodeJarIT {
     }
   }
 
-  /** The JVM's own warnings (e.g. JDK 24+ on Unsafe or native access) start a line with "WARNING: ". */
+  /**
+   * The JVM's own warnings (e.g. JDK 24+ on Unsafe or native access) start a line with "WARNING: ".
+   */
   private static void assertNoJvmWarning(String log) {
     assertFalse(log.lines().anyMatch(l -> l.startsWith("WARNING: ")), log);
   }
 
   private static void signal(NodeProcess node, String signal) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(node.process().pid())).start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(node.process().pid())).start();
     assertEquals(0, kill.waitFor());
   }
 

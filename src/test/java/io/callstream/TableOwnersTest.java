@@ -16,36 +16,43 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every table has one owner (issue 20): only the owner's repository writes it. Scans the main sources for SQL that
- * writes a table ({@code INSERT INTO t}, {@code UPDATE t}, {@code DELETE FROM t}) and checks that each such
- * statement is in the table's owner file. The one documented exception: the live-turn batch of
- * {@code call/TranscriptRepository} (a CTE inserting transcriptions that also bumps the calls' sequence counters in
- * the same statement) holds exactly one {@code UPDATE calls}.
+ * Every table has one owner (issue 20): only the owner's repository writes it. Scans the main
+ * sources for SQL that writes a table ({@code INSERT INTO t}, {@code UPDATE t}, {@code DELETE FROM
+ * t}) and checks that each such statement is in the table's owner file. The one documented
+ * exception: the live-turn batch of {@code call/TranscriptRepository} (a CTE inserting
+ * transcriptions that also bumps the calls' sequence counters in the same statement) holds exactly
+ * one {@code UPDATE calls}.
  *
- * <p>The scan reads the text of the sources, so it sees a table only when the write verb and the table name are in
- * one string literal. {@link #noWriteStatementIsCutBeforeItsTable} makes that hold: no string literal anywhere in the
- * main sources may end in a write verb ({@code INSERT INTO}, {@code UPDATE}, {@code DELETE}, {@code DELETE FROM},
- * only whitespace after it; {@code FOR UPDATE} is a lock and {@code ON CONFLICT … DO UPDATE} part of an
- * {@code INSERT INTO} that names its table) and then be concatenated ({@code +}) with
- * something else, as in {@code "DELETE " + ENDED_CALLS}, which hid a {@code DELETE FROM calls} from the scan.
+ * <p>The scan reads the text of the sources, so it sees a table only when the write verb and the
+ * table name are in one string literal. {@link #noWriteStatementIsCutBeforeItsTable} makes that
+ * hold: no string literal anywhere in the main sources may end in a write verb ({@code INSERT
+ * INTO}, {@code UPDATE}, {@code DELETE}, {@code DELETE FROM}, only whitespace after it; {@code FOR
+ * UPDATE} is a lock and {@code ON CONFLICT … DO UPDATE} part of an {@code INSERT INTO} that names
+ * its table) and then be concatenated ({@code +}) with something else, as in {@code "DELETE " +
+ * ENDED_CALLS}, which hid a {@code DELETE FROM calls} from the scan.
  */
 class TableOwnersTest {
   private static final Path MAIN = Path.of("src/main/java/io/callstream");
-  private static final Pattern WRITE = Pattern.compile(
-      "\\b(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(calls|transcriptions|webhook_events|users|drivers"
-          + "|call_audio\\w*|pending_recordings)\\b");
+  private static final Pattern WRITE =
+      Pattern.compile(
+          "\\b(?:INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(calls|transcriptions|webhook_events|users|drivers"
+              + "|call_audio\\w*|pending_recordings)\\b");
 
-  private static final Map<String, String> OWNERS = Map.of(
-      "calls", "call/CallSql.java", // CallRepository's SQL, apart only for length
-      "transcriptions", "call/TranscriptRepository.java",
-      "webhook_events", "webhook/InboxRepository.java",
-      "users", "auth/UserRepository.java",
-      "drivers", "driver/DriverRepository.java",
-      "call_audio", "audio/AudioRepository.java",
-      "call_audio_chunks", "audio/AudioRepository.java",
-      "pending_recordings", "twilio/PendingRecordingRepository.java");
+  private static final Map<String, String> OWNERS =
+      Map.of(
+          "calls", "call/CallSql.java", // CallRepository's SQL, apart only for length
+          "transcriptions", "call/TranscriptRepository.java",
+          "webhook_events", "webhook/InboxRepository.java",
+          "users", "auth/UserRepository.java",
+          "drivers", "driver/DriverRepository.java",
+          "call_audio", "audio/AudioRepository.java",
+          "call_audio_chunks", "audio/AudioRepository.java",
+          "pending_recordings", "twilio/PendingRecordingRepository.java");
 
-  /** The batch statement's {@code UPDATE calls}: the one write of a table outside its owner, documented there. */
+  /**
+   * The batch statement's {@code UPDATE calls}: the one write of a table outside its owner,
+   * documented there.
+   */
   private static final String BATCH_FILE = "call/TranscriptRepository.java";
 
   @Test
@@ -56,7 +63,9 @@ class TableOwnersTest {
     for (var e : writes.entrySet()) {
       for (String table : e.getValue()) {
         String owner = OWNERS.get(table);
-        assertTrue(owner != null, "a write of " + table + " in " + e.getKey() + ": no owner declared for it");
+        assertTrue(
+            owner != null,
+            "a write of " + table + " in " + e.getKey() + ": no owner declared for it");
         if (owner.equals(e.getKey())) {
           continue;
         }
@@ -68,14 +77,21 @@ class TableOwnersTest {
       }
     }
     assertEquals(List.of(), strays, "tables written outside their owner");
-    assertEquals(1, batchUpdates, "UPDATE calls statements in " + BATCH_FILE + " (only the live-turn batch)");
+    assertEquals(
+        1,
+        batchUpdates,
+        "UPDATE calls statements in " + BATCH_FILE + " (only the live-turn batch)");
   }
 
-  /** See the class comment: a write statement's verb and table are in one literal, so the scan above sees it. */
+  /**
+   * See the class comment: a write statement's verb and table are in one literal, so the scan above
+   * sees it.
+   */
   @Test
   void noWriteStatementIsCutBeforeItsTable() throws IOException {
-    Pattern cut = Pattern.compile(
-        "(?<!\\\\)\"[^\"\\n]*?(?<!FOR\\s|DO\\s)\\b(?:INSERT\\s+INTO|UPDATE|DELETE(?:\\s+FROM)?)\\s*\"\\s*\\+");
+    Pattern cut =
+        Pattern.compile(
+            "(?<!\\\\)\"[^\"\\n]*?(?<!FOR\\s|DO\\s)\\b(?:INSERT\\s+INTO|UPDATE|DELETE(?:\\s+FROM)?)\\s*\"\\s*\\+");
     List<String> strays = new ArrayList<>();
     try (Stream<Path> files = Files.walk(MAIN)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
@@ -85,27 +101,37 @@ class TableOwnersTest {
         }
       }
     }
-    assertEquals(List.of(), strays, "write statements whose table is concatenated on (the scan cannot see it)");
+    assertEquals(
+        List.of(),
+        strays,
+        "write statements whose table is concatenated on (the scan cannot see it)");
   }
 
   @Test
   void everyOwnerWritesItsTable() throws IOException {
     Map<String, List<String>> writes = writes();
     for (var owner : OWNERS.entrySet()) {
-      assertTrue(writes.getOrDefault(owner.getValue(), List.of()).contains(owner.getKey()),
-          owner.getValue() + " does not write " + owner.getKey() + ": the scan or the owner list is stale");
+      assertTrue(
+          writes.getOrDefault(owner.getValue(), List.of()).contains(owner.getKey()),
+          owner.getValue()
+              + " does not write "
+              + owner.getKey()
+              + ": the scan or the owner list is stale");
     }
   }
 
   /**
-   * The status values as SQL literals ({@code 'failed'}...) appear only in their table's owner: the calls'
-   * ({@code call/CallSql}, and the live-turn batch in {@code call/TranscriptRepository}) and the inbox's
-   * ({@code webhook/InboxRepository}, which has a {@code 'failed'} of its own).
+   * The status values as SQL literals ({@code 'failed'}...) appear only in their table's owner: the
+   * calls' ({@code call/CallSql}, and the live-turn batch in {@code call/TranscriptRepository}) and
+   * the inbox's ({@code webhook/InboxRepository}, which has a {@code 'failed'} of its own).
    */
   @Test
   void statusLiteralsAreOnlyInTheOwners() throws IOException {
-    Pattern literal = Pattern.compile("'(initiated|in_progress|completed|failed|pending|processed|ignored)'");
-    List<String> allowed = List.of("call/CallSql.java", "call/TranscriptRepository.java", "webhook/InboxRepository.java");
+    Pattern literal =
+        Pattern.compile("'(initiated|in_progress|completed|failed|pending|processed|ignored)'");
+    List<String> allowed =
+        List.of(
+            "call/CallSql.java", "call/TranscriptRepository.java", "webhook/InboxRepository.java");
     List<String> strays = new ArrayList<>();
     try (Stream<Path> files = Files.walk(MAIN)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
@@ -128,12 +154,15 @@ class TableOwnersTest {
       for (Path file : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
         Matcher m = WRITE.matcher(Files.readString(file));
         while (m.find()) {
-          writes.computeIfAbsent(MAIN.relativize(file).toString().replace('\\', '/'), k -> new ArrayList<>())
+          writes
+              .computeIfAbsent(
+                  MAIN.relativize(file).toString().replace('\\', '/'), k -> new ArrayList<>())
               .add(m.group(1));
         }
       }
     }
-    assertTrue(writes.size() >= OWNERS.size() - 1, "the scan found writes in only " + writes.keySet());
+    assertTrue(
+        writes.size() >= OWNERS.size() - 1, "the scan found writes in only " + writes.keySet());
     return writes;
   }
 }

@@ -13,8 +13,8 @@ import io.callstream.call.CallStarter;
 import io.callstream.call.ElevenLabsClient;
 import io.callstream.call.ParkedEvents;
 import io.callstream.config.Config;
-import io.callstream.console.ApiDescriptionRoutes;
 import io.callstream.config.Config.NodeRole;
+import io.callstream.console.ApiDescriptionRoutes;
 import io.callstream.console.ConsoleRoutes;
 import io.callstream.db.DatabaseErrors;
 import io.callstream.driver.DriverRoutes;
@@ -34,10 +34,11 @@ import io.vertx.sqlclient.Pool;
 import java.util.Set;
 
 /**
- * The object graph of one verticle instance, built once, by constructor injection: each feature gets exactly what
- * it uses (the pool, the event bus, its own config record). NODE_ROLES picks which roles are assembled, one method
- * each: the webhook role (verify, store, publish; Twilio's webhooks), the live role (WebSocket feed with this
- * instance's own subscriptions), and the API for people and scripts. The two roles meet only in the event bus.
+ * The object graph of one verticle instance, built once, by constructor injection: each feature
+ * gets exactly what it uses (the pool, the event bus, its own config record). NODE_ROLES picks
+ * which roles are assembled, one method each: the webhook role (verify, store, publish; Twilio's
+ * webhooks), the live role (WebSocket feed with this instance's own subscriptions), and the API for
+ * people and scripts. The two roles meet only in the event bus.
  */
 public final class Assembly {
   private final Vertx vertx;
@@ -76,7 +77,10 @@ public final class Assembly {
     }
     new ConsoleRoutes().addRoutes(router);
     router.route().last().handler(ctx -> ctx.fail(Failure.notFound("no such endpoint")));
-    router.route().failureHandler(new FailureHandler(DatabaseErrors::unavailable, node.errors()::captureServerError));
+    router
+        .route()
+        .failureHandler(
+            new FailureHandler(DatabaseErrors::unavailable, node.errors()::captureServerError));
   }
 
   /** Access log, drain guard, CORS, and the node's own endpoints (health, readiness, metrics). */
@@ -86,24 +90,49 @@ public final class Assembly {
     }
     router.route().handler(new DrainGuard(node.state()));
     if (!config.http().corsOrigins().isEmpty()) {
-      router.route().handler(CorsHandler.create().addOrigins(config.http().corsOrigins())
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT))
-          .allowedHeaders(Set.of("Authorization", "Content-Type", "Range")).maxAgeSeconds(600));
+      router
+          .route()
+          .handler(
+              CorsHandler.create()
+                  .addOrigins(config.http().corsOrigins())
+                  .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT))
+                  .allowedHeaders(Set.of("Authorization", "Content-Type", "Range"))
+                  .maxAgeSeconds(600));
     }
     new HealthRoutes(pool, node.state(), node.registry()).addRoutes(router);
   }
 
-  /** ElevenLabs' webhooks, and Twilio's voice and recording webhooks (503 when TWILIO_AUTH_TOKEN is unset). */
+  /**
+   * ElevenLabs' webhooks, and Twilio's voice and recording webhooks (503 when TWILIO_AUTH_TOKEN is
+   * unset).
+   */
   private void webhookRole() {
-    new WebhookRole(vertx, config.webhooks(), inbox, node.registry(), node.turns(), clients, node.audio())
+    new WebhookRole(
+            vertx, config.webhooks(), inbox, node.registry(), node.turns(), clients, node.audio())
         .addRoutes(router);
-    new TwilioRoutes(vertx, pool, vertx.eventBus(), config.twilio(), config.elevenLabs(), elevenLabs,
-        node.audio(), config.audio(), node.registry()).addRoutes(router);
+    new TwilioRoutes(
+            vertx,
+            pool,
+            vertx.eventBus(),
+            config.twilio(),
+            config.elevenLabs(),
+            elevenLabs,
+            node.audio(),
+            config.audio(),
+            node.registry())
+        .addRoutes(router);
   }
 
   private LiveRole liveRole() {
-    LiveRole role = new LiveRole(vertx, config.live(), tokens, pool, node.liveMetrics(), clients,
-        node.state()::draining);
+    LiveRole role =
+        new LiveRole(
+            vertx,
+            config.live(),
+            tokens,
+            pool,
+            node.liveMetrics(),
+            clients,
+            node.state()::draining);
     role.addRoutes(router);
     return role;
   }
@@ -111,15 +140,22 @@ public final class Assembly {
   /** Login, drivers, calls (start, read, audio), backfill. */
   private void api() {
     AuthHandler auth = new AuthHandler(tokens);
-    // parked post-call events are applied by the inbox of the webhook role; a node without it parks nothing
+    // parked post-call events are applied by the inbox of the webhook role; a node without it parks
+    // nothing
     ParkedEvents parked = config.http().has(NodeRole.WEBHOOK) ? inbox : ParkedEvents.NONE;
     new AuthRoutes(vertx, pool, tokens, clients).addRoutes(router);
     new DriverRoutes(pool, auth).addRoutes(router);
-    new CallRoutes(pool, config.elevenLabs(), auth,
-        new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics)).addRoutes(router);
+    new CallRoutes(
+            pool,
+            config.elevenLabs(),
+            auth,
+            new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics))
+        .addRoutes(router);
     new CallAudioRoutes(pool, node.audio(), auth).addRoutes(router);
-    new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions)).addRoutes(router);
-    new ApiDescriptionRoutes(vertx).addRoutes(router); // GET /openapi.yaml and /asyncapi.yaml, unauthenticated
+    new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions))
+        .addRoutes(router);
+    new ApiDescriptionRoutes(vertx)
+        .addRoutes(router); // GET /openapi.yaml and /asyncapi.yaml, unauthenticated
   }
 
   /** Every route this instance serves. */

@@ -10,12 +10,14 @@ import java.util.logging.Logger;
 
 /**
  * The node's periodic audio duties, deployed once per node (docs/recordings.md): every
- * AUDIO_RETENTION_INTERVAL_SECONDS the retention pass (AUDIO_RETENTION_DAYS) and, on a node with the webhook role and
- * Twilio configured, the retry of Twilio downloads pending longer than RECORDING_RETRY_MINUTES. Both are safe on
- * every node at once (rows are taken with SKIP LOCKED). The next pass is scheduled when one ends.
+ * AUDIO_RETENTION_INTERVAL_SECONDS the retention pass (AUDIO_RETENTION_DAYS) and, on a node with
+ * the webhook role and Twilio configured, the retry of Twilio downloads pending longer than
+ * RECORDING_RETRY_MINUTES. Both are safe on every node at once (rows are taken with SKIP LOCKED).
+ * The next pass is scheduled when one ends.
  */
 public final class AudioJobsVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(AudioJobsVerticle.class.getName());
+
   /** Pending recordings retried per pass. */
   static final int RETRIES_PER_PASS = 10;
 
@@ -34,7 +36,9 @@ public final class AudioJobsVerticle extends VerticleBase {
     Config config = node.config();
     retention = new AudioRetention(node.audio(), config.audio().retentionDays(), node.registry());
     if (config.http().has(Config.NodeRole.WEBHOOK) && config.twilio().enabled()) {
-      recordings = TwilioRoutes.recordings(vertx, node.pool(), config.twilio(), node.audio(), config.audio());
+      recordings =
+          TwilioRoutes.recordings(
+              vertx, node.pool(), config.twilio(), node.audio(), config.audio());
     }
     schedule(1_000);
     return Future.succeededFuture();
@@ -48,17 +52,20 @@ public final class AudioJobsVerticle extends VerticleBase {
 
   /** Runs both duties; problems are logged and the next pass comes anyway. */
   Future<Void> pass() {
-    Future<Integer> retried = recordings == null ? Future.succeededFuture(0)
-        : recordings.retryPending(RETRIES_PER_PASS);
-    return retried.recover(e -> {
-          LOG.warning("retrying pending recordings failed: " + e.getMessage());
-          return Future.succeededFuture(0);
-        })
+    Future<Integer> retried =
+        recordings == null ? Future.succeededFuture(0) : recordings.retryPending(RETRIES_PER_PASS);
+    return retried
+        .recover(
+            e -> {
+              LOG.warning("retrying pending recordings failed: " + e.getMessage());
+              return Future.succeededFuture(0);
+            })
         .compose(n -> retention.run())
-        .recover(e -> {
-          LOG.warning("the audio retention pass failed: " + e.getMessage());
-          return Future.succeededFuture(0);
-        })
+        .recover(
+            e -> {
+              LOG.warning("the audio retention pass failed: " + e.getMessage());
+              return Future.succeededFuture(0);
+            })
         .onComplete(done -> schedule(node.config().audio().retentionIntervalSeconds() * 1000L))
         .mapEmpty();
   }

@@ -6,9 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /**
- * What this build is: the Maven project version (the filtered resource {@code io/callstream/build.properties}) and
- * the git commit it was built from ({@code io/callstream/build-commit.txt}, written by the build; "unknown" outside a
- * git checkout). Read once, from the class path.
+ * What this build is: the Maven project version (the filtered resource {@code
+ * io/callstream/build.properties}) and the git commit it was built from ({@code
+ * io/callstream/build-commit.txt}, written by the build; "unknown" outside a git checkout). Read
+ * once, from the class path.
  */
 public record BuildInfo(String version, String commit) {
   public static final BuildInfo CURRENT = load();

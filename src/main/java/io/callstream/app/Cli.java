@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * What every command is given: the environment, standard input and the output streams, and the ways a command
- * reaches the database: blocking JDBC for the simple ones, a short-lived Vert.x with a small pool for those that
- * run the node's own (reactive) code.
+ * What every command is given: the environment, standard input and the output streams, and the ways
+ * a command reaches the database: blocking JDBC for the simple ones, a short-lived Vert.x with a
+ * small pool for those that run the node's own (reactive) code.
  */
 final class Cli {
   /** A usage or argument error: exit code 2 and the message on standard error. */
@@ -65,7 +65,10 @@ final class Cli {
     return Config.database(settings(), 2);
   }
 
-  /** The database, migrated to this version's schema (expand-only migrations: safe while older nodes run). */
+  /**
+   * The database, migrated to this version's schema (expand-only migrations: safe while older nodes
+   * run).
+   */
   Config.Database migratedDatabase() {
     Config.Database db = database();
     Migrations.migrateIfBehind(db);
@@ -73,8 +76,9 @@ final class Cli {
   }
 
   static Connection jdbc(Config.Database db) throws SQLException {
-    Connection c = DriverManager.getConnection(db.jdbcUrl() + "&ApplicationName=callstream-cli", db.user(),
-        db.password());
+    Connection c =
+        DriverManager.getConnection(
+            db.jdbcUrl() + "&ApplicationName=callstream-cli", db.user(), db.password());
     try (Statement s = c.createStatement()) {
       s.execute("SET search_path TO " + db.schema());
     }
@@ -82,23 +86,28 @@ final class Cli {
   }
 
   /**
-   * Runs {@code work} on a Vert.x (not clustered) with a pool of its own, waits at most {@code timeoutSeconds}, and
-   * closes both.
+   * Runs {@code work} on a Vert.x (not clustered) with a pool of its own, waits at most {@code
+   * timeoutSeconds}, and closes both.
    */
-  static <T> T withPool(Config.Database db, int timeoutSeconds, Function<Reactive, Future<T>> work) {
+  static <T> T withPool(
+      Config.Database db, int timeoutSeconds, Function<Reactive, Future<T>> work) {
     Vertx vertx = Vertx.vertx();
     Pool pool = Database.createPool(vertx, db);
     try {
       // on an event loop, as the node's own code expects
       io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
-      vertx.runOnContext(v -> {
-        try {
-          work.apply(new Reactive(vertx, pool)).onComplete(done);
-        } catch (RuntimeException e) {
-          done.fail(e);
-        }
-      });
-      return done.future().toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
+      vertx.runOnContext(
+          v -> {
+            try {
+              work.apply(new Reactive(vertx, pool)).onComplete(done);
+            } catch (RuntimeException e) {
+              done.fail(e);
+            }
+          });
+      return done.future()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new Failure("no answer within " + timeoutSeconds + " s");
     } catch (InterruptedException e) {
@@ -107,7 +116,8 @@ final class Cli {
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new Failure(Main.rootMessage(e));
     } finally {
-      // one after the other from this thread: closing Vert.x from one of its own event loops cannot complete
+      // one after the other from this thread: closing Vert.x from one of its own event loops cannot
+      // complete
       await(pool.close());
       await(vertx.close());
     }

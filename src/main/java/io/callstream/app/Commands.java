@@ -7,14 +7,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 
-/** The command tree: {@code callstream} and its subcommands, with one exit-code and error-line policy. */
+/**
+ * The command tree: {@code callstream} and its subcommands, with one exit-code and error-line
+ * policy.
+ */
 final class Commands {
   private Commands() {}
 
-  @Command(name = "callstream", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
-      versionProvider = Version.class, sortOptions = false, synopsisHeading = "usage: ",
-      description = "Receives ElevenLabs webhooks, stores them in PostgreSQL and pushes them to dashboards. "
-          + "Without a command: serve.",
+  @Command(
+      name = "callstream",
+      mixinStandardHelpOptions = true,
+      scope = ScopeType.INHERIT,
+      versionProvider = Version.class,
+      sortOptions = false,
+      synopsisHeading = "usage: ",
+      description =
+          "Receives ElevenLabs webhooks, stores them in PostgreSQL and pushes them to dashboards. "
+              + "Without a command: serve.",
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:ok", "1:failure", "2:usage or configuration error"})
   static final class Root implements Callable<Integer> {
@@ -30,7 +39,9 @@ final class Commands {
     }
   }
 
-  @Command(name = "serve", description = "Run a node (the default): migrate if behind, start, serve until SIGTERM.")
+  @Command(
+      name = "serve",
+      description = "Run a node (the default): migrate if behind, start, serve until SIGTERM.")
   static final class Serve implements Callable<Integer> {
     private final Cli cli;
 
@@ -44,7 +55,9 @@ final class Commands {
     }
   }
 
-  @Command(name = "migrate", description = "Apply the database migrations (Flyway, checksums validated) and exit.")
+  @Command(
+      name = "migrate",
+      description = "Apply the database migrations (Flyway, checksums validated) and exit.")
   static final class Migrate implements Callable<Integer> {
     private final Cli cli;
 
@@ -79,11 +92,14 @@ final class Commands {
     root.setOut(cli.out);
     root.setErr(cli.err);
     root.setExecutionExceptionHandler((e, cmd, parsed) -> Main.handle(e, cmd));
-    root.setParameterExceptionHandler((e, args) -> {
-      String path = e.getCommandLine().getCommandSpec().qualifiedName();
-      e.getCommandLine().getErr().println("callstream: " + e.getMessage() + " (see " + path + " --help)");
-      return Main.EXIT_CONFIG;
-    });
+    root.setParameterExceptionHandler(
+        (e, args) -> {
+          String path = e.getCommandLine().getCommandSpec().qualifiedName();
+          e.getCommandLine()
+              .getErr()
+              .println("callstream: " + e.getMessage() + " (see " + path + " --help)");
+          return Main.EXIT_CONFIG;
+        });
     return root;
   }
 
@@ -92,8 +108,9 @@ final class Commands {
     List<String> lines = new ArrayList<>();
     lines.add("%nAll commands:");
     collect(root, lines);
-    lines.add("%nEach command has --help. Settings come from conf/callstream.properties and the environment "
-        + "(docs/operator-cli.md).");
+    lines.add(
+        "%nEach command has --help. Settings come from conf/callstream.properties and the environment "
+            + "(docs/operator-cli.md).");
     return String.join("%n", lines);
   }
 

@@ -5,9 +5,9 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * First handler of every route: counts in-flight requests (the drain waits for them) and, once the node is
- * draining, refuses new webhooks and WebSocket upgrades with 503 so that the load balancer or ElevenLabs'
- * retry takes them to another node.
+ * First handler of every route: counts in-flight requests (the drain waits for them) and, once the
+ * node is draining, refuses new webhooks and WebSocket upgrades with 503 so that the load balancer
+ * or ElevenLabs' retry takes them to another node.
  */
 final class DrainGuard implements Handler<RoutingContext> {
   private final NodeState node;

@@ -13,12 +13,16 @@ import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
-/** GET /health (alive, with the version), GET /ready (database answers, cluster joined, not draining), GET /metrics. */
+/**
+ * GET /health (alive, with the version), GET /ready (database answers, cluster joined, not
+ * draining), GET /metrics.
+ */
 final class HealthRoutes {
   private static final Logger LOG = Logger.getLogger(HealthRoutes.class.getName());
   private final Pool pool;
   private final NodeState state;
   private final MeterRegistry registry;
+
   /** Only touched on this instance's event loop. */
   private String lastDatabaseError;
 
@@ -29,8 +33,15 @@ final class HealthRoutes {
   }
 
   public void addRoutes(Router router) {
-    router.get("/health").handler(ctx -> Responses.json(ctx.response(), new JsonObject().put("status", "ok")
-        .put("version", BuildInfo.CURRENT.version())));
+    router
+        .get("/health")
+        .handler(
+            ctx ->
+                Responses.json(
+                    ctx.response(),
+                    new JsonObject()
+                        .put("status", "ok")
+                        .put("version", BuildInfo.CURRENT.version())));
     router.get("/ready").handler(this::ready);
     if (registry instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
@@ -38,16 +49,19 @@ final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    readiness().onComplete(ar -> {
-      JsonObject body = new JsonObject()
-          .put("status", ar.succeeded() ? "ready" : "not_ready")
-          .put("clustered", state.clustered())
-          .put("members", state.clusterSize());
-      if (ar.failed()) {
-        body.put("reason", ar.cause().getMessage());
-      }
-      Responses.json(ctx.response().setStatusCode(ar.succeeded() ? 200 : 503), body);
-    });
+    readiness()
+        .onComplete(
+            ar -> {
+              JsonObject body =
+                  new JsonObject()
+                      .put("status", ar.succeeded() ? "ready" : "not_ready")
+                      .put("clustered", state.clustered())
+                      .put("members", state.clusterSize());
+              if (ar.failed()) {
+                body.put("reason", ar.cause().getMessage());
+              }
+              Responses.json(ctx.response().setStatusCode(ar.succeeded() ? 200 : 503), body);
+            });
   }
 
   private Future<Void> readiness() {
@@ -57,19 +71,21 @@ final class HealthRoutes {
     if (!state.clusterMember()) {
       return Future.failedFuture("node is not a cluster member");
     }
-    // the answer is public: a fixed reason; the driver's text (host names, user names) goes to the log, once per
+    // the answer is public: a fixed reason; the driver's text (host names, user names) goes to the
+    // log, once per
     // outage rather than at every probe
     return Database.ping(pool)
         .timeout(2, TimeUnit.SECONDS)
         .andThen(ar -> state.databaseAnswered(ar.succeeded()))
         .onSuccess(v -> lastDatabaseError = null)
-        .recover(e -> {
-          String detail = String.valueOf(e.getMessage());
-          if (!detail.equals(lastDatabaseError)) {
-            lastDatabaseError = detail;
-            LOG.warning("not ready: database unavailable: " + detail);
-          }
-          return Future.failedFuture("database unavailable");
-        });
+        .recover(
+            e -> {
+              String detail = String.valueOf(e.getMessage());
+              if (!detail.equals(lastDatabaseError)) {
+                lastDatabaseError = detail;
+                LOG.warning("not ready: database unavailable: " + detail);
+              }
+              return Future.failedFuture("database unavailable");
+            });
   }
 }

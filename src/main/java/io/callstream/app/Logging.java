@@ -20,11 +20,14 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * java.util.logging set up for one line per record: readable text by default, JSON lines with LOG_FORMAT=json.
- * Vert.x, Netty, Hazelcast, Flyway and the JDBC driver all log through it. Hazelcast and Flyway are quieted.
+ * java.util.logging set up for one line per record: readable text by default, JSON lines with
+ * LOG_FORMAT=json. Vert.x, Netty, Hazelcast, Flyway and the JDBC driver all log through it.
+ * Hazelcast and Flyway are quieted.
  */
 public final class Logging {
-  /** JUL keeps loggers weakly: a level set on an unreferenced logger is lost when it is collected. */
+  /**
+   * JUL keeps loggers weakly: a level set on an unreferenced logger is lost when it is collected.
+   */
   private static final List<Logger> CONFIGURED = new CopyOnWriteArrayList<>();
 
   private Logging() {}
@@ -45,12 +48,16 @@ public final class Logging {
     root.addHandler(handler);
     root.setLevel(Level.INFO);
     level("com.hazelcast", Level.WARNING);
-    level("com.hazelcast.cp", Level.SEVERE); // "CP Subsystem is not enabled": callstream uses no CP structures
+    level(
+        "com.hazelcast.cp",
+        Level.SEVERE); // "CP Subsystem is not enabled": callstream uses no CP structures
     level("org.flywaydb", Level.WARNING);
     level("io.netty", Level.WARNING);
     level("io.micrometer", Level.SEVERE);
-    // the per-request lines (access, webhook, ws) go through a queue to a writer thread: an event loop never waits
-    // for the console, and a burst of requests costs one write per batch instead of a write and flush per line
+    // the per-request lines (access, webhook, ws) go through a queue to a writer thread: an event
+    // loop never waits
+    // for the console, and a burst of requests costs one write per batch instead of a write and
+    // flush per line
     Handler lines = new QueuedLineHandler(handler.getFormatter());
     for (String name : STRUCTURED) {
       Logger logger = Logger.getLogger(name);
@@ -61,12 +68,12 @@ public final class Logging {
   }
 
   /**
-   * Queues the record (formatted on the writer thread) (bounded: when the writer falls behind, lines are dropped and
-   * counted rather than blocking an event loop) and writes batches to standard error from a daemon thread.
+   * Queues the record (formatted on the writer thread) (bounded: when the writer falls behind,
+   * lines are dropped and counted rather than blocking an event loop) and writes batches to
+   * standard error from a daemon thread.
    */
   static final class QueuedLineHandler extends Handler {
-    private final BlockingQueue<LogRecord> queue =
-        new ArrayBlockingQueue<>(65_536);
+    private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(65_536);
     private final AtomicLong dropped = new AtomicLong();
 
     QueuedLineHandler(Formatter formatter) {
@@ -85,7 +92,10 @@ public final class Logging {
       }
     }
 
-    /** Writes what queued up every 20 ms: one write per batch, and no wake-up (context switch) per line. */
+    /**
+     * Writes what queued up every 20 ms: one write per batch, and no wake-up (context switch) per
+     * line.
+     */
     private void drain() {
       List<LogRecord> batch = new ArrayList<>(1024);
       while (!Thread.currentThread().isInterrupted()) {
@@ -103,7 +113,9 @@ public final class Logging {
       StringBuilder sb = new StringBuilder(batch.size() * 128);
       long lost = dropped.getAndSet(0);
       if (lost > 0) {
-        sb.append(Instant.now()).append(" WARNING Logging - ").append(lost)
+        sb.append(Instant.now())
+            .append(" WARNING Logging - ")
+            .append(lost)
             .append(" log lines dropped: the console could not keep up\n");
       }
       batch.forEach(r -> sb.append(getFormatter().format(r)));
@@ -146,21 +158,32 @@ public final class Logging {
   static final class TextFormatter extends Formatter {
     @Override
     public String format(LogRecord r) {
-      StringBuilder sb = new StringBuilder(128)
-          .append(Instant.ofEpochMilli(r.getMillis())).append(' ')
-          .append(r.getLevel().getName()).append(' ')
-          .append(shortName(r.getLoggerName())).append(" - ")
-          .append(formatMessage(r)).append('\n');
+      StringBuilder sb =
+          new StringBuilder(128)
+              .append(Instant.ofEpochMilli(r.getMillis()))
+              .append(' ')
+              .append(r.getLevel().getName())
+              .append(' ')
+              .append(shortName(r.getLoggerName()))
+              .append(" - ")
+              .append(formatMessage(r))
+              .append('\n');
       String t = thrown(r);
       return t == null ? sb.toString() : sb.append(t).toString();
     }
   }
 
-  /** Loggers whose lines are {@code event key=value ...}: in JSON each key becomes a field of its own. */
-  static final Set<String> STRUCTURED = Set.of("callstream.access", "callstream.webhook",
-      "callstream.ws");
+  /**
+   * Loggers whose lines are {@code event key=value ...}: in JSON each key becomes a field of its
+   * own.
+   */
+  static final Set<String> STRUCTURED =
+      Set.of("callstream.access", "callstream.webhook", "callstream.ws");
 
-  /** Appends {@code ,"event":...,"key":"value"...} for a line {@code event key=value key="quoted value"}. */
+  /**
+   * Appends {@code ,"event":...,"key":"value"...} for a line {@code event key=value key="quoted
+   * value"}.
+   */
   static void fields(StringBuilder sb, String line) {
     int space = line.indexOf(' ');
     sb.append(",\"event\":");
@@ -195,9 +218,13 @@ public final class Logging {
   static final class JsonFormatter extends Formatter {
     @Override
     public String format(LogRecord r) {
-      StringBuilder sb = new StringBuilder(160).append("{\"ts\":\"").append(Instant.ofEpochMilli(r.getMillis()))
-          .append("\",\"level\":\"").append(r.getLevel().getName())
-          .append("\",\"logger\":");
+      StringBuilder sb =
+          new StringBuilder(160)
+              .append("{\"ts\":\"")
+              .append(Instant.ofEpochMilli(r.getMillis()))
+              .append("\",\"level\":\"")
+              .append(r.getLevel().getName())
+              .append("\",\"logger\":");
       quote(sb, r.getLoggerName());
       sb.append(",\"msg\":");
       String message = formatMessage(r);

@@ -5,7 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Node-wide facts every verticle instance can read: is this node clustered and joined, is it draining. */
+/**
+ * Node-wide facts every verticle instance can read: is this node clustered and joined, is it
+ * draining.
+ */
 public final class NodeState {
   private final ClusterManager clusterManager;
   private final AtomicBoolean draining = new AtomicBoolean();

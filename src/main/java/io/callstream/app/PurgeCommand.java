@@ -11,19 +11,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code purge --older-than DAYS [--dry-run]}: deletes ended calls (completed or failed) created more than DAYS
- * days ago, their transcript turns (ON DELETE CASCADE) and their recordings stored in PostgreSQL, and the processed
- * or ignored inbox rows received more than DAYS days ago, through the tables' owners (the statements the
- * reconciler's DATA_RETENTION_DAYS pass runs). Recordings in S3 are left to AUDIO_RETENTION_DAYS and counted.
- * Pending and failed inbox rows and unfinished calls are kept: they are work not done. One transaction;
- * {@code --dry-run} runs the same statements and rolls back, so its counts are exactly what would go.
+ * {@code purge --older-than DAYS [--dry-run]}: deletes ended calls (completed or failed) created
+ * more than DAYS days ago, their transcript turns (ON DELETE CASCADE) and their recordings stored
+ * in PostgreSQL, and the processed or ignored inbox rows received more than DAYS days ago, through
+ * the tables' owners (the statements the reconciler's DATA_RETENTION_DAYS pass runs). Recordings in
+ * S3 are left to AUDIO_RETENTION_DAYS and counted. Pending and failed inbox rows and unfinished
+ * calls are kept: they are work not done. One transaction; {@code --dry-run} runs the same
+ * statements and rolls back, so its counts are exactly what would go.
  */
-@Command(name = "purge", description = "Delete ended calls (with their transcripts and audio) and applied inbox "
-    + "rows older than DAYS days; --dry-run prints the counts only.")
+@Command(
+    name = "purge",
+    description =
+        "Delete ended calls (with their transcripts and audio) and applied inbox "
+            + "rows older than DAYS days; --dry-run prints the counts only.")
 final class PurgeCommand implements Callable<Integer> {
   private final Cli cli;
 
-  @Option(names = "--older-than", required = true, paramLabel = "DAYS",
+  @Option(
+      names = "--older-than",
+      required = true,
+      paramLabel = "DAYS",
       description = "age in days (at least 1) of the oldest data kept")
   int days;
 
@@ -50,9 +57,17 @@ final class PurgeCommand implements Callable<Integer> {
       } else {
         c.commit();
       }
-      cli.out.printf("%s calls=%d transcriptions=%d inbox_rows=%d recordings=%d (older than %d days)%s%n",
-          dryRun ? "would delete" : "deleted", calls.calls(), calls.transcriptions(), inbox, audio.deleted(), days,
-          audio.s3Left() == 0 ? "" : "; " + audio.s3Left() + " recordings in S3 left to AUDIO_RETENTION_DAYS");
+      cli.out.printf(
+          "%s calls=%d transcriptions=%d inbox_rows=%d recordings=%d (older than %d days)%s%n",
+          dryRun ? "would delete" : "deleted",
+          calls.calls(),
+          calls.transcriptions(),
+          inbox,
+          audio.deleted(),
+          days,
+          audio.s3Left() == 0
+              ? ""
+              : "; " + audio.s3Left() + " recordings in S3 left to AUDIO_RETENTION_DAYS");
       return 0;
     } catch (SQLException e) {
       throw new Cli.Failure("purge: " + Main.rootMessage(e));

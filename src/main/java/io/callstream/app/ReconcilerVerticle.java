@@ -15,10 +15,11 @@ import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * The reconciler's object graph, deployed once per node (never per HTTP instance): its own ElevenLabs client, the
- * call domain's completions, the webhook inbox as the {@link io.callstream.call.ParkedEvents} to apply, and the
- * leader lock on a dedicated connection (application_name {@code callstream-reconciler}, so operators see the
- * lock holder in pg_stat_activity). Undeploying it stops the runs and releases the lock.
+ * The reconciler's object graph, deployed once per node (never per HTTP instance): its own
+ * ElevenLabs client, the call domain's completions, the webhook inbox as the {@link
+ * io.callstream.call.ParkedEvents} to apply, and the leader lock on a dedicated connection
+ * (application_name {@code callstream-reconciler}, so operators see the lock holder in
+ * pg_stat_activity). Undeploying it stops the runs and releases the lock.
  */
 public final class ReconcilerVerticle extends VerticleBase {
   private final NodeResources node;
@@ -33,11 +34,22 @@ public final class ReconcilerVerticle extends VerticleBase {
     Config config = node.config();
     CallMetrics callMetrics = new CallMetrics(node.registry());
     CallCompletions completions = new CallCompletions(node.pool(), vertx.eventBus(), callMetrics);
-    Backfill backfill = config.elevenLabs().apiKey() == null ? null
-        : new Backfill(new ElevenLabsClient(vertx, config.elevenLabs(), callMetrics), completions);
+    Backfill backfill =
+        config.elevenLabs().apiKey() == null
+            ? null
+            : new Backfill(
+                new ElevenLabsClient(vertx, config.elevenLabs(), callMetrics), completions);
     LeaderLock lock = new LeaderLock(this::lockConnection, config.database().schema());
-    reconciler = new Reconciler(vertx, node.pool(), lock, backfill, new PostCallInbox(node.pool(), completions),
-        callMetrics, node.registry(), config.reconcile());
+    reconciler =
+        new Reconciler(
+            vertx,
+            node.pool(),
+            lock,
+            backfill,
+            new PostCallInbox(node.pool(), completions),
+            callMetrics,
+            node.registry(),
+            config.reconcile());
     reconciler.start();
     return Future.succeededFuture();
   }
@@ -47,10 +59,14 @@ public final class ReconcilerVerticle extends VerticleBase {
     return reconciler == null ? Future.succeededFuture() : reconciler.stop();
   }
 
-  /** A connection of its own: the lock lives as long as its session, so it must never go back to a pool. */
+  /**
+   * A connection of its own: the lock lives as long as its session, so it must never go back to a
+   * pool.
+   */
   private Future<SqlConnection> lockConnection() {
     // the same address, credentials and TLS as the pool (DATABASE_URL's sslmode applies here too)
-    return PgConnection.connect(vertx, Database.connectOptions(node.config().database(), "callstream-reconciler"))
+    return PgConnection.connect(
+            vertx, Database.connectOptions(node.config().database(), "callstream-reconciler"))
         .map(c -> c);
   }
 }

@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code user list|add|disable|enable|password}: the people and scripts that may ask for tokens. Needs only
- * DATABASE_URL (and DB_SCHEMA); migrates the schema first when it is behind. Passwords come from
- * CALLSTREAM_PASSWORD, else the console without echo, else the first line of standard input. Blocking: plain JDBC.
+ * {@code user list|add|disable|enable|password}: the people and scripts that may ask for tokens.
+ * Needs only DATABASE_URL (and DB_SCHEMA); migrates the schema first when it is behind. Passwords
+ * come from CALLSTREAM_PASSWORD, else the console without echo, else the first line of standard
+ * input. Blocking: plain JDBC.
  */
 @Command(name = "user", description = "Users: list | add | disable | enable | password.")
 final class UserCommand {
@@ -35,33 +36,47 @@ final class UserCommand {
     T run(Connection c) throws SQLException;
   }
 
-  @Command(name = "list", description = "List users: name, role, enabled or disabled since when, created.")
+  @Command(
+      name = "list",
+      description = "List users: name, role, enabled or disabled since when, created.")
   int list() {
     var users = jdbc(UserRepository::list);
     cli.out.printf("%-32s %-10s %-30s %s%n", "USERNAME", "ROLE", "STATUS", "CREATED");
     for (UserRepository.Listed u : users) {
-      cli.out.printf("%-32s %-10s %-30s %s%n", u.username(), u.role(),
-          u.disabledAt() == null ? "enabled" : "disabled since " + u.disabledAt(), u.createdAt());
+      cli.out.printf(
+          "%-32s %-10s %-30s %s%n",
+          u.username(),
+          u.role(),
+          u.disabledAt() == null ? "enabled" : "disabled since " + u.disabledAt(),
+          u.createdAt());
     }
     return 0;
   }
 
-  @Command(name = "add", description = "Create a user, or set the password and role of an existing one "
-      + "(a disabled user stays disabled).")
-  int add(@Parameters(paramLabel = "NAME") String username,
-          @Option(names = "--role", required = true, paramLabel = "dispatcher|admin") String role) {
+  @Command(
+      name = "add",
+      description =
+          "Create a user, or set the password and role of an existing one "
+              + "(a disabled user stays disabled).")
+  int add(
+      @Parameters(paramLabel = "NAME") String username,
+      @Option(names = "--role", required = true, paramLabel = "dispatcher|admin") String role) {
     checkName(username);
     if (!User.validRole(role)) {
       throw new Cli.Usage("--role must be dispatcher or admin");
     }
     String hash = Passwords.hash(password());
     boolean created = jdbc(c -> UserRepository.upsert(c, new User(username, hash, role)));
-    cli.out.println("user " + username + (created ? " created" : " updated") + " (role " + role + ")");
+    cli.out.println(
+        "user " + username + (created ? " created" : " updated") + " (role " + role + ")");
     return 0;
   }
 
-  @Command(name = "disable", description = "Refuse the user's logins and WebSocket upgrades from now on (on the "
-      + "REST API, tokens already issued stay valid until they expire, JWT_TTL_SECONDS).")
+  @Command(
+      name = "disable",
+      description =
+          "Refuse the user's logins and WebSocket upgrades from now on (on the "
+              + "REST API, tokens already issued stay valid until they expire, JWT_TTL_SECONDS).")
   int disable(@Parameters(paramLabel = "NAME") String username) {
     return setDisabled(username, true);
   }
@@ -71,7 +86,9 @@ final class UserCommand {
     return setDisabled(username, false);
   }
 
-  @Command(name = "password", description = "Set a user's password (CALLSTREAM_PASSWORD, the console or stdin).")
+  @Command(
+      name = "password",
+      description = "Set a user's password (CALLSTREAM_PASSWORD, the console or stdin).")
   int password(@Parameters(paramLabel = "NAME") String username) {
     checkName(username);
     String hash = Passwords.hash(password());
@@ -113,9 +130,15 @@ final class UserCommand {
       Console console = System.console();
       password = console != null && cli.stdin == System.in ? readConsole(console) : readLine();
     }
-    if (password == null || password.length() < MIN_PASSWORD || password.length() > Passwords.MAX_LENGTH) {
-      throw new Cli.Usage("the password (CALLSTREAM_PASSWORD, the console or standard input) must be "
-          + MIN_PASSWORD + " to " + Passwords.MAX_LENGTH + " characters");
+    if (password == null
+        || password.length() < MIN_PASSWORD
+        || password.length() > Passwords.MAX_LENGTH) {
+      throw new Cli.Usage(
+          "the password (CALLSTREAM_PASSWORD, the console or standard input) must be "
+              + MIN_PASSWORD
+              + " to "
+              + Passwords.MAX_LENGTH
+              + " characters");
     }
     return password;
   }
@@ -127,8 +150,11 @@ final class UserCommand {
 
   private String readLine() {
     try {
-      String line = new BufferedReader(new InputStreamReader(cli.stdin, StandardCharsets.UTF_8)).readLine();
-      return line == null ? null : line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+      String line =
+          new BufferedReader(new InputStreamReader(cli.stdin, StandardCharsets.UTF_8)).readLine();
+      return line == null
+          ? null
+          : line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     } catch (IOException e) {
       return null;
     }

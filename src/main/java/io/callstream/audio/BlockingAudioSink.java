@@ -9,13 +9,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * An {@link AudioUpload} as a blocking {@link OutputStream}, for a parser decoding on a worker thread (never on an
- * event loop): it hands the store 64 KiB at a time and waits for each write, so memory stays bounded whatever the
- * recording's size. The upload begins at the first byte; {@link #commit} and {@link #abort} end it.
+ * An {@link AudioUpload} as a blocking {@link OutputStream}, for a parser decoding on a worker
+ * thread (never on an event loop): it hands the store 64 KiB at a time and waits for each write, so
+ * memory stays bounded whatever the recording's size. The upload begins at the first byte; {@link
+ * #commit} and {@link #abort} end it.
  */
 public final class BlockingAudioSink extends OutputStream {
   private static final int BLOCK = 64 * 1024;
-  /** A store that does not answer for this long is treated as failed (the webhook answers 500; it is retried). */
+
+  /**
+   * A store that does not answer for this long is treated as failed (the webhook answers 500; it is
+   * retried).
+   */
   private static final long WAIT_SECONDS = 120;
 
   private final AudioStore store;
@@ -98,7 +103,9 @@ public final class BlockingAudioSink extends OutputStream {
       return future.toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw cause instanceof IOException io ? io : new IOException("storing the recording failed: " + cause, cause);
+      throw cause instanceof IOException io
+          ? io
+          : new IOException("storing the recording failed: " + cause, cause);
     } catch (TimeoutException e) {
       throw new IOException("the audio store did not answer within " + WAIT_SECONDS + " s");
     } catch (InterruptedException e) {

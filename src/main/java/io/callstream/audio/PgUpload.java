@@ -9,9 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * One recording being written to PostgreSQL: a connection and a transaction of its own from {@link #begin} to
- * {@link #commit} or {@link #abort}; each full chunk is inserted as it fills, so at most one chunk (plus the bytes
- * of the last write) is held. A node that dies mid-upload leaves nothing: the transaction rolls back.
+ * One recording being written to PostgreSQL: a connection and a transaction of its own from {@link
+ * #begin} to {@link #commit} or {@link #abort}; each full chunk is inserted as it fills, so at most
+ * one chunk (plus the bytes of the last write) is held. A node that dies mid-upload leaves nothing:
+ * the transaction rolls back.
  */
 final class PgUpload implements AudioUpload {
   private final SqlConnection connection;
@@ -27,8 +28,14 @@ final class PgUpload implements AudioUpload {
   private long size;
   private boolean closed;
 
-  private PgUpload(SqlConnection connection, Transaction transaction, AudioRepository repository, long id,
-                   String source, String contentType, int chunkSize) {
+  private PgUpload(
+      SqlConnection connection,
+      Transaction transaction,
+      AudioRepository repository,
+      long id,
+      String source,
+      String contentType,
+      int chunkSize) {
     this.connection = connection;
     this.transaction = transaction;
     this.repository = repository;
@@ -43,13 +50,40 @@ final class PgUpload implements AudioUpload {
     }
   }
 
-  static Future<PgUpload> begin(Future<SqlConnection> connecting, AudioRepository repository, String source,
-                                String contentType, int chunkSize) {
-    return connecting.compose(connection -> connection.begin()
-        .compose(tx -> repository.insert(connection, "", source, contentType, 0, chunkSize, null,
-                AudioStoreKind.POSTGRES, null)
-            .map(id -> new PgUpload(connection, tx, repository, id, source, contentType, chunkSize)))
-        .onFailure(e -> connection.close()));
+  static Future<PgUpload> begin(
+      Future<SqlConnection> connecting,
+      AudioRepository repository,
+      String source,
+      String contentType,
+      int chunkSize) {
+    return connecting.compose(
+        connection ->
+            connection
+                .begin()
+                .compose(
+                    tx ->
+                        repository
+                            .insert(
+                                connection,
+                                "",
+                                source,
+                                contentType,
+                                0,
+                                chunkSize,
+                                null,
+                                AudioStoreKind.POSTGRES,
+                                null)
+                            .map(
+                                id ->
+                                    new PgUpload(
+                                        connection,
+                                        tx,
+                                        repository,
+                                        id,
+                                        source,
+                                        contentType,
+                                        chunkSize)))
+                .onFailure(e -> connection.close()));
   }
 
   @Override
@@ -83,12 +117,21 @@ final class PgUpload implements AudioUpload {
         .compose(v -> repository.finish(connection, id, key, size, digest))
         .compose(v -> repository.replace(connection, key, id))
         .compose(v -> transaction.commit())
-        .map(v -> {
-          closed = true;
-          connection.close();
-          return new StoredAudio(id, key, source, contentType, size, chunkSize, digest, AudioStoreKind.POSTGRES,
-              null);
-        })
+        .map(
+            v -> {
+              closed = true;
+              connection.close();
+              return new StoredAudio(
+                  id,
+                  key,
+                  source,
+                  contentType,
+                  size,
+                  chunkSize,
+                  digest,
+                  AudioStoreKind.POSTGRES,
+                  null);
+            })
         .recover(e -> abort().transform(ignored -> Future.failedFuture(e)));
   }
 

@@ -20,22 +20,29 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
- * AUDIO_STORE=s3: the bytes of each recording are one object in an S3-compatible bucket (AUDIO_S3_*), uploaded in
- * {@link #PART}-byte multipart parts as they arrive ({@link S3Upload}); its {@code call_audio} row, inserted once the
- * object is complete, is what makes it visible, so lookups, replacement and retention work as with PostgreSQL.
- * Ranges are fetched {@link #READ_SLICE} bytes at a time. The AWS SDK's synchronous client runs only in
- * executeBlocking, never on an event loop.
+ * AUDIO_STORE=s3: the bytes of each recording are one object in an S3-compatible bucket
+ * (AUDIO_S3_*), uploaded in {@link #PART}-byte multipart parts as they arrive ({@link S3Upload});
+ * its {@code call_audio} row, inserted once the object is complete, is what makes it visible, so
+ * lookups, replacement and retention work as with PostgreSQL. Ranges are fetched {@link
+ * #READ_SLICE} bytes at a time. The AWS SDK's synchronous client runs only in executeBlocking,
+ * never on an event loop.
  */
 public final class S3AudioStore implements AudioStore {
   private static final Logger LOG = Logger.getLogger(S3AudioStore.class.getName());
+
   /** S3's smallest part (but the last): at most about two of these are held per upload. */
   public static final int PART = 5 * 1024 * 1024;
+
   static final int READ_SLICE = 1024 * 1024;
 
   private final Vertx vertx;
   private final Pool pool;
-  /** Built on first use, on a worker thread (the SDK reads its configuration files when building). */
+
+  /**
+   * Built on first use, on a worker thread (the SDK reads its configuration files when building).
+   */
   private S3Client s3;
+
   private final AudioConfig.S3 settings;
   private final AudioRepository repository = new AudioRepository();
 
@@ -45,16 +52,23 @@ public final class S3AudioStore implements AudioStore {
     this.settings = settings;
   }
 
-  /** Path-style or virtual-host addressing as set; checksums only where S3 requires them (S3-compatible servers). */
+  /**
+   * Path-style or virtual-host addressing as set; checksums only where S3 requires them
+   * (S3-compatible servers).
+   */
   static S3Client client(AudioConfig.S3 settings) {
-    S3ClientBuilder builder = S3Client.builder()
-        .region(Region.of(settings.region()))
-        .forcePathStyle(settings.pathStyle())
-        .httpClient(UrlConnectionHttpClient.create())
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .credentialsProvider(settings.accessKey() == null ? DefaultCredentialsProvider.builder().build()
-            : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())));
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .region(Region.of(settings.region()))
+            .forcePathStyle(settings.pathStyle())
+            .httpClient(UrlConnectionHttpClient.create())
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .credentialsProvider(
+                settings.accessKey() == null
+                    ? DefaultCredentialsProvider.builder().build()
+                    : StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())));
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
     }
@@ -103,35 +117,55 @@ public final class S3AudioStore implements AudioStore {
     }
     long n = Math.min(READ_SLICE, length);
     String range = "bytes=" + offset + "-" + (offset + n - 1);
-    return blocking(() -> s3().getObjectAsBytes(b -> b.bucket(settings.bucket()).key(audio.objectKey()).range(range))
-            .asByteArray())
-        .compose(bytes -> bytes.length != n
-            ? Future.failedFuture(new IllegalStateException("object " + audio.objectKey() + " is short"))
-            : out.write(Buffer.buffer(bytes)))
+    return blocking(
+            () ->
+                s3().getObjectAsBytes(
+                        b -> b.bucket(settings.bucket()).key(audio.objectKey()).range(range))
+                    .asByteArray())
+        .compose(
+            bytes ->
+                bytes.length != n
+                    ? Future.failedFuture(
+                        new IllegalStateException("object " + audio.objectKey() + " is short"))
+                    : out.write(Buffer.buffer(bytes)))
         .compose(v -> read(audio, offset + n, length - n, out));
   }
 
   @Override
   public Future<Integer> expire(int days, int limit) {
-    return repository.expire(pool, days, limit).compose(removed -> delete(removed).map(v -> removed.size()));
+    return repository
+        .expire(pool, days, limit)
+        .compose(removed -> delete(removed).map(v -> removed.size()));
   }
 
-  /** Deletes the objects of rows already deleted; a failure leaves an orphan object, logged, never an error. */
+  /**
+   * Deletes the objects of rows already deleted; a failure leaves an orphan object, logged, never
+   * an error.
+   */
   Future<Void> delete(List<AudioRepository.Removed> removed) {
-    List<String> keys = removed.stream().filter(r -> r.objectKey() != null).map(AudioRepository.Removed::objectKey)
-        .toList();
+    List<String> keys =
+        removed.stream()
+            .filter(r -> r.objectKey() != null)
+            .map(AudioRepository.Removed::objectKey)
+            .toList();
     if (keys.isEmpty()) {
       return Future.succeededFuture();
     }
-    return blocking(() -> {
-      for (String key : keys) {
-        try {
-          s3().deleteObject(b -> b.bucket(settings.bucket()).key(key));
-        } catch (RuntimeException e) {
-          LOG.warning("could not delete the object " + key + " of a deleted recording: " + e.getMessage());
-        }
-      }
-      return null;
-    }).mapEmpty();
+    return blocking(
+            () -> {
+              for (String key : keys) {
+                try {
+                  s3().deleteObject(b -> b.bucket(settings.bucket()).key(key));
+                } catch (RuntimeException e) {
+                  LOG.warning(
+                      "could not delete the object "
+                          + key
+                          + " of a deleted recording: "
+                          + e.getMessage());
+                }
+              }
+              return null;
+            })
+        .mapEmpty();
   }
 }

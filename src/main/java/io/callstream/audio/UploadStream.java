@@ -6,9 +6,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * An {@link AudioUpload} as a Vert.x {@link WriteStream}, so a download can be piped into it with back-pressure:
- * the queue is full while a write is in flight (a chunk or part being sent), which pauses the source. Ending the
- * stream does not commit: the pipe's owner commits (with the key) or aborts.
+ * An {@link AudioUpload} as a Vert.x {@link WriteStream}, so a download can be piped into it with
+ * back-pressure: the queue is full while a write is in flight (a chunk or part being sent), which
+ * pauses the source. Ending the stream does not commit: the pipe's owner commits (with the key) or
+ * aborts.
  */
 public final class UploadStream implements WriteStream<Buffer> {
   private final AudioUpload upload;
@@ -25,13 +26,14 @@ public final class UploadStream implements WriteStream<Buffer> {
     inFlight++;
     tail = tail.compose(v -> upload.write(data));
     Future<Void> mine = tail;
-    mine.onComplete(done -> {
-      inFlight--;
-      if (inFlight == 0 && drainHandler != null) {
-        Handler<Void> h = drainHandler;
-        h.handle(null);
-      }
-    });
+    mine.onComplete(
+        done -> {
+          inFlight--;
+          if (inFlight == 0 && drainHandler != null) {
+            Handler<Void> h = drainHandler;
+            h.handle(null);
+          }
+        });
     return mine;
   }
 

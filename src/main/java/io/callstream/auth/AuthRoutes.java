@@ -1,8 +1,8 @@
 package io.callstream.auth;
 
+import io.callstream.failure.Failure;
 import io.callstream.web.ApiInput;
 import io.callstream.web.ClientAddress;
-import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,10 +13,11 @@ import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 
 /**
- * {@code POST /auth/token}: {@code {username, password}} to a JWT. Wrong username and wrong password give the same
- * 401 after the same work (a dummy hash is checked for unknown users) and a short delay; too many failures give 429
- * ({@link LoginThrottle}, which counts each attempt before its hash is checked and tells clients behind trusted
- * proxies apart by {@link ClientAddress}). Hashes are checked on a worker thread, never on the event loop.
+ * {@code POST /auth/token}: {@code {username, password}} to a JWT. Wrong username and wrong
+ * password give the same 401 after the same work (a dummy hash is checked for unknown users) and a
+ * short delay; too many failures give 429 ({@link LoginThrottle}, which counts each attempt before
+ * its hash is checked and tells clients behind trusted proxies apart by {@link ClientAddress}).
+ * Hashes are checked on a worker thread, never on the event loop.
  */
 public final class AuthRoutes {
   static final long FAILURE_DELAY_MILLIS = 250;
@@ -54,29 +55,38 @@ public final class AuthRoutes {
       ctx.response().putHeader("Retry-After", Long.toString(blocked));
       throw Failure.throttled("too many failed logins, retry later");
     }
-    users.find(pool, username)
+    users
+        .find(pool, username)
         .compose(user -> check(user, p))
-        .onSuccess(user -> {
-          throttle.succeeded(username, address);
-          Responses.json(ctx.response().putHeader("Cache-Control", "no-store"), new JsonObject()
-              .put("access_token", tokens.issue(user.username(), user.role()))
-              .put("token_type", "bearer")
-              .put("expires_in", tokens.ttlSeconds()));
-        })
-        .onFailure(e -> {
-          if (e instanceof Failure f && f.is(Failure.Kind.UNAUTHENTICATED)) {
-            vertx.setTimer(FAILURE_DELAY_MILLIS, t -> ctx.fail(e));
-          } else {
-            throttle.abandoned(username, address);
-            ctx.fail(e);
-          }
-        });
+        .onSuccess(
+            user -> {
+              throttle.succeeded(username, address);
+              Responses.json(
+                  ctx.response().putHeader("Cache-Control", "no-store"),
+                  new JsonObject()
+                      .put("access_token", tokens.issue(user.username(), user.role()))
+                      .put("token_type", "bearer")
+                      .put("expires_in", tokens.ttlSeconds()));
+            })
+        .onFailure(
+            e -> {
+              if (e instanceof Failure f && f.is(Failure.Kind.UNAUTHENTICATED)) {
+                vertx.setTimer(FAILURE_DELAY_MILLIS, t -> ctx.fail(e));
+              } else {
+                throttle.abandoned(username, address);
+                ctx.fail(e);
+              }
+            });
   }
 
   private Future<User> check(Optional<User> user, String password) {
     String hash = user.map(User::passwordHash).orElse(null);
-    return vertx.executeBlocking(() -> Passwords.verify(password, hash), false)
-        .compose(ok -> ok && user.isPresent() ? Future.succeededFuture(user.get())
-            : Future.failedFuture(Failure.unauthenticated(BAD_CREDENTIALS)));
+    return vertx
+        .executeBlocking(() -> Passwords.verify(password, hash), false)
+        .compose(
+            ok ->
+                ok && user.isPresent()
+                    ? Future.succeededFuture(user.get())
+                    : Future.failedFuture(Failure.unauthenticated(BAD_CREDENTIALS)));
   }
 }

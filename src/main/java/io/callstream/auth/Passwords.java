@@ -8,9 +8,9 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Salted slow password hashes with the JDK only: PBKDF2WithHmacSHA256, a random 16-byte salt per user, encoded
- * as {@code pbkdf2$<iterations>$<base64 salt>$<base64 hash>}. Deliberately slow (~100 ms): BLOCKING, so callers
- * on an event loop run it through {@code vertx.executeBlocking}.
+ * Salted slow password hashes with the JDK only: PBKDF2WithHmacSHA256, a random 16-byte salt per
+ * user, encoded as {@code pbkdf2$<iterations>$<base64 salt>$<base64 hash>}. Deliberately slow (~100
+ * ms): BLOCKING, so callers on an event loop run it through {@code vertx.executeBlocking}.
  */
 public final class Passwords {
   public static final int ITERATIONS = 210_000;
@@ -31,7 +31,10 @@ public final class Passwords {
     return encode(ITERATIONS, salt, derive(password, salt, ITERATIONS));
   }
 
-  /** True when the password matches the encoded hash; false for a malformed hash. A null hash burns a dummy check. */
+  /**
+   * True when the password matches the encoded hash; false for a malformed hash. A null hash burns
+   * a dummy check.
+   */
   public static boolean verify(String password, String encoded) {
     if (encoded == null) {
       verify(password, DUMMY);

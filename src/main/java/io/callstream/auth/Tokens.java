@@ -4,12 +4,12 @@ import io.callstream.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.User;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,9 +20,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * HS256 JWTs signed with SECRET_KEY (contract §3): claims sub, role, iat, exp; header kid names the key. Verification
- * refuses other algorithms (including none), other keys, expired tokens and tokens without exp or role. During a
- * key rotation the previous keys (SECRET_KEYS_PREVIOUS) verify too (docs/secrets.md).
+ * HS256 JWTs signed with SECRET_KEY (contract §3): claims sub, role, iat, exp; header kid names the
+ * key. Verification refuses other algorithms (including none), other keys, expired tokens and
+ * tokens without exp or role. During a key rotation the previous keys (SECRET_KEYS_PREVIOUS) verify
+ * too (docs/secrets.md).
  */
 public final class Tokens {
   /** Why a token was refused. */
@@ -42,8 +43,12 @@ public final class Tokens {
   /** One HS256 key: its id (the {@code kid} header of the tokens it signs) and its verifier. */
   private record Key(String kid, JWTAuth jwt) {}
 
-  /** The signing key first (SECRET_KEY), then the previous keys (SECRET_KEYS_PREVIOUS), which only verify. */
+  /**
+   * The signing key first (SECRET_KEY), then the previous keys (SECRET_KEYS_PREVIOUS), which only
+   * verify.
+   */
   private final List<Key> keys;
+
   private final int ttlSeconds;
 
   public Tokens(Vertx vertx, Config.Auth auth) {
@@ -56,15 +61,24 @@ public final class Tokens {
 
   private static Key key(Vertx vertx, String secret) {
     String kid = kid(secret);
-    return new Key(kid, JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret).setId(kid))
-        .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setLeeway(0))));
+    return new Key(
+        kid,
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(
+                    new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret).setId(kid))
+                .setJWTOptions(new JWTOptions().setAlgorithm("HS256").setLeeway(0))));
   }
 
-  /** A key's id: the first 8 hex digits of its SHA-256 (names the key, reveals nothing usable about it). */
+  /**
+   * A key's id: the first 8 hex digits of its SHA-256 (names the key, reveals nothing usable about
+   * it).
+   */
   public static String kid(String secret) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 4);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -78,29 +92,44 @@ public final class Tokens {
   /** Signed with SECRET_KEY, its {@code kid} in the header. */
   public String issue(String username, String role) {
     Key signing = keys.get(0);
-    return signing.jwt().generateToken(new JsonObject().put("sub", username).put("role", role),
-        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds)
-            .setHeader(new JsonObject().put("kid", signing.kid())));
+    return signing
+        .jwt()
+        .generateToken(
+            new JsonObject().put("sub", username).put("role", role),
+            new JWTOptions()
+                .setAlgorithm("HS256")
+                .setExpiresInSeconds(ttlSeconds)
+                .setHeader(new JsonObject().put("kid", signing.kid())));
   }
 
   /**
-   * The key a token names by its {@code kid} (an unknown kid: none), or every key in turn for a token without one
-   * (tokens issued before key ids existed).
+   * The key a token names by its {@code kid} (an unknown kid: none), or every key in turn for a
+   * token without one (tokens issued before key ids existed).
    */
   private Future<User> authenticate(String token) {
     String kid;
     try {
-      kid = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
-          StandardCharsets.UTF_8)).getString("kid");
+      kid =
+          new JsonObject(
+                  new String(
+                      Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+                      StandardCharsets.UTF_8))
+              .getString("kid");
     } catch (RuntimeException e) {
       return Future.failedFuture(new InvalidToken("invalid token", false));
     }
-    Future<User> result = Future.failedFuture(new InvalidToken("invalid token: unknown key", false));
+    Future<User> result =
+        Future.failedFuture(new InvalidToken("invalid token: unknown key", false));
     for (Key key : keys) {
       if (kid == null) {
-        // an expired token signed by an earlier key in the list stays "expired", whatever the later keys say
-        result = result.recover(e -> String.valueOf(e.getMessage()).toLowerCase().contains("expired")
-            ? Future.failedFuture(e) : key.jwt().authenticate(new TokenCredentials(token)));
+        // an expired token signed by an earlier key in the list stays "expired", whatever the later
+        // keys say
+        result =
+            result.recover(
+                e ->
+                    String.valueOf(e.getMessage()).toLowerCase().contains("expired")
+                        ? Future.failedFuture(e)
+                        : key.jwt().authenticate(new TokenCredentials(token)));
       } else if (kid.equals(key.kid())) {
         return key.jwt().authenticate(new TokenCredentials(token));
       }
@@ -114,26 +143,31 @@ public final class Tokens {
       return Future.failedFuture(new InvalidToken("missing token", false));
     }
     return authenticate(token)
-        .recover(e -> {
-          String m = String.valueOf(e.getMessage());
-          return Future.failedFuture(new InvalidToken(m.toLowerCase().contains("expired") ? "token expired"
-              : "invalid token", m.toLowerCase().contains("expired")));
-        })
-        .compose(user -> {
-          // Vert.x keeps the verified claims in the attributes; the principal holds only access_token
-          JsonObject p = user.attributes().getJsonObject("accessToken", user.principal());
-          Object exp = p.getValue("exp");
-          String sub = p.getString("sub");
-          String role = p.getString("role");
-          if (!(exp instanceof Number n) || sub == null || role == null) {
-            return Future.failedFuture(new InvalidToken("token lacks exp, sub or role", false));
-          }
-          Instant expiresAt = Instant.ofEpochSecond(n.longValue());
-          if (!expiresAt.isAfter(Instant.now())) {
-            return Future.failedFuture(new InvalidToken("token expired", true));
-          }
-          return Future.succeededFuture(new TokenClaims(sub, role, expiresAt));
-        });
+        .recover(
+            e -> {
+              String m = String.valueOf(e.getMessage());
+              return Future.failedFuture(
+                  new InvalidToken(
+                      m.toLowerCase().contains("expired") ? "token expired" : "invalid token",
+                      m.toLowerCase().contains("expired")));
+            })
+        .compose(
+            user -> {
+              // Vert.x keeps the verified claims in the attributes; the principal holds only
+              // access_token
+              JsonObject p = user.attributes().getJsonObject("accessToken", user.principal());
+              Object exp = p.getValue("exp");
+              String sub = p.getString("sub");
+              String role = p.getString("role");
+              if (!(exp instanceof Number n) || sub == null || role == null) {
+                return Future.failedFuture(new InvalidToken("token lacks exp, sub or role", false));
+              }
+              Instant expiresAt = Instant.ofEpochSecond(n.longValue());
+              if (!expiresAt.isAfter(Instant.now())) {
+                return Future.failedFuture(new InvalidToken("token expired", true));
+              }
+              return Future.succeededFuture(new TokenClaims(sub, role, expiresAt));
+            });
   }
 
   /** The token of an {@code Authorization: Bearer} header value, or null. */

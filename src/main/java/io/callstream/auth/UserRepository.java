@@ -13,62 +13,88 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads and writes of {@code users}; all its SQL is here. Lookups are reactive (the API); the upsert is JDBC,
- * for the blocking {@code user add} command.
+ * Reads and writes of {@code users}; all its SQL is here. Lookups are reactive (the API); the
+ * upsert is JDBC, for the blocking {@code user add} command.
  */
 public final class UserRepository {
-  /** A disabled user is not found: the login answers as for an unknown user (same 401, same work). */
-  private static final String FIND = "SELECT username, password_hash, role FROM users WHERE username = $1 "
-      + "AND disabled_at IS NULL";
-  private static final String DISABLED = "SELECT 1 FROM users WHERE username = $1 AND disabled_at IS NOT NULL";
-  private static final String LIST = "SELECT username, role, disabled_at, created_at FROM users ORDER BY username";
-  private static final String SET_DISABLED = "UPDATE users SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, "
-      + "now()) END, updated_at = now() WHERE username = ?";
-  private static final String SET_PASSWORD = "UPDATE users SET password_hash = ?, updated_at = now() WHERE username = ?";
-  private static final String UPSERT = "INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) "
-      + "ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, "
-      + "updated_at = now() RETURNING (xmax = 0) AS created";
+  /**
+   * A disabled user is not found: the login answers as for an unknown user (same 401, same work).
+   */
+  private static final String FIND =
+      "SELECT username, password_hash, role FROM users WHERE username = $1 "
+          + "AND disabled_at IS NULL";
+
+  private static final String DISABLED =
+      "SELECT 1 FROM users WHERE username = $1 AND disabled_at IS NOT NULL";
+  private static final String LIST =
+      "SELECT username, role, disabled_at, created_at FROM users ORDER BY username";
+  private static final String SET_DISABLED =
+      "UPDATE users SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, "
+          + "now()) END, updated_at = now() WHERE username = ?";
+  private static final String SET_PASSWORD =
+      "UPDATE users SET password_hash = ?, updated_at = now() WHERE username = ?";
+  private static final String UPSERT =
+      "INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) "
+          + "ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, "
+          + "updated_at = now() RETURNING (xmax = 0) AS created";
   private static final String EXISTING = "SELECT username FROM users WHERE username = ANY($1)";
-  private static final String INSERT_ABSENT = "INSERT INTO users (username, password_hash, role) "
-      + "VALUES ($1, $2, $3) ON CONFLICT (username) DO NOTHING RETURNING username";
+  private static final String INSERT_ABSENT =
+      "INSERT INTO users (username, password_hash, role) "
+          + "VALUES ($1, $2, $3) ON CONFLICT (username) DO NOTHING RETURNING username";
 
   public Future<Optional<User>> find(SqlClient db, String username) {
-    return db.preparedQuery(FIND).execute(Tuple.of(username)).map(rows -> {
-      var it = rows.iterator();
-      if (!it.hasNext()) {
-        return Optional.empty();
-      }
-      var r = it.next();
-      return Optional.of(new User(r.getString("username"), r.getString("password_hash"), r.getString("role")));
-    });
+    return db.preparedQuery(FIND)
+        .execute(Tuple.of(username))
+        .map(
+            rows -> {
+              var it = rows.iterator();
+              if (!it.hasNext()) {
+                return Optional.empty();
+              }
+              var r = it.next();
+              return Optional.of(
+                  new User(
+                      r.getString("username"), r.getString("password_hash"), r.getString("role")));
+            });
   }
 
   /**
-   * Whether the user was disabled ({@code callstream user disable}); a name without a row is not disabled (tokens
-   * are also issued to services that have no row).
+   * Whether the user was disabled ({@code callstream user disable}); a name without a row is not
+   * disabled (tokens are also issued to services that have no row).
    */
   public Future<Boolean> disabled(SqlClient db, String username) {
     return db.preparedQuery(DISABLED).execute(Tuple.of(username)).map(rows -> rows.size() > 0);
   }
 
   /** One line of {@code user list}. */
-  public record Listed(String username, String role, java.time.OffsetDateTime disabledAt,
-                       java.time.OffsetDateTime createdAt) {}
+  public record Listed(
+      String username,
+      String role,
+      java.time.OffsetDateTime disabledAt,
+      java.time.OffsetDateTime createdAt) {}
 
   /** Every user, by name (blocking JDBC). */
   public static java.util.List<Listed> list(Connection c) throws SQLException {
     java.util.List<Listed> users = new java.util.ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(LIST); ResultSet rs = s.executeQuery()) {
+    try (PreparedStatement s = c.prepareStatement(LIST);
+        ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
-        users.add(new Listed(rs.getString(1), rs.getString(2), rs.getObject(3, java.time.OffsetDateTime.class),
-            rs.getObject(4, java.time.OffsetDateTime.class)));
+        users.add(
+            new Listed(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getObject(3, java.time.OffsetDateTime.class),
+                rs.getObject(4, java.time.OffsetDateTime.class)));
       }
     }
     return users;
   }
 
-  /** Disables (keeping the first disabled_at) or enables a user; false when there is no such user. */
-  public static boolean setDisabled(Connection c, String username, boolean disabled) throws SQLException {
+  /**
+   * Disables (keeping the first disabled_at) or enables a user; false when there is no such user.
+   */
+  public static boolean setDisabled(Connection c, String username, boolean disabled)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(SET_DISABLED)) {
       s.setBoolean(1, disabled);
       s.setString(2, username);
@@ -77,7 +103,8 @@ public final class UserRepository {
   }
 
   /** Replaces the password hash; false when there is no such user. */
-  public static boolean setPassword(Connection c, String username, String passwordHash) throws SQLException {
+  public static boolean setPassword(Connection c, String username, String passwordHash)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(SET_PASSWORD)) {
       s.setString(1, passwordHash);
       s.setString(2, username);
@@ -87,20 +114,30 @@ public final class UserRepository {
 
   /** Which of these usernames exist. */
   public Future<Set<String>> existing(SqlClient db, List<String> usernames) {
-    return db.preparedQuery(EXISTING).execute(Tuple.of(usernames.toArray(new String[0]))).map(rows -> {
-      Set<String> names = new HashSet<>();
-      rows.forEach(r -> names.add(r.getString("username")));
-      return names;
-    });
+    return db.preparedQuery(EXISTING)
+        .execute(Tuple.of(usernames.toArray(new String[0])))
+        .map(
+            rows -> {
+              Set<String> names = new HashSet<>();
+              rows.forEach(r -> names.add(r.getString("username")));
+              return names;
+            });
   }
 
-  /** Creates the user unless the username is taken (then leaves that user as it is); true when it was created. */
+  /**
+   * Creates the user unless the username is taken (then leaves that user as it is); true when it
+   * was created.
+   */
   public Future<Boolean> insertIfAbsent(SqlClient db, User user) {
-    return db.preparedQuery(INSERT_ABSENT).execute(Tuple.of(user.username(), user.passwordHash(), user.role()))
+    return db.preparedQuery(INSERT_ABSENT)
+        .execute(Tuple.of(user.username(), user.passwordHash(), user.role()))
         .map(rows -> rows.size() == 1);
   }
 
-  /** Creates the user or updates its hash and role (blocking JDBC). Returns true when it was created. */
+  /**
+   * Creates the user or updates its hash and role (blocking JDBC). Returns true when it was
+   * created.
+   */
   public static boolean upsert(Connection c, User user) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(UPSERT)) {
       s.setString(1, user.username());

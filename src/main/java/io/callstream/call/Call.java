@@ -11,12 +11,29 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /** One row of {@code calls}. */
-public record Call(long id, String callSid, String conversationId, String driverId, String status,
-                   String failureReason, Instant callStartTime, Instant callEndTime, String transcriptSummary,
-                   Integer callDurationSeconds, Double cost, Boolean callSuccessful, JsonObject analysisData,
-                   JsonObject metadataJson, int lastSequenceNumber, List<String> violationTypes, String startedBy,
-                   String direction, String callerNumber, String recordingStatus, Instant createdAt,
-                   Instant updatedAt) {
+public record Call(
+    long id,
+    String callSid,
+    String conversationId,
+    String driverId,
+    String status,
+    String failureReason,
+    Instant callStartTime,
+    Instant callEndTime,
+    String transcriptSummary,
+    Integer callDurationSeconds,
+    Double cost,
+    Boolean callSuccessful,
+    JsonObject analysisData,
+    JsonObject metadataJson,
+    int lastSequenceNumber,
+    List<String> violationTypes,
+    String startedBy,
+    String direction,
+    String callerNumber,
+    String recordingStatus,
+    Instant createdAt,
+    Instant updatedAt) {
 
   public static final String INITIATED = "initiated";
   public static final String IN_PROGRESS = "in_progress";
@@ -24,33 +41,50 @@ public record Call(long id, String callSid, String conversationId, String driver
   public static final String FAILED = "failed";
 
   /** The column list every query of calls selects, in {@link #fromRow} order. */
-  public static final String COLUMNS = "id, call_sid, conversation_id, driver_id, status, failure_reason, "
-      + "call_start_time, call_end_time, transcript_summary, call_duration_seconds, cost, call_successful, "
-      + "analysis_data, metadata_json, last_sequence_number, violation_types, started_by, direction, caller_number, "
-      + "recording_status, created_at, updated_at";
+  public static final String COLUMNS =
+      "id, call_sid, conversation_id, driver_id, status, failure_reason, "
+          + "call_start_time, call_end_time, transcript_summary, call_duration_seconds, cost, call_successful, "
+          + "analysis_data, metadata_json, last_sequence_number, violation_types, started_by, direction, caller_number, "
+          + "recording_status, created_at, updated_at";
 
   public boolean ended() {
     return COMPLETED.equals(status) || FAILED.equals(status);
   }
 
   /**
-   * What subscribers are owed when this (ended) call's row changed: its final call_status, then call_completed.
-   * Every path that ends a call publishes exactly these, after its commit.
+   * What subscribers are owed when this (ended) call's row changed: its final call_status, then
+   * call_completed. Every path that ends a call publishes exactly these, after its commit.
    */
   public List<CallEvent> endEvents() {
     Instant at = callEndTime != null ? callEndTime : updatedAt;
-    return List.of(new CallStatusEvent(id, callSid, conversationId, status, at),
+    return List.of(
+        new CallStatusEvent(id, callSid, conversationId, status, at),
         new CallCompletedEvent(id, callSid, conversationId, toJson(), lastSequenceNumber));
   }
 
   public static Call fromRow(Row r) {
-    return new Call(r.getLong("id"), r.getString("call_sid"), r.getString("conversation_id"),
-        r.getString("driver_id"), r.getString("status"), r.getString("failure_reason"),
-        instant(r, "call_start_time"), instant(r, "call_end_time"), r.getString("transcript_summary"),
-        r.getInteger("call_duration_seconds"), r.getDouble("cost"), r.getBoolean("call_successful"),
-        json(r, "analysis_data"), json(r, "metadata_json"), r.getInteger("last_sequence_number"),
-        strings(r, "violation_types"), r.getString("started_by"), r.getString("direction"),
-        r.getString("caller_number"), r.getString("recording_status"), instant(r, "created_at"),
+    return new Call(
+        r.getLong("id"),
+        r.getString("call_sid"),
+        r.getString("conversation_id"),
+        r.getString("driver_id"),
+        r.getString("status"),
+        r.getString("failure_reason"),
+        instant(r, "call_start_time"),
+        instant(r, "call_end_time"),
+        r.getString("transcript_summary"),
+        r.getInteger("call_duration_seconds"),
+        r.getDouble("cost"),
+        r.getBoolean("call_successful"),
+        json(r, "analysis_data"),
+        json(r, "metadata_json"),
+        r.getInteger("last_sequence_number"),
+        strings(r, "violation_types"),
+        r.getString("started_by"),
+        r.getString("direction"),
+        r.getString("caller_number"),
+        r.getString("recording_status"),
+        instant(r, "created_at"),
         instant(r, "updated_at"));
   }
 
@@ -70,10 +104,10 @@ public record Call(long id, String callSid, String conversationId, String driver
   }
 
   /**
-   * Every column but id, as dashboards and the API see it (contract §4 {@code call_data}, §3 GET /calls/{id}),
-   * extended with {@code violation_types} and {@code started_by}. Of the inbound (Twilio) columns, {@code direction},
-   * {@code caller_number} and {@code recording_status} are shown; the recording's sid, URL and file and the stored
-   * TwiML answer are internal and are not.
+   * Every column but id, as dashboards and the API see it (contract §4 {@code call_data}, §3 GET
+   * /calls/{id}), extended with {@code violation_types} and {@code started_by}. Of the inbound
+   * (Twilio) columns, {@code direction}, {@code caller_number} and {@code recording_status} are
+   * shown; the recording's sid, URL and file and the stored TwiML answer are internal and are not.
    */
   public JsonObject toJson() {
     return new JsonObject()

@@ -1,10 +1,10 @@
 package io.callstream.call;
 
+import io.callstream.audio.AudioStore;
+import io.callstream.audio.StoredAudio;
 import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
 import io.callstream.failure.Failure;
-import io.callstream.audio.AudioStore;
-import io.callstream.audio.StoredAudio;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -18,11 +18,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /calls/{id}/audio} (dispatcher): the call's stored recording, from the audio store every node reads
- * (PostgreSQL or S3, docs/recordings.md) — the one stored under its conversation id (ElevenLabs' post_call_audio),
- * else under its call sid (a Twilio recording) — with HTTP range support (a player seeks with
- * {@code Range: bytes=a-b}; 206 with Content-Range, 416 when the range lies beyond the recording). 404 when the call
- * has no stored recording. Streamed a chunk at a time, each written before the next is read.
+ * {@code GET /calls/{id}/audio} (dispatcher): the call's stored recording, from the audio store
+ * every node reads (PostgreSQL or S3, docs/recordings.md) — the one stored under its conversation
+ * id (ElevenLabs' post_call_audio), else under its call sid (a Twilio recording) — with HTTP range
+ * support (a player seeks with {@code Range: bytes=a-b}; 206 with Content-Range, 416 when the range
+ * lies beyond the recording). 404 when the call has no stored recording. Streamed a chunk at a
+ * time, each written before the next is read.
  */
 public final class CallAudioRoutes {
   private static final Logger LOG = Logger.getLogger(CallAudioRoutes.class.getName());
@@ -40,7 +41,10 @@ public final class CallAudioRoutes {
   }
 
   public void addRoutes(Router router) {
-    router.get("/calls/:id/audio").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::audio);
+    router
+        .get("/calls/:id/audio")
+        .handler(auth.require(TokenClaims.DISPATCHER))
+        .handler(this::audio);
   }
 
   private void audio(RoutingContext ctx) {
@@ -58,15 +62,24 @@ public final class CallAudioRoutes {
         keys.add(key);
       }
     }
-    return store.find(keys).compose(found -> found != null ? Future.succeededFuture(found)
-        : Future.failedFuture(Failure.notFound("no recording stored for call " + call.callSid())));
+    return store
+        .find(keys)
+        .compose(
+            found ->
+                found != null
+                    ? Future.succeededFuture(found)
+                    : Future.failedFuture(
+                        Failure.notFound("no recording stored for call " + call.callSid())));
   }
 
   private void send(RoutingContext ctx, StoredAudio audio) {
     long size = audio.size();
-    HttpServerResponse response = ctx.response().putHeader("Content-Type", audio.contentType())
-        .putHeader("Accept-Ranges", "bytes").putHeader("Cache-Control", "private, no-store")
-        .putHeader("ETag", "\"" + audio.sha256() + "\"");
+    HttpServerResponse response =
+        ctx.response()
+            .putHeader("Content-Type", audio.contentType())
+            .putHeader("Accept-Ranges", "bytes")
+            .putHeader("Cache-Control", "private, no-store")
+            .putHeader("ETag", "\"" + audio.sha256() + "\"");
     String range = ctx.request().getHeader("Range");
     long[] span = range == null ? new long[] {0, size} : span(range, size);
     if (span == null) {
@@ -74,24 +87,32 @@ public final class CallAudioRoutes {
       return;
     }
     if (range != null) {
-      response.setStatusCode(206)
-          .putHeader("Content-Range", "bytes " + span[0] + "-" + (span[0] + span[1] - 1) + "/" + size);
+      response
+          .setStatusCode(206)
+          .putHeader(
+              "Content-Range", "bytes " + span[0] + "-" + (span[0] + span[1] - 1) + "/" + size);
     }
     response.putHeader("Content-Length", Long.toString(span[1]));
     if (ctx.request().method() == HttpMethod.HEAD) {
       response.end();
       return;
     }
-    store.read(audio, span[0], span[1], response)
+    store
+        .read(audio, span[0], span[1], response)
         .compose(v -> response.end())
-        .onFailure(e -> {
-          // the status line is gone: all that is left is to cut the connection, so the client sees a short body
-          LOG.warning("recording " + audio.id() + " could not be sent: " + e.getMessage());
-          response.reset();
-        });
+        .onFailure(
+            e -> {
+              // the status line is gone: all that is left is to cut the connection, so the client
+              // sees a short body
+              LOG.warning("recording " + audio.id() + " could not be sent: " + e.getMessage());
+              response.reset();
+            });
   }
 
-  /** {offset, length} of a single {@code bytes=a-b}, {@code bytes=a-} or {@code bytes=-n} range; null if unsatisfiable. */
+  /**
+   * {offset, length} of a single {@code bytes=a-b}, {@code bytes=a-} or {@code bytes=-n} range;
+   * null if unsatisfiable.
+   */
   static long[] span(String header, long size) {
     Matcher m = RANGE.matcher(header.trim());
     if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty()) || size == 0) {

@@ -23,14 +23,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Dispatchers' calls API: start calls ({@code POST /driver_data/call-elevenlabs}), list them ({@code GET /calls}),
- * read one ({@code GET /calls/{id}}) and its transcript ({@code GET /calls/{id}/transcript}, the polling fallback).
+ * Dispatchers' calls API: start calls ({@code POST /driver_data/call-elevenlabs}), list them
+ * ({@code GET /calls}), read one ({@code GET /calls/{id}}) and its transcript ({@code GET
+ * /calls/{id}/transcript}, the polling fallback).
  */
 public final class CallRoutes {
   static final int MAX_DRIVERS = 50;
   static final int MAX_VIOLATIONS = 20;
   static final int MAX_IDENTIFIER = 200;
-  private static final Set<String> STATUSES = Set.of(Call.INITIATED, Call.IN_PROGRESS, Call.COMPLETED, Call.FAILED);
+  private static final Set<String> STATUSES =
+      Set.of(Call.INITIATED, Call.IN_PROGRESS, Call.COMPLETED, Call.FAILED);
 
   private final Pool pool;
   private final Config.ElevenLabs elevenLabs;
@@ -39,7 +41,8 @@ public final class CallRoutes {
   private final CallRepository calls = new CallRepository();
   private final TranscriptRepository transcripts = new TranscriptRepository();
 
-  public CallRoutes(Pool pool, Config.ElevenLabs elevenLabs, AuthHandler auth, CallStarter starter) {
+  public CallRoutes(
+      Pool pool, Config.ElevenLabs elevenLabs, AuthHandler auth, CallStarter starter) {
     this.pool = pool;
     this.elevenLabs = elevenLabs;
     this.auth = auth;
@@ -47,11 +50,17 @@ public final class CallRoutes {
   }
 
   public void addRoutes(Router router) {
-    router.post("/driver_data/call-elevenlabs").handler(ApiInput.body())
-        .handler(auth.require(TokenClaims.DISPATCHER)).handler(this::startCalls);
+    router
+        .post("/driver_data/call-elevenlabs")
+        .handler(ApiInput.body())
+        .handler(auth.require(TokenClaims.DISPATCHER))
+        .handler(this::startCalls);
     router.get("/calls").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::list);
     router.get("/calls/:id").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::one);
-    router.get("/calls/:id/transcript").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::transcript);
+    router
+        .get("/calls/:id/transcript")
+        .handler(auth.require(TokenClaims.DISPATCHER))
+        .handler(this::transcript);
   }
 
   private void startCalls(RoutingContext ctx) {
@@ -68,13 +77,21 @@ public final class CallRoutes {
       }
     }
     if (!elevenLabs.canDial()) {
-      throw Failure.unavailable("calls cannot be started: ELEVENLABS_API_KEY, ELEVENLABS_AGENT_ID and "
-          + "ELEVENLABS_PHONE_NUMBER_ID must be configured");
+      throw Failure.unavailable(
+          "calls cannot be started: ELEVENLABS_API_KEY, ELEVENLABS_AGENT_ID and "
+              + "ELEVENLABS_PHONE_NUMBER_ID must be configured");
     }
     TokenClaims claims = ctx.get(AuthHandler.CLAIMS);
-    starter.start(driverIds, violations, claims == null ? null : claims.subject())
-        .onSuccess(results -> Responses.json(ctx.response(), new JsonObject()
-            .put("results", new JsonArray(results.stream().map(CallStartResult::toJson).toList()))))
+    starter
+        .start(driverIds, violations, claims == null ? null : claims.subject())
+        .onSuccess(
+            results ->
+                Responses.json(
+                    ctx.response(),
+                    new JsonObject()
+                        .put(
+                            "results",
+                            new JsonArray(results.stream().map(CallStartResult::toJson).toList()))))
         .onFailure(ctx::fail);
   }
 
@@ -87,21 +104,38 @@ public final class CallRoutes {
     if (driverId != null && !Driver.ID.matcher(driverId).matches()) {
       throw Failure.invalid("'driver_id' is not a valid driver id");
     }
-    CallRepository.Filter filter = new CallRepository.Filter(status, driverId, ApiInput.time(ctx, "from", false),
-        ApiInput.time(ctx, "to", true), ApiInput.bool(ctx, "successful"));
+    CallRepository.Filter filter =
+        new CallRepository.Filter(
+            status,
+            driverId,
+            ApiInput.time(ctx, "from", false),
+            ApiInput.time(ctx, "to", true),
+            ApiInput.bool(ctx, "successful"));
     int limit = ApiInput.intParam(ctx, "limit", 50, 1, 500);
     String before = ctx.queryParams().get("before");
     cursor(before)
-        .compose(c -> calls.list(pool, filter, c == null ? null : c.time(), c == null ? 0 : c.id(), limit))
-        .onSuccess(page -> Responses.json(ctx.response(), new JsonObject()
-            .put("calls", new JsonArray(page.stream().map(Call::toJson).toList()))
-            .put("next_before", page.size() == limit ? page.get(page.size() - 1).callSid() : null)))
+        .compose(
+            c ->
+                calls.list(
+                    pool, filter, c == null ? null : c.time(), c == null ? 0 : c.id(), limit))
+        .onSuccess(
+            page ->
+                Responses.json(
+                    ctx.response(),
+                    new JsonObject()
+                        .put("calls", new JsonArray(page.stream().map(Call::toJson).toList()))
+                        .put(
+                            "next_before",
+                            page.size() == limit ? page.get(page.size() - 1).callSid() : null)))
         .onFailure(ctx::fail);
   }
 
   private record Cursor(OffsetDateTime time, long id) {}
 
-  /** {@code before}: an ISO-8601 timestamp (calls created strictly earlier) or a call identifier (calls after it). */
+  /**
+   * {@code before}: an ISO-8601 timestamp (calls created strictly earlier) or a call identifier
+   * (calls after it).
+   */
   private Future<Cursor> cursor(String before) {
     if (before == null || before.isEmpty()) {
       return Future.succeededFuture(null);
@@ -113,13 +147,17 @@ public final class CallRoutes {
       try {
         return Future.succeededFuture(new Cursor(OffsetDateTime.parse(before), 0));
       } catch (DateTimeParseException e) {
-        return Future.failedFuture(Failure.invalid(
-            "'before' must be an ISO-8601 timestamp with offset (2025-01-31T12:00:00Z) or a call identifier"));
+        return Future.failedFuture(
+            Failure.invalid(
+                "'before' must be an ISO-8601 timestamp with offset (2025-01-31T12:00:00Z) or a call identifier"));
       }
     }
-    return calls.findByIdentifier(pool, before).map(call -> call
-        .map(c -> new Cursor(c.createdAt().atOffset(ZoneOffset.UTC), c.id()))
-        .orElseThrow(() -> Failure.invalid("'before' names no known call")));
+    return calls
+        .findByIdentifier(pool, before)
+        .map(
+            call ->
+                call.map(c -> new Cursor(c.createdAt().atOffset(ZoneOffset.UTC), c.id()))
+                    .orElseThrow(() -> Failure.invalid("'before' names no known call")));
   }
 
   private void one(RoutingContext ctx) {
@@ -128,12 +166,22 @@ public final class CallRoutes {
 
   private void transcript(RoutingContext ctx) {
     int since = ApiInput.intParam(ctx, "since", 0, 0, Integer.MAX_VALUE);
-    find(ctx).compose(call -> transcripts.after(pool, call.id(), since).map(turns -> new JsonObject()
-            .put("call_sid", call.callSid())
-            .put("conversation_id", call.conversationId())
-            .put("status", call.status())
-            .put("last_sequence_number", call.lastSequenceNumber())
-            .put("transcript", new JsonArray(turns.stream().map(Transcription::toJson).toList()))))
+    find(ctx)
+        .compose(
+            call ->
+                transcripts
+                    .after(pool, call.id(), since)
+                    .map(
+                        turns ->
+                            new JsonObject()
+                                .put("call_sid", call.callSid())
+                                .put("conversation_id", call.conversationId())
+                                .put("status", call.status())
+                                .put("last_sequence_number", call.lastSequenceNumber())
+                                .put(
+                                    "transcript",
+                                    new JsonArray(
+                                        turns.stream().map(Transcription::toJson).toList()))))
         .onSuccess(body -> Responses.json(ctx.response(), body))
         .onFailure(ctx::fail);
   }
@@ -142,13 +190,21 @@ public final class CallRoutes {
     return byPathId(calls, pool, ctx);
   }
 
-  /** The call named by the {@code :id} path parameter (call_sid or conversation_id); 400 or 404 otherwise. */
+  /**
+   * The call named by the {@code :id} path parameter (call_sid or conversation_id); 400 or 404
+   * otherwise.
+   */
   static Future<Call> byPathId(CallRepository calls, SqlClient pool, RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (id == null || id.isBlank() || id.length() > MAX_IDENTIFIER) {
-      return Future.failedFuture(Failure.invalid("invalid call identifier").withCode(ErrorCode.INVALID_IDENTIFIER));
+      return Future.failedFuture(
+          Failure.invalid("invalid call identifier").withCode(ErrorCode.INVALID_IDENTIFIER));
     }
-    return calls.findByIdentifier(pool, id)
-        .map(call -> call.orElseThrow(() -> Failure.notFound("no call " + id).withCode(ErrorCode.CALL_NOT_FOUND)));
+    return calls
+        .findByIdentifier(pool, id)
+        .map(
+            call ->
+                call.orElseThrow(
+                    () -> Failure.notFound("no call " + id).withCode(ErrorCode.CALL_NOT_FOUND)));
   }
 }

@@ -2,11 +2,16 @@ package io.callstream.call;
 
 import io.vertx.core.json.JsonObject;
 
-/** The outcome of starting one driver's call: the call's ids and status, and why it failed (null on success). */
-public record CallStartResult(String driverId, String callSid, String conversationId, String status, String error) {
+/**
+ * The outcome of starting one driver's call: the call's ids and status, and why it failed (null on
+ * success).
+ */
+public record CallStartResult(
+    String driverId, String callSid, String conversationId, String status, String error) {
 
   public static CallStartResult of(Call call, String error) {
-    return new CallStartResult(call.driverId(), call.callSid(), call.conversationId(), call.status(), error);
+    return new CallStartResult(
+        call.driverId(), call.callSid(), call.conversationId(), call.status(), error);
   }
 
   public JsonObject toJson() {

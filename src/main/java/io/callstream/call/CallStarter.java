@@ -17,12 +17,13 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Starts outbound calls, one per driver, concurrently and independently. For each driver the calls row is written
- * first (initiated, call_sid {@code EL_{driver_id}_{unix_seconds}}, suffixed {@code _2}, {@code _3}... when that
- * sid is taken; with the violation types and who started it) and announced ({@code call_started} for the fleet
- * feed), then ElevenLabs is asked to dial, exactly once (never retried: a retry could ring a driver twice).
- * Success stores the conversation id, moves the call to in_progress, publishes call_status and applies any webhook
- * events already parked for the call; failure marks the call failed with {@code api_error: ...}.
+ * Starts outbound calls, one per driver, concurrently and independently. For each driver the calls
+ * row is written first (initiated, call_sid {@code EL_{driver_id}_{unix_seconds}}, suffixed {@code
+ * _2}, {@code _3}... when that sid is taken; with the violation types and who started it) and
+ * announced ({@code call_started} for the fleet feed), then ElevenLabs is asked to dial, exactly
+ * once (never retried: a retry could ring a driver twice). Success stores the conversation id,
+ * moves the call to in_progress, publishes call_status and applies any webhook events already
+ * parked for the call; failure marks the call failed with {@code api_error: ...}.
  */
 public final class CallStarter {
   private static final Logger LOG = Logger.getLogger(CallStarter.class.getName());
@@ -36,8 +37,12 @@ public final class CallStarter {
   private final CallRepository calls = new CallRepository();
   private final DriverRepository drivers = new DriverRepository();
 
-  public CallStarter(Pool pool, EventBus bus, ElevenLabsClient elevenLabs, ParkedEvents parked,
-                     CallMetrics metrics) {
+  public CallStarter(
+      Pool pool,
+      EventBus bus,
+      ElevenLabsClient elevenLabs,
+      ParkedEvents parked,
+      CallMetrics metrics) {
     this.metrics = metrics;
     this.pool = pool;
     this.bus = bus;
@@ -46,86 +51,138 @@ public final class CallStarter {
   }
 
   /** One result per driver id, in the given order; never fails because of one driver. */
-  public Future<List<CallStartResult>> start(List<String> driverIds, List<String> violationTypes, String startedBy) {
+  public Future<List<CallStartResult>> start(
+      List<String> driverIds, List<String> violationTypes, String startedBy) {
     List<Future<CallStartResult>> starts = new ArrayList<>();
     for (String driverId : driverIds) {
-      starts.add(startOne(driverId, violationTypes, startedBy).recover(e -> {
-        LOG.warning("starting a call to driver " + driverId + " failed: " + e);
-        metrics.started("error");
-        return Future.succeededFuture(new CallStartResult(driverId, null, null, null, "internal error: "
-            + (DatabaseErrors.unavailable(e) ? "database unavailable" : e.getMessage())));
-      }));
+      starts.add(
+          startOne(driverId, violationTypes, startedBy)
+              .recover(
+                  e -> {
+                    LOG.warning("starting a call to driver " + driverId + " failed: " + e);
+                    metrics.started("error");
+                    return Future.succeededFuture(
+                        new CallStartResult(
+                            driverId,
+                            null,
+                            null,
+                            null,
+                            "internal error: "
+                                + (DatabaseErrors.unavailable(e)
+                                    ? "database unavailable"
+                                    : e.getMessage())));
+                  }));
     }
     return Future.join(starts).map(all -> starts.stream().map(Future::result).toList());
   }
 
-  private Future<CallStartResult> startOne(String driverId, List<String> violationTypes, String startedBy) {
-    return drivers.find(pool, driverId).compose(driver -> {
-      if (driver.isEmpty()) {
-        metrics.started("unknown_driver");
-        return Future.succeededFuture(new CallStartResult(driverId, null, null, Call.FAILED, "unknown driver"));
-      }
-      return dial(driver.get(), violationTypes, startedBy);
-    });
+  private Future<CallStartResult> startOne(
+      String driverId, List<String> violationTypes, String startedBy) {
+    return drivers
+        .find(pool, driverId)
+        .compose(
+            driver -> {
+              if (driver.isEmpty()) {
+                metrics.started("unknown_driver");
+                return Future.succeededFuture(
+                    new CallStartResult(driverId, null, null, Call.FAILED, "unknown driver"));
+              }
+              return dial(driver.get(), violationTypes, startedBy);
+            });
   }
 
-  private Future<CallStartResult> dial(Driver driver, List<String> violationTypes, String startedBy) {
+  private Future<CallStartResult> dial(
+      Driver driver, List<String> violationTypes, String startedBy) {
     String baseSid = "EL_" + driver.driverId() + "_" + Instant.now().getEpochSecond();
-    return insert(baseSid, driver.driverId(), violationTypes, startedBy, 1).compose(call -> {
-      CallEvents.publish(bus, new CallStartedEvent(call.id(), call.callSid(), call.conversationId(), call.toJson()));
-      Map<String, Object> variables = new LinkedHashMap<>();
-      variables.put("driver_name", driver.name());
-      variables.put("violation_types", String.join(", ", violationTypes));
-      variables.put("callstream_call_sid", call.callSid());
-      return elevenLabs.outboundCall(driver.phoneNumber(), variables)
-          .compose(dialled -> dialled(call, dialled), e -> dialFailed(call, e));
-    });
+    return insert(baseSid, driver.driverId(), violationTypes, startedBy, 1)
+        .compose(
+            call -> {
+              CallEvents.publish(
+                  bus,
+                  new CallStartedEvent(
+                      call.id(), call.callSid(), call.conversationId(), call.toJson()));
+              Map<String, Object> variables = new LinkedHashMap<>();
+              variables.put("driver_name", driver.name());
+              variables.put("violation_types", String.join(", ", violationTypes));
+              variables.put("callstream_call_sid", call.callSid());
+              return elevenLabs
+                  .outboundCall(driver.phoneNumber(), variables)
+                  .compose(dialled -> dialled(call, dialled), e -> dialFailed(call, e));
+            });
   }
 
-  /** Inserts the initiated row; on a call_sid collision tries {@code <sid>_2}, {@code <sid>_3}, ... */
-  private Future<Call> insert(String baseSid, String driverId, List<String> violationTypes, String startedBy,
-                              int attempt) {
+  /**
+   * Inserts the initiated row; on a call_sid collision tries {@code <sid>_2}, {@code <sid>_3}, ...
+   */
+  private Future<Call> insert(
+      String baseSid, String driverId, List<String> violationTypes, String startedBy, int attempt) {
     String sid = attempt == 1 ? baseSid : baseSid + "_" + attempt;
-    return calls.insertInitiated(pool, sid, driverId, violationTypes, startedBy).recover(e ->
-        DatabaseErrors.uniqueViolation(e) && attempt < MAX_SID_ATTEMPTS
-            ? insert(baseSid, driverId, violationTypes, startedBy, attempt + 1) : Future.failedFuture(e));
+    return calls
+        .insertInitiated(pool, sid, driverId, violationTypes, startedBy)
+        .recover(
+            e ->
+                DatabaseErrors.uniqueViolation(e) && attempt < MAX_SID_ATTEMPTS
+                    ? insert(baseSid, driverId, violationTypes, startedBy, attempt + 1)
+                    : Future.failedFuture(e));
   }
 
   private Future<CallStartResult> dialled(Call call, ElevenLabsClient.Dialled dialled) {
-    return calls.markDialled(pool, call.id(), dialled.conversationId()).compose(update -> {
-      Call c = update.call();
-      if (update.changed()) {
-        CallEvents.publish(bus,
-            new CallStatusEvent(c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()));
-      }
-      metrics.started("dialled");
-      return applyParked(c).map(latest -> CallStartResult.of(latest, null));
-    });
+    return calls
+        .markDialled(pool, call.id(), dialled.conversationId())
+        .compose(
+            update -> {
+              Call c = update.call();
+              if (update.changed()) {
+                CallEvents.publish(
+                    bus,
+                    new CallStatusEvent(
+                        c.id(), c.callSid(), c.conversationId(), c.status(), Instant.now()));
+              }
+              metrics.started("dialled");
+              return applyParked(c).map(latest -> CallStartResult.of(latest, null));
+            });
   }
 
-  /** Webhook events that arrived before the conversation id was known; a failure here is only a warning. */
+  /**
+   * Webhook events that arrived before the conversation id was known; a failure here is only a
+   * warning.
+   */
   private Future<Call> applyParked(Call call) {
-    return parked.applyParked(call.conversationId(), call.callSid())
-        .compose(applied -> applied > 0
-            ? calls.findById(pool, call.id()).map(found -> found.orElse(call))
-            : Future.succeededFuture(call))
-        .recover(e -> {
-          LOG.warning("call " + call.callSid() + ": applying parked webhook events failed: " + e.getMessage());
-          return Future.succeededFuture(call);
-        });
+    return parked
+        .applyParked(call.conversationId(), call.callSid())
+        .compose(
+            applied ->
+                applied > 0
+                    ? calls.findById(pool, call.id()).map(found -> found.orElse(call))
+                    : Future.succeededFuture(call))
+        .recover(
+            e -> {
+              LOG.warning(
+                  "call "
+                      + call.callSid()
+                      + ": applying parked webhook events failed: "
+                      + e.getMessage());
+              return Future.succeededFuture(call);
+            });
   }
 
   private Future<CallStartResult> dialFailed(Call call, Throwable e) {
     String reason = "api_error: " + e.getMessage();
-    LOG.warning("call " + call.callSid() + " to driver " + call.driverId() + " not started: " + reason);
+    LOG.warning(
+        "call " + call.callSid() + " to driver " + call.driverId() + " not started: " + reason);
     metrics.started("dial_failed");
-    return calls.markFailed(pool, call.id(), reason).map(failed -> {
-      failed.ifPresent(c -> {
-        publishFailure(c);
-        metrics.finished(c);
-      });
-      return new CallStartResult(call.driverId(), call.callSid(), call.conversationId(), Call.FAILED, reason);
-    });
+    return calls
+        .markFailed(pool, call.id(), reason)
+        .map(
+            failed -> {
+              failed.ifPresent(
+                  c -> {
+                    publishFailure(c);
+                    metrics.finished(c);
+                  });
+              return new CallStartResult(
+                  call.driverId(), call.callSid(), call.conversationId(), Call.FAILED, reason);
+            });
   }
 
   private void publishFailure(Call c) {

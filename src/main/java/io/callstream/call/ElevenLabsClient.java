@@ -21,16 +21,20 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * ElevenLabs' REST API (base ELEVENLABS_API_URL, header {@code xi-api-key}) through a {@link WebClient}: starting
- * an outbound Twilio call, registering an inbound one, and reading a conversation. Connect and request timeouts are
- * ELEVENLABS_API_TIMEOUT_MS unless a call says otherwise.
- * Every failure is an {@link ElevenLabsException} carrying the status and a truncated response body. Never retries.
+ * ElevenLabs' REST API (base ELEVENLABS_API_URL, header {@code xi-api-key}) through a {@link
+ * WebClient}: starting an outbound Twilio call, registering an inbound one, and reading a
+ * conversation. Connect and request timeouts are ELEVENLABS_API_TIMEOUT_MS unless a call says
+ * otherwise. Every failure is an {@link ElevenLabsException} carrying the status and a truncated
+ * response body. Never retries.
  */
 public final class ElevenLabsClient {
   static final String OUTBOUND_CALL = "/v1/convai/twilio/outbound-call";
   static final String CONVERSATION = "/v1/convai/conversations/";
   static final String REGISTER_CALL = "/v1/convai/twilio/register-call";
-  /** Connections per verticle instance; more concurrent requests wait (within the connect timeout). */
+
+  /**
+   * Connections per verticle instance; more concurrent requests wait (within the connect timeout).
+   */
   static final int MAX_CONNECTIONS = 50;
 
   private final WebClient client;
@@ -49,62 +53,88 @@ public final class ElevenLabsClient {
     int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
     String path = uri.getPath() == null ? "" : uri.getPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    this.client = WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost(uri.getHost())
-        .setDefaultPort(port)
-        .setSsl(tls)
-        .setConnectTimeout(settings.timeoutMs())
-        .setUserAgent("callstream"), new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+    this.client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setDefaultHost(uri.getHost())
+                .setDefaultPort(port)
+                .setSsl(tls)
+                .setConnectTimeout(settings.timeoutMs())
+                .setUserAgent("callstream"),
+            new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
   }
 
   /** POST /v1/convai/twilio/outbound-call; fails unless HTTP 200 with {@code success:true}. */
   public Future<Dialled> outboundCall(String toNumber, Map<String, Object> dynamicVariables) {
-    JsonObject body = new JsonObject()
-        .put("agent_id", settings.agentId())
-        .put("agent_phone_number_id", settings.phoneNumberId())
-        .put("to_number", toNumber)
-        .put("conversation_initiation_client_data",
-            new JsonObject().put("dynamic_variables", new JsonObject(dynamicVariables)));
-    return metrics.elevenLabs("outbound_call", request(client.post(basePath + OUTBOUND_CALL))
-        .sendJsonObject(body))
+    JsonObject body =
+        new JsonObject()
+            .put("agent_id", settings.agentId())
+            .put("agent_phone_number_id", settings.phoneNumberId())
+            .put("to_number", toNumber)
+            .put(
+                "conversation_initiation_client_data",
+                new JsonObject().put("dynamic_variables", new JsonObject(dynamicVariables)));
+    return metrics
+        .elevenLabs(
+            "outbound_call", request(client.post(basePath + OUTBOUND_CALL)).sendJsonObject(body))
         .recover(ElevenLabsClient::unreachable)
         .expecting(HttpResponseExpectation.SC_OK.wrappingFailure(ElevenLabsClient::httpFailure))
-        .compose(response -> {
-          JsonObject json = json(response);
-          if (!Boolean.TRUE.equals(json.getValue("success"))) {
-            return Future.failedFuture(new ElevenLabsException(ElevenLabsException.Kind.REJECTED, 200,
-                "success:false: " + ElevenLabsException.truncate(response.bodyAsString())));
-          }
-          return Future.succeededFuture(new Dialled(json.getString("conversation_id"), json.getString("callSid")));
-        });
+        .compose(
+            response -> {
+              JsonObject json = json(response);
+              if (!Boolean.TRUE.equals(json.getValue("success"))) {
+                return Future.failedFuture(
+                    new ElevenLabsException(
+                        ElevenLabsException.Kind.REJECTED,
+                        200,
+                        "success:false: " + ElevenLabsException.truncate(response.bodyAsString())));
+              }
+              return Future.succeededFuture(
+                  new Dialled(json.getString("conversation_id"), json.getString("callSid")));
+            });
   }
 
-  /** GET /v1/convai/conversations/{id}: the conversation (same shape as a post-call webhook's data). */
+  /**
+   * GET /v1/convai/conversations/{id}: the conversation (same shape as a post-call webhook's data).
+   */
   public Future<JsonObject> conversation(String conversationId) {
-    String path = basePath + CONVERSATION + URLEncoder.encode(conversationId, StandardCharsets.UTF_8);
-    return metrics.elevenLabs("conversation", request(client.get(path)).send())
+    String path =
+        basePath + CONVERSATION + URLEncoder.encode(conversationId, StandardCharsets.UTF_8);
+    return metrics
+        .elevenLabs("conversation", request(client.get(path)).send())
         .recover(ElevenLabsClient::unreachable)
         .expecting(HttpResponseExpectation.SC_OK.wrappingFailure(ElevenLabsClient::httpFailure))
         .map(ElevenLabsClient::json);
   }
 
   /**
-   * POST /v1/convai/twilio/register-call: registers an inbound Twilio call with {@code agentId} and returns the
-   * TwiML to hand back to Twilio (a JSON string holding it is unwrapped; the caller checks it, never trusts it).
-   * Bounded by {@code timeoutMs} for connect and answer: Twilio waits 15 s for the voice webhook's answer.
+   * POST /v1/convai/twilio/register-call: registers an inbound Twilio call with {@code agentId} and
+   * returns the TwiML to hand back to Twilio (a JSON string holding it is unwrapped; the caller
+   * checks it, never trusts it). Bounded by {@code timeoutMs} for connect and answer: Twilio waits
+   * 15 s for the voice webhook's answer.
    */
-  public Future<String> registerTwilioCall(String agentId, String fromNumber, String toNumber,
-                                           Map<String, Object> dynamicVariables, int timeoutMs) {
-    JsonObject body = new JsonObject()
-        .put("agent_id", agentId)
-        .put("from_number", fromNumber)
-        .put("to_number", toNumber)
-        .put("direction", "inbound")
-        .put("conversation_initiation_client_data",
-            new JsonObject().put("dynamic_variables", new JsonObject(dynamicVariables)));
-    return metrics.elevenLabs("register_call", request(client.post(basePath + REGISTER_CALL), timeoutMs)
-            .putHeader("Accept", "application/xml, text/xml, application/json")
-            .sendJsonObject(body))
+  public Future<String> registerTwilioCall(
+      String agentId,
+      String fromNumber,
+      String toNumber,
+      Map<String, Object> dynamicVariables,
+      int timeoutMs) {
+    JsonObject body =
+        new JsonObject()
+            .put("agent_id", agentId)
+            .put("from_number", fromNumber)
+            .put("to_number", toNumber)
+            .put("direction", "inbound")
+            .put(
+                "conversation_initiation_client_data",
+                new JsonObject().put("dynamic_variables", new JsonObject(dynamicVariables)));
+    return metrics
+        .elevenLabs(
+            "register_call",
+            request(client.post(basePath + REGISTER_CALL), timeoutMs)
+                .putHeader("Accept", "application/xml, text/xml, application/json")
+                .sendJsonObject(body))
         .recover(ElevenLabsClient::unreachable)
         .expecting(HttpResponseExpectation.SC_OK.wrappingFailure(ElevenLabsClient::httpFailure))
         .map(ElevenLabsClient::twiml);
@@ -139,19 +169,29 @@ public final class ElevenLabsClient {
   }
 
   private static <T> Future<T> unreachable(Throwable e) {
-    String why = e instanceof TimeoutException
-        || String.valueOf(e.getMessage()).toLowerCase().contains("timeout") ? "timeout" : "unreachable";
-    return Future.failedFuture(new ElevenLabsException(ElevenLabsException.Kind.UPSTREAM, 0,
-        why + ": " + ElevenLabsException.truncate(String.valueOf(e.getMessage()))));
+    String why =
+        e instanceof TimeoutException
+                || String.valueOf(e.getMessage()).toLowerCase().contains("timeout")
+            ? "timeout"
+            : "unreachable";
+    return Future.failedFuture(
+        new ElevenLabsException(
+            ElevenLabsException.Kind.UPSTREAM,
+            0,
+            why + ": " + ElevenLabsException.truncate(String.valueOf(e.getMessage()))));
   }
 
   private static Throwable httpFailure(HttpResponseHead response, Throwable cause) {
     int status = response.statusCode();
     String body = response instanceof HttpResponse<?> r ? r.bodyAsString() : null;
-    ElevenLabsException.Kind kind = status == 404 ? ElevenLabsException.Kind.NOT_FOUND
-        : status >= 400 && status < 500 ? ElevenLabsException.Kind.REJECTED : ElevenLabsException.Kind.UPSTREAM;
-    return new ElevenLabsException(kind, status,
-        "HTTP " + status + ": " + ElevenLabsException.truncate(body));
+    ElevenLabsException.Kind kind =
+        status == 404
+            ? ElevenLabsException.Kind.NOT_FOUND
+            : status >= 400 && status < 500
+                ? ElevenLabsException.Kind.REJECTED
+                : ElevenLabsException.Kind.UPSTREAM;
+    return new ElevenLabsException(
+        kind, status, "HTTP " + status + ": " + ElevenLabsException.truncate(body));
   }
 
   private static JsonObject json(HttpResponse<Buffer> response) {
@@ -163,7 +203,9 @@ public final class ElevenLabsClient {
     } catch (DecodeException e) {
       // reported below
     }
-    throw new ElevenLabsException(ElevenLabsException.Kind.UPSTREAM, response.statusCode(),
+    throw new ElevenLabsException(
+        ElevenLabsException.Kind.UPSTREAM,
+        response.statusCode(),
         "not a JSON object: " + ElevenLabsException.truncate(response.bodyAsString()));
   }
 }

@@ -38,6 +38,8 @@ public final class ElevenLabsException extends RuntimeException {
       return "";
     }
     String oneLine = body.replaceAll("\\s+", " ").trim();
-    return oneLine.length() <= MAX_BODY_CHARS ? oneLine : oneLine.substring(0, MAX_BODY_CHARS) + "...";
+    return oneLine.length() <= MAX_BODY_CHARS
+        ? oneLine
+        : oneLine.substring(0, MAX_BODY_CHARS) + "...";
   }
 }

@@ -8,12 +8,18 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * One live transcript turn (contract §2), as the webhook role parsed it and as {@link LiveTurnWriter} stores it: the
- * call is found by {@code callSid} or {@code conversationId} (either may be null; the call_sid match wins when both
- * match different calls); {@code dedupeKey} identifies the turn for redelivery ({@link #of} computes it).
+ * One live transcript turn (contract §2), as the webhook role parsed it and as {@link
+ * LiveTurnWriter} stores it: the call is found by {@code callSid} or {@code conversationId} (either
+ * may be null; the call_sid match wins when both match different calls); {@code dedupeKey}
+ * identifies the turn for redelivery ({@link #of} computes it).
  */
-public record LiveTurn(String callSid, String conversationId, String dedupeKey, String speaker, String message,
-                       Instant spokenAt) {
+public record LiveTurn(
+    String callSid,
+    String conversationId,
+    String dedupeKey,
+    String speaker,
+    String message,
+    Instant spokenAt) {
   public LiveTurn {
     Objects.requireNonNull(dedupeKey, "dedupeKey");
     Objects.requireNonNull(speaker, "speaker");
@@ -21,8 +27,10 @@ public record LiveTurn(String callSid, String conversationId, String dedupeKey, 
   }
 
   /** A turn whose identity for redelivery is the SHA-256 of (speaker, timestamp, message). */
-  public static LiveTurn of(String callSid, String conversationId, String speaker, String message, Instant spokenAt) {
-    return new LiveTurn(callSid, conversationId, dedupeKey(speaker, message, spokenAt), speaker, message, spokenAt);
+  public static LiveTurn of(
+      String callSid, String conversationId, String speaker, String message, Instant spokenAt) {
+    return new LiveTurn(
+        callSid, conversationId, dedupeKey(speaker, message, spokenAt), speaker, message, spokenAt);
   }
 
   static String dedupeKey(String speaker, String message, Instant spokenAt) {

@@ -10,39 +10,56 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stores live turns with natural batching: when no batch is in flight a turn is written at once (an idle node adds
- * no latency); turns arriving while batches are in flight queue up and leave together, in arrival order, as the next
- * batch, one statement (see {@link TranscriptRepository#insertLive}). No timer: the batch size follows the load.
+ * Stores live turns with natural batching: when no batch is in flight a turn is written at once (an
+ * idle node adds no latency); turns arriving while batches are in flight queue up and leave
+ * together, in arrival order, as the next batch, one statement (see {@link
+ * TranscriptRepository#insertLive}). No timer: the batch size follows the load.
  *
- * <p>Confined to one event loop: all its state is touched only there, so it needs no locks. {@link #write} must be
- * called on that event loop (checked); the pool's answers arrive there too. A node runs one, hosted by an HTTP
- * verticle instance (see {@link NodeTurnWriter}).
+ * <p>Confined to one event loop: all its state is touched only there, so it needs no locks. {@link
+ * #write} must be called on that event loop (checked); the pool's answers arrive there too. A node
+ * runs one, hosted by an HTTP verticle instance (see {@link NodeTurnWriter}).
  *
- * <p>{@code maxInFlight} trades ordering and row-lock contention against parallelism: with 1 (the default), the
- * turns it received are numbered strictly in their arrival order, and it runs at most one ingest statement at a
- * time; with more, batches may commit in any order, so two turns of one call that arrived
- * close together may be numbered in either order (as with one statement per turn), and batches
- * touching the same call wait for each other's row lock. See README.md.
+ * <p>{@code maxInFlight} trades ordering and row-lock contention against parallelism: with 1 (the
+ * default), the turns it received are numbered strictly in their arrival order, and it runs at most
+ * one ingest statement at a time; with more, batches may commit in any order, so two turns of one
+ * call that arrived close together may be numbered in either order (as with one statement per
+ * turn), and batches touching the same call wait for each other's row lock. See README.md.
  */
 public final class LiveTurnWriter {
   public static final int DEFAULT_MAX_IN_FLIGHT = 1;
   public static final int DEFAULT_MAX_BATCH = 256;
   public static final int DEFAULT_MAX_QUEUE = 10_000;
   public static final long DEFAULT_MAX_QUEUE_BYTES = 64L << 20;
-  /** What a queued turn costs besides its text (the request, the promise, the deque slot), for the byte bound. */
+
+  /**
+   * What a queued turn costs besides its text (the request, the promise, the deque slot), for the
+   * byte bound.
+   */
   static final int OVERHEAD_BYTES = 256;
-  /** Deadlocks (40P01) a batch survives; unique violations are bounded by the batch size instead. */
+
+  /**
+   * Deadlocks (40P01) a batch survives; unique violations are bounded by the batch size instead.
+   */
   private static final int DEADLOCK_RETRIES = 3;
 
   /**
-   * Counters since creation: statements run (first attempts), turns written, batches re-run, batches split; turns
-   * refused because the queue was full, turns dropped from the queue because their deadline passed; the queue now
-   * (turns, estimated bytes) and the most turns it ever held.
+   * Counters since creation: statements run (first attempts), turns written, batches re-run,
+   * batches split; turns refused because the queue was full, turns dropped from the queue because
+   * their deadline passed; the queue now (turns, estimated bytes) and the most turns it ever held.
    */
-  public record Stats(long batches, long turns, long retries, long isolated, long rejected, long expired,
-                      int queued, long queuedBytes, int peakQueued) {}
+  public record Stats(
+      long batches,
+      long turns,
+      long retries,
+      long isolated,
+      long rejected,
+      long expired,
+      int queued,
+      long queuedBytes,
+      int peakQueued) {}
 
-  private record Pending(LiveTurn request, Promise<LiveTurnResult> promise, long deadlineNanos, int bytes) {}
+  private record Pending(
+      LiveTurn request, Promise<LiveTurnResult> promise, long deadlineNanos, int bytes) {}
 
   private final Pool pool;
   private final TranscriptRepository transcripts = new TranscriptRepository();
@@ -73,13 +90,16 @@ public final class LiveTurnWriter {
   }
 
   /**
-   * {@code maxQueue} turns or {@code maxQueueBytes} (estimated: two bytes per character plus
-   * {@link #OVERHEAD_BYTES}) waiting for their statement, whichever comes first: beyond that a write is refused at
-   * once (WRITER_MAX_QUEUE, WRITER_MAX_QUEUE_BYTES), so a stalled database cannot make the queue grow without limit.
+   * {@code maxQueue} turns or {@code maxQueueBytes} (estimated: two bytes per character plus {@link
+   * #OVERHEAD_BYTES}) waiting for their statement, whichever comes first: beyond that a write is
+   * refused at once (WRITER_MAX_QUEUE, WRITER_MAX_QUEUE_BYTES), so a stalled database cannot make
+   * the queue grow without limit.
    */
-  public LiveTurnWriter(Pool pool, int maxInFlight, int maxBatch, int maxQueue, long maxQueueBytes) {
+  public LiveTurnWriter(
+      Pool pool, int maxInFlight, int maxBatch, int maxQueue, long maxQueueBytes) {
     if (maxInFlight < 1 || maxBatch < 1 || maxQueue < 1 || maxQueueBytes < 1) {
-      throw new IllegalArgumentException("maxInFlight, maxBatch, maxQueue and maxQueueBytes must be at least 1");
+      throw new IllegalArgumentException(
+          "maxInFlight, maxBatch, maxQueue and maxQueueBytes must be at least 1");
     }
     this.pool = pool;
     this.maxInFlight = maxInFlight;
@@ -89,27 +109,33 @@ public final class LiveTurnWriter {
   }
 
   /**
-   * Stores one turn; the future completes after the statement holding it has committed, with the stored row or a
-   * refusal. It fails with the database error when the turn could not be stored: SQLSTATE class 22/23 errors
-   * belong to this turn alone (the batch is re-run turn by turn to find it), any other error to its whole batch.
+   * Stores one turn; the future completes after the statement holding it has committed, with the
+   * stored row or a refusal. It fails with the database error when the turn could not be stored:
+   * SQLSTATE class 22/23 errors belong to this turn alone (the batch is re-run turn by turn to find
+   * it), any other error to its whole batch.
    */
   public Future<LiveTurnResult> write(LiveTurn request) {
     return write(request, 0);
   }
 
   /**
-   * As {@link #write(LiveTurn)}, refused at once with a {@link Failure.Kind#UNAVAILABLE} failure when the
-   * queue is full, and dropped from the queue (failing the same way, never stored) if its statement has not started
-   * by {@code deadlineNanos} ({@link System#nanoTime}; 0: none). A turn whose statement started before its deadline
-   * may still commit after it: its caller has given up, and a redelivery finds it stored (a duplicate).
+   * As {@link #write(LiveTurn)}, refused at once with a {@link Failure.Kind#UNAVAILABLE} failure
+   * when the queue is full, and dropped from the queue (failing the same way, never stored) if its
+   * statement has not started by {@code deadlineNanos} ({@link System#nanoTime}; 0: none). A turn
+   * whose statement started before its deadline may still commit after it: its caller has given up,
+   * and a redelivery finds it stored (a duplicate).
    */
   public Future<LiveTurnResult> write(LiveTurn request, long deadlineNanos) {
     checkThread();
     int bytes = OVERHEAD_BYTES + 2 * (request.message().length() + request.dedupeKey().length());
     if (queue.size() >= maxQueue || queuedBytes + bytes > maxQueueBytes) {
       rejected++;
-      return Future.failedFuture(Failure.unavailable("live-turn queue full (" + queue.size() + " turns waiting "
-          + "for the database); retry later"));
+      return Future.failedFuture(
+          Failure.unavailable(
+              "live-turn queue full ("
+                  + queue.size()
+                  + " turns waiting "
+                  + "for the database); retry later"));
     }
     Promise<LiveTurnResult> promise = Promise.promise();
     queue.add(new Pending(request, promise, deadlineNanos, bytes));
@@ -123,7 +149,8 @@ public final class LiveTurnWriter {
   }
 
   public Stats stats() {
-    return new Stats(batches, turns, retries, isolated, rejected, expired, queued, queuedBytes, peakQueued);
+    return new Stats(
+        batches, turns, retries, isolated, rejected, expired, queued, queuedBytes, peakQueued);
   }
 
   private Pending take() {
@@ -138,7 +165,8 @@ public final class LiveTurnWriter {
     if (owner == null) {
       owner = current;
     } else if (owner != current) {
-      throw new IllegalStateException("a LiveTurnWriter belongs to one event loop; reach it through NodeTurnWriter");
+      throw new IllegalStateException(
+          "a LiveTurnWriter belongs to one event loop; reach it through NodeTurnWriter");
     }
   }
 
@@ -150,8 +178,11 @@ public final class LiveTurnWriter {
         Pending p = take();
         if (p.deadlineNanos() != 0 && now - p.deadlineNanos() >= 0) {
           expired++;
-          p.promise().tryFail(Failure.unavailable("live turn not stored within the deadline (database slow or "
-              + "unavailable); retry later"));
+          p.promise()
+              .tryFail(
+                  Failure.unavailable(
+                      "live turn not stored within the deadline (database slow or "
+                          + "unavailable); retry later"));
         } else {
           batch.add(p);
         }
@@ -162,36 +193,40 @@ public final class LiveTurnWriter {
       inFlight++;
       batches++;
       turns += batch.size();
-      run(batch).onComplete(done -> {
-        inFlight--;
-        drain();
-      });
+      run(batch)
+          .onComplete(
+              done -> {
+                inFlight--;
+                drain();
+              });
     }
   }
 
   /** Runs one batch and answers each of its requests; never fails. */
   private Future<Void> run(List<Pending> batch) {
     List<LiveTurn> requests = batch.stream().map(Pending::request).toList();
-    return attempt(requests, requests.size(), DEADLOCK_RETRIES).transform(done -> {
-      if (done.succeeded()) {
-        List<LiveTurnResult> results = done.result();
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).promise().tryComplete(results.get(i));
-        }
-        return Future.succeededFuture();
-      }
-      if (batch.size() > 1 && rowError(done.cause())) {
-        isolated++;
-        return oneByOne(batch, 0);
-      }
-      batch.forEach(p -> p.promise().tryFail(done.cause()));
-      return Future.succeededFuture();
-    });
+    return attempt(requests, requests.size(), DEADLOCK_RETRIES)
+        .transform(
+            done -> {
+              if (done.succeeded()) {
+                List<LiveTurnResult> results = done.result();
+                for (int i = 0; i < batch.size(); i++) {
+                  batch.get(i).promise().tryComplete(results.get(i));
+                }
+                return Future.succeededFuture();
+              }
+              if (batch.size() > 1 && rowError(done.cause())) {
+                isolated++;
+                return oneByOne(batch, 0);
+              }
+              batch.forEach(p -> p.promise().tryFail(done.cause()));
+              return Future.succeededFuture();
+            });
   }
 
   /**
-   * Re-runs a failed batch one turn at a time, in arrival order (so numbering stays in arrival order), so that a
-   * turn the database refuses fails alone.
+   * Re-runs a failed batch one turn at a time, in arrival order (so numbering stays in arrival
+   * order), so that a turn the database refuses fails alone.
    */
   private Future<Void> oneByOne(List<Pending> batch, int index) {
     if (index == batch.size()) {
@@ -199,40 +234,51 @@ public final class LiveTurnWriter {
     }
     Pending p = batch.get(index);
     List<LiveTurn> one = List.of(p.request());
-    return attempt(one, 1, DEADLOCK_RETRIES).transform(done -> {
-      if (done.succeeded()) {
-        p.promise().tryComplete(done.result().get(0));
-      } else {
-        p.promise().tryFail(done.cause());
-      }
-      return oneByOne(batch, index + 1);
-    });
+    return attempt(one, 1, DEADLOCK_RETRIES)
+        .transform(
+            done -> {
+              if (done.succeeded()) {
+                p.promise().tryComplete(done.result().get(0));
+              } else {
+                p.promise().tryFail(done.cause());
+              }
+              return oneByOne(batch, index + 1);
+            });
   }
 
   /**
-   * One statement, re-run after a unique violation or a deadlock; either rolled the whole statement back, so a re-run
-   * neither loses nor renumbers anyone. A unique violation means another transaction committed one of this batch's
-   * turns after this statement's snapshot; the re-run sees it as stored, so each turn causes at most one and a
-   * batch of n turns is allowed n such re-runs.
+   * One statement, re-run after a unique violation or a deadlock; either rolled the whole statement
+   * back, so a re-run neither loses nor renumbers anyone. A unique violation means another
+   * transaction committed one of this batch's turns after this statement's snapshot; the re-run
+   * sees it as stored, so each turn causes at most one and a batch of n turns is allowed n such
+   * re-runs.
    */
-  private Future<List<LiveTurnResult>> attempt(List<LiveTurn> requests, int uniqueRetries,
-                                               int deadlockRetries) {
-    return transcripts.insertLive(pool, requests).recover(e -> {
-      if (DatabaseErrors.uniqueViolation(e) && uniqueRetries > 0) {
-        retries++;
-        return attempt(requests, uniqueRetries - 1, deadlockRetries);
-      }
-      if (DatabaseErrors.deadlock(e) && deadlockRetries > 0) {
-        retries++;
-        return attempt(requests, uniqueRetries, deadlockRetries - 1);
-      }
-      return Future.failedFuture(e);
-    });
+  private Future<List<LiveTurnResult>> attempt(
+      List<LiveTurn> requests, int uniqueRetries, int deadlockRetries) {
+    return transcripts
+        .insertLive(pool, requests)
+        .recover(
+            e -> {
+              if (DatabaseErrors.uniqueViolation(e) && uniqueRetries > 0) {
+                retries++;
+                return attempt(requests, uniqueRetries - 1, deadlockRetries);
+              }
+              if (DatabaseErrors.deadlock(e) && deadlockRetries > 0) {
+                retries++;
+                return attempt(requests, uniqueRetries, deadlockRetries - 1);
+              }
+              return Future.failedFuture(e);
+            });
   }
 
-  /** Data exceptions (22) and integrity violations (23) other than the retried 23505 come from one row's values. */
+  /**
+   * Data exceptions (22) and integrity violations (23) other than the retried 23505 come from one
+   * row's values.
+   */
   private static boolean rowError(Throwable e) {
     String state = DatabaseErrors.sqlState(e);
-    return state != null && (state.startsWith("22") || state.startsWith("23")) && !DatabaseErrors.uniqueViolation(e);
+    return state != null
+        && (state.startsWith("22") || state.startsWith("23"))
+        && !DatabaseErrors.uniqueViolation(e);
   }
 }

@@ -18,13 +18,24 @@ final class PostCallData {
     JsonObject data = envelope.data();
     JsonObject analysis = data.getValue("analysis") instanceof JsonObject a ? a : null;
     JsonObject metadata = data.getValue("metadata") instanceof JsonObject m ? m : null;
-    String summary = analysis != null && analysis.getValue("transcript_summary") instanceof String s ? s : null;
-    Integer duration = metadata != null && metadata.getValue("call_duration_secs") instanceof Number n
-        ? n.intValue() : null;
-    Double cost = metadata != null && metadata.getValue("cost") instanceof Number n ? n.doubleValue() : null;
+    String summary =
+        analysis != null && analysis.getValue("transcript_summary") instanceof String s ? s : null;
+    Integer duration =
+        metadata != null && metadata.getValue("call_duration_secs") instanceof Number n
+            ? n.intValue()
+            : null;
+    Double cost =
+        metadata != null && metadata.getValue("cost") instanceof Number n ? n.doubleValue() : null;
     Boolean successful = analysis == null ? null : successful(analysis.getValue("call_successful"));
-    return new Completion(envelope.conversationId(), envelope.eventTimestamp(), summary, duration, cost,
-        successful, analysis, metadata);
+    return new Completion(
+        envelope.conversationId(),
+        envelope.eventTimestamp(),
+        summary,
+        duration,
+        cost,
+        successful,
+        analysis,
+        metadata);
   }
 
   static Boolean successful(Object value) {
@@ -42,8 +53,11 @@ final class PostCallData {
     if (!(data.getValue("transcript") instanceof JsonArray transcript)) {
       return List.of();
     }
-    Long start = data.getValue("metadata") instanceof JsonObject m
-        && m.getValue("start_time_unix_secs") instanceof Number n ? n.longValue() : null;
+    Long start =
+        data.getValue("metadata") instanceof JsonObject m
+                && m.getValue("start_time_unix_secs") instanceof Number n
+            ? n.longValue()
+            : null;
     List<Turn> turns = new ArrayList<>();
     for (int i = 0; i < transcript.size(); i++) {
       if (!(transcript.getValue(i) instanceof JsonObject turn)
@@ -53,7 +67,9 @@ final class PostCallData {
       }
       OffsetDateTime at = null;
       if (start != null && turn.getValue("time_in_call_secs") instanceof Number offset) {
-        at = Instant.ofEpochMilli(Math.round((start + offset.doubleValue()) * 1000)).atOffset(ZoneOffset.UTC);
+        at =
+            Instant.ofEpochMilli(Math.round((start + offset.doubleValue()) * 1000))
+                .atOffset(ZoneOffset.UTC);
       }
       turns.add(new Turn(turns.size() + 1, turn.getString("role"), message, at, "post_call:" + i));
     }

@@ -12,30 +12,41 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The owner of {@code transcriptions}: all of this table's SQL is here. The live-turn insert also bumps the calls'
- * sequence counters in the same statement (one round trip and one commit per batch; see {@link #INSERT_BATCH}):
- * the only write of {@code calls} outside {@link CallRepository}, and the only statement writing two tables.
+ * The owner of {@code transcriptions}: all of this table's SQL is here. The live-turn insert also
+ * bumps the calls' sequence counters in the same statement (one round trip and one commit per
+ * batch; see {@link #INSERT_BATCH}): the only write of {@code calls} outside {@link
+ * CallRepository}, and the only statement writing two tables.
  */
 public final class TranscriptRepository {
   /**
    * The steps, each a CTE:
+   *
    * <ol>
-   * <li>{@code input}: the arrays, one row per request, {@code ord} = its position (arrival order).
-   * <li>{@code matched}: each request's call, by call_sid or conversation_id, the call_sid match preferred.
-   * <li>{@code locked}: the matched calls rows, locked in id order (two writers never lock in opposite orders, so
-   *     they queue instead of deadlocking); FOR UPDATE returns the latest committed status and counter.
-   * <li>{@code existing}: requests whose (call, dedupe key) is already stored: a redelivery, answered with that row.
-   * <li>{@code fresh}: the turns to insert: call open, not stored, and the first request of its key in this batch;
-   *     {@code rank} numbers them per call in arrival order.
-   * <li>{@code bumped}: one UPDATE per call adds the count of its fresh turns to the counter (a statement cannot
-   *     update one row twice) and moves an initiated call to in_progress; {@code base} = the counter before.
-   * <li>{@code inserted}: each fresh turn gets base + rank: gapless, in arrival order; ids in arrival order too.
+   *   <li>{@code input}: the arrays, one row per request, {@code ord} = its position (arrival
+   *       order).
+   *   <li>{@code matched}: each request's call, by call_sid or conversation_id, the call_sid match
+   *       preferred.
+   *   <li>{@code locked}: the matched calls rows, locked in id order (two writers never lock in
+   *       opposite orders, so they queue instead of deadlocking); FOR UPDATE returns the latest
+   *       committed status and counter.
+   *   <li>{@code existing}: requests whose (call, dedupe key) is already stored: a redelivery,
+   *       answered with that row.
+   *   <li>{@code fresh}: the turns to insert: call open, not stored, and the first request of its
+   *       key in this batch; {@code rank} numbers them per call in arrival order.
+   *   <li>{@code bumped}: one UPDATE per call adds the count of its fresh turns to the counter (a
+   *       statement cannot update one row twice) and moves an initiated call to in_progress; {@code
+   *       base} = the counter before.
+   *   <li>{@code inserted}: each fresh turn gets base + rank: gapless, in arrival order; ids in
+   *       arrival order too.
    * </ol>
-   * The result has one row per request in {@code ord} order; a later duplicate of a fresh turn in the batch joins
-   * the inserted row by (call, key), with created = false. A turn stored concurrently by another transaction after
-   * this statement's snapshot makes the insert fail with 23505, rolling everything back: run the batch again.
+   *
+   * The result has one row per request in {@code ord} order; a later duplicate of a fresh turn in
+   * the batch joins the inserted row by (call, key), with created = false. A turn stored
+   * concurrently by another transaction after this statement's snapshot makes the insert fail with
+   * 23505, rolling everything back: run the batch again.
    */
-  static final String INSERT_BATCH = """
+  static final String INSERT_BATCH =
+      """
       WITH input AS (
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
           WITH ORDINALITY AS u(call_sid, conversation_id, dedupe_key, speaker, message, spoken_at, ord)
@@ -84,11 +95,14 @@ public final class TranscriptRepository {
       ORDER BY m.ord""";
 
   /**
-   * Stores a batch of live turns in one statement (see {@link #INSERT_BATCH}); the results are in request order.
-   * Fails with SQLSTATE 23505 when an identical turn was stored concurrently, 40P01 on a deadlock: run it again.
+   * Stores a batch of live turns in one statement (see {@link #INSERT_BATCH}); the results are in
+   * request order. Fails with SQLSTATE 23505 when an identical turn was stored concurrently, 40P01
+   * on a deadlock: run it again.
    */
   public Future<List<LiveTurnResult>> insertLive(SqlClient db, List<LiveTurn> requests) {
-    return db.preparedQuery(INSERT_BATCH).execute(parameters(requests)).map(rows -> results(rows, requests.size()));
+    return db.preparedQuery(INSERT_BATCH)
+        .execute(parameters(requests))
+        .map(rows -> results(rows, requests.size()));
   }
 
   private static Tuple parameters(List<LiveTurn> requests) {
@@ -108,8 +122,13 @@ public final class TranscriptRepository {
       messages[i] = r.message();
       spokenAt[i] = r.spokenAt() == null ? null : r.spokenAt().atOffset(ZoneOffset.UTC);
     }
-    return Tuple.tuple().addValue(callSids).addValue(conversationIds).addValue(keys).addValue(speakers)
-        .addValue(messages).addValue(spokenAt);
+    return Tuple.tuple()
+        .addValue(callSids)
+        .addValue(conversationIds)
+        .addValue(keys)
+        .addValue(speakers)
+        .addValue(messages)
+        .addValue(spokenAt);
   }
 
   private static List<LiveTurnResult> results(RowSet<Row> rows, int expected) {
@@ -121,7 +140,8 @@ public final class TranscriptRepository {
       results.add(result(r));
     }
     if (results.size() != expected) {
-      throw new IllegalStateException("batch of " + expected + " answered " + results.size() + " rows");
+      throw new IllegalStateException(
+          "batch of " + expected + " answered " + results.size() + " rows");
     }
     return results;
   }
@@ -135,17 +155,28 @@ public final class TranscriptRepository {
     Long id = r.getLong("id");
     if (id == null) {
       if (!Call.COMPLETED.equals(status) && !Call.FAILED.equals(status)) {
-        throw new IllegalStateException("turn neither stored nor refused (call status " + status + ")");
+        throw new IllegalStateException(
+            "turn neither stored nor refused (call status " + status + ")");
       }
       return new LiveTurnResult.CallEnded(status);
     }
-    return new LiveTurnResult.Stored(new StoredTurn(id, r.getLong("call_id"), r.getInteger("sequence_number"),
-        Call.instant(r, "spoken_at"), r.getString("call_sid"), r.getString("conversation_id"),
-        r.getBoolean("started"), r.getBoolean("created")));
+    return new LiveTurnResult.Stored(
+        new StoredTurn(
+            id,
+            r.getLong("call_id"),
+            r.getInteger("sequence_number"),
+            Call.instant(r, "spoken_at"),
+            r.getString("call_sid"),
+            r.getString("conversation_id"),
+            r.getBoolean("started"),
+            r.getBoolean("created")));
   }
 
-  /** Post-call turns, only when the call received no live turns; a turn already stored is skipped. */
-  private static final String INSERT_TURNS = """
+  /**
+   * Post-call turns, only when the call received no live turns; a turn already stored is skipped.
+   */
+  private static final String INSERT_TURNS =
+      """
       INSERT INTO transcriptions (call_id, sequence_number, speaker_type, message_text, spoken_at, source,
                                   dedupe_key)
       SELECT $1, t.seq, t.speaker, t.message, t.spoken_at, 'post_call', t.dedupe_key
@@ -153,25 +184,40 @@ public final class TranscriptRepository {
         AS t(seq, speaker, message, spoken_at, dedupe_key)
       WHERE NOT EXISTS (SELECT 1 FROM transcriptions WHERE call_id = $1 AND source = 'live')
       ON CONFLICT DO NOTHING
-      RETURNING\s""" + Transcription.COLUMNS;
-
+      RETURNING\s"""
+          + Transcription.COLUMNS;
 
   /**
-   * A live turn as stored: {@code created} is false when it was a redelivery of a stored turn; {@code started}
-   * when this turn moved the call from initiated to in_progress.
+   * A live turn as stored: {@code created} is false when it was a redelivery of a stored turn;
+   * {@code started} when this turn moved the call from initiated to in_progress.
    */
-  public record StoredTurn(long transcriptionId, long callId, int sequenceNumber, Instant spokenAt, String callSid,
-                           String conversationId, boolean started, boolean created) {}
-  private static final String RANGE = "SELECT " + Transcription.COLUMNS + " FROM transcriptions "
-      + "WHERE call_id = $1 AND sequence_number > $2 AND sequence_number <= $3 ORDER BY sequence_number";
+  public record StoredTurn(
+      long transcriptionId,
+      long callId,
+      int sequenceNumber,
+      Instant spokenAt,
+      String callSid,
+      String conversationId,
+      boolean started,
+      boolean created) {}
+
+  private static final String RANGE =
+      "SELECT "
+          + Transcription.COLUMNS
+          + " FROM transcriptions "
+          + "WHERE call_id = $1 AND sequence_number > $2 AND sequence_number <= $3 ORDER BY sequence_number";
 
   /** Turns of a call with afterSequence < sequence_number <= upToSequence, in order. */
-  public Future<List<Transcription>> range(SqlClient db, long callId, int afterSequence, int upToSequence) {
-    return db.preparedQuery(RANGE).execute(Tuple.of(callId, afterSequence, upToSequence)).map(rows -> {
-      List<Transcription> list = new ArrayList<>(rows.size());
-      rows.forEach(r -> list.add(Transcription.fromRow(r)));
-      return list;
-    });
+  public Future<List<Transcription>> range(
+      SqlClient db, long callId, int afterSequence, int upToSequence) {
+    return db.preparedQuery(RANGE)
+        .execute(Tuple.of(callId, afterSequence, upToSequence))
+        .map(
+            rows -> {
+              List<Transcription> list = new ArrayList<>(rows.size());
+              rows.forEach(r -> list.add(Transcription.fromRow(r)));
+              return list;
+            });
   }
 
   /** Every turn after the given sequence number, in order. */
@@ -179,12 +225,20 @@ public final class TranscriptRepository {
     return range(db, callId, afterSequence, Integer.MAX_VALUE);
   }
 
-
   /** A post-call transcript turn to store. */
-  public record Turn(int sequenceNumber, String speaker, String message, OffsetDateTime spokenAt, String dedupeKey) {}
+  public record Turn(
+      int sequenceNumber,
+      String speaker,
+      String message,
+      OffsetDateTime spokenAt,
+      String dedupeKey) {}
 
-  /** Inserts the turns (post-call turns, see {@link #INSERT_TURNS}); returns those actually inserted, in sequence order. */
-  public Future<List<Transcription>> insertPostCallTurns(SqlClient db, long callId, List<Turn> turns) {
+  /**
+   * Inserts the turns (post-call turns, see {@link #INSERT_TURNS}); returns those actually
+   * inserted, in sequence order.
+   */
+  public Future<List<Transcription>> insertPostCallTurns(
+      SqlClient db, long callId, List<Turn> turns) {
     if (turns.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -202,12 +256,14 @@ public final class TranscriptRepository {
       at[i] = t.spokenAt();
       key[i] = t.dedupeKey();
     }
-    return db.preparedQuery(INSERT_TURNS).execute(Tuple.of(callId, seq, speaker, message, at, key)).map(rows -> {
-      List<Transcription> list = new ArrayList<>(rows.size());
-      rows.forEach(r -> list.add(Transcription.fromRow(r)));
-      list.sort((a, b) -> Integer.compare(a.sequenceNumber(), b.sequenceNumber()));
-      return list;
-    });
+    return db.preparedQuery(INSERT_TURNS)
+        .execute(Tuple.of(callId, seq, speaker, message, at, key))
+        .map(
+            rows -> {
+              List<Transcription> list = new ArrayList<>(rows.size());
+              rows.forEach(r -> list.add(Transcription.fromRow(r)));
+              list.sort((a, b) -> Integer.compare(a.sequenceNumber(), b.sequenceNumber()));
+              return list;
+            });
   }
-
 }

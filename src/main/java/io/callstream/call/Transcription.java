@@ -6,21 +6,34 @@ import io.vertx.sqlclient.Row;
 import java.time.Instant;
 
 /** One row of {@code transcriptions}. */
-public record Transcription(long id, long callId, int sequenceNumber, String speakerType, String messageText,
-                            Instant spokenAt, String source, Instant createdAt) {
+public record Transcription(
+    long id,
+    long callId,
+    int sequenceNumber,
+    String speakerType,
+    String messageText,
+    Instant spokenAt,
+    String source,
+    Instant createdAt) {
 
   public static final String COLUMNS =
       "id, call_id, sequence_number, speaker_type, message_text, spoken_at, source, created_at";
 
   public static Transcription fromRow(Row r) {
-    return new Transcription(r.getLong("id"), r.getLong("call_id"), r.getInteger("sequence_number"),
-        r.getString("speaker_type"), r.getString("message_text"), Call.instant(r, "spoken_at"),
-        r.getString("source"), Call.instant(r, "created_at"));
+    return new Transcription(
+        r.getLong("id"),
+        r.getLong("call_id"),
+        r.getInteger("sequence_number"),
+        r.getString("speaker_type"),
+        r.getString("message_text"),
+        Call.instant(r, "spoken_at"),
+        r.getString("source"),
+        Call.instant(r, "created_at"));
   }
 
   public TranscriptionEvent toEvent(String callSid, String conversationId) {
-    return new TranscriptionEvent(callId, callSid, conversationId, id, sequenceNumber, speakerType, messageText,
-        spokenAt);
+    return new TranscriptionEvent(
+        callId, callSid, conversationId, id, sequenceNumber, speakerType, messageText, spokenAt);
   }
 
   public JsonObject toJson() {

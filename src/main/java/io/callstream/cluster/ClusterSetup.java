@@ -17,23 +17,29 @@ import java.util.logging.Logger;
 
 /**
  * Hazelcast for the clustered event bus: TCP/IP join to the listed members (no multicast), bound to
- * CLUSTER_HOST, fast failure detection; or a full Hazelcast XML from CLUSTER_CONFIG (e.g. Kubernetes discovery).
+ * CLUSTER_HOST, fast failure detection; or a full Hazelcast XML from CLUSTER_CONFIG (e.g.
+ * Kubernetes discovery).
  *
- * <p>Hazelcast's open-source edition neither authenticates members nor encrypts, so the member port is narrowed
- * (docs/cluster-security-and-metrics.md): a MEMBER endpoint only (advanced network, no CLIENT endpoint: a Hazelcast
- * client cannot connect), the cluster name as a shared secret (CLUSTER_NAME) and a Java deserialization allow-list
- * ({@link SerializationAllowList}). A CLUSTER_CONFIG file must declare the same endpoints; it is refused otherwise.
+ * <p>Hazelcast's open-source edition neither authenticates members nor encrypts, so the member port
+ * is narrowed (docs/cluster-security-and-metrics.md): a MEMBER endpoint only (advanced network, no
+ * CLIENT endpoint: a Hazelcast client cannot connect), the cluster name as a shared secret
+ * (CLUSTER_NAME) and a Java deserialization allow-list ({@link SerializationAllowList}). A
+ * CLUSTER_CONFIG file must declare the same endpoints; it is refused otherwise.
  */
 public final class ClusterSetup {
   private static final Logger LOG = Logger.getLogger(ClusterSetup.class.getName());
 
   private ClusterSetup() {}
 
-  public static HazelcastClusterManager clusterManager(io.callstream.config.Config.Cluster cluster) {
+  public static HazelcastClusterManager clusterManager(
+      io.callstream.config.Config.Cluster cluster) {
     return new HazelcastClusterManager(hazelcastConfig(cluster));
   }
 
-  /** Hazelcast's interface list takes IP addresses: a host name (e.g. a compose service name) is resolved once. */
+  /**
+   * Hazelcast's interface list takes IP addresses: a host name (e.g. a compose service name) is
+   * resolved once.
+   */
   static String address(String host) {
     try {
       return InetAddress.getByName(host).getHostAddress();
@@ -43,13 +49,15 @@ public final class ClusterSetup {
   }
 
   /**
-   * What Vert.x's default-cluster.xml configures (the structures its cluster manager uses), built in code:
-   * parsing that XML (ConfigUtil.loadConfig) was a third of a node's start-up time.
+   * What Vert.x's default-cluster.xml configures (the structures its cluster manager uses), built
+   * in code: parsing that XML (ConfigUtil.loadConfig) was a third of a node's start-up time.
    */
   static Config vertxDefaults() {
     Config hz = new Config();
-    hz.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
-        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    hz.addMultiMapConfig(
+        new MultiMapConfig("__vertx.subs")
+            .setBackupCount(1)
+            .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
     hz.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     hz.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
     return hz;
@@ -70,7 +78,8 @@ public final class ClusterSetup {
       JoinConfig join = network.getJoin();
       join.getMulticastConfig().setEnabled(false);
       join.getAutoDetectionConfig().setEnabled(false);
-      // also how long a starting member asks the listed members for a master before claiming mastership itself
+      // also how long a starting member asks the listed members for a master before claiming
+      // mastership itself
       // (Hazelcast's default, 5 s, is what members starting together waited for)
       join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).getMembers().clear();
       join.getTcpIpConfig().addMember(cluster.host() + ":" + cluster.port());
@@ -89,9 +98,13 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.logging.type", "jdk");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     if (io.callstream.config.Config.Cluster.DEFAULT_NAME.equals(hz.getClusterName())) {
-      LOG.warning("CLUSTER_NAME is not set: the Hazelcast cluster name is the public default '"
-          + hz.getClusterName() + "', so any process reaching port " + cluster.port() + " can join as a member. "
-          + "Set CLUSTER_NAME (or CLUSTER_NAME_FILE) to the same secret on every node.");
+      LOG.warning(
+          "CLUSTER_NAME is not set: the Hazelcast cluster name is the public default '"
+              + hz.getClusterName()
+              + "', so any process reaching port "
+              + cluster.port()
+              + " can join as a member. "
+              + "Set CLUSTER_NAME (or CLUSTER_NAME_FILE) to the same secret on every node.");
     }
     return hz;
   }
@@ -106,15 +119,19 @@ public final class ClusterSetup {
       throw new ConfigException("CLUSTER_CONFIG: invalid Hazelcast config: " + e.getMessage());
     }
     if (!io.callstream.config.Config.Cluster.DEFAULT_NAME.equals(cluster.name())) {
-      hz.setClusterName(cluster.name()); // the secret comes from CLUSTER_NAME(_FILE), not from the mounted file
+      hz.setClusterName(
+          cluster.name()); // the secret comes from CLUSTER_NAME(_FILE), not from the mounted file
     }
     AdvancedNetworkConfig network = hz.getAdvancedNetworkConfig();
-    boolean memberOnly = network.isEnabled() && network.getEndpointConfigs().keySet().stream()
-        .allMatch(EndpointQualifier.MEMBER::equals);
+    boolean memberOnly =
+        network.isEnabled()
+            && network.getEndpointConfigs().keySet().stream()
+                .allMatch(EndpointQualifier.MEMBER::equals);
     if (!memberOnly) {
-      throw new ConfigException("CLUSTER_CONFIG: use <advanced-network enabled=\"true\"> with a "
-          + "<member-server-socket-endpoint-config> and no other endpoint (no client, REST or memcache endpoint: "
-          + "Hazelcast does not authenticate them); see docker/kubernetes/base/hazelcast.xml");
+      throw new ConfigException(
+          "CLUSTER_CONFIG: use <advanced-network enabled=\"true\"> with a "
+              + "<member-server-socket-endpoint-config> and no other endpoint (no client, REST or memcache endpoint: "
+              + "Hazelcast does not authenticate them); see docker/kubernetes/base/hazelcast.xml");
     }
     return hz;
   }

@@ -8,17 +8,26 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * TLS to PostgreSQL from DATABASE_URL's query parameters, with libpq's meaning: {@code sslmode} (disable, allow,
- * prefer, require, verify-ca, verify-full) and {@code sslrootcert} (a PEM file of trusted CAs, or {@code system}
- * for the JVM's trust store). Without sslmode the connection is plain TCP. Any other parameter is refused rather
- * than silently dropped. Both the reactive pool and the JDBC connection of the migrations use these settings.
+ * TLS to PostgreSQL from DATABASE_URL's query parameters, with libpq's meaning: {@code sslmode}
+ * (disable, allow, prefer, require, verify-ca, verify-full) and {@code sslrootcert} (a PEM file of
+ * trusted CAs, or {@code system} for the JVM's trust store). Without sslmode the connection is
+ * plain TCP. Any other parameter is refused rather than silently dropped. Both the reactive pool
+ * and the JDBC connection of the migrations use these settings.
  */
 public record DatabaseTls(Mode mode, String rootCert) {
-  /** sslrootcert=system: trust the JVM's default CAs (a database with a publicly trusted certificate). */
+  /**
+   * sslrootcert=system: trust the JVM's default CAs (a database with a publicly trusted
+   * certificate).
+   */
   public static final String SYSTEM = "system";
 
   public enum Mode {
-    DISABLE, ALLOW, PREFER, REQUIRE, VERIFY_CA, VERIFY_FULL;
+    DISABLE,
+    ALLOW,
+    PREFER,
+    REQUIRE,
+    VERIFY_CA,
+    VERIFY_FULL;
 
     public String value() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -49,16 +58,22 @@ public record DatabaseTls(Mode mode, String rootCert) {
       switch (name) {
         case "sslmode" -> mode = mode(value);
         case "sslrootcert" -> rootCert = value;
-        default -> throw new ConfigException("DATABASE_URL: unsupported parameter '" + name
-            + "' (supported: sslmode, sslrootcert)");
+        default ->
+            throw new ConfigException(
+                "DATABASE_URL: unsupported parameter '"
+                    + name
+                    + "' (supported: sslmode, sslrootcert)");
       }
     }
     if (mode == null) {
       mode = Mode.DISABLE;
     }
     if (rootCert == null && mode.verifies()) {
-      throw new ConfigException("DATABASE_URL: sslmode=" + mode.value() + " needs sslrootcert=<CA file> (or "
-          + "sslrootcert=system for the JVM's trusted CAs)");
+      throw new ConfigException(
+          "DATABASE_URL: sslmode="
+              + mode.value()
+              + " needs sslrootcert=<CA file> (or "
+              + "sslrootcert=system for the JVM's trusted CAs)");
     }
     if (rootCert != null && !rootCert.equals(SYSTEM) && !Files.isReadable(Path.of(rootCert))) {
       throw new ConfigException("DATABASE_URL: sslrootcert: cannot read '" + rootCert + "'");
@@ -76,11 +91,17 @@ public record DatabaseTls(Mode mode, String rootCert) {
         return m;
       }
     }
-    throw new ConfigException("DATABASE_URL: sslmode must be one of disable, allow, prefer, require, verify-ca, "
-        + "verify-full, got '" + value + "'");
+    throw new ConfigException(
+        "DATABASE_URL: sslmode must be one of disable, allow, prefer, require, verify-ca, "
+            + "verify-full, got '"
+            + value
+            + "'");
   }
 
-  /** The same settings for the PostgreSQL JDBC driver (the migrations), as URL parameters without '?'. */
+  /**
+   * The same settings for the PostgreSQL JDBC driver (the migrations), as URL parameters without
+   * '?'.
+   */
   public String jdbcParameters() {
     StringBuilder p = new StringBuilder("sslmode=").append(mode.value());
     if (SYSTEM.equals(rootCert)) {

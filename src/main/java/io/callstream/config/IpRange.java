@@ -5,12 +5,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An IP address or a CIDR block ({@code 10.0.0.0/8}, {@code ::1}, {@code fd00::/8}), parsed from literals only:
- * a host name is refused, never looked up (configuration is read before any DNS should be trusted).
+ * An IP address or a CIDR block ({@code 10.0.0.0/8}, {@code ::1}, {@code fd00::/8}), parsed from
+ * literals only: a host name is refused, never looked up (configuration is read before any DNS
+ * should be trusted).
  */
 public record IpRange(byte[] network, int prefix) {
 
-  /** Parses {@code "a.b.c.d"}, {@code "a.b.c.d/n"} or their IPv6 forms; fails with IllegalArgumentException. */
+  /**
+   * Parses {@code "a.b.c.d"}, {@code "a.b.c.d/n"} or their IPv6 forms; fails with
+   * IllegalArgumentException.
+   */
   public static IpRange parse(String text) {
     String s = text.trim();
     int slash = s.indexOf('/');
@@ -35,14 +39,19 @@ public record IpRange(byte[] network, int prefix) {
 
   /** A comma-separated list; blank gives an empty list. */
   public static List<IpRange> parseList(String csv) {
-    return Arrays.stream(csv.split(",")).map(String::trim).filter(p -> !p.isEmpty()).map(IpRange::parse).toList();
+    return Arrays.stream(csv.split(","))
+        .map(String::trim)
+        .filter(p -> !p.isEmpty())
+        .map(IpRange::parse)
+        .toList();
   }
 
   /** The bytes of an IPv4 or IPv6 literal, or null when the text is not one (no DNS lookup). */
   public static byte[] literal(String text) {
     byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
     if (bytes != null && bytes.length == 16 && isMappedV4(bytes)) {
-      return Arrays.copyOfRange(bytes, 12, 16); // ::ffff:a.b.c.d is the IPv4 peer of a dual-stack socket
+      return Arrays.copyOfRange(
+          bytes, 12, 16); // ::ffff:a.b.c.d is the IPv4 peer of a dual-stack socket
     }
     return bytes;
   }

@@ -8,20 +8,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every secret setting may be given as a file instead ({@code SECRET_KEY_FILE=/run/secrets/secret_key}: Docker and
- * Kubernetes secrets): the file is read once, at start-up, and its trailing line break dropped. Setting both the
- * value and the file is a configuration error; so is a file that cannot be read or is empty.
+ * Every secret setting may be given as a file instead ({@code
+ * SECRET_KEY_FILE=/run/secrets/secret_key}: Docker and Kubernetes secrets): the file is read once,
+ * at start-up, and its trailing line break dropped. Setting both the value and the file is a
+ * configuration error; so is a file that cannot be read or is empty.
  */
 final class SecretFiles {
   /** The settings that may come from a file. */
-  static final List<String> SECRETS = List.of("SECRET_KEY", "SECRET_KEYS_PREVIOUS", "ELEVENLABS_WEBHOOK_SECRET",
-      "DATABASE_URL", "DB_PASSWORD", "ELEVENLABS_API_KEY", "TWILIO_AUTH_TOKEN", "TRANSCRIPTION_WEBHOOK_TOKEN",
-      "SENTRY_DSN");
+  static final List<String> SECRETS =
+      List.of(
+          "SECRET_KEY",
+          "SECRET_KEYS_PREVIOUS",
+          "ELEVENLABS_WEBHOOK_SECRET",
+          "DATABASE_URL",
+          "DB_PASSWORD",
+          "ELEVENLABS_API_KEY",
+          "TWILIO_AUTH_TOKEN",
+          "TRANSCRIPTION_WEBHOOK_TOKEN",
+          "SENTRY_DSN");
+
   static final String SUFFIX = "_FILE";
 
   private SecretFiles() {}
 
-  /** Replaces each {@code X_FILE} of {@link #SECRETS} in {@code values} by {@code X}, read from the file. */
+  /**
+   * Replaces each {@code X_FILE} of {@link #SECRETS} in {@code values} by {@code X}, read from the
+   * file.
+   */
   static Map<String, String> resolve(Map<String, String> values) {
     for (String key : SECRETS) {
       String file = blankToNull(values.get(key + SUFFIX));
@@ -35,8 +48,8 @@ final class SecretFiles {
       try {
         content = Files.readString(Path.of(file), StandardCharsets.UTF_8);
       } catch (IOException | RuntimeException e) {
-        throw new ConfigException(key + SUFFIX + ": cannot read " + file + " ("
-            + e.getClass().getSimpleName() + ")");
+        throw new ConfigException(
+            key + SUFFIX + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
       }
       content = trimLineBreak(content);
       if (content.isBlank()) {
@@ -49,7 +62,9 @@ final class SecretFiles {
 
   /** One trailing "\n" or "\r\n" (what editors and {@code echo} add) is not part of the secret. */
   private static String trimLineBreak(String s) {
-    return s.endsWith("\r\n") ? s.substring(0, s.length() - 2) : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    return s.endsWith("\r\n")
+        ? s.substring(0, s.length() - 2)
+        : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
   }
 
   private static String blankToNull(String s) {

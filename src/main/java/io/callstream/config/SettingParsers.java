@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Parsing of the list- and range-valued settings; each failure is a {@link ConfigException} naming the setting. */
+/**
+ * Parsing of the list- and range-valued settings; each failure is a {@link ConfigException} naming
+ * the setting.
+ */
 final class SettingParsers {
   private SettingParsers() {}
 
@@ -25,7 +28,8 @@ final class SettingParsers {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new ConfigException("DEMO_PACING_MS must be MIN-MAX or N milliseconds (1 to 600000), got '" + value + "'");
+    throw new ConfigException(
+        "DEMO_PACING_MS must be MIN-MAX or N milliseconds (1 to 600000), got '" + value + "'");
   }
 
   static Set<Config.NodeRole> roles(String value) {
@@ -38,7 +42,8 @@ final class SettingParsers {
       try {
         roles.add(Config.NodeRole.valueOf(name));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("NODE_ROLES: unknown role '" + part.trim() + "' (use webhook, live, api)");
+        throw new ConfigException(
+            "NODE_ROLES: unknown role '" + part.trim() + "' (use webhook, live, api)");
       }
     }
     if (roles.isEmpty()) {
@@ -47,12 +52,17 @@ final class SettingParsers {
     return roles;
   }
 
-  /** CORS_ORIGINS: comma-separated origins (scheme://host[:port]) of a console served elsewhere; empty = none. */
+  /**
+   * CORS_ORIGINS: comma-separated origins (scheme://host[:port]) of a console served elsewhere;
+   * empty = none.
+   */
   static List<String> origins(String value) {
-    List<String> origins = Arrays.stream(value.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
+    List<String> origins =
+        Arrays.stream(value.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
     for (String o : origins) {
       if (!o.matches("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
-        throw new ConfigException("CORS_ORIGINS: '" + o + "' is not an origin such as https://console.example.com");
+        throw new ConfigException(
+            "CORS_ORIGINS: '" + o + "' is not an origin such as https://console.example.com");
       }
     }
     return origins;
@@ -68,21 +78,28 @@ final class SettingParsers {
 
   /** A secret or a list of them (comma- or line-separated, blanks dropped); empty for null. */
   static List<String> secretList(String value) {
-    return value == null ? List.of()
-        : Arrays.stream(value.split("[,\\r\\n]+")).map(String::trim).filter(k -> !k.isEmpty()).toList();
+    return value == null
+        ? List.of()
+        : Arrays.stream(value.split("[,\\r\\n]+"))
+            .map(String::trim)
+            .filter(k -> !k.isEmpty())
+            .toList();
   }
 
   /** SECRET_KEYS_PREVIOUS: verify-only JWT keys, each at least {@code minBytes} long. */
   static List<String> previousKeys(String value, int minBytes) {
     List<String> keys = secretList(value);
-    if (keys.stream().anyMatch(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < minBytes)) {
-      throw new ConfigException("SECRET_KEYS_PREVIOUS: every key must be at least " + minBytes + " bytes long");
+    if (keys.stream()
+        .anyMatch(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < minBytes)) {
+      throw new ConfigException(
+          "SECRET_KEYS_PREVIOUS: every key must be at least " + minBytes + " bytes long");
     }
     return keys;
   }
 
   static List<String> members(String value) {
-    List<String> members = Arrays.stream(value.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
+    List<String> members =
+        Arrays.stream(value.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
     for (String m : members) {
       int colon = m.lastIndexOf(':');
       boolean ok = colon > 0;
@@ -102,8 +119,9 @@ final class SettingParsers {
   }
 
   /**
-   * CLUSTER_NAME, or the first line of the file CLUSTER_NAME_FILE (a mounted secret), at least 16 characters; the
-   * public default when neither is set. Read once at start-up, before any event loop runs.
+   * CLUSTER_NAME, or the first line of the file CLUSTER_NAME_FILE (a mounted secret), at least 16
+   * characters; the public default when neither is set. Read once at start-up, before any event
+   * loop runs.
    */
   static String clusterName(String value, String file) {
     if (value != null && file != null) {
@@ -120,9 +138,12 @@ final class SettingParsers {
     if (name == null) {
       return Config.Cluster.DEFAULT_NAME;
     }
-    if (name.length() < 16 || name.length() > 200 || !name.chars().allMatch(c -> c > 32 && c < 127)) {
-      throw new ConfigException("CLUSTER_NAME must be 16 to 200 printable ASCII characters without spaces "
-          + "(a shared secret, e.g. openssl rand -hex 16)");
+    if (name.length() < 16
+        || name.length() > 200
+        || !name.chars().allMatch(c -> c > 32 && c < 127)) {
+      throw new ConfigException(
+          "CLUSTER_NAME must be 16 to 200 printable ASCII characters without spaces "
+              + "(a shared secret, e.g. openssl rand -hex 16)");
     }
     return name;
   }

@@ -15,9 +15,9 @@ import java.util.Properties;
 
 /**
  * Raw key/value settings: the packaged {@code conf/callstream.properties}, then a file on disk
- * ({@code CALLSTREAM_CONFIG_FILE}, else {@code ./conf/callstream.properties} when present), then the environment.
- * Every secret may come from a file instead ({@link SecretFiles}: SECRET_KEY_FILE, ...). Typed accessors fail
- * with a {@link ConfigException} that names the setting.
+ * ({@code CALLSTREAM_CONFIG_FILE}, else {@code ./conf/callstream.properties} when present), then
+ * the environment. Every secret may come from a file instead ({@link SecretFiles}: SECRET_KEY_FILE,
+ * ...). Typed accessors fail with a {@link ConfigException} that names the setting.
  */
 public final class Settings {
   private final Map<String, String> values;
@@ -38,7 +38,10 @@ public final class Settings {
         putAll(merged, readProperties(new InputStreamReader(in, StandardCharsets.UTF_8)));
       }
       String explicit = env.get("CALLSTREAM_CONFIG_FILE");
-      Path file = explicit != null && !explicit.isBlank() ? Path.of(explicit) : Path.of("conf", "callstream.properties");
+      Path file =
+          explicit != null && !explicit.isBlank()
+              ? Path.of(explicit)
+              : Path.of("conf", "callstream.properties");
       if (Files.isRegularFile(file)) {
         try (Reader reader = Files.newBufferedReader(file)) {
           putAll(merged, readProperties(reader));

@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The PEM files of the cluster's mutual TLS (CLUSTER_TLS_CERT, CLUSTER_TLS_KEY, CLUSTER_TLS_CA): this node's
- * certificate and private key, and the private CA that signed every member's certificate. All three or none.
- * The files are read once here, at start-up before any event loop exists, so that a wrong path or a swapped
- * file stops the node with a configuration error (exit 2) instead of a TLS failure later.
+ * The PEM files of the cluster's mutual TLS (CLUSTER_TLS_CERT, CLUSTER_TLS_KEY, CLUSTER_TLS_CA):
+ * this node's certificate and private key, and the private CA that signed every member's
+ * certificate. All three or none. The files are read once here, at start-up before any event loop
+ * exists, so that a wrong path or a swapped file stops the node with a configuration error (exit 2)
+ * instead of a TLS failure later.
  */
 public record TlsFiles(Path cert, Path key, Path ca) {
   static final String CERT = "CLUSTER_TLS_CERT";
@@ -37,13 +38,24 @@ public record TlsFiles(Path cert, Path key, Path ca) {
       missing.add(CA);
     }
     if (!missing.isEmpty()) {
-      throw new ConfigException(CERT + ", " + KEY + " and " + CA + " must be set together (missing: "
-          + String.join(", ", missing) + ")");
+      throw new ConfigException(
+          CERT
+              + ", "
+              + KEY
+              + " and "
+              + CA
+              + " must be set together (missing: "
+              + String.join(", ", missing)
+              + ")");
     }
-    return new TlsFiles(pem(CERT, cert, "CERTIFICATE"), pem(KEY, key, "PRIVATE KEY"), pem(CA, ca, "CERTIFICATE"));
+    return new TlsFiles(
+        pem(CERT, cert, "CERTIFICATE"), pem(KEY, key, "PRIVATE KEY"), pem(CA, ca, "CERTIFICATE"));
   }
 
-  /** Checks that the file is readable and holds a PEM block of the expected kind (e.g. not a key given as cert). */
+  /**
+   * Checks that the file is readable and holds a PEM block of the expected kind (e.g. not a key
+   * given as cert).
+   */
   static Path pem(String setting, String value, String kind) {
     Path path = Path.of(value);
     String text;
@@ -53,13 +65,18 @@ public record TlsFiles(Path cert, Path key, Path ca) {
     } catch (IOException | SecurityException e) {
       throw new ConfigException(setting + ": cannot read '" + value + "'");
     }
-    // "-----BEGIN CERTIFICATE-----", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----", ...
+    // "-----BEGIN CERTIFICATE-----", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE
+    // KEY-----", ...
     if (!text.matches("(?s).*-----BEGIN [A-Z ]*" + kind + "-----.*")) {
       throw new ConfigException(setting + ": '" + value + "' holds no PEM " + kind);
     }
     if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-      throw new ConfigException(setting + ": '" + value + "' is encrypted; give the key unencrypted (protect the "
-          + "file instead)");
+      throw new ConfigException(
+          setting
+              + ": '"
+              + value
+              + "' is encrypted; give the key unencrypted (protect the "
+              + "file instead)");
     }
     return path;
   }

@@ -13,11 +13,12 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The machine-readable API descriptions, {@code GET /openapi.yaml} (HTTP) and {@code GET /asyncapi.yaml} (the
- * WebSocket feed), the classpath files {@code api/*.yaml}: unauthenticated (they hold no secrets), as
- * {@code application/yaml}, revalidated like the console's files ({@code Cache-Control: no-cache}) but with an ETag
- * of their content, so every node of a cluster answers the same validator and 304 to {@code If-None-Match}. Each
- * file is read once per verticle instance, asynchronously, then kept (they are a few tens of KiB).
+ * The machine-readable API descriptions, {@code GET /openapi.yaml} (HTTP) and {@code GET
+ * /asyncapi.yaml} (the WebSocket feed), the classpath files {@code api/*.yaml}: unauthenticated
+ * (they hold no secrets), as {@code application/yaml}, revalidated like the console's files ({@code
+ * Cache-Control: no-cache}) but with an ETag of their content, so every node of a cluster answers
+ * the same validator and 304 to {@code If-None-Match}. Each file is read once per verticle
+ * instance, asynchronously, then kept (they are a few tens of KiB).
  */
 public final class ApiDescriptionRoutes {
   public static final String OPENAPI = "/openapi.yaml";
@@ -27,6 +28,7 @@ public final class ApiDescriptionRoutes {
   private record Document(Buffer body, String etag) {}
 
   private final Vertx vertx;
+
   /** Only touched on this instance's event loop. */
   private final Map<String, Future<Document>> documents = new HashMap<>();
 
@@ -40,20 +42,31 @@ public final class ApiDescriptionRoutes {
   }
 
   private void serve(RoutingContext ctx, String resource) {
-    Future<Document> document = documents.computeIfAbsent(resource, r -> vertx.fileSystem().readFile(r)
-        .map(body -> new Document(body, etag(body)))
-        .onFailure(e -> documents.remove(r))); // a failed read is retried by the next request
-    document.onSuccess(doc -> {
-      ctx.response().headers()
-          .set(HttpHeaders.CACHE_CONTROL, ConsoleRoutes.CACHE_CONTROL)
-          .set(HttpHeaders.ETAG, doc.etag())
-          .set("X-Content-Type-Options", "nosniff");
-      if (doc.etag().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
-        ctx.response().setStatusCode(304).end();
-      } else {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE).end(doc.body());
-      }
-    }).onFailure(ctx::fail);
+    Future<Document> document =
+        documents.computeIfAbsent(
+            resource,
+            r ->
+                vertx
+                    .fileSystem()
+                    .readFile(r)
+                    .map(body -> new Document(body, etag(body)))
+                    .onFailure(
+                        e -> documents.remove(r))); // a failed read is retried by the next request
+    document
+        .onSuccess(
+            doc -> {
+              ctx.response()
+                  .headers()
+                  .set(HttpHeaders.CACHE_CONTROL, ConsoleRoutes.CACHE_CONTROL)
+                  .set(HttpHeaders.ETAG, doc.etag())
+                  .set("X-Content-Type-Options", "nosniff");
+              if (doc.etag().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+                ctx.response().setStatusCode(304).end();
+              } else {
+                ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE).end(doc.body());
+              }
+            })
+        .onFailure(ctx::fail);
   }
 
   private static String etag(Buffer body) {

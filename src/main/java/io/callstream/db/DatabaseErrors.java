@@ -8,40 +8,52 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Classifies PostgreSQL failures by exception type and SQLSTATE only: "unavailable" (retry later, 503), a unique
- * violation (an idempotent redelivery), a data error caused by the input (SQLSTATE class 22), or anything else.
+ * Classifies PostgreSQL failures by exception type and SQLSTATE only: "unavailable" (retry later,
+ * 503), a unique violation (an idempotent redelivery), a data error caused by the input (SQLSTATE
+ * class 22), or anything else.
  */
 public final class DatabaseErrors {
   private DatabaseErrors() {}
 
   public static final String UNIQUE_VIOLATION = "23505";
   public static final String DEADLOCK = "40P01";
+
   /**
-   * A bound of ours fired: 57014 (query_canceled: statement_timeout), 55P03 (lock_not_available: lock_timeout),
-   * 25P03 (idle_in_transaction_session_timeout). The work was rolled back; trying again later may succeed.
+   * A bound of ours fired: 57014 (query_canceled: statement_timeout), 55P03 (lock_not_available:
+   * lock_timeout), 25P03 (idle_in_transaction_session_timeout). The work was rolled back; trying
+   * again later may succeed.
    */
   private static final Set<String> TIMED_OUT = Set.of("57014", "55P03", "25P03");
+
   /**
-   * The message of the one exception Vert.x's SQL pool fails a query with when no connection was free within the
-   * pool's connection timeout ({@code SqlConnectionPool.POOL_QUERY_TIMEOUT_EXCEPTION}, a plain VertxException).
+   * The message of the one exception Vert.x's SQL pool fails a query with when no connection was
+   * free within the pool's connection timeout ({@code
+   * SqlConnectionPool.POOL_QUERY_TIMEOUT_EXCEPTION}, a plain VertxException).
    */
   private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
 
   /**
-   * The database could not be reached or refused to work for now: connection refused/reset (IOException), a closed
-   * connection, a connect timeout (TimeoutException; Netty's ConnectTimeoutException is an IOException),
-   * a wait for a pooled connection that timed out ({@link #POOL_WAIT_TIMEOUT}), or SQLSTATE 08 (connection exception), 57P (operator intervention: shutdown), 53 (insufficient
-   * resources), or one of the timeouts set on every connection ({@link #TIMED_OUT}).
+   * The database could not be reached or refused to work for now: connection refused/reset
+   * (IOException), a closed connection, a connect timeout (TimeoutException; Netty's
+   * ConnectTimeoutException is an IOException), a wait for a pooled connection that timed out
+   * ({@link #POOL_WAIT_TIMEOUT}), or SQLSTATE 08 (connection exception), 57P (operator
+   * intervention: shutdown), 53 (insufficient resources), or one of the timeouts set on every
+   * connection ({@link #TIMED_OUT}).
    */
   public static boolean unavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof IOException || c instanceof ClosedConnectionException || c instanceof TimeoutException
+      if (c instanceof IOException
+          || c instanceof ClosedConnectionException
+          || c instanceof TimeoutException
           || c instanceof VertxException && POOL_WAIT_TIMEOUT.equals(c.getMessage())) {
         return true;
       }
       String state = sqlState(c);
-      if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
-          || TIMED_OUT.contains(state))) {
+      if (state != null
+          && (state.startsWith("08")
+              || state.startsWith("57P")
+              || state.startsWith("53")
+              || TIMED_OUT.contains(state))) {
         return true;
       }
     }
@@ -57,7 +69,10 @@ public final class DatabaseErrors {
     return DEADLOCK.equals(sqlState(t));
   }
 
-  /** SQLSTATE class 22 (data exception, e.g. a NUL character in text): the input cannot be stored, ever. */
+  /**
+   * SQLSTATE class 22 (data exception, e.g. a NUL character in text): the input cannot be stored,
+   * ever.
+   */
   public static boolean badData(Throwable t) {
     String state = sqlState(t);
     return state != null && state.startsWith("22");

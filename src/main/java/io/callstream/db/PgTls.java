@@ -10,7 +10,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import javax.net.ssl.TrustManagerFactory;
 
-/** DATABASE_URL's sslmode/sslrootcert applied to the reactive client, with libpq's meaning of each mode. */
+/**
+ * DATABASE_URL's sslmode/sslrootcert applied to the reactive client, with libpq's meaning of each
+ * mode.
+ */
 final class PgTls {
   private PgTls() {}
 
@@ -22,8 +25,10 @@ final class PgTls {
     ClientSSLOptions ssl = new ClientSSLOptions();
     if (tls.mode().verifies()) {
       ssl.setTrustOptions(trust(tls.rootCert()));
-      // verify-full checks the server's name against its certificate; verify-ca only the issuing CA (libpq)
-      ssl.setHostnameVerificationAlgorithm(tls.mode() == DatabaseTls.Mode.VERIFY_FULL ? "HTTPS" : "");
+      // verify-full checks the server's name against its certificate; verify-ca only the issuing CA
+      // (libpq)
+      ssl.setHostnameVerificationAlgorithm(
+          tls.mode() == DatabaseTls.Mode.VERIFY_FULL ? "HTTPS" : "");
     } else {
       // allow, prefer, require: encrypted, the server's certificate not checked (libpq's meaning)
       ssl.setTrustAll(true).setHostnameVerificationAlgorithm("");
@@ -36,7 +41,8 @@ final class PgTls {
       return new PemTrustOptions().addCertPath(rootCert);
     }
     try {
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init((KeyStore) null);
       return TrustOptions.wrap(factory);
     } catch (GeneralSecurityException e) {

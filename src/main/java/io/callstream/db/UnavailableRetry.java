@@ -6,10 +6,11 @@ import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 
 /**
- * Runs a read again while the database is {@linkplain DatabaseErrors#unavailable unavailable} (a restart, a stall,
- * a pool waiting for connections), with a backoff doubling from 250 ms to 2 s, until it succeeds, fails for another
- * reason, or {@code boundMillis} have passed since the first try (then the last failure is the result). For reads
- * whose caller can wait: a dashboard's catch-up rides out a database restart instead of losing its socket.
+ * Runs a read again while the database is {@linkplain DatabaseErrors#unavailable unavailable} (a
+ * restart, a stall, a pool waiting for connections), with a backoff doubling from 250 ms to 2 s,
+ * until it succeeds, fails for another reason, or {@code boundMillis} have passed since the first
+ * try (then the last failure is the result). For reads whose caller can wait: a dashboard's
+ * catch-up rides out a database restart instead of losing its socket.
  */
 public final class UnavailableRetry {
   static final long FIRST_DELAY_MS = 250;
@@ -30,15 +31,19 @@ public final class UnavailableRetry {
   }
 
   private <T> void attempt(Supplier<Future<T>> read, Promise<T> result, long deadline, long delay) {
-    read.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-      } else if (!DatabaseErrors.unavailable(ar.cause())
-          || System.nanoTime() + delay * 1_000_000 > deadline) {
-        result.fail(ar.cause());
-      } else {
-        vertx.setTimer(delay, id -> attempt(read, result, deadline, Math.min(delay * 2, MAX_DELAY_MS)));
-      }
-    });
+    read.get()
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                result.complete(ar.result());
+              } else if (!DatabaseErrors.unavailable(ar.cause())
+                  || System.nanoTime() + delay * 1_000_000 > deadline) {
+                result.fail(ar.cause());
+              } else {
+                vertx.setTimer(
+                    delay,
+                    id -> attempt(read, result, deadline, Math.min(delay * 2, MAX_DELAY_MS)));
+              }
+            });
   }
 }

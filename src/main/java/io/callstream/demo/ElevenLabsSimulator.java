@@ -21,10 +21,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Pattern;
 
 /**
- * ElevenLabs' REST API as callstream uses it, in-process on 127.0.0.1 (an ephemeral port): outbound calls, reading
- * a conversation, registering an inbound Twilio call. Each dialled call is then played by a
- * {@link ConversationPlayer}. Keys are only checked for presence. Conversations are kept in memory (the newest
- * {@link #MAX_CONVERSATIONS}).
+ * ElevenLabs' REST API as callstream uses it, in-process on 127.0.0.1 (an ephemeral port): outbound
+ * calls, reading a conversation, registering an inbound Twilio call. Each dialled call is then
+ * played by a {@link ConversationPlayer}. Keys are only checked for presence. Conversations are
+ * kept in memory (the newest {@link #MAX_CONVERSATIONS}).
  */
 public final class ElevenLabsSimulator {
   static final String OUTBOUND_CALL = "/v1/convai/twilio/outbound-call";
@@ -46,7 +46,10 @@ public final class ElevenLabsSimulator {
     this.player = player;
   }
 
-  /** Listens on 127.0.0.1 (ephemeral port); the future carries the base URL to give callstream's client. */
+  /**
+   * Listens on 127.0.0.1 (ephemeral port); the future carries the base URL to give callstream's
+   * client.
+   */
   public Future<URI> start() {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
@@ -54,15 +57,20 @@ public final class ElevenLabsSimulator {
     router.post(OUTBOUND_CALL).handler(this::outboundCall);
     router.get(CONVERSATION).handler(this::conversation);
     router.post(REGISTER_CALL).handler(this::registerCall);
-    router.route().last().handler(ctx -> answer(ctx, 404, detail("not_found", "no such endpoint in the simulator")));
-    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+    router
+        .route()
+        .last()
+        .handler(ctx -> answer(ctx, 404, detail("not_found", "no such endpoint in the simulator")));
+    return vertx
+        .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .requestHandler(router)
         .listen()
-        .map(s -> {
-          server = s;
-          baseUrl = URI.create("http://127.0.0.1:" + s.actualPort());
-          return baseUrl;
-        });
+        .map(
+            s -> {
+              server = s;
+              baseUrl = URI.create("http://127.0.0.1:" + s.actualPort());
+              return baseUrl;
+            });
   }
 
   public URI baseUrl() {
@@ -98,17 +106,35 @@ public final class ElevenLabsSimulator {
     if (toNumber != null && !E164.matcher(toNumber).matches()) {
       problems.add(problem("value_error", "to_number", "to_number must be an E.164 number"));
     }
-    JsonObject init = body.getValue("conversation_initiation_client_data") instanceof JsonObject o ? o : new JsonObject();
-    JsonObject variables = init.getValue("dynamic_variables") instanceof JsonObject v ? v : new JsonObject();
+    JsonObject init =
+        body.getValue("conversation_initiation_client_data") instanceof JsonObject o
+            ? o
+            : new JsonObject();
+    JsonObject variables =
+        init.getValue("dynamic_variables") instanceof JsonObject v ? v : new JsonObject();
     if (!problems.isEmpty()) {
       answer(ctx, 422, new JsonObject().put("detail", problems));
       return;
     }
-    SimulatedCall call = new SimulatedCall(new SimulatedCall.Dial(id("conv_", 26), "CA" + hex(32), agentId,
-        phoneNumberId, toNumber, variables.copy().getMap()), Instant.now());
+    SimulatedCall call =
+        new SimulatedCall(
+            new SimulatedCall.Dial(
+                id("conv_", 26),
+                "CA" + hex(32),
+                agentId,
+                phoneNumberId,
+                toNumber,
+                variables.copy().getMap()),
+            Instant.now());
     remember(call);
-    answer(ctx, 200, new JsonObject().put("success", true).put("message", "Success")
-        .put("conversation_id", call.dial().conversationId()).put("callSid", call.dial().callSid()));
+    answer(
+        ctx,
+        200,
+        new JsonObject()
+            .put("success", true)
+            .put("message", "Success")
+            .put("conversation_id", call.dial().conversationId())
+            .put("callSid", call.dial().callSid()));
     player.play(call);
   }
 
@@ -135,11 +161,19 @@ public final class ElevenLabsSimulator {
       answer(ctx, 422, new JsonObject().put("detail", problems));
       return;
     }
-    String stream = baseUrl.toString().replaceFirst("^http", "ws") + "/v1/convai/conversation/twilio";
-    ctx.response().putHeader("Content-Type", "application/xml").end("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-        + "<Response><Connect><Stream url=\"" + stream + "\">"
-        + "<Parameter name=\"conversation_id\" value=\"" + id("conv_", 26) + "\"/>"
-        + "</Stream></Connect></Response>");
+    String stream =
+        baseUrl.toString().replaceFirst("^http", "ws") + "/v1/convai/conversation/twilio";
+    ctx.response()
+        .putHeader("Content-Type", "application/xml")
+        .end(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                + "<Response><Connect><Stream url=\""
+                + stream
+                + "\">"
+                + "<Parameter name=\"conversation_id\" value=\""
+                + id("conv_", 26)
+                + "\"/>"
+                + "</Stream></Connect></Response>");
   }
 
   private void remember(SimulatedCall call) {
@@ -154,7 +188,10 @@ public final class ElevenLabsSimulator {
     }
   }
 
-  /** The body as a JSON object, or null after answering 422 (FastAPI's answer to an unreadable body). */
+  /**
+   * The body as a JSON object, or null after answering 422 (FastAPI's answer to an unreadable
+   * body).
+   */
   private static JsonObject jsonBody(RoutingContext ctx) {
     try {
       JsonObject body = ctx.body().asJsonObject();
@@ -164,8 +201,14 @@ public final class ElevenLabsSimulator {
     } catch (DecodeException | ClassCastException e) {
       // answered below
     }
-    answer(ctx, 422, new JsonObject().put("detail", new JsonArray().add(
-        problem("json_invalid", "body", "the body must be a JSON object"))));
+    answer(
+        ctx,
+        422,
+        new JsonObject()
+            .put(
+                "detail",
+                new JsonArray()
+                    .add(problem("json_invalid", "body", "the body must be a JSON object"))));
     return null;
   }
 
@@ -178,15 +221,22 @@ public final class ElevenLabsSimulator {
   }
 
   private static JsonObject problem(String type, String field, String message) {
-    return new JsonObject().put("type", type).put("loc", new JsonArray().add("body").add(field)).put("msg", message);
+    return new JsonObject()
+        .put("type", type)
+        .put("loc", new JsonArray().add("body").add(field))
+        .put("msg", message);
   }
 
   private static JsonObject detail(String status, String message) {
-    return new JsonObject().put("detail", new JsonObject().put("status", status).put("message", message));
+    return new JsonObject()
+        .put("detail", new JsonObject().put("status", status).put("message", message));
   }
 
   private static void answer(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode());
   }
 
   private static String id(String prefix, int length) {

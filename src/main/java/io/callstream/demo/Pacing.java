@@ -2,11 +2,15 @@ package io.callstream.demo;
 
 import java.util.Random;
 
-/** The pause between two simulated turns: uniformly between minMs and maxMs (1-4 s in a demo, ~10 ms in tests). */
+/**
+ * The pause between two simulated turns: uniformly between minMs and maxMs (1-4 s in a demo, ~10 ms
+ * in tests).
+ */
 public record Pacing(int minMs, int maxMs) {
   public Pacing {
     if (minMs < 1 || maxMs < minMs) {
-      throw new IllegalArgumentException("pacing must satisfy 1 <= min <= max, got " + minMs + "-" + maxMs);
+      throw new IllegalArgumentException(
+          "pacing must satisfy 1 <= min <= max, got " + minMs + "-" + maxMs);
     }
   }
 

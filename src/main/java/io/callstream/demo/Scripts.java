@@ -14,14 +14,16 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The demo conversations (resource {@code scripts.json}): several variants per violation type, a fleet safety
- * assistant calling a driver who acknowledges, asks questions, disputes or asks for a callback. {@link #pick}
- * chooses one for a call from its dynamic variables ({@code driver_name}, {@code violation_types}).
+ * The demo conversations (resource {@code scripts.json}): several variants per violation type, a
+ * fleet safety assistant calling a driver who acknowledges, asks questions, disputes or asks for a
+ * callback. {@link #pick} chooses one for a call from its dynamic variables ({@code driver_name},
+ * {@code violation_types}).
  */
 public final class Scripts {
   public static final String GENERIC = "generic";
   public static final List<String> TYPES =
-      List.of("speeding", "hours_of_service", "seatbelt", "phone_use", "inspection_overdue", GENERIC);
+      List.of(
+          "speeding", "hours_of_service", "seatbelt", "phone_use", "inspection_overdue", GENERIC);
   static final String RESOURCE = "scripts.json";
 
   /** Unrendered variants per type, in file order. */
@@ -56,11 +58,17 @@ public final class Scripts {
     return variants.get(type).size();
   }
 
-  /** A variant for the first violation type it recognises in {@code violation_types} (else generic). */
+  /**
+   * A variant for the first violation type it recognises in {@code violation_types} (else generic).
+   */
   public Script pick(Random random, Map<String, Object> dynamicVariables) {
     String violations = text(dynamicVariables.get("violation_types"));
     String type = typeOf(violations);
-    return render(type, random.nextInt(variantCount(type)), text(dynamicVariables.get("driver_name")), violations);
+    return render(
+        type,
+        random.nextInt(variantCount(type)),
+        text(dynamicVariables.get("driver_name")),
+        violations);
   }
 
   /** Variant {@code index} of {@code type} for this driver and violation text. */
@@ -74,12 +82,20 @@ public final class Scripts {
       String line = fill(lines.getString(i), firstName == null ? "there" : firstName, violation);
       turns.add(new Script.Turn(i % 2 == 0 ? "agent" : "user", line));
     }
-    String summary = fill(v.getString("summary"), firstName == null ? "the driver" : firstName, violation);
-    return new Script(type, v.getString("outcome"), v.getString("title"),
-        Character.toUpperCase(summary.charAt(0)) + summary.substring(1), v.getString("reason"), List.copyOf(turns));
+    String summary =
+        fill(v.getString("summary"), firstName == null ? "the driver" : firstName, violation);
+    return new Script(
+        type,
+        v.getString("outcome"),
+        v.getString("title"),
+        Character.toUpperCase(summary.charAt(0)) + summary.substring(1),
+        v.getString("reason"),
+        List.copyOf(turns));
   }
 
-  /** The script type for a violation_types text such as "speeding, red light" (first match wins). */
+  /**
+   * The script type for a violation_types text such as "speeding, red light" (first match wins).
+   */
   static String typeOf(String violations) {
     for (String part : violations.toLowerCase(Locale.ROOT).split(",")) {
       String v = part.trim();

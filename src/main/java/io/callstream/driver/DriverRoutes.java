@@ -2,8 +2,8 @@ package io.callstream.driver;
 
 import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
-import io.callstream.web.ApiInput;
 import io.callstream.failure.Failure;
+import io.callstream.web.ApiInput;
 import io.callstream.web.Responses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
 /**
- * {@code PUT /drivers/{driver_id}} (admin: create or update; 201 created, 200 updated) and {@code GET /drivers}
- * (dispatchers too: they pick whom to call).
+ * {@code PUT /drivers/{driver_id}} (admin: create or update; 201 created, 200 updated) and {@code
+ * GET /drivers} (dispatchers too: they pick whom to call).
  */
 public final class DriverRoutes {
   private final Pool pool;
@@ -26,7 +26,10 @@ public final class DriverRoutes {
   }
 
   public void addRoutes(Router router) {
-    router.put("/drivers/:driver_id").handler(ApiInput.body()).handler(auth.require(TokenClaims.ADMIN))
+    router
+        .put("/drivers/:driver_id")
+        .handler(ApiInput.body())
+        .handler(auth.require(TokenClaims.ADMIN))
         .handler(this::put);
     router.get("/drivers").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::list);
   }
@@ -39,16 +42,25 @@ public final class DriverRoutes {
     if (!Driver.E164.matcher(phone).matches()) {
       throw Failure.invalid("'phone_number' must be an E.164 number such as +14155550123");
     }
-    drivers.upsert(pool, driverId, name, phone)
-        .onSuccess(saved -> Responses.json(ctx.response().setStatusCode(saved.created() ? 201 : 200),
-            saved.driver().toJson()))
+    drivers
+        .upsert(pool, driverId, name, phone)
+        .onSuccess(
+            saved ->
+                Responses.json(
+                    ctx.response().setStatusCode(saved.created() ? 201 : 200),
+                    saved.driver().toJson()))
         .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {
-    drivers.list(pool)
-        .onSuccess(list -> Responses.json(ctx.response(), new JsonObject()
-            .put("drivers", new JsonArray(list.stream().map(Driver::toJson).toList()))))
+    drivers
+        .list(pool)
+        .onSuccess(
+            list ->
+                Responses.json(
+                    ctx.response(),
+                    new JsonObject()
+                        .put("drivers", new JsonArray(list.stream().map(Driver::toJson).toList()))))
         .onFailure(ctx::fail);
   }
 }

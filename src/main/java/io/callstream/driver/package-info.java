@@ -1,2 +1,5 @@
-/** Drivers: the {@code drivers} table and its admin API. Uses the web toolkit, {@code auth} and {@code db}. */
+/**
+ * Drivers: the {@code drivers} table and its admin API. Uses the web toolkit, {@code auth} and
+ * {@code db}.
+ */
 package io.callstream.driver;

@@ -4,9 +4,10 @@ import io.sentry.Sentry;
 import io.sentry.SentryOptions;
 
 /**
- * The process's one link to Sentry. The SDK is process-global: {@code Main} opens the link once, from the main
- * thread (init reads the classpath), after {@code Logging.configure}, before the node starts, and closes it when the
- * process stops (flushing what is queued, at most 2 s). Each node's {@link ErrorTracking} sends through it.
+ * The process's one link to Sentry. The SDK is process-global: {@code Main} opens the link once,
+ * from the main thread (init reads the classpath), after {@code Logging.configure}, before the node
+ * starts, and closes it when the process stops (flushing what is queued, at most 2 s). Each node's
+ * {@link ErrorTracking} sends through it.
  */
 public final class SentryLink implements AutoCloseable {
   /** No Sentry: errors are only counted (SENTRY_DSN unset; nodes started by tests). */
@@ -18,7 +19,10 @@ public final class SentryLink implements AutoCloseable {
     this.enabled = enabled;
   }
 
-  /** Initialises the SDK unless {@code dsn} is blank. {@code environment} and {@code release} may be null. */
+  /**
+   * Initialises the SDK unless {@code dsn} is blank. {@code environment} and {@code release} may be
+   * null.
+   */
   public static SentryLink open(String dsn, String environment, String release) {
     if (dsn == null || dsn.isBlank()) {
       return NONE;
@@ -27,7 +31,8 @@ public final class SentryLink implements AutoCloseable {
     return new SentryLink(true);
   }
 
-  private static void configure(SentryOptions options, String dsn, String environment, String release) {
+  private static void configure(
+      SentryOptions options, String dsn, String environment, String release) {
     options.setDsn(dsn);
     if (environment != null && !environment.isBlank()) {
       options.setEnvironment(environment);
@@ -38,7 +43,8 @@ public final class SentryLink implements AutoCloseable {
     options.setSendDefaultPii(false);
     options.setMaxRequestBodySize(SentryOptions.RequestSize.NONE);
     options.setBeforeSend(Scrubber::event);
-    options.setBeforeBreadcrumb((breadcrumb, hint) -> null); // breadcrumbs would carry log and HTTP text
+    options.setBeforeBreadcrumb(
+        (breadcrumb, hint) -> null); // breadcrumbs would carry log and HTTP text
     options.setSendClientReports(false);
     options.setEnableExternalConfiguration(false);
     options.setTracesSampleRate(null);

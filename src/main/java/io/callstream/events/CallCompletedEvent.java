@@ -3,11 +3,13 @@ package io.callstream.events;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A call ended (completed or failed): frame type {@code call_completed}. {@code callData} is every calls column
- * but id; {@code lastSequenceNumber} tells subscribers which turns they must have before this frame.
+ * A call ended (completed or failed): frame type {@code call_completed}. {@code callData} is every
+ * calls column but id; {@code lastSequenceNumber} tells subscribers which turns they must have
+ * before this frame.
  */
-public record CallCompletedEvent(long callId, String callSid, String conversationId, JsonObject callData,
-                                 int lastSequenceNumber) implements CallEvent {
+public record CallCompletedEvent(
+    long callId, String callSid, String conversationId, JsonObject callData, int lastSequenceNumber)
+    implements CallEvent {
 
   public static final String TYPE = "call_completed";
 
@@ -28,7 +30,6 @@ public record CallCompletedEvent(long callId, String callSid, String conversatio
 
   @Override
   public JsonObject toFrame() {
-    return frameHead()
-        .put("call_data", callData);
+    return frameHead().put("call_data", callData);
   }
 }

@@ -3,10 +3,12 @@ package io.callstream.events;
 import io.vertx.core.json.JsonObject;
 
 /**
- * An event about one call, published cluster-wide after its change committed. Its {@link #toFrame()} is exactly
- * the WebSocket frame dashboards receive (contract §4), so a frame is serialised once, by the publisher.
+ * An event about one call, published cluster-wide after its change committed. Its {@link
+ * #toFrame()} is exactly the WebSocket frame dashboards receive (contract §4), so a frame is
+ * serialised once, by the publisher.
  */
-public sealed interface CallEvent permits TranscriptionEvent, CallStatusEvent, CallCompletedEvent, CallStartedEvent {
+public sealed interface CallEvent
+    permits TranscriptionEvent, CallStatusEvent, CallCompletedEvent, CallStartedEvent {
 
   /** The internal calls.id: how every node routes the event to its local subscriptions. */
   long callId();
@@ -22,8 +24,8 @@ public sealed interface CallEvent permits TranscriptionEvent, CallStatusEvent, C
   CallEvents.Kind kind();
 
   /**
-   * For a transcription, its sequence number; for call_completed, the call's last sequence number (every turn a
-   * subscriber is owed before the completion); for call_status and call_started, 0.
+   * For a transcription, its sequence number; for call_completed, the call's last sequence number
+   * (every turn a subscriber is owed before the completion); for call_status and call_started, 0.
    */
   default int sequenceNumber() {
     return 0;
@@ -33,6 +35,9 @@ public sealed interface CallEvent permits TranscriptionEvent, CallStatusEvent, C
 
   /** What every frame starts with: its type and the call's two identifiers. */
   default JsonObject frameHead() {
-    return new JsonObject().put("type", type()).put("call_sid", callSid()).put("conversation_id", conversationId());
+    return new JsonObject()
+        .put("type", type())
+        .put("call_sid", callSid())
+        .put("conversation_id", conversationId());
   }
 }

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The event-bus contract, in one place. Every stored change is published to {@link #ADDRESS} (cluster-wide);
- * the body is the frame's JSON text, ready for dashboards, and three headers (call id, kind, sequence number) let
- * a receiver route and order it without parsing the body. Publishers: the webhook role, the calls API. Consumers:
- * every live-role instance on every node, which decode each message once into a {@link Received}.
+ * The event-bus contract, in one place. Every stored change is published to {@link #ADDRESS}
+ * (cluster-wide); the body is the frame's JSON text, ready for dashboards, and three headers (call
+ * id, kind, sequence number) let a receiver route and order it without parsing the body.
+ * Publishers: the webhook role, the calls API. Consumers: every live-role instance on every node,
+ * which decode each message once into a {@link Received}.
  */
 public final class CallEvents {
   /** Publish/subscribe address of all call events, on every node of the cluster. */
@@ -39,10 +40,11 @@ public final class CallEvents {
   private CallEvents() {}
 
   public static void publish(EventBus bus, CallEvent event) {
-    DeliveryOptions options = new DeliveryOptions()
-        .addHeader(CALL_ID, Long.toString(event.callId()))
-        .addHeader(KIND, Integer.toString(event.kind().ordinal()))
-        .addHeader(SEQ, Integer.toString(event.sequenceNumber()));
+    DeliveryOptions options =
+        new DeliveryOptions()
+            .addHeader(CALL_ID, Long.toString(event.callId()))
+            .addHeader(KIND, Integer.toString(event.kind().ordinal()))
+            .addHeader(SEQ, Integer.toString(event.sequenceNumber()));
     bus.publish(ADDRESS, event.toFrame().encode(), options);
   }
 
@@ -51,22 +53,28 @@ public final class CallEvents {
     events.forEach(e -> publish(bus, e));
   }
 
-  /** The receiving side's one view of a published event. Throws IllegalArgumentException for a foreign message. */
+  /**
+   * The receiving side's one view of a published event. Throws IllegalArgumentException for a
+   * foreign message.
+   */
   public static Received decode(Message<String> message) {
     try {
       int kind = Integer.parseInt(message.headers().get(KIND));
       // the body is not decoded here: an instance with no subscriber for the call never reads it
-      return new Received(Long.parseLong(message.headers().get(CALL_ID)), KINDS[kind],
-          Integer.parseInt(message.headers().get(SEQ)), message::body);
+      return new Received(
+          Long.parseLong(message.headers().get(CALL_ID)),
+          KINDS[kind],
+          Integer.parseInt(message.headers().get(SEQ)),
+          message::body);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a call event: " + e.getMessage());
     }
   }
 
   /**
-   * A received event: routing facts from the headers, and the ready-made frame text, decoded on first use (Vert.x
-   * keeps the decoded body). {@code sequenceNumber} is the sequence number of a transcription, the call's last
-   * sequence number for call_completed, 0 for call_status.
+   * A received event: routing facts from the headers, and the ready-made frame text, decoded on
+   * first use (Vert.x keeps the decoded body). {@code sequenceNumber} is the sequence number of a
+   * transcription, the call's last sequence number for call_completed, 0 for call_status.
    */
   public record Received(long callId, Kind kind, int sequenceNumber, Supplier<String> body) {
     /** An event made here rather than received (its frame is already text). */

@@ -4,8 +4,15 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** One stored transcript turn: frame type {@code transcription}. */
-public record TranscriptionEvent(long callId, String callSid, String conversationId, long transcriptionId,
-                                 int sequenceNumber, String speakerType, String messageText, Instant timestamp)
+public record TranscriptionEvent(
+    long callId,
+    String callSid,
+    String conversationId,
+    long transcriptionId,
+    int sequenceNumber,
+    String speakerType,
+    String messageText,
+    Instant timestamp)
     implements CallEvent {
 
   public static final String TYPE = "transcription";

@@ -1,9 +1,10 @@
 package io.callstream.failure;
 
 /**
- * Why an operation was refused, in the domain's words. Domain code (parsers, verifiers, services) fails with a
- * {@code Failure}; the web toolkit's failure handler is the one place that turns its {@link Kind} into an HTTP
- * status. No stack trace is kept: a Failure is an expected outcome, not a bug.
+ * Why an operation was refused, in the domain's words. Domain code (parsers, verifiers, services)
+ * fails with a {@code Failure}; the web toolkit's failure handler is the one place that turns its
+ * {@link Kind} into an HTTP status. No stack trace is kept: a Failure is an expected outcome, not a
+ * bug.
  */
 public final class Failure extends RuntimeException {
   /** The kinds of refusal callers must tell apart. */
@@ -35,7 +36,9 @@ public final class Failure extends RuntimeException {
     this(kind, null, message);
   }
 
-  /** A refusal with a more precise machine-readable code than its kind's (one of {@link ErrorCode}). */
+  /**
+   * A refusal with a more precise machine-readable code than its kind's (one of {@link ErrorCode}).
+   */
   public Failure(Kind kind, String code, String message) {
     super(message, null, false, false);
     this.kind = kind;
@@ -46,7 +49,10 @@ public final class Failure extends RuntimeException {
     return kind;
   }
 
-  /** The machine-readable code of the error answer: the one given, else the kind's ({@link ErrorCode#of}). */
+  /**
+   * The machine-readable code of the error answer: the one given, else the kind's ({@link
+   * ErrorCode#of}).
+   */
   public String code() {
     return code != null ? code : ErrorCode.of(kind);
   }

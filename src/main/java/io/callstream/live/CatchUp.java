@@ -14,13 +14,16 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
- * The live role's reads of PostgreSQL: resolving identifiers, subscription snapshots, gap repairs. Each read is
- * tried again while the database is unavailable, for up to {@link #RETRY_BOUND_MS}: a dashboard rides out a
- * PostgreSQL restart or a short stall (its socket stays open; events arriving meanwhile are held, bounded) instead
- * of being closed with 1011.
+ * The live role's reads of PostgreSQL: resolving identifiers, subscription snapshots, gap repairs.
+ * Each read is tried again while the database is unavailable, for up to {@link #RETRY_BOUND_MS}: a
+ * dashboard rides out a PostgreSQL restart or a short stall (its socket stays open; events arriving
+ * meanwhile are held, bounded) instead of being closed with 1011.
  */
 final class CatchUp {
-  /** How long a read is tried again while the database is unavailable; longer than a restart or a short stall. */
+  /**
+   * How long a read is tried again while the database is unavailable; longer than a restart or a
+   * short stall.
+   */
   static final long RETRY_BOUND_MS = 30_000;
 
   /** The call row, then the turns after {@code since} (empty without since), read in that order. */
@@ -52,18 +55,23 @@ final class CatchUp {
   }
 
   /**
-   * Read after the subscription was registered: every turn committed before this read is in it, every later
-   * one arrives on the bus. {@code since} beyond the call's last sequence number counts as that number.
+   * Read after the subscription was registered: every turn committed before this read is in it,
+   * every later one arrives on the bus. {@code since} beyond the call's last sequence number counts
+   * as that number.
    */
   Future<Snapshot> snapshot(long callId, Integer since) {
     return retry.run(() -> readSnapshot(callId, since));
   }
 
   private Future<Snapshot> readSnapshot(long callId, Integer since) {
-    return call(callId).compose(call -> since == null
-        ? Future.succeededFuture(new Snapshot(call, List.of()))
-        : transcripts.after(pool, callId, Math.min(since, call.lastSequenceNumber()))
-            .map(turns -> new Snapshot(call, turns)));
+    return call(callId)
+        .compose(
+            call ->
+                since == null
+                    ? Future.succeededFuture(new Snapshot(call, List.of()))
+                    : transcripts
+                        .after(pool, callId, Math.min(since, call.lastSequenceNumber()))
+                        .map(turns -> new Snapshot(call, turns)));
   }
 
   /** The call (for its current ids) and its turns after < n <= upTo. */
@@ -78,7 +86,11 @@ final class CatchUp {
   }
 
   private Future<Call> call(long callId) {
-    return calls.findById(pool, callId).map(found -> found.orElseThrow(
-        () -> new NoSuchElementException("call " + callId + " disappeared")));
+    return calls
+        .findById(pool, callId)
+        .map(
+            found ->
+                found.orElseThrow(
+                    () -> new NoSuchElementException("call " + callId + " disappeared")));
   }
 }

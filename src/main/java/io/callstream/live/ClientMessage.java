@@ -4,7 +4,9 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.regex.Pattern;
 
-/** One client frame, parsed and validated (contract §4). Nothing of it is kept after it is handled. */
+/**
+ * One client frame, parsed and validated (contract §4). Nothing of it is kept after it is handled.
+ */
 sealed interface ClientMessage {
   int MAX_CHARS = 4096;
   Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_.:+\\-]{1,128}");
@@ -34,9 +36,12 @@ sealed interface ClientMessage {
     } catch (DecodeException | ClassCastException e) {
       return invalid("not a JSON object");
     }
-    int actions = (json.containsKey("subscribe") ? 1 : 0) + (json.containsKey("unsubscribe") ? 1 : 0)
-        + (json.containsKey("auth") ? 1 : 0) + (json.containsKey("watch") ? 1 : 0)
-        + (json.containsKey("unwatch") ? 1 : 0);
+    int actions =
+        (json.containsKey("subscribe") ? 1 : 0)
+            + (json.containsKey("unsubscribe") ? 1 : 0)
+            + (json.containsKey("auth") ? 1 : 0)
+            + (json.containsKey("watch") ? 1 : 0)
+            + (json.containsKey("unwatch") ? 1 : 0);
     if (actions != 1) {
       return invalid("expected exactly one of subscribe, unsubscribe, auth, watch, unwatch");
     }
@@ -49,12 +54,15 @@ sealed interface ClientMessage {
     }
     if (json.containsKey("auth")) {
       return json.getValue("auth") instanceof String token && !token.isBlank()
-          ? new Auth(token) : invalid("auth must be a JWT string");
+          ? new Auth(token)
+          : invalid("auth must be a JWT string");
     }
     String key = json.containsKey("subscribe") ? "subscribe" : "unsubscribe";
     Object value = json.getValue(key);
     if (!(value instanceof String identifier) || !IDENTIFIER.matcher(identifier).matches()) {
-      return new Invalid(Frames.INVALID_IDENTIFIER, "a call identifier is a call_sid or a conversation_id",
+      return new Invalid(
+          Frames.INVALID_IDENTIFIER,
+          "a call identifier is a call_sid or a conversation_id",
           value instanceof String s && s.length() <= 128 ? s : null);
     }
     if (key.equals("unsubscribe")) {
@@ -64,9 +72,11 @@ sealed interface ClientMessage {
     if (since == null) {
       return new Subscribe(identifier, null);
     }
-    if (!(since instanceof Integer || since instanceof Long) || ((Number) since).longValue() < 0
+    if (!(since instanceof Integer || since instanceof Long)
+        || ((Number) since).longValue() < 0
         || ((Number) since).longValue() > Integer.MAX_VALUE) {
-      return new Invalid(Frames.INVALID_MESSAGE, "since must be a sequence number (an integer >= 0)", identifier);
+      return new Invalid(
+          Frames.INVALID_MESSAGE, "since must be a sequence number (an integer >= 0)", identifier);
     }
     return new Subscribe(identifier, ((Number) since).intValue());
   }

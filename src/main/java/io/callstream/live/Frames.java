@@ -15,15 +15,21 @@ final class Frames {
   static final String TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS";
   static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
 
-  static final String UNWATCH_CONFIRMED = new JsonObject().put("type", "unwatch_confirmed").put("watch", "calls")
-      .encode();
+  static final String UNWATCH_CONFIRMED =
+      new JsonObject().put("type", "unwatch_confirmed").put("watch", "calls").encode();
 
   private Frames() {}
 
-  /** The fleet feed's confirmation, with the snapshot of active calls (call_data shape, newest first). */
+  /**
+   * The fleet feed's confirmation, with the snapshot of active calls (call_data shape, newest
+   * first).
+   */
   static String watchConfirmed(List<Call> active) {
-    return new JsonObject().put("type", "watch_confirmed").put("watch", "calls")
-        .put("calls", new JsonArray(active.stream().map(Call::toJson).toList())).encode();
+    return new JsonObject()
+        .put("type", "watch_confirmed")
+        .put("watch", "calls")
+        .put("calls", new JsonArray(active.stream().map(Call::toJson).toList()))
+        .encode();
   }
 
   static String confirmed(String identifier, Call call) {
@@ -38,12 +44,16 @@ final class Frames {
   }
 
   static String unsubscribed(String identifier, String callSid) {
-    return new JsonObject().put("type", "unsubscribe_confirmed").put("identifier", identifier)
-        .put("call_sid", callSid).encode();
+    return new JsonObject()
+        .put("type", "unsubscribe_confirmed")
+        .put("identifier", identifier)
+        .put("call_sid", callSid)
+        .encode();
   }
 
   static String error(String code, String message, String identifier) {
-    JsonObject frame = new JsonObject().put("type", "error").put("code", code).put("message", message);
+    JsonObject frame =
+        new JsonObject().put("type", "error").put("code", code).put("message", message);
     if (identifier != null) {
       frame.put("identifier", identifier);
     }
@@ -55,11 +65,20 @@ final class Frames {
   }
 
   static String completed(Call call) {
-    return new CallCompletedEvent(call.id(), call.callSid(), call.conversationId(), call.toJson(),
-        call.lastSequenceNumber()).toFrame().encode();
+    return new CallCompletedEvent(
+            call.id(),
+            call.callSid(),
+            call.conversationId(),
+            call.toJson(),
+            call.lastSequenceNumber())
+        .toFrame()
+        .encode();
   }
 
-  /** An ended call's final call_status, as its publisher sent it (the one a call_completed must follow). */
+  /**
+   * An ended call's final call_status, as its publisher sent it (the one a call_completed must
+   * follow).
+   */
   static String finalStatus(Call call) {
     return call.endEvents().get(0).toFrame().encode();
   }

@@ -7,17 +7,21 @@ import java.util.List;
 
 /**
  * Where an upgrade's JWT comes from, first found wins:
+ *
  * <ol>
- * <li>{@code Sec-WebSocket-Protocol: callstream.jwt, <JWT>} (a browser: {@code new WebSocket(url,
- *     ["callstream.jwt", jwt])}); the server answers with {@code callstream.jwt} only, never the token, and the token
- *     appears in no URL and so in no proxy's log;</li>
- * <li>{@code ?token=<JWT>} (older clients; a proxy may log it);</li>
- * <li>{@code Authorization: Bearer <JWT>} (non-browser clients).</li>
+ *   <li>{@code Sec-WebSocket-Protocol: callstream.jwt, <JWT>} (a browser: {@code new WebSocket(url,
+ *       ["callstream.jwt", jwt])}); the server answers with {@code callstream.jwt} only, never the
+ *       token, and the token appears in no URL and so in no proxy's log;
+ *   <li>{@code ?token=<JWT>} (older clients; a proxy may log it);
+ *   <li>{@code Authorization: Bearer <JWT>} (non-browser clients).
  * </ol>
  */
 final class HandshakeToken {
-  /** The subprotocol that marks the other offered subprotocol as the JWT; the one the server echoes. */
+  /**
+   * The subprotocol that marks the other offered subprotocol as the JWT; the one the server echoes.
+   */
   static final String SUBPROTOCOL = "callstream.jwt";
+
   static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
 
   private HandshakeToken() {}
@@ -32,7 +36,10 @@ final class HandshakeToken {
     return token != null ? token : blankToNull(Tokens.bearer(headers.get("Authorization")));
   }
 
-  /** The first offered subprotocol other than {@link #SUBPROTOCOL}, if {@link #SUBPROTOCOL} is offered. */
+  /**
+   * The first offered subprotocol other than {@link #SUBPROTOCOL}, if {@link #SUBPROTOCOL} is
+   * offered.
+   */
   static String fromSubprotocols(List<String> headers) {
     boolean marked = false;
     String token = null;

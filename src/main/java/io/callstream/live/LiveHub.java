@@ -18,7 +18,8 @@ import java.util.function.Function;
 
 /**
  * What one verticle instance's sockets share: its open sockets, its local subscriptions (call id ->
- * subscriptions), and the services they use. Confined to the instance's event loop: no locks, no cluster state.
+ * subscriptions), and the services they use. Confined to the instance's event loop: no locks, no
+ * cluster state.
  */
 final class LiveHub {
   final Vertx vertx;
@@ -26,18 +27,33 @@ final class LiveHub {
   final Tokens tokens;
   final CatchUp catchUp;
   final LiveMetrics metrics;
-  /** Open sockets per user on this node (WS_MAX_SOCKETS_PER_USER), across its verticle instances. */
+
+  /**
+   * Open sockets per user on this node (WS_MAX_SOCKETS_PER_USER), across its verticle instances.
+   */
   final NodeLimit users;
+
   private final Set<LiveSocket> sockets = new HashSet<>();
+
   /** Sockets watching the fleet feed (every call's lifecycle). */
   private final Set<LiveSocket> watchers = new HashSet<>();
+
   private final Map<Long, List<Subscription>> byCall = new HashMap<>();
 
-  /** Whether a user was disabled since their token was issued (checked at the upgrade and at each refresh). */
+  /**
+   * Whether a user was disabled since their token was issued (checked at the upgrade and at each
+   * refresh).
+   */
   final Function<String, Future<Boolean>> disabled;
 
-  LiveHub(Vertx vertx, Config.Live config, Tokens tokens, CatchUp catchUp, LiveMetrics metrics, NodeLimit users,
-          Function<String, Future<Boolean>> disabled) {
+  LiveHub(
+      Vertx vertx,
+      Config.Live config,
+      Tokens tokens,
+      CatchUp catchUp,
+      LiveMetrics metrics,
+      NodeLimit users,
+      Function<String, Future<Boolean>> disabled) {
     this.users = users;
     this.disabled = disabled;
     this.vertx = vertx;
@@ -47,7 +63,10 @@ final class LiveHub {
     this.metrics = metrics;
   }
 
-  /** Forwards an event to this instance's subscriptions to its call, and lifecycle events to fleet watchers. */
+  /**
+   * Forwards an event to this instance's subscriptions to its call, and lifecycle events to fleet
+   * watchers.
+   */
   void dispatch(CallEvents.Received event) {
     if (!watchers.isEmpty() && event.kind() != CallEvents.Kind.TRANSCRIPTION) {
       for (LiveSocket w : watchers.toArray(new LiveSocket[0])) {
@@ -79,29 +98,35 @@ final class LiveHub {
   }
 
   /**
-   * The end-of-call check: a call that ended in PostgreSQL while its subscriptions still wait (its call_completed
-   * never reached the bus: the publishing node died after the commit) is completed from the database. Runs with
-   * the ping sweep; one query per instance for all its subscribed calls.
+   * The end-of-call check: a call that ended in PostgreSQL while its subscriptions still wait (its
+   * call_completed never reached the bus: the publishing node died after the commit) is completed
+   * from the database. Runs with the ping sweep; one query per instance for all its subscribed
+   * calls.
    */
   void completeEndedCalls() {
     if (byCall.isEmpty()) {
       return;
     }
-    catchUp.ended(byCall.keySet()).onSuccess(ended -> {
-      for (Call call : ended) {
-        List<Subscription> subs = byCall.get(call.id());
-        if (subs != null) {
-          metrics.endRepaired();
-          for (CallEvent e : call.endEvents()) { // the final call_status, then call_completed
-            CallEvents.Received received = CallEvents.Received.of(call.id(), e.kind(), e.sequenceNumber(),
-                e.toFrame().encode());
-            for (Subscription s : subs.toArray(new Subscription[0])) {
-              s.offer(received);
-            }
-          }
-        }
-      }
-    });
+    catchUp
+        .ended(byCall.keySet())
+        .onSuccess(
+            ended -> {
+              for (Call call : ended) {
+                List<Subscription> subs = byCall.get(call.id());
+                if (subs != null) {
+                  metrics.endRepaired();
+                  for (CallEvent e :
+                      call.endEvents()) { // the final call_status, then call_completed
+                    CallEvents.Received received =
+                        CallEvents.Received.of(
+                            call.id(), e.kind(), e.sequenceNumber(), e.toFrame().encode());
+                    for (Subscription s : subs.toArray(new Subscription[0])) {
+                      s.offer(received);
+                    }
+                  }
+                }
+              }
+            });
   }
 
   void watch(LiveSocket socket) {
@@ -113,10 +138,14 @@ final class LiveHub {
   }
 
   void register(Subscription s) {
-    byCall.computeIfAbsent(s.callId, id -> {
-      metrics.subscribedCalls.incrementAndGet();
-      return new ArrayList<>(2);
-    }).add(s);
+    byCall
+        .computeIfAbsent(
+            s.callId,
+            id -> {
+              metrics.subscribedCalls.incrementAndGet();
+              return new ArrayList<>(2);
+            })
+        .add(s);
     metrics.subscriptions.incrementAndGet();
   }
 

@@ -22,16 +22,19 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
- * The live role of a verticle instance: GET /ws/calls/transcriptions (authenticated before the upgrade), one
- * consumer of the cluster-wide call events forwarding to this instance's own subscriptions, and one ping sweep.
+ * The live role of a verticle instance: GET /ws/calls/transcriptions (authenticated before the
+ * upgrade), one consumer of the cluster-wide call events forwarding to this instance's own
+ * subscriptions, and one ping sweep.
  */
 public final class LiveRole {
   public static final String PATH = "/ws/calls/transcriptions";
+
   /**
-   * The one subprotocol the server speaks (HttpServerOptions.setWebSocketSubProtocols): a client offering it with
-   * its JWT as a second subprotocol gets it echoed (see {@link HandshakeToken}).
+   * The one subprotocol the server speaks (HttpServerOptions.setWebSocketSubProtocols): a client
+   * offering it with its JWT as a second subprotocol gets it echoed (see {@link HandshakeToken}).
    */
   public static final String SUBPROTOCOL = HandshakeToken.SUBPROTOCOL;
+
   static final String SOCKETS_PER_USER = "callstream.live.sockets-per-user";
   private static final Logger LOG = Logger.getLogger(LiveRole.class.getName());
 
@@ -44,21 +47,45 @@ public final class LiveRole {
   private Gauge instanceSockets;
   private long pingTimer = -1;
 
-  /** {@code metrics}: the node's, shared by its verticle instances (built once per node by the assembly). */
-  public LiveRole(Vertx vertx, Config.Live config, Tokens tokens, Pool pool, LiveMetrics metrics,
-                  ClientAddress clients, BooleanSupplier draining) {
+  /**
+   * {@code metrics}: the node's, shared by its verticle instances (built once per node by the
+   * assembly).
+   */
+  public LiveRole(
+      Vertx vertx,
+      Config.Live config,
+      Tokens tokens,
+      Pool pool,
+      LiveMetrics metrics,
+      ClientAddress clients,
+      BooleanSupplier draining) {
     this.clients = clients;
     this.draining = draining;
     this.vertx = vertx;
     this.config = config;
     UserRepository accounts = new UserRepository();
-    this.hub = new LiveHub(vertx, config, tokens, new CatchUp(vertx, pool), metrics,
-        new NodeLimit(vertx, SOCKETS_PER_USER, config.maxSocketsPerUser()), name -> accounts.disabled(pool, name)
-            .recover(e -> {
-              // the database decides only this extra check: a valid token is let through while it is unreachable
-              LOG.warning("could not check whether user " + name + " is disabled: " + e.getMessage());
-              return Future.succeededFuture(false);
-            }));
+    this.hub =
+        new LiveHub(
+            vertx,
+            config,
+            tokens,
+            new CatchUp(vertx, pool),
+            metrics,
+            new NodeLimit(vertx, SOCKETS_PER_USER, config.maxSocketsPerUser()),
+            name ->
+                accounts
+                    .disabled(pool, name)
+                    .recover(
+                        e -> {
+                          // the database decides only this extra check: a valid token is let
+                          // through while it is unreachable
+                          LOG.warning(
+                              "could not check whether user "
+                                  + name
+                                  + " is disabled: "
+                                  + e.getMessage());
+                          return Future.succeededFuture(false);
+                        }));
   }
 
   public void addRoutes(Router router) {
@@ -68,10 +95,14 @@ public final class LiveRole {
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(CallEvents.ADDRESS, this::onEvent);
     long interval = TimeUnit.SECONDS.toMillis(config.pingIntervalSeconds());
-    pingTimer = vertx.setPeriodic(interval, interval, id -> {
-      hub.sockets().forEach(LiveSocket::ping);
-      hub.completeEndedCalls();
-    });
+    pingTimer =
+        vertx.setPeriodic(
+            interval,
+            interval,
+            id -> {
+              hub.sockets().forEach(LiveSocket::ping);
+              hub.completeEndedCalls();
+            });
     instanceSockets = hub.metrics.instanceSockets(hub);
     return consumer.completion();
   }
@@ -85,24 +116,28 @@ public final class LiveRole {
       hub.metrics.remove(instanceSockets);
     }
     hub.sockets().forEach(s -> s.close(LiveSocket.GOING_AWAY, "server shutting down"));
-    return consumer == null ? Future.succeededFuture() : consumer.unregister().timeout(5, TimeUnit.SECONDS);
+    return consumer == null
+        ? Future.succeededFuture()
+        : consumer.unregister().timeout(5, TimeUnit.SECONDS);
   }
 
   /**
-   * A GET without a WebSocket upgrade on the feed's path (upgrades are taken by {@link #handshake} before any route):
-   * 401 without a token, else 400.
+   * A GET without a WebSocket upgrade on the feed's path (upgrades are taken by {@link #handshake}
+   * before any route): 401 without a token, else 400.
    */
   private void upgrade(RoutingContext ctx) {
-    ctx.fail(HandshakeToken.of(ctx.request().headers(), ctx.request().uri()) == null
-        ? Failure.unauthenticated("missing token") : Failure.invalid("expected a WebSocket upgrade"));
+    ctx.fail(
+        HandshakeToken.of(ctx.request().headers(), ctx.request().uri()) == null
+            ? Failure.unauthenticated("missing token")
+            : Failure.invalid("expected a WebSocket upgrade"));
   }
 
   /**
-   * Every WebSocket upgrade of this instance's server, taken at the server's handshake, before the router: no
-   * routed request is kept alive behind each socket (its inbound queue alone is ~4 KB of every socket's heap).
-   * Authenticated before accepting (the token from {@link HandshakeToken}): 404 another path, 503 while draining,
-   * 401 no token, 403 invalid or expired or not allowed or the user disabled ({@code callstream user disable}), 429
-   * over WS_MAX_SOCKETS_PER_USER.
+   * Every WebSocket upgrade of this instance's server, taken at the server's handshake, before the
+   * router: no routed request is kept alive behind each socket (its inbound queue alone is ~4 KB of
+   * every socket's heap). Authenticated before accepting (the token from {@link HandshakeToken}):
+   * 404 another path, 503 while draining, 401 no token, 403 invalid or expired or not allowed or
+   * the user disabled ({@code callstream user disable}), 429 over WS_MAX_SOCKETS_PER_USER.
    */
   public void handshake(ServerWebSocketHandshake hs) {
     if (!PATH.equals(hs.path())) {
@@ -119,25 +154,35 @@ public final class LiveRole {
       hs.reject(401);
       return;
     }
-    hub.tokens.verify(token).onComplete(ar -> {
-      if (ar.failed() || !ar.result().mayAct(TokenClaims.DISPATCHER)) {
-        boolean expired = ar.failed() && ar.cause() instanceof Tokens.InvalidToken t && t.expired();
-        hub.metrics.authFailure(ar.succeeded() ? "forbidden" : expired ? "expired" : "invalid");
-        hs.reject(403);
-        return;
-      }
-      hub.disabled.apply(ar.result().subject()).onSuccess(disabled -> {
-        if (disabled) {
-          hub.metrics.authFailure("disabled");
-          hs.reject(403);
-        } else {
-          admit(hs, ar.result());
-        }
-      });
-    });
+    hub.tokens
+        .verify(token)
+        .onComplete(
+            ar -> {
+              if (ar.failed() || !ar.result().mayAct(TokenClaims.DISPATCHER)) {
+                boolean expired =
+                    ar.failed() && ar.cause() instanceof Tokens.InvalidToken t && t.expired();
+                hub.metrics.authFailure(
+                    ar.succeeded() ? "forbidden" : expired ? "expired" : "invalid");
+                hs.reject(403);
+                return;
+              }
+              hub.disabled
+                  .apply(ar.result().subject())
+                  .onSuccess(
+                      disabled -> {
+                        if (disabled) {
+                          hub.metrics.authFailure("disabled");
+                          hs.reject(403);
+                        } else {
+                          admit(hs, ar.result());
+                        }
+                      });
+            });
   }
 
-  /** A valid token of a user not disabled: accepted unless the user is over WS_MAX_SOCKETS_PER_USER. */
+  /**
+   * A valid token of a user not disabled: accepted unless the user is over WS_MAX_SOCKETS_PER_USER.
+   */
   private void admit(ServerWebSocketHandshake hs, TokenClaims claims) {
     if (!hub.users.tryAcquire(claims.subject())) {
       hub.metrics.authFailure("too_many_sockets");
@@ -146,7 +191,10 @@ public final class LiveRole {
     }
     String client = clients.of(hs.remoteAddress(), hs.headers());
     hs.accept()
-        .onSuccess(ws -> new LiveSocket(hub, ws).open(claims, client)) // the hub gives the place back on close
+        .onSuccess(
+            ws ->
+                new LiveSocket(hub, ws)
+                    .open(claims, client)) // the hub gives the place back on close
         .onFailure(e -> hub.users.release(claims.subject()));
   }
 

@@ -7,9 +7,9 @@ import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
 
 /**
- * One authenticated dashboard connection: parses client messages, owns its subscriptions (allocated lazily),
- * enforces the token's expiry, the inbound rate and the bounded outgoing queue. Event-loop confined; kept small
- * on purpose (no per-socket consumers, no JSON kept).
+ * One authenticated dashboard connection: parses client messages, owns its subscriptions (allocated
+ * lazily), enforces the token's expiry, the inbound rate and the bounded outgoing queue. Event-loop
+ * confined; kept small on purpose (no per-socket consumers, no JSON kept).
  */
 final class LiveSocket {
   static final short SLOW_CONSUMER = 1013;
@@ -42,13 +42,14 @@ final class LiveSocket {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> onText(null));
     ws.pongHandler(b -> awaitingPong = false);
-    ws.exceptionHandler(e -> { });
-    ws.closeHandler(v -> {
-      if (ws.closeStatusCode() != null) {
-        closeCode = ws.closeStatusCode();
-      }
-      onClosed();
-    });
+    ws.exceptionHandler(e -> {});
+    ws.closeHandler(
+        v -> {
+          if (ws.closeStatusCode() != null) {
+            closeCode = ws.closeStatusCode();
+          }
+          onClosed();
+        });
     token = new SocketToken(this, claims);
     hub.opened(this);
     hub.metrics.connected(claims.subject(), client);
@@ -69,8 +70,11 @@ final class LiveSocket {
       return;
     }
     throttled = false;
-    ClientMessage m = text == null ? new ClientMessage.Invalid(Frames.INVALID_MESSAGE, "binary frames are not accepted",
-        null) : ClientMessage.parse(text);
+    ClientMessage m =
+        text == null
+            ? new ClientMessage.Invalid(
+                Frames.INVALID_MESSAGE, "binary frames are not accepted", null)
+            : ClientMessage.parse(text);
     if (m instanceof ClientMessage.Subscribe s) {
       subscribe(s.identifier(), s.since());
     } else if (m instanceof ClientMessage.Unsubscribe u) {
@@ -91,18 +95,21 @@ final class LiveSocket {
       tooManySubscriptions(identifier);
       return;
     }
-    hub.catchUp.resolve(identifier).onComplete(ar -> {
-      if (closed) {
-        return;
-      }
-      if (ar.failed()) {
-        serverError();
-      } else if (ar.result().isEmpty()) {
-        callNotFound(identifier);
-      } else {
-        subscribe(identifier, since, ar.result().get());
-      }
-    });
+    hub.catchUp
+        .resolve(identifier)
+        .onComplete(
+            ar -> {
+              if (closed) {
+                return;
+              }
+              if (ar.failed()) {
+                serverError();
+              } else if (ar.result().isEmpty()) {
+                callNotFound(identifier);
+              } else {
+                subscribe(identifier, since, ar.result().get());
+              }
+            });
   }
 
   private void subscribe(String identifier, Integer since, Call call) {
@@ -130,26 +137,32 @@ final class LiveSocket {
       send(Frames.unsubscribed(identifier, local.callSid));
       return;
     }
-    hub.catchUp.resolve(identifier).onComplete(ar -> {
-      if (closed) {
-        return;
-      }
-      if (ar.failed()) {
-        serverError();
-      } else if (ar.result().isEmpty()) {
-        callNotFound(identifier);
-      } else {
-        Call call = ar.result().get();
-        Subscription s = find(call.id());
-        if (s != null) {
-          subscriptionEnded(s);
-        }
-        send(Frames.unsubscribed(identifier, call.callSid()));
-      }
-    });
+    hub.catchUp
+        .resolve(identifier)
+        .onComplete(
+            ar -> {
+              if (closed) {
+                return;
+              }
+              if (ar.failed()) {
+                serverError();
+              } else if (ar.result().isEmpty()) {
+                callNotFound(identifier);
+              } else {
+                Call call = ar.result().get();
+                Subscription s = find(call.id());
+                if (s != null) {
+                  subscriptionEnded(s);
+                }
+                send(Frames.unsubscribed(identifier, call.callSid()));
+              }
+            });
   }
 
-  /** The fleet feed: a snapshot of active calls, then every call's lifecycle events (a repeat re-sends it). */
+  /**
+   * The fleet feed: a snapshot of active calls, then every call's lifecycle events (a repeat
+   * re-sends it).
+   */
   private void watch() {
     endWatch();
     fleet = new FleetWatch(this);
@@ -188,7 +201,10 @@ final class LiveSocket {
     closeIfSlow();
   }
 
-  /** The outgoing queue is bounded: a client that does not read is closed, never buffered without limit. */
+  /**
+   * The outgoing queue is bounded: a client that does not read is closed, never buffered without
+   * limit.
+   */
   private void closeIfSlow() {
     boolean full;
     try {
@@ -208,7 +224,9 @@ final class LiveSocket {
   }
 
   private void tooManySubscriptions(String identifier) {
-    sendError(Frames.TOO_MANY_SUBSCRIPTIONS, "at most " + hub.config.maxSubscriptions() + " subscriptions",
+    sendError(
+        Frames.TOO_MANY_SUBSCRIPTIONS,
+        "at most " + hub.config.maxSubscriptions() + " subscriptions",
         identifier);
   }
 
@@ -232,8 +250,9 @@ final class LiveSocket {
   }
 
   /**
-   * Events held for this socket while its snapshot or gap repair waits for the database passed their bound: closed
-   * like a slow consumer (1013); the client reconnects and subscribes with {@code since}, so it misses nothing.
+   * Events held for this socket while its snapshot or gap repair waits for the database passed
+   * their bound: closed like a slow consumer (1013); the client reconnects and subscribes with
+   * {@code since}, so it misses nothing.
    */
   void fellBehind() {
     hub.metrics.slowConsumerClosed();
@@ -293,10 +312,14 @@ final class LiveSocket {
   }
 
   private Subscription find(String identifier) {
-    return subs == null ? null : subs.stream().filter(s -> s.matches(identifier)).findFirst().orElse(null);
+    return subs == null
+        ? null
+        : subs.stream().filter(s -> s.matches(identifier)).findFirst().orElse(null);
   }
 
   private Subscription find(long callId) {
-    return subs == null ? null : subs.stream().filter(s -> s.callId == callId).findFirst().orElse(null);
+    return subs == null
+        ? null
+        : subs.stream().filter(s -> s.callId == callId).findFirst().orElse(null);
   }
 }

@@ -4,9 +4,9 @@ import io.callstream.auth.TokenClaims;
 import java.time.Instant;
 
 /**
- * The token a socket lives on: who it belongs to and when it expires. At expiry the socket gets TOKEN_EXPIRED and
- * close code 4401; {@code {"auth": ...}} may extend it with a newer token of the same user (never hand the socket
- * to someone else). Event-loop confined.
+ * The token a socket lives on: who it belongs to and when it expires. At expiry the socket gets
+ * TOKEN_EXPIRED and close code 4401; {@code {"auth": ...}} may extend it with a newer token of the
+ * same user (never hand the socket to someone else). Event-loop confined.
  */
 final class SocketToken {
   private final LiveSocket socket;
@@ -24,35 +24,45 @@ final class SocketToken {
   }
 
   /**
-   * A refresh; refused (with an error frame, the current token staying in force) unless valid and the same user; a
-   * user disabled meanwhile gets TOKEN_EXPIRED and the socket is closed.
+   * A refresh; refused (with an error frame, the current token staying in force) unless valid and
+   * the same user; a user disabled meanwhile gets TOKEN_EXPIRED and the socket is closed.
    */
   void refresh(String token) {
-    socket.hub.tokens.verify(token).onComplete(ar -> {
-      if (expiryTimer < 0) {
-        return; // the socket closed meanwhile
-      }
-      if (ar.failed() || !ar.result().mayAct(TokenClaims.DISPATCHER)) {
-        refuse("auth: token refused; the current token stays in force");
-      } else if (!ar.result().subject().equals(subject)) {
-        refuse("auth: token is for another user; the current token stays in force");
-      } else {
-        socket.hub.disabled.apply(subject).onSuccess(disabled -> {
-          if (expiryTimer < 0) {
-            return;
-          }
-          if (disabled) {
-            // disabled since the socket opened: no extension, the socket ends now
-            socket.hub.metrics.authFailure("disabled");
-            cancel();
-            socket.send(Frames.error(Frames.TOKEN_EXPIRED, "user disabled", null));
-            socket.close(LiveSocket.TOKEN_EXPIRED, "user disabled");
-          } else {
-            schedule(ar.result().expiresAt());
-          }
-        });
-      }
-    });
+    socket
+        .hub
+        .tokens
+        .verify(token)
+        .onComplete(
+            ar -> {
+              if (expiryTimer < 0) {
+                return; // the socket closed meanwhile
+              }
+              if (ar.failed() || !ar.result().mayAct(TokenClaims.DISPATCHER)) {
+                refuse("auth: token refused; the current token stays in force");
+              } else if (!ar.result().subject().equals(subject)) {
+                refuse("auth: token is for another user; the current token stays in force");
+              } else {
+                socket
+                    .hub
+                    .disabled
+                    .apply(subject)
+                    .onSuccess(
+                        disabled -> {
+                          if (expiryTimer < 0) {
+                            return;
+                          }
+                          if (disabled) {
+                            // disabled since the socket opened: no extension, the socket ends now
+                            socket.hub.metrics.authFailure("disabled");
+                            cancel();
+                            socket.send(Frames.error(Frames.TOKEN_EXPIRED, "user disabled", null));
+                            socket.close(LiveSocket.TOKEN_EXPIRED, "user disabled");
+                          } else {
+                            schedule(ar.result().expiresAt());
+                          }
+                        });
+              }
+            });
   }
 
   void cancel() {
@@ -70,10 +80,15 @@ final class SocketToken {
   private void schedule(Instant expiresAt) {
     cancel();
     long delay = Math.max(1, expiresAt.toEpochMilli() - System.currentTimeMillis());
-    expiryTimer = socket.hub.vertx.setTimer(delay, id -> {
-      expiryTimer = -1;
-      socket.send(Frames.error(Frames.TOKEN_EXPIRED, "token expired; reconnect with a new token", null));
-      socket.close(LiveSocket.TOKEN_EXPIRED, "token expired");
-    });
+    expiryTimer =
+        socket.hub.vertx.setTimer(
+            delay,
+            id -> {
+              expiryTimer = -1;
+              socket.send(
+                  Frames.error(
+                      Frames.TOKEN_EXPIRED, "token expired; reconnect with a new token", null));
+              socket.close(LiveSocket.TOKEN_EXPIRED, "token expired");
+            });
   }
 }

@@ -7,18 +7,21 @@ import java.util.ArrayDeque;
 import java.util.logging.Logger;
 
 /**
- * One socket's subscription to one call: a small state machine that delivers the call's events strictly in
- * order, exactly once. It is registered (buffering) before its snapshot is read; afterwards every event is
- * checked against the last sequence number delivered: older ones are dropped, one that skips numbers makes
- * it fetch the missing turns first (buffering meanwhile). A call_completed comes after every turn up to its
- * sequence number and after the final call_status (read from PostgreSQL with the call when it was lost on the
- * bus); then the subscription ends. Event-loop confined.
+ * One socket's subscription to one call: a small state machine that delivers the call's events
+ * strictly in order, exactly once. It is registered (buffering) before its snapshot is read;
+ * afterwards every event is checked against the last sequence number delivered: older ones are
+ * dropped, one that skips numbers makes it fetch the missing turns first (buffering meanwhile). A
+ * call_completed comes after every turn up to its sequence number and after the final call_status
+ * (read from PostgreSQL with the call when it was lost on the bus); then the subscription ends.
+ * Event-loop confined.
  */
 final class Subscription {
   private static final Logger LOG = Logger.getLogger(Subscription.class.getName());
+
   /**
-   * Events held while the snapshot or a gap repair waits for PostgreSQL: past this many the socket is closed with
-   * 1013 (see {@link LiveSocket#fellBehind}) rather than holding a stalled database's backlog in memory.
+   * Events held while the snapshot or a gap repair waits for PostgreSQL: past this many the socket
+   * is closed with 1013 (see {@link LiveSocket#fellBehind}) rather than holding a stalled
+   * database's backlog in memory.
    */
   static final int MAX_PENDING = 1_000;
 
@@ -40,8 +43,10 @@ final class Subscription {
   private int delivered;
   private State state = State.SNAPSHOT;
   private String finalStatus;
+
   /** The call row was read after a call_completed arrived without its final call_status. */
   private boolean statusRepaired;
+
   private ArrayDeque<CallEvents.Received> pending;
 
   Subscription(LiveSocket socket, Call call) {
@@ -57,27 +62,35 @@ final class Subscription {
 
   /** Reads the snapshot, then confirms, replays and goes live. */
   void start(String identifier, Integer since) {
-    socket.hub.catchUp.snapshot(callId, since).onComplete(ar -> {
-      if (state == State.ENDED) {
-        return;
-      }
-      if (ar.failed()) {
-        LOG.warning("subscription snapshot failed: " + ar.cause());
-        socket.serverError();
-        return;
-      }
-      Call call = ar.result().call();
-      refreshIds(call);
-      socket.send(Frames.confirmed(identifier, call));
-      delivered = since == null ? call.lastSequenceNumber() : Math.min(since, call.lastSequenceNumber());
-      deliverTurns(ar.result().turns());
-      if (call.ended()) {
-        deliverCompletion(Frames.completed(call), false);
-        return;
-      }
-      state = State.LIVE;
-      drain();
-    });
+    socket
+        .hub
+        .catchUp
+        .snapshot(callId, since)
+        .onComplete(
+            ar -> {
+              if (state == State.ENDED) {
+                return;
+              }
+              if (ar.failed()) {
+                LOG.warning("subscription snapshot failed: " + ar.cause());
+                socket.serverError();
+                return;
+              }
+              Call call = ar.result().call();
+              refreshIds(call);
+              socket.send(Frames.confirmed(identifier, call));
+              delivered =
+                  since == null
+                      ? call.lastSequenceNumber()
+                      : Math.min(since, call.lastSequenceNumber());
+              deliverTurns(ar.result().turns());
+              if (call.ended()) {
+                deliverCompletion(Frames.completed(call), false);
+                return;
+              }
+              state = State.LIVE;
+              drain();
+            });
   }
 
   void offer(CallEvents.Received event) {
@@ -132,8 +145,8 @@ final class Subscription {
   }
 
   /**
-   * Fetches turns delivered < n <= upTo and the call from PostgreSQL, delivers the turns (and keeps the call's
-   * final call_status when its own was lost), then resumes with {@code next}.
+   * Fetches turns delivered < n <= upTo and the call from PostgreSQL, delivers the turns (and keeps
+   * the call's final call_status when its own was lost), then resumes with {@code next}.
    */
   private void repair(int upTo, CallEvents.Received next) {
     state = State.REPAIRING;
@@ -141,31 +154,43 @@ final class Subscription {
     if (upTo > delivered) {
       socket.hub.metrics.gapRepaired();
     }
-    socket.hub.catchUp.range(callId, delivered, upTo).onComplete(ar -> {
-      if (state == State.ENDED) {
-        return;
-      }
-      if (ar.failed()) {
-        LOG.warning("gap repair failed: " + ar.cause());
-        socket.serverError();
-        return;
-      }
-      Call call = ar.result().call();
-      refreshIds(call);
-      if (next.kind() == CallEvents.Kind.COMPLETED && finalStatus == null) {
-        statusRepaired = true;
-        if (call.ended()) {
-          finalStatus = Frames.finalStatus(call);
-        }
-      }
-      deliverTurns(ar.result().turns());
-      if (delivered < upTo) {
-        LOG.warning("call " + callId + ": turns " + (delivered + 1) + ".." + upTo + " are not stored; skipping");
-        delivered = upTo;
-      }
-      state = State.LIVE;
-      drain();
-    });
+    socket
+        .hub
+        .catchUp
+        .range(callId, delivered, upTo)
+        .onComplete(
+            ar -> {
+              if (state == State.ENDED) {
+                return;
+              }
+              if (ar.failed()) {
+                LOG.warning("gap repair failed: " + ar.cause());
+                socket.serverError();
+                return;
+              }
+              Call call = ar.result().call();
+              refreshIds(call);
+              if (next.kind() == CallEvents.Kind.COMPLETED && finalStatus == null) {
+                statusRepaired = true;
+                if (call.ended()) {
+                  finalStatus = Frames.finalStatus(call);
+                }
+              }
+              deliverTurns(ar.result().turns());
+              if (delivered < upTo) {
+                LOG.warning(
+                    "call "
+                        + callId
+                        + ": turns "
+                        + (delivered + 1)
+                        + ".."
+                        + upTo
+                        + " are not stored; skipping");
+                delivered = upTo;
+              }
+              state = State.LIVE;
+              drain();
+            });
   }
 
   private void deliverTurns(Iterable<Transcription> turns) {

@@ -7,16 +7,19 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 
 /**
- * DATA_RETENTION_DAYS, the reconciler's last duty on the leader: one transaction per run deletes at most
- * {@link #BATCH} ended calls created more than that many days ago (their transcript turns by ON DELETE CASCADE) and
- * their recordings stored in PostgreSQL; then one statement deletes at most {@link #BATCH} applied inbox rows
- * received that long ago (through {@link ParkedEvents}, the inbox as the reconciler knows it). The statements are the
- * tables' owners' own ({@code CallRepository}, {@code AudioRepository}, {@code webhook.InboxRepository}), the ones the
- * operator's {@code purge} runs over JDBC; recordings in S3 are left to AUDIO_RETENTION_DAYS (which deletes the
- * object with its row). A backlog drains one batch per run.
+ * DATA_RETENTION_DAYS, the reconciler's last duty on the leader: one transaction per run deletes at
+ * most {@link #BATCH} ended calls created more than that many days ago (their transcript turns by
+ * ON DELETE CASCADE) and their recordings stored in PostgreSQL; then one statement deletes at most
+ * {@link #BATCH} applied inbox rows received that long ago (through {@link ParkedEvents}, the inbox
+ * as the reconciler knows it). The statements are the tables' owners' own ({@code CallRepository},
+ * {@code AudioRepository}, {@code webhook.InboxRepository}), the ones the operator's {@code purge}
+ * runs over JDBC; recordings in S3 are left to AUDIO_RETENTION_DAYS (which deletes the object with
+ * its row). A backlog drains one batch per run.
  */
 final class DataRetention {
-  /** Calls (and inbox rows) per run: one run stays a short transaction however much has piled up. */
+  /**
+   * Calls (and inbox rows) per run: one run stays a short transaction however much has piled up.
+   */
   static final int BATCH = 1000;
 
   /** What one pass deleted. */
@@ -44,10 +47,31 @@ final class DataRetention {
     if (!enabled()) {
       return Future.succeededFuture(new Pass(0, 0, 0, 0, 0));
     }
-    return pool.withTransaction(tx -> CallRepository.purgeEnded(tx, days, BATCH)
-        .compose(calls -> AudioRepository.purgeKeys(tx, calls.audioKeys())
-            .map(audio -> new Pass(calls.calls(), calls.transcriptions(), audio.deleted(), audio.s3Left(), 0))))
-        .compose(pass -> inbox.purgeApplied(days, BATCH)
-            .map(rows -> new Pass(pass.calls(), pass.transcriptions(), pass.recordings(), pass.s3Left(), rows)));
+    return pool.withTransaction(
+            tx ->
+                CallRepository.purgeEnded(tx, days, BATCH)
+                    .compose(
+                        calls ->
+                            AudioRepository.purgeKeys(tx, calls.audioKeys())
+                                .map(
+                                    audio ->
+                                        new Pass(
+                                            calls.calls(),
+                                            calls.transcriptions(),
+                                            audio.deleted(),
+                                            audio.s3Left(),
+                                            0))))
+        .compose(
+            pass ->
+                inbox
+                    .purgeApplied(days, BATCH)
+                    .map(
+                        rows ->
+                            new Pass(
+                                pass.calls(),
+                                pass.transcriptions(),
+                                pass.recordings(),
+                                pass.s3Left(),
+                                rows)));
   }
 }

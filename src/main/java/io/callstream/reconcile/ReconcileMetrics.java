@@ -12,24 +12,41 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the reconciler tells operators (Prometheus names, used by the alerts): {@code
- * callstream_reconciler_runs_total{outcome}}, {@code callstream_reconciler_actions_total{action}}, {@code
- * callstream_calls_stuck} (only on the leader: a former leader removes it, so {@code max()} over nodes is the
- * leader's count), and the inbox gauges {@code callstream_inbox_pending} and {@code
- * callstream_inbox_oldest_pending_age_seconds} (pending rows only: expired ones are not counted), refreshed by every
- * node, {@code callstream_inbox_expired_total} (parked rows the leader expired) and {@code
- * callstream_reconciler_leader} (1 on the node holding the leader lock, 0 on the others: {@code sum()} over nodes is
- * 0 when nobody leads), {@code callstream_purged_total{what="calls|transcriptions|recordings|inbox_rows"}} (what
- * the leader's DATA_RETENTION_DAYS pass deleted). Every counter is registered at zero, so a rate over it exists before the first event.
+ * callstream_reconciler_runs_total{outcome}}, {@code callstream_reconciler_actions_total{action}},
+ * {@code callstream_calls_stuck} (only on the leader: a former leader removes it, so {@code max()}
+ * over nodes is the leader's count), and the inbox gauges {@code callstream_inbox_pending} and
+ * {@code callstream_inbox_oldest_pending_age_seconds} (pending rows only: expired ones are not
+ * counted), refreshed by every node, {@code callstream_inbox_expired_total} (parked rows the leader
+ * expired) and {@code callstream_reconciler_leader} (1 on the node holding the leader lock, 0 on
+ * the others: {@code sum()} over nodes is 0 when nobody leads), {@code
+ * callstream_purged_total{what="calls|transcriptions|recordings|inbox_rows"}} (what the leader's
+ * DATA_RETENTION_DAYS pass deleted). Every counter is registered at zero, so a rate over it exists
+ * before the first event.
  */
 final class ReconcileMetrics {
   /** How a run ended. */
-  enum Run { OK, ERROR, NOT_LEADER }
+  enum Run {
+    OK,
+    ERROR,
+    NOT_LEADER
+  }
 
   /** What the DATA_RETENTION_DAYS pass deleted ({@code callstream_purged_total{what}}). */
-  enum Purged { CALLS, TRANSCRIPTIONS, RECORDINGS, INBOX_ROWS }
+  enum Purged {
+    CALLS,
+    TRANSCRIPTIONS,
+    RECORDINGS,
+    INBOX_ROWS
+  }
 
   /** What a run did. */
-  enum Action { FETCHED, COMPLETED, MARKED_FAILED, PARKED_APPLIED, NOT_FOUND }
+  enum Action {
+    FETCHED,
+    COMPLETED,
+    MARKED_FAILED,
+    PARKED_APPLIED,
+    NOT_FOUND
+  }
 
   static final String STUCK = "callstream_calls_stuck";
 
@@ -48,30 +65,51 @@ final class ReconcileMetrics {
   ReconcileMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (Run r : Run.values()) {
-      runs.put(r, Counter.builder("callstream_reconciler_runs").description("reconciler runs by outcome")
-          .tag("outcome", name(r)).register(registry));
+      runs.put(
+          r,
+          Counter.builder("callstream_reconciler_runs")
+              .description("reconciler runs by outcome")
+              .tag("outcome", name(r))
+              .register(registry));
     }
     for (Action a : Action.values()) {
-      actions.put(a, Counter.builder("callstream_reconciler_actions").description("what the reconciler did")
-          .tag("action", name(a)).register(registry));
+      actions.put(
+          a,
+          Counter.builder("callstream_reconciler_actions")
+              .description("what the reconciler did")
+              .tag("action", name(a))
+              .register(registry));
     }
     for (Purged p : Purged.values()) {
-      purged.put(p, Counter.builder("callstream_purged").description("rows deleted by DATA_RETENTION_DAYS (leader)")
-          .tag("what", name(p)).register(registry));
+      purged.put(
+          p,
+          Counter.builder("callstream_purged")
+              .description("rows deleted by DATA_RETENTION_DAYS (leader)")
+              .tag("what", name(p))
+              .register(registry));
     }
-    expired = Counter.builder("callstream_inbox_expired")
-        .description("parked webhook_events rows expired after INBOX_PARKED_RETENTION_HOURS (call never appeared)")
-        .register(registry);
+    expired =
+        Counter.builder("callstream_inbox_expired")
+            .description(
+                "parked webhook_events rows expired after INBOX_PARKED_RETENTION_HOURS (call never appeared)")
+            .register(registry);
     Gauge.builder("callstream_inbox_pending", pending, AtomicLong::get)
-        .description("webhook_events rows with status pending (parked)").strongReference(true).register(registry);
+        .description("webhook_events rows with status pending (parked)")
+        .strongReference(true)
+        .register(registry);
     Gauge.builder("callstream_inbox_failed", failed, AtomicLong::get)
-        .description("webhook_events rows with status failed (kept, could not be applied; see their error)")
-        .strongReference(true).register(registry);
-    Gauge.builder("callstream_inbox_oldest_pending_age", oldestPending, AtomicReference::get).baseUnit("seconds")
-        .description("age of the oldest pending webhook_events row; 0 when none").strongReference(true)
+        .description(
+            "webhook_events rows with status failed (kept, could not be applied; see their error)")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("callstream_inbox_oldest_pending_age", oldestPending, AtomicReference::get)
+        .baseUnit("seconds")
+        .description("age of the oldest pending webhook_events row; 0 when none")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("callstream_reconciler_leader", leader, l -> l.get() ? 1 : 0)
-        .description("1 while this node holds the reconciler's leader lock, else 0").strongReference(true)
+        .description("1 while this node holds the reconciler's leader lock, else 0")
+        .strongReference(true)
         .register(registry);
   }
 
@@ -112,9 +150,12 @@ final class ReconcileMetrics {
   void stuck(long calls) {
     stuck.set(calls);
     if (stuckGauge == null) {
-      stuckGauge = Gauge.builder(STUCK, stuck, AtomicLong::get)
-          .description("calls in_progress with no change for longer than RECONCILE_AFTER_SECONDS (leader only)")
-          .strongReference(true).register(registry);
+      stuckGauge =
+          Gauge.builder(STUCK, stuck, AtomicLong::get)
+              .description(
+                  "calls in_progress with no change for longer than RECONCILE_AFTER_SECONDS (leader only)")
+              .strongReference(true)
+              .register(registry);
     }
   }
 

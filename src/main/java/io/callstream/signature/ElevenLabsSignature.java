@@ -8,8 +8,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Header {@code ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, where v0 is HMAC-SHA256(secret, "t." + raw
- * body). Pure: no I/O.
+ * Header {@code ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, where v0 is HMAC-SHA256(secret,
+ * "t." + raw body). Pure: no I/O.
  */
 public final class ElevenLabsSignature {
   public static final String HEADER = "ElevenLabs-Signature";

@@ -1,7 +1,7 @@
 package io.callstream.twilio;
 
-import io.callstream.call.ElevenLabsClient;
 import io.callstream.audio.AudioStore;
+import io.callstream.call.ElevenLabsClient;
 import io.callstream.config.AudioConfig;
 import io.callstream.config.Config;
 import io.callstream.failure.ErrorCode;
@@ -17,22 +17,25 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
- * Twilio's webhooks for inbound driver calls, all form-encoded and signed ({@code X-Twilio-Signature}, 403 when
- * wrong; 503 while TWILIO_AUTH_TOKEN is unset): the voice webhook answers TwiML, the call status and recording
- * status callbacks answer {@code {"status":"success"}} (404 for a call callstream does not know).
+ * Twilio's webhooks for inbound driver calls, all form-encoded and signed ({@code
+ * X-Twilio-Signature}, 403 when wrong; 503 while TWILIO_AUTH_TOKEN is unset): the voice webhook
+ * answers TwiML, the call status and recording status callbacks answer {@code {"status":"success"}}
+ * (404 for a call callstream does not know).
  */
 public final class TwilioRoutes {
   public static final String VOICE_INBOUND = "/twilio/voice/inbound";
   public static final String VOICE_STATUS = "/twilio/voice/status";
   public static final String RECORDING_STATUS = Recordings.CALLBACK_PATH;
+
   /** Twilio's parameters are a few KiB at most. */
   static final int BODY_LIMIT = 64 * 1024;
+
   /** Twilio call sids; also the recording's file name, so nothing else may pass. */
   static final Pattern CALL_SID = Pattern.compile("CA[0-9a-fA-F]{32}");
+
   static final long DOWNLOAD_BACKOFF_MS = 1_000;
 
   private final Config.Twilio twilio;
@@ -41,22 +44,38 @@ public final class TwilioRoutes {
   private final Recordings recordings;
 
   /** Recordings are downloaded into {@code audioStore} (AUDIO_STORE). */
-  public TwilioRoutes(Vertx vertx, Pool pool, EventBus bus, Config.Twilio twilio, Config.ElevenLabs elevenLabs,
-                      ElevenLabsClient elevenLabsClient, AudioStore audioStore, AudioConfig audio,
-                      MeterRegistry metrics) {
+  public TwilioRoutes(
+      Vertx vertx,
+      Pool pool,
+      EventBus bus,
+      Config.Twilio twilio,
+      Config.ElevenLabs elevenLabs,
+      ElevenLabsClient elevenLabsClient,
+      AudioStore audioStore,
+      AudioConfig audio,
+      MeterRegistry metrics) {
     this.twilio = twilio;
     CallPublisher publisher = new CallPublisher(bus);
     this.recordings = recordings(vertx, pool, twilio, audioStore, audio);
-    this.inbound = new InboundCalls(vertx, pool, publisher, elevenLabsClient, elevenLabs, twilio, recordings,
-        metrics);
+    this.inbound =
+        new InboundCalls(
+            vertx, pool, publisher, elevenLabsClient, elevenLabs, twilio, recordings, metrics);
     this.statuses = new CallStatusCallbacks(pool, publisher, recordings);
   }
 
-  /** The recordings of Twilio calls, downloaded into {@code audioStore}; also used by the node's sweep. */
-  public static Recordings recordings(Vertx vertx, Pool pool, Config.Twilio twilio, AudioStore audioStore,
-                                      AudioConfig audio) {
-    return new Recordings(vertx, pool, twilio, new TwilioApiClient(vertx, twilio),
-        new RecordingDownloader(vertx, audioStore, DOWNLOAD_BACKOFF_MS), audio);
+  /**
+   * The recordings of Twilio calls, downloaded into {@code audioStore}; also used by the node's
+   * sweep.
+   */
+  public static Recordings recordings(
+      Vertx vertx, Pool pool, Config.Twilio twilio, AudioStore audioStore, AudioConfig audio) {
+    return new Recordings(
+        vertx,
+        pool,
+        twilio,
+        new TwilioApiClient(vertx, twilio),
+        new RecordingDownloader(vertx, audioStore, DOWNLOAD_BACKOFF_MS),
+        audio);
   }
 
   public void addRoutes(Router router) {
@@ -66,7 +85,8 @@ public final class TwilioRoutes {
   }
 
   private Route route(Router router, String path) {
-    return router.post(path)
+    return router
+        .post(path)
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
         .handler(this::configured)
         .handler(this::authenticate);
@@ -76,14 +96,23 @@ public final class TwilioRoutes {
     if (twilio.enabled()) {
       ctx.next();
     } else {
-      ctx.fail(Failure.unavailable("Twilio is not configured on this node (TWILIO_AUTH_TOKEN unset)"));
+      ctx.fail(
+          Failure.unavailable("Twilio is not configured on this node (TWILIO_AUTH_TOKEN unset)"));
     }
   }
 
-  /** The signature over the public URL and the decoded POST parameters, before anything else is read. */
+  /**
+   * The signature over the public URL and the decoded POST parameters, before anything else is
+   * read.
+   */
   private void authenticate(RoutingContext ctx) {
-    String url = TwilioSignature.publicUrl(twilio.publicBaseUrl(), ctx.request().uri(), ctx.request().absoluteURI());
-    if (TwilioSignature.verify(twilio.authToken(), url, ctx.request().formAttributes(),
+    String url =
+        TwilioSignature.publicUrl(
+            twilio.publicBaseUrl(), ctx.request().uri(), ctx.request().absoluteURI());
+    if (TwilioSignature.verify(
+        twilio.authToken(),
+        url,
+        ctx.request().formAttributes(),
         ctx.request().getHeader(TwilioSignature.HEADER))) {
       ctx.next();
     } else {
@@ -93,17 +122,20 @@ public final class TwilioRoutes {
 
   private void voice(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
-    InboundCalls.Incoming call = new InboundCalls.Incoming(callSid(form), form.get("From"), form.get("To"),
-        publicBase(ctx));
-    inbound.answer(call)
-        .onSuccess(twiml -> ctx.response().putHeader("Content-Type", "text/xml; charset=utf-8").end(twiml))
+    InboundCalls.Incoming call =
+        new InboundCalls.Incoming(callSid(form), form.get("From"), form.get("To"), publicBase(ctx));
+    inbound
+        .answer(call)
+        .onSuccess(
+            twiml -> ctx.response().putHeader("Content-Type", "text/xml; charset=utf-8").end(twiml))
         .onFailure(ctx::fail);
   }
 
   private void status(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
     String callStatus = required(form, "CallStatus");
-    statuses.apply(callSid(form), callStatus, seconds(form.get("CallDuration")), publicBase(ctx))
+    statuses
+        .apply(callSid(form), callStatus, seconds(form.get("CallDuration")), publicBase(ctx))
         .onSuccess(outcome -> answer(ctx, outcome == CallStatusCallbacks.Outcome.UNKNOWN_CALL))
         .onFailure(ctx::fail);
   }
@@ -116,15 +148,18 @@ public final class TwilioRoutes {
     if ("completed".equals(status) && (url == null || !recordings.acceptableUrl(url))) {
       throw Failure.invalid("RecordingUrl must be a recording on TWILIO_API_URL");
     }
-    recordings.callback(sid, status, form.get("RecordingSid"), url)
-        .onSuccess(outcome -> {
-          if (outcome == Recordings.Outcome.IN_PROGRESS) {
-            ctx.response().putHeader("Retry-After", "60");
-            ctx.fail(Failure.unavailable("another node is downloading this recording; retry later"));
-          } else {
-            answer(ctx, outcome == Recordings.Outcome.UNKNOWN_CALL);
-          }
-        })
+    recordings
+        .callback(sid, status, form.get("RecordingSid"), url)
+        .onSuccess(
+            outcome -> {
+              if (outcome == Recordings.Outcome.IN_PROGRESS) {
+                ctx.response().putHeader("Retry-After", "60");
+                ctx.fail(
+                    Failure.unavailable("another node is downloading this recording; retry later"));
+              } else {
+                answer(ctx, outcome == Recordings.Outcome.UNKNOWN_CALL);
+              }
+            })
         .onFailure(ctx::fail);
   }
 
@@ -136,7 +171,9 @@ public final class TwilioRoutes {
     }
   }
 
-  /** Where Twilio reaches this node: PUBLIC_BASE_URL, else the scheme and host this request came to. */
+  /**
+   * Where Twilio reaches this node: PUBLIC_BASE_URL, else the scheme and host this request came to.
+   */
   private String publicBase(RoutingContext ctx) {
     URI base = twilio.publicBaseUrl();
     if (base != null) {

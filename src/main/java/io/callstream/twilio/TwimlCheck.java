@@ -15,19 +15,21 @@ import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * The stream-first invariant, checked on every TwiML callstream answers to Twilio: the document is
- * {@code <Response>} whose first verb is {@code <Connect>} holding a {@code <Stream>}, and it carries no
- * {@code <Record>} anywhere. A {@code <Record>} (or any other verb) before the stream blocks: the stream would
- * never start and the agent would never hear the caller. Parsed with the JDK parser, DTDs and external entities
- * refused; input is bounded ({@link #MAX_BYTES}) and callers run it off the event loop.
+ * {@code <Response>} whose first verb is {@code <Connect>} holding a {@code <Stream>}, and it
+ * carries no {@code <Record>} anywhere. A {@code <Record>} (or any other verb) before the stream
+ * blocks: the stream would never start and the agent would never hear the caller. Parsed with the
+ * JDK parser, DTDs and external entities refused; input is bounded ({@link #MAX_BYTES}) and callers
+ * run it off the event loop.
  */
 public final class TwimlCheck {
   /** Larger answers are refused unparsed (ElevenLabs' TwiML is a few hundred bytes). */
   public static final int MAX_BYTES = 32 * 1024;
 
   /** What callstream answers when it cannot connect the caller to the agent. */
-  public static final String FALLBACK = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
-      + "<Say>Sorry, we cannot take your call right now. Please try again in a few minutes.</Say>"
-      + "<Hangup/></Response>";
+  public static final String FALLBACK =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
+          + "<Say>Sorry, we cannot take your call right now. Please try again in a few minutes.</Say>"
+          + "<Hangup/></Response>";
 
   /** The verdict: {@code ok}, or why the TwiML was refused. */
   public record Verdict(boolean ok, String reason) {
@@ -54,7 +56,8 @@ public final class TwimlCheck {
       builder.setErrorHandler(new DefaultHandler()); // no stderr noise; a fatal error still throws
       doc = builder.parse(new ByteArrayInputStream(bytes));
     } catch (SAXException | IOException | ParserConfigurationException e) {
-      return Verdict.refused("not well-formed XML (or it declares a DTD): " + oneLine(e.getMessage()));
+      return Verdict.refused(
+          "not well-formed XML (or it declares a DTD): " + oneLine(e.getMessage()));
     }
     Element root = doc.getDocumentElement();
     if (!"Response".equals(root.getTagName())) {

@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Input checks of the API routes: each fails with a {@link Failure} of kind INVALID naming what is wrong. */
+/**
+ * Input checks of the API routes: each fails with a {@link Failure} of kind INVALID naming what is
+ * wrong.
+ */
 public final class ApiInput {
   /** Largest JSON body the API accepts (413 above). */
   public static final long BODY_LIMIT = 64 * 1024;
@@ -58,7 +61,10 @@ public final class ApiInput {
     return s.trim();
   }
 
-  /** A required, non-empty array of non-blank strings (each at most maxLength), with at most maxItems items. */
+  /**
+   * A required, non-empty array of non-blank strings (each at most maxLength), with at most
+   * maxItems items.
+   */
   public static List<String> strings(JsonObject body, String field, int maxItems, int maxLength) {
     Object v = body.getValue(field);
     if (!(v instanceof JsonArray array) || array.isEmpty()) {
@@ -70,8 +76,12 @@ public final class ApiInput {
     List<String> values = new ArrayList<>(array.size());
     for (Object item : array) {
       if (!(item instanceof String s) || s.isBlank() || s.length() > maxLength) {
-        throw Failure.invalid("'" + field + "' must contain only non-empty strings of at most "
-            + maxLength + " characters");
+        throw Failure.invalid(
+            "'"
+                + field
+                + "' must contain only non-empty strings of at most "
+                + maxLength
+                + " characters");
       }
       values.add(s.trim());
     }
@@ -88,8 +98,9 @@ public final class ApiInput {
   }
 
   /**
-   * An optional time query parameter: an ISO-8601 timestamp with offset, or a date (UTC). A date names its start,
-   * or, with {@code endOfDay}, the start of the next day (so that {@code to=2026-11-25} includes that day).
+   * An optional time query parameter: an ISO-8601 timestamp with offset, or a date (UTC). A date
+   * names its start, or, with {@code endOfDay}, the start of the next day (so that {@code
+   * to=2026-11-25} includes that day).
    */
   public static OffsetDateTime time(RoutingContext ctx, String name, boolean endOfDay) {
     String v = ctx.queryParams().get(name);
@@ -103,7 +114,8 @@ public final class ApiInput {
       }
       return OffsetDateTime.parse(v);
     } catch (DateTimeParseException e) {
-      throw Failure.invalid("'" + name + "' must be a date (2026-11-25) or an ISO-8601 timestamp with offset");
+      throw Failure.invalid(
+          "'" + name + "' must be a date (2026-11-25) or an ISO-8601 timestamp with offset");
     }
   }
 
@@ -120,7 +132,9 @@ public final class ApiInput {
     };
   }
 
-  /** An optional integer query parameter within [min, max], else the fallback; 400 when malformed. */
+  /**
+   * An optional integer query parameter within [min, max], else the fallback; 400 when malformed.
+   */
   public static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
     String v = ctx.queryParams().get(name);
     if (v == null || v.isEmpty()) {

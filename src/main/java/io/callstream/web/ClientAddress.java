@@ -10,13 +10,15 @@ import java.util.List;
 
 /**
  * Who a request comes from, behind reverse proxies: the socket's peer, unless that peer is one of
- * TRUSTED_PROXIES; then X-Forwarded-For is read from the right (each proxy appends the address it saw) and the
- * first address that is not a trusted proxy is the client. Anything left of it was written by the client itself
- * and is ignored, so a client cannot choose its own address. Used by the login throttle and access logs.
+ * TRUSTED_PROXIES; then X-Forwarded-For is read from the right (each proxy appends the address it
+ * saw) and the first address that is not a trusted proxy is the client. Anything left of it was
+ * written by the client itself and is ignored, so a client cannot choose its own address. Used by
+ * the login throttle and access logs.
  */
 public final class ClientAddress {
   /** What an unknown peer is keyed as. */
   public static final String UNKNOWN = "unknown";
+
   private static final int MAX_HOPS = 32;
 
   private final List<IpRange> trusted;
@@ -25,7 +27,9 @@ public final class ClientAddress {
     this.trusted = List.copyOf(trusted);
   }
 
-  /** The client's address in canonical text form (or the peer's text when it is not an IP literal). */
+  /**
+   * The client's address in canonical text form (or the peer's text when it is not an IP literal).
+   */
   public String of(HttpServerRequest request) {
     return of(request.remoteAddress(), request.headers());
   }

@@ -18,8 +18,9 @@ public final class Responses {
   }
 
   /**
-   * The one error body shape: {@code {"status":"error","code":"...","error":"..."}}, {@code code} being one of
-   * {@link io.callstream.failure.ErrorCode} (machine-readable) and {@code error} the human-readable reason.
+   * The one error body shape: {@code {"status":"error","code":"...","error":"..."}}, {@code code}
+   * being one of {@link io.callstream.failure.ErrorCode} (machine-readable) and {@code error} the
+   * human-readable reason.
    */
   public static JsonObject error(String code, String message) {
     return new JsonObject().put("status", "error").put("code", code).put("error", message);

@@ -13,27 +13,35 @@ import java.io.InputStream;
 import java.util.regex.Pattern;
 
 /**
- * Reads a {@code post_call_audio} body with Jackson's streaming parser (blocking: call it from executeBlocking):
- * {@code data.full_audio} is base64-decoded straight into the audio store (PostgreSQL chunks or S3, 64 KiB at a
- * time) and committed under the conversation id at the end, so memory stays bounded whatever the body size and a
- * reader never sees half a recording. Without a store the audio is skipped unread. Unknown fields are skipped.
+ * Reads a {@code post_call_audio} body with Jackson's streaming parser (blocking: call it from
+ * executeBlocking): {@code data.full_audio} is base64-decoded straight into the audio store
+ * (PostgreSQL chunks or S3, 64 KiB at a time) and committed under the conversation id at the end,
+ * so memory stays bounded whatever the body size and a reader never sees half a recording. Without
+ * a store the audio is skipped unread. Unknown fields are skipped.
  */
 public final class AudioExtractor {
   public static final String AUDIO_TYPE = "post_call_audio";
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+          .build();
 
   /** What the body said; {@code audio} is the committed recording (null when not stored). */
-  public record Result(String type, Long eventTimestamp, String agentId, String conversationId, StoredAudio audio,
-                       long audioBytes) {}
+  public record Result(
+      String type,
+      Long eventTimestamp,
+      String agentId,
+      String conversationId,
+      StoredAudio audio,
+      long audioBytes) {}
 
   private AudioExtractor() {}
 
   /**
-   * Parses the body. When its type is not post_call_audio nothing is written and only {@code type} is reliable.
-   * Fails with 400 on malformed JSON, a missing or unsafe conversation_id.
+   * Parses the body. When its type is not post_call_audio nothing is written and only {@code type}
+   * is reliable. Fails with 400 on malformed JSON, a missing or unsafe conversation_id.
    */
   public static Result extract(InputStream in, AudioStore store) throws IOException {
     BlockingAudioSink sink = null;
@@ -51,8 +59,12 @@ public final class AudioExtractor {
         JsonToken value = p.nextToken();
         switch (field) {
           case "type" -> type = value == JsonToken.VALUE_STRING ? p.getText() : null;
-          case "event_timestamp" -> eventTimestamp = PostCallBody.unixSeconds(
-              value.isNumeric() ? p.getNumberValue() : value == JsonToken.VALUE_STRING ? p.getText() : null);
+          case "event_timestamp" ->
+              eventTimestamp =
+                  PostCallBody.unixSeconds(
+                      value.isNumeric()
+                          ? p.getNumberValue()
+                          : value == JsonToken.VALUE_STRING ? p.getText() : null);
           case "data" -> {
             if (value != JsonToken.START_OBJECT) {
               throw Failure.invalid("data must be an object");
@@ -64,7 +76,9 @@ public final class AudioExtractor {
                 conversationId = p.getText();
               } else if (name.equals("agent_id") && v == JsonToken.VALUE_STRING) {
                 agentId = p.getText();
-              } else if (name.equals("full_audio") && v == JsonToken.VALUE_STRING && store != null
+              } else if (name.equals("full_audio")
+                  && v == JsonToken.VALUE_STRING
+                  && store != null
                   && sink == null) {
                 sink = new BlockingAudioSink(store, AudioStore.ELEVENLABS, "audio/mpeg");
                 audioBytes = p.readBinaryValue(sink);

@@ -11,7 +11,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
-/** The body posted to /webhooks/elevenlabs/transcription (contract §2), validated into a {@link LiveTurn}. */
+/**
+ * The body posted to /webhooks/elevenlabs/transcription (contract §2), validated into a {@link
+ * LiveTurn}.
+ */
 final class LiveTurnBody {
   private static final Pattern UNIX_SECONDS = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
@@ -31,7 +34,8 @@ final class LiveTurnBody {
     if (!(body.getValue("message") instanceof String message) || message.isEmpty()) {
       throw Failure.invalid("message is required (a non-empty string)");
     }
-    return LiveTurn.of(callSid, conversationId, (String) speaker, message, timestamp(body.getValue("timestamp")));
+    return LiveTurn.of(
+        callSid, conversationId, (String) speaker, message, timestamp(body.getValue("timestamp")));
   }
 
   private static String optionalText(JsonObject body, String field) {
@@ -69,12 +73,17 @@ final class LiveTurnBody {
   }
 
   /**
-   * Fast path for the common form {@code yyyy-MM-ddTHH:mm:ssZ} (the general ISO parser is a hot spot of the
-   * ingest benchmark); null for anything else, which the general parser then handles.
+   * Fast path for the common form {@code yyyy-MM-ddTHH:mm:ssZ} (the general ISO parser is a hot
+   * spot of the ingest benchmark); null for anything else, which the general parser then handles.
    */
   static Instant utcSeconds(String t) {
-    if (t.length() != 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
-        || t.charAt(16) != ':' || t.charAt(19) != 'Z') {
+    if (t.length() != 20
+        || t.charAt(4) != '-'
+        || t.charAt(7) != '-'
+        || t.charAt(10) != 'T'
+        || t.charAt(13) != ':'
+        || t.charAt(16) != ':'
+        || t.charAt(19) != 'Z') {
       return null;
     }
     int year = digits(t, 0, 4);
@@ -86,7 +95,8 @@ final class LiveTurnBody {
     if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
       return null;
     }
-    // LocalDateTime.of validates the ranges (month 13, February 30, hour 24 ... throw DateTimeException)
+    // LocalDateTime.of validates the ranges (month 13, February 30, hour 24 ... throw
+    // DateTimeException)
     return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
   }
 

@@ -23,12 +23,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * POST /webhooks/elevenlabs/transcription: one live turn. Before the body is read, the signature header (or bearer
- * token) must be well-formed (else 401) and a body over {@link LargeBodies#THRESHOLD} or of unknown length needs
- * one of the node's large-body permits (else 503); the body (at most 1 MiB) is then read with its signature checked
- * over the raw bytes, parsed, stored by the node's {@link NodeTurnWriter} (turns arriving while a write is in flight
- * share the next statement and commit), answered only after its own row committed, then its {@code transcription}
- * event is published.
+ * POST /webhooks/elevenlabs/transcription: one live turn. Before the body is read, the signature
+ * header (or bearer token) must be well-formed (else 401) and a body over {@link
+ * LargeBodies#THRESHOLD} or of unknown length needs one of the node's large-body permits (else
+ * 503); the body (at most 1 MiB) is then read with its signature checked over the raw bytes,
+ * parsed, stored by the node's {@link NodeTurnWriter} (turns arriving while a write is in flight
+ * share the next statement and commit), answered only after its own row committed, then its {@code
+ * transcription} event is published.
  */
 final class LiveTurnHandler {
   private static final String TYPE = "live_turn";
@@ -41,9 +42,17 @@ final class LiveTurnHandler {
   private final EventBus bus;
   private final WebhookDeadline deadline;
 
-  /** The node's one writer: turns arriving on every verticle instance meanwhile share its next batch. */
-  LiveTurnHandler(Vertx vertx, WebhookAuth auth, LargeBodies largeBodies, Path spoolDir, NodeTurnWriter writer,
-                  WebhookDeadline deadline) {
+  /**
+   * The node's one writer: turns arriving on every verticle instance meanwhile share its next
+   * batch.
+   */
+  LiveTurnHandler(
+      Vertx vertx,
+      WebhookAuth auth,
+      LargeBodies largeBodies,
+      Path spoolDir,
+      NodeTurnWriter writer,
+      WebhookDeadline deadline) {
     this.vertx = vertx;
     this.auth = auth;
     this.largeBodies = largeBodies;
@@ -53,14 +62,20 @@ final class LiveTurnHandler {
     this.deadline = deadline;
   }
 
-  /** A failed future refuses a delivery before its body was read and verified (its type is then unknown). */
+  /**
+   * A failed future refuses a delivery before its body was read and verified (its type is then
+   * unknown).
+   */
   Future<WebhookOutcome> handle(HttpServerRequest request) {
     LargeBodies.Permit permit = largeBodies.permit();
     return Future.succeededFuture(request)
         .map(auth::signatureOrBearer) // 401 before the body is read
-        .compose(check -> admitted(request, permit)
-            ? WebhookBody.read(vertx, request, check, WebhookBody.MEMORY_LIMIT, spoolDir, permit)
-            : Future.failedFuture(WebhookBody.tooManyLarge()))
+        .compose(
+            check ->
+                admitted(request, permit)
+                    ? WebhookBody.read(
+                        vertx, request, check, WebhookBody.MEMORY_LIMIT, spoolDir, permit)
+                    : Future.failedFuture(WebhookBody.tooManyLarge()))
         .recover(LiveTurnHandler::tooLarge)
         .compose(this::parseAndStore)
         .andThen(done -> permit.release());
@@ -69,7 +84,8 @@ final class LiveTurnHandler {
   /** A body over {@link LargeBodies#THRESHOLD}, or of unknown length, needs a large-body permit. */
   private static boolean admitted(HttpServerRequest request, LargeBodies.Permit permit) {
     long declared = WebhookBody.declaredLength(request);
-    boolean hasBody = declared > 0 || declared < 0 && request.getHeader("Transfer-Encoding") != null;
+    boolean hasBody =
+        declared > 0 || declared < 0 && request.getHeader("Transfer-Encoding") != null;
     return !hasBody || declared >= 0 && declared <= LargeBodies.THRESHOLD || permit.acquire();
   }
 
@@ -85,23 +101,35 @@ final class LiveTurnHandler {
 
   private Future<WebhookOutcome> store(LiveTurn turn) {
     Delivery delivery = new Delivery(TYPE, turn.conversationId(), turn.callSid());
-    // published when committed, even after the deadline answered 503: the retry then finds a duplicate
-    Future<StoredTurn> write = writer.write(turn, deadline.deadlineNanos())
-        .recover(WebhookErrors::badDataIsBadRequest)
-        .compose(LiveTurnHandler::storedOrRefused)
-        .onSuccess(stored -> publish(turn, stored));
-    return deadline.answerBy(write).<WebhookOutcome>map(stored -> new WebhookOutcome.Answered(delivery,
-            !stored.created(), false, Responses.success()
-                .put("transcription_id", stored.transcriptionId())
-                .put("sequence_number", stored.sequenceNumber())
-                .put("duplicate", !stored.created())))
+    // published when committed, even after the deadline answered 503: the retry then finds a
+    // duplicate
+    Future<StoredTurn> write =
+        writer
+            .write(turn, deadline.deadlineNanos())
+            .recover(WebhookErrors::badDataIsBadRequest)
+            .compose(LiveTurnHandler::storedOrRefused)
+            .onSuccess(stored -> publish(turn, stored));
+    return deadline
+        .answerBy(write)
+        .<WebhookOutcome>map(
+            stored ->
+                new WebhookOutcome.Answered(
+                    delivery,
+                    !stored.created(),
+                    false,
+                    Responses.success()
+                        .put("transcription_id", stored.transcriptionId())
+                        .put("sequence_number", stored.sequenceNumber())
+                        .put("duplicate", !stored.created())))
         .otherwise(e -> new WebhookOutcome.Refused(delivery, e));
   }
 
   /** Over 1 MiB: the answer a body limit has always given here. */
   private static Future<WebhookBody> tooLarge(Throwable e) {
-    return Future.failedFuture(e instanceof Failure f && f.is(Failure.Kind.TOO_LARGE)
-        ? Failure.tooLarge("request body too large") : e);
+    return Future.failedFuture(
+        e instanceof Failure f && f.is(Failure.Kind.TOO_LARGE)
+            ? Failure.tooLarge("request body too large")
+            : e);
   }
 
   static JsonObject json(Buffer bytes) {
@@ -131,10 +159,25 @@ final class LiveTurnHandler {
       return;
     }
     if (stored.started()) {
-      CallEvents.publish(bus, new CallStatusEvent(stored.callId(), stored.callSid(), stored.conversationId(),
-          Call.IN_PROGRESS, Instant.now()));
+      CallEvents.publish(
+          bus,
+          new CallStatusEvent(
+              stored.callId(),
+              stored.callSid(),
+              stored.conversationId(),
+              Call.IN_PROGRESS,
+              Instant.now()));
     }
-    CallEvents.publish(bus, new TranscriptionEvent(stored.callId(), stored.callSid(), stored.conversationId(),
-        stored.transcriptionId(), stored.sequenceNumber(), turn.speaker(), turn.message(), stored.spokenAt()));
+    CallEvents.publish(
+        bus,
+        new TranscriptionEvent(
+            stored.callId(),
+            stored.callSid(),
+            stored.conversationId(),
+            stored.transcriptionId(),
+            stored.sequenceNumber(),
+            turn.speaker(),
+            turn.message(),
+            stored.spokenAt()));
   }
 }

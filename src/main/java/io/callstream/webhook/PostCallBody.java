@@ -5,11 +5,17 @@ import io.callstream.failure.Failure;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 
-/** Reading a post-call webhook body {@code {type, event_timestamp, data}} into a validated {@link PostCallEvent}. */
+/**
+ * Reading a post-call webhook body {@code {type, event_timestamp, data}} into a validated {@link
+ * PostCallEvent}.
+ */
 final class PostCallBody {
   private PostCallBody() {}
 
-  /** INVALID when the type is missing, or a known type lacks its data, timestamp or call identifiers. */
+  /**
+   * INVALID when the type is missing, or a known type lacks its data, timestamp or call
+   * identifiers.
+   */
   static PostCallEvent parse(JsonObject body) {
     if (!(body.getValue("type") instanceof String type) || type.isBlank()) {
       throw Failure.invalid("type is required");
@@ -27,7 +33,8 @@ final class PostCallBody {
         throw Failure.invalid("data is required");
       }
       if (timestamp == null) {
-        throw Failure.invalid("event_timestamp is required (unix seconds, integer or numeric string)");
+        throw Failure.invalid(
+            "event_timestamp is required (unix seconds, integer or numeric string)");
       }
       if (event.conversationId() == null && event.callSid() == null) {
         throw Failure.invalid("data.conversation_id is required");
@@ -36,13 +43,17 @@ final class PostCallBody {
     return event;
   }
 
-  /** Unix seconds from an integer or a numeric string (fractions truncated); null stays null; else INVALID. */
+  /**
+   * Unix seconds from an integer or a numeric string (fractions truncated); null stays null; else
+   * INVALID.
+   */
   static Long unixSeconds(Object value) {
     if (value == null) {
       return null;
     }
     try {
-      BigDecimal n = new BigDecimal(value instanceof Number ? value.toString() : ((String) value).trim());
+      BigDecimal n =
+          new BigDecimal(value instanceof Number ? value.toString() : ((String) value).trim());
       if (n.signum() >= 0 && n.compareTo(BigDecimal.valueOf(253_402_300_799L)) <= 0) {
         return n.longValue();
       }

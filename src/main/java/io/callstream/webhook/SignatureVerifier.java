@@ -12,13 +12,15 @@ import java.util.regex.Pattern;
 import javax.crypto.Mac;
 
 /**
- * Checks ElevenLabs' webhook signature ({@link ElevenLabsSignature}: header
- * {@code ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, v0 = HMAC-SHA256(secret, "t." + raw body)). Pure: no I/O. Failures are {@link Failure}s of kind UNAUTHENTICATED with a short reason.
+ * Checks ElevenLabs' webhook signature ({@link ElevenLabsSignature}: header {@code
+ * ElevenLabs-Signature: t=<unix seconds>,v0=<hex>}, v0 = HMAC-SHA256(secret, "t." + raw body)).
+ * Pure: no I/O. Failures are {@link Failure}s of kind UNAUTHENTICATED with a short reason.
  *
- * <p>Decisions: extra header parts are ignored; several v0 parts are allowed and any one may match; hex is
- * decoded case-insensitively (uppercase hex is accepted: the compared values are the MAC bytes, in constant time);
- * t older than 30 minutes or more than 5 minutes in the future is refused. During a secret rotation several
- * secrets are configured and a signature made with any one of them verifies.
+ * <p>Decisions: extra header parts are ignored; several v0 parts are allowed and any one may match;
+ * hex is decoded case-insensitively (uppercase hex is accepted: the compared values are the MAC
+ * bytes, in constant time); t older than 30 minutes or more than 5 minutes in the future is
+ * refused. During a secret rotation several secrets are configured and a signature made with any
+ * one of them verifies.
  */
 public final class SignatureVerifier {
   public static final String HEADER = ElevenLabsSignature.HEADER;
@@ -28,8 +30,13 @@ public final class SignatureVerifier {
   private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,12}");
 
   private final List<byte[]> keys;
-  /** Keyed once; each check works on clones (provider look-up and key set-up cost more than the HMAC). */
+
+  /**
+   * Keyed once; each check works on clones (provider look-up and key set-up cost more than the
+   * HMAC).
+   */
   private final List<Mac> prototypes;
+
   private final Clock clock;
 
   public SignatureVerifier(String secret, Clock clock) {
@@ -54,8 +61,8 @@ public final class SignatureVerifier {
   }
 
   /**
-   * Parses the header and checks its timestamp before any body byte is read; the returned check is fed the
-   * body chunk by chunk (so a large body never has to be held in memory) and then finished.
+   * Parses the header and checks its timestamp before any body byte is read; the returned check is
+   * fed the body chunk by chunk (so a large body never has to be held in memory) and then finished.
    */
   public Incremental start(String header) {
     if (header == null || header.isBlank()) {
@@ -115,7 +122,9 @@ public final class SignatureVerifier {
       }
     }
 
-    /** Throws 401 unless one v0 of the header matches the body fed so far under one of the secrets. */
+    /**
+     * Throws 401 unless one v0 of the header matches the body fed so far under one of the secrets.
+     */
     public void finish() {
       boolean ok = false;
       for (Mac mac : macs) {

@@ -11,11 +11,12 @@ import java.time.Instant;
 import java.util.logging.Logger;
 
 /**
- * Start-up cleanup of what a node that died mid-request leaves behind: webhook spool files
- * ({@code callstream-webhook-*.spool}) and, in a directory that was AUDIO_DIR before recordings moved to the audio
- * store, half-written audio of older releases ({@code .audio-*.part}, {@code .recording-*.part}). Only files
- * untouched for {@link #staleAfter} are removed, because other nodes on the same host may share the directory and
- * be receiving right now. Blocking: run it before deploying, or in executeBlocking.
+ * Start-up cleanup of what a node that died mid-request leaves behind: webhook spool files ({@code
+ * callstream-webhook-*.spool}) and, in a directory that was AUDIO_DIR before recordings moved to
+ * the audio store, half-written audio of older releases ({@code .audio-*.part}, {@code
+ * .recording-*.part}). Only files untouched for {@link #staleAfter} are removed, because other
+ * nodes on the same host may share the directory and be receiving right now. Blocking: run it
+ * before deploying, or in executeBlocking.
  */
 public final class StaleFiles {
   static final String SPOOL_GLOB = "callstream-webhook-*.spool";
@@ -30,7 +31,10 @@ public final class StaleFiles {
     return config.spoolDir();
   }
 
-  /** A file still being written is touched continually; one idle past two request timeouts is orphaned. */
+  /**
+   * A file still being written is touched continually; one idle past two request timeouts is
+   * orphaned.
+   */
   public static Duration staleAfter(int requestTimeoutSeconds) {
     return Duration.ofSeconds(Math.max(600, 2L * requestTimeoutSeconds));
   }
@@ -41,8 +45,10 @@ public final class StaleFiles {
     int removed = remove(spoolDir(config), SPOOL_GLOB, before);
     if (legacyAudioDir != null) {
       Path legacy = Path.of(legacyAudioDir);
-      removed += remove(legacy, SPOOL_GLOB, before) + remove(legacy, PART_GLOB, before)
-          + remove(legacy, RECORDING_PART_GLOB, before);
+      removed +=
+          remove(legacy, SPOOL_GLOB, before)
+              + remove(legacy, PART_GLOB, before)
+              + remove(legacy, RECORDING_PART_GLOB, before);
     }
     if (removed > 0) {
       LOG.info("removed " + removed + " stale webhook spool or partial audio files");
@@ -58,7 +64,8 @@ public final class StaleFiles {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
       for (Path file : files) {
         try {
-          if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+          if (Files.isRegularFile(file)
+              && Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
             Files.delete(file);
             removed++;
           }

@@ -9,11 +9,12 @@ import java.time.Clock;
 import java.util.logging.Logger;
 
 /**
- * Who may post webhooks: a valid ElevenLabs signature, or (live transcription only) the configured bearer token.
- * WEBHOOK_ALLOW_UNSIGNED=true skips the check, with a warning on every request.
+ * Who may post webhooks: a valid ElevenLabs signature, or (live transcription only) the configured
+ * bearer token. WEBHOOK_ALLOW_UNSIGNED=true skips the check, with a warning on every request.
  */
 public final class WebhookAuth {
   private static final Logger LOG = Logger.getLogger(WebhookAuth.class.getName());
+
   /** A check that accepts anything (unsigned development mode, or an accepted bearer token). */
   private static final Check NONE = new Check(null);
 
@@ -24,14 +25,22 @@ public final class WebhookAuth {
   public WebhookAuth(Config.Webhooks config, Clock clock) {
     this.verifier = config.secret() == null ? null : new SignatureVerifier(config.secrets(), clock);
     this.allowUnsigned = config.allowUnsigned();
-    this.bearer = config.transcriptionToken() == null ? null
-        : ("Bearer " + config.transcriptionToken()).getBytes(StandardCharsets.UTF_8);
+    this.bearer =
+        config.transcriptionToken() == null
+            ? null
+            : ("Bearer " + config.transcriptionToken()).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Starts the signature check of a request (401 before the body is read when the header is bad). */
+  /**
+   * Starts the signature check of a request (401 before the body is read when the header is bad).
+   */
   public Check signature(HttpServerRequest request) {
     if (allowUnsigned) {
-      LOG.warning(() -> "WEBHOOK_ALLOW_UNSIGNED=true: accepting " + request.path() + " without checking its signature");
+      LOG.warning(
+          () ->
+              "WEBHOOK_ALLOW_UNSIGNED=true: accepting "
+                  + request.path()
+                  + " without checking its signature");
       return NONE;
     }
     if (verifier == null) {
@@ -40,7 +49,10 @@ public final class WebhookAuth {
     return new Check(verifier.start(request.getHeader(SignatureVerifier.HEADER)));
   }
 
-  /** For the live transcription endpoint: the bearer token when configured and sent, else the signature. */
+  /**
+   * For the live transcription endpoint: the bearer token when configured and sent, else the
+   * signature.
+   */
   public Check signatureOrBearer(HttpServerRequest request) {
     String authorization = request.getHeader("Authorization");
     if (bearer != null && authorization != null) {

@@ -15,9 +15,10 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * A webhook body read with bounded memory: held in memory up to {@link #MEMORY_LIMIT}, beyond that spooled to a
- * temporary file with backpressure. The signature HMAC and the SHA-256 (the inbox dedupe key) are updated per
- * chunk as the bytes arrive. Exactly one of {@link #bytes()} and {@link #spool()} is set.
+ * A webhook body read with bounded memory: held in memory up to {@link #MEMORY_LIMIT}, beyond that
+ * spooled to a temporary file with backpressure. The signature HMAC and the SHA-256 (the inbox
+ * dedupe key) are updated per chunk as the bytes arrive. Exactly one of {@link #bytes()} and {@link
+ * #spool()} is set.
  */
 public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
   /** JSON events are limited to 1 MiB; only post_call_audio may be larger. */
@@ -29,17 +30,24 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
 
   /** Deletes the spool file, if any (never fails). */
   public Future<Void> discard(Vertx vertx) {
-    return spool == null ? Future.succeededFuture()
+    return spool == null
+        ? Future.succeededFuture()
         : vertx.fileSystem().delete(spool.toString()).recover(e -> Future.succeededFuture());
   }
 
   /**
-   * Reads the request; fails with 413 above {@code maxBytes}, 401 when the signature does not match, 503 when the
-   * body is large ({@link LargeBodies#THRESHOLD}) and the node already receives as many large bodies as it may.
-   * The caller releases {@code permit} once it is done with the body (spool file included).
+   * Reads the request; fails with 413 above {@code maxBytes}, 401 when the signature does not
+   * match, 503 when the body is large ({@link LargeBodies#THRESHOLD}) and the node already receives
+   * as many large bodies as it may. The caller releases {@code permit} once it is done with the
+   * body (spool file included).
    */
-  public static Future<WebhookBody> read(Vertx vertx, HttpServerRequest request, WebhookAuth.Check check,
-                                         long maxBytes, Path spoolDir, LargeBodies.Permit permit) {
+  public static Future<WebhookBody> read(
+      Vertx vertx,
+      HttpServerRequest request,
+      WebhookAuth.Check check,
+      long maxBytes,
+      Path spoolDir,
+      LargeBodies.Permit permit) {
     long declared = declaredLength(request);
     if (declared > maxBytes) {
       return Future.failedFuture(Failure.tooLarge("body larger than " + maxBytes + " bytes"));
@@ -51,7 +59,8 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
   }
 
   static Failure tooManyLarge() {
-    return Failure.unavailable("too many large webhook bodies in progress on this node; retry later");
+    return Failure.unavailable(
+        "too many large webhook bodies in progress on this node; retry later");
   }
 
   private static final Pattern LENGTH = Pattern.compile("[0-9]{1,18}");
@@ -78,8 +87,13 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
     private Future<Void> opening;
     private boolean failed;
 
-    Reader(Vertx vertx, HttpServerRequest request, WebhookAuth.Check check, long maxBytes, Path spoolDir,
-           LargeBodies.Permit permit) {
+    Reader(
+        Vertx vertx,
+        HttpServerRequest request,
+        WebhookAuth.Check check,
+        long maxBytes,
+        Path spoolDir,
+        LargeBodies.Permit permit) {
       this.permit = permit;
       this.vertx = vertx;
       this.request = request;
@@ -115,7 +129,8 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
       if (file != null) {
         write(chunk);
       } else if (opening != null || size > MEMORY_LIMIT) {
-        memory.appendBuffer(chunk); // at most the chunks already in flight while the spool file opens
+        memory.appendBuffer(
+            chunk); // at most the chunks already in flight while the spool file opens
         if (opening == null) {
           spool();
         }
@@ -124,27 +139,41 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
       }
     }
 
-    /** Switches to a temporary file: pauses the request until the file is open and the memory part written. */
+    /**
+     * Switches to a temporary file: pauses the request until the file is open and the memory part
+     * written.
+     */
     private void spool() {
       request.pause();
-      opening = vertx.fileSystem().mkdirs(spoolDir.toString())
-          .compose(v -> vertx.fileSystem()
-              .createTempFile(spoolDir.toString(), "callstream-webhook-", ".spool", (String) null))
-          .compose(path -> {
-            spoolPath = path;
-            return vertx.fileSystem().open(path, new OpenOptions().setWrite(true).setTruncateExisting(true));
-          })
-          .map(f -> {
-            file = f;
-            Buffer held = memory;
-            memory = null;
-            write(held);
-            if (!file.writeQueueFull()) {
-              request.resume();
-            }
-            return (Void) null;
-          })
-          .onFailure(this::fail);
+      opening =
+          vertx
+              .fileSystem()
+              .mkdirs(spoolDir.toString())
+              .compose(
+                  v ->
+                      vertx
+                          .fileSystem()
+                          .createTempFile(
+                              spoolDir.toString(), "callstream-webhook-", ".spool", (String) null))
+              .compose(
+                  path -> {
+                    spoolPath = path;
+                    return vertx
+                        .fileSystem()
+                        .open(path, new OpenOptions().setWrite(true).setTruncateExisting(true));
+                  })
+              .map(
+                  f -> {
+                    file = f;
+                    Buffer held = memory;
+                    memory = null;
+                    write(held);
+                    if (!file.writeQueueFull()) {
+                      request.resume();
+                    }
+                    return (Void) null;
+                  })
+              .onFailure(this::fail);
     }
 
     private void write(Buffer chunk) {
@@ -170,8 +199,10 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
         result.tryComplete(new WebhookBody(memory, null, size, digest));
         return;
       }
-      opening.compose(v -> file.close())
-          .onSuccess(v -> result.tryComplete(new WebhookBody(null, Path.of(spoolPath), size, digest)))
+      opening
+          .compose(v -> file.close())
+          .onSuccess(
+              v -> result.tryComplete(new WebhookBody(null, Path.of(spoolPath), size, digest)))
           .onFailure(this::fail);
     }
 
@@ -181,10 +212,18 @@ public record WebhookBody(Buffer bytes, Path spool, long size, String sha256) {
       }
       failed = true;
       memory = null;
-      Future<Void> opened = opening == null ? Future.succeededFuture() : opening.recover(x -> Future.succeededFuture());
-      opened.compose(v -> file == null ? Future.<Void>succeededFuture() : file.close())
+      Future<Void> opened =
+          opening == null
+              ? Future.succeededFuture()
+              : opening.recover(x -> Future.succeededFuture());
+      opened
+          .compose(v -> file == null ? Future.<Void>succeededFuture() : file.close())
           .recover(x -> Future.succeededFuture())
-          .compose(v -> spoolPath == null ? Future.succeededFuture() : vertx.fileSystem().delete(spoolPath))
+          .compose(
+              v ->
+                  spoolPath == null
+                      ? Future.succeededFuture()
+                      : vertx.fileSystem().delete(spoolPath))
           .onComplete(v -> result.tryFail(e));
     }
   }

@@ -38,7 +38,8 @@ public final class ApiClient {
       return Await.result(request.send());
     }
     if (body instanceof String raw) {
-      return Await.result(request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(raw)));
+      return Await.result(
+          request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(raw)));
     }
     return Await.result(request.sendJson(body));
   }

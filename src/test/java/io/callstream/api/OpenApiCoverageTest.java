@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.app.Node;
 import io.callstream.app.Assembly;
+import io.callstream.app.Node;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -30,12 +30,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every route the real router serves (all roles) is described in api/openapi.yaml, with its method. The YAML is
- * read with a line scan of its {@code paths:} section (two-space indented paths, four-space indented methods).
+ * Every route the real router serves (all roles) is described in api/openapi.yaml, with its method.
+ * The YAML is read with a line scan of its {@code paths:} section (two-space indented paths,
+ * four-space indented methods).
  */
 class OpenApiCoverageTest {
   private static final Pattern PATH_LINE = Pattern.compile("^  (/\\S*):\\s*$");
-  private static final Pattern METHOD_LINE = Pattern.compile("^    (get|put|post|delete|patch|head|options):.*$");
+  private static final Pattern METHOD_LINE =
+      Pattern.compile("^    (get|put|post|delete|patch|head|options):.*$");
 
   static String schema;
   static final TestNodes nodes = new TestNodes();
@@ -94,7 +96,8 @@ class OpenApiCoverageTest {
     int checked = 0;
     for (Route route : router.getRoutes()) {
       String path = route.getPath();
-      assertFalse(path == null && route.isRegexPath(), "pure regex routes cannot be checked: " + route);
+      assertFalse(
+          path == null && route.isRegexPath(), "pure regex routes cannot be checked: " + route);
       if (path == null) {
         continue; // the catch-all 404 route and the failure handler
       }
@@ -102,7 +105,8 @@ class OpenApiCoverageTest {
       String key = normalise(path);
       Set<String> methods = documented.get(key);
       if (methods == null && key.endsWith("/")) {
-        // a prefix route (e.g. "/webhooks/*" for a body handler): something must be documented below it
+        // a prefix route (e.g. "/webhooks/*" for a body handler): something must be documented
+        // below it
         if (documented.keySet().stream().noneMatch(k -> k.startsWith(key))) {
           missing.add("* " + path + "*");
         }
@@ -120,8 +124,17 @@ class OpenApiCoverageTest {
     }
     assertEquals(List.of(), missing, "routes served but not in api/openapi.yaml");
     assertTrue(checked >= 10, "routes checked: " + checked);
-    for (String required : List.of("/health", "/ready", "/metrics", "/auth/token", "/webhooks/elevenlabs/post-call",
-        "/webhooks/elevenlabs/transcription", "/ws/calls/transcriptions", "/calls/{}", "/drivers/{}")) {
+    for (String required :
+        List.of(
+            "/health",
+            "/ready",
+            "/metrics",
+            "/auth/token",
+            "/webhooks/elevenlabs/post-call",
+            "/webhooks/elevenlabs/transcription",
+            "/ws/calls/transcriptions",
+            "/calls/{}",
+            "/drivers/{}")) {
       assertTrue(documented.containsKey(required), required + " is documented");
     }
   }

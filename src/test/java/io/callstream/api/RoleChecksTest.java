@@ -23,24 +23,33 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Every protected route: 401 without a valid token, 403 for a role that may not, and admins may act as dispatchers. */
+/**
+ * Every protected route: 401 without a valid token, 403 for a role that may not, and admins may act
+ * as dispatchers.
+ */
 @ExtendWith(VertxExtension.class)
 class RoleChecksTest {
   record Route(HttpMethod method, String path, String role, Object body) {}
 
-  static final JsonObject CALL_BODY = new JsonObject().put("driver_ids", new JsonArray().add("D-1"))
-      .put("violation_types", new JsonArray().add("speeding"));
-  static final List<Route> ROUTES = List.of(
-      new Route(HttpMethod.POST, "/driver_data/call-elevenlabs", "dispatcher", CALL_BODY),
-      new Route(HttpMethod.GET, "/calls", "dispatcher", null),
-      new Route(HttpMethod.GET, "/calls/EL_x_1", "dispatcher", null),
-      new Route(HttpMethod.GET, "/calls/EL_x_1/transcript", "dispatcher", null),
-      new Route(HttpMethod.GET, "/conversations/conv_1/fetch", "dispatcher", null),
-      new Route(HttpMethod.POST, "/conversations/conv_1/fetch", "dispatcher", null),
-      new Route(HttpMethod.PUT, "/drivers/D-1", "admin",
-          new JsonObject().put("name", "Marco").put("phone_number", "+15550000001")),
-      new Route(HttpMethod.GET, "/drivers", "dispatcher", null),
-      new Route(HttpMethod.GET, "/calls/EL_x_1/audio", "dispatcher", null));
+  static final JsonObject CALL_BODY =
+      new JsonObject()
+          .put("driver_ids", new JsonArray().add("D-1"))
+          .put("violation_types", new JsonArray().add("speeding"));
+  static final List<Route> ROUTES =
+      List.of(
+          new Route(HttpMethod.POST, "/driver_data/call-elevenlabs", "dispatcher", CALL_BODY),
+          new Route(HttpMethod.GET, "/calls", "dispatcher", null),
+          new Route(HttpMethod.GET, "/calls/EL_x_1", "dispatcher", null),
+          new Route(HttpMethod.GET, "/calls/EL_x_1/transcript", "dispatcher", null),
+          new Route(HttpMethod.GET, "/conversations/conv_1/fetch", "dispatcher", null),
+          new Route(HttpMethod.POST, "/conversations/conv_1/fetch", "dispatcher", null),
+          new Route(
+              HttpMethod.PUT,
+              "/drivers/D-1",
+              "admin",
+              new JsonObject().put("name", "Marco").put("phone_number", "+15550000001")),
+          new Route(HttpMethod.GET, "/drivers", "dispatcher", null),
+          new Route(HttpMethod.GET, "/calls/EL_x_1/audio", "dispatcher", null));
 
   static String schema;
   static final TestNodes nodes = new TestNodes();
@@ -49,7 +58,10 @@ class RoleChecksTest {
   @BeforeAll
   static void setUp() {
     schema = TestDatabase.freshSchema("roles");
-    node = nodes.start(TestConfig.config(schema)); // no ElevenLabs settings: starting calls and backfill are 503
+    node =
+        nodes.start(
+            TestConfig.config(
+                schema)); // no ElevenLabs settings: starting calls and backfill are 503
   }
 
   @AfterAll
@@ -61,17 +73,23 @@ class RoleChecksTest {
   @Test
   void everyRouteChecksTokenAndRole(Vertx vertx) {
     ApiClient api = new ApiClient(vertx, node);
-    String foreign = new Tokens(vertx, new Config.Auth("another-secret-key-of-at-least-32-bytes!!", 3600))
-        .issue("mallory", "admin");
+    String foreign =
+        new Tokens(vertx, new Config.Auth("another-secret-key-of-at-least-32-bytes!!", 3600))
+            .issue("mallory", "admin");
     for (Route r : ROUTES) {
       String what = r.method() + " " + r.path();
       HttpResponse<Buffer> none = api.send(r.method(), r.path(), null, r.body());
       assertEquals(401, none.statusCode(), what);
       assertEquals("error", none.bodyAsJsonObject().getString("status"), what);
       assertEquals(401, api.send(r.method(), r.path(), "not.a.jwt", r.body()).statusCode(), what);
-      assertEquals(401, api.send(r.method(), r.path(), foreign, r.body()).statusCode(), what + " (other key)");
-      assertEquals(401, api.send(r.method(), r.path(), node.config().auth().secretKey(), r.body())
-          .statusCode(), what);
+      assertEquals(
+          401,
+          api.send(r.method(), r.path(), foreign, r.body()).statusCode(),
+          what + " (other key)");
+      assertEquals(
+          401,
+          api.send(r.method(), r.path(), node.config().auth().secretKey(), r.body()).statusCode(),
+          what);
       String other = r.role().equals("admin") ? "dispatcher" : "nobody-role";
       HttpResponse<Buffer> forbidden = api.send(r.method(), r.path(), api.token(other), r.body());
       assertEquals(403, forbidden.statusCode(), what + " as " + other);
@@ -88,11 +106,13 @@ class RoleChecksTest {
   @Test
   void withoutElevenLabsSettingsCallsAndBackfillAre503(Vertx vertx) {
     ApiClient api = new ApiClient(vertx, node);
-    HttpResponse<Buffer> start = api.post("/driver_data/call-elevenlabs", api.token("dispatcher"), CALL_BODY);
+    HttpResponse<Buffer> start =
+        api.post("/driver_data/call-elevenlabs", api.token("dispatcher"), CALL_BODY);
     assertEquals(503, start.statusCode());
     assertTrue(ApiClient.error(start).contains("ELEVENLABS_API_KEY"), start.bodyAsString());
     assertEquals(0L, TestDatabase.queryValue(schema, "SELECT count(*) FROM calls"));
-    HttpResponse<Buffer> fetch = api.post("/conversations/conv_1/fetch", api.token("dispatcher"), null);
+    HttpResponse<Buffer> fetch =
+        api.post("/conversations/conv_1/fetch", api.token("dispatcher"), null);
     assertEquals(503, fetch.statusCode());
   }
 }

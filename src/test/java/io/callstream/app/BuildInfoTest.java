@@ -12,7 +12,10 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.Test;
 
-/** A running node names its build: the version in /health, callstream_build_info{version,commit} 1 in /metrics. */
+/**
+ * A running node names its build: the version in /health, callstream_build_info{version,commit} 1
+ * in /metrics.
+ */
 class BuildInfoTest {
   @Test
   void healthAndMetricsNameTheBuild() {
@@ -24,11 +27,20 @@ class BuildInfoTest {
       var health = Await.result(client.get(node.port(), "127.0.0.1", "/health").send());
       assertEquals(200, health.statusCode());
       assertEquals(BuildInfo.CURRENT.version(), health.bodyAsJsonObject().getString("version"));
-      String metrics = Await.result(client.get(node.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
-      String expected = "callstream_build_info{commit=\"" + BuildInfo.CURRENT.commit() + "\",version=\""
-          + BuildInfo.CURRENT.version() + "\"} 1";
-      assertTrue(metrics.lines().anyMatch(expected::equals), "no " + expected + " in " + metrics.lines()
-          .filter(l -> l.contains("callstream_build")).toList());
+      String metrics =
+          Await.result(client.get(node.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
+      String expected =
+          "callstream_build_info{commit=\""
+              + BuildInfo.CURRENT.commit()
+              + "\",version=\""
+              + BuildInfo.CURRENT.version()
+              + "\"} 1";
+      assertTrue(
+          metrics.lines().anyMatch(expected::equals),
+          "no "
+              + expected
+              + " in "
+              + metrics.lines().filter(l -> l.contains("callstream_build")).toList());
     } finally {
       Await.result(vertx.close());
       TestDatabase.dropSchema(schema);

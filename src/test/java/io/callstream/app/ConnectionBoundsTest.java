@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.support.Await;
 import io.callstream.auth.Tokens;
 import io.callstream.live.LiveRole;
+import io.callstream.support.Await;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -29,9 +29,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Connections are bounded in time: an idle connection is closed (HTTP_IDLE_TIMEOUT_SECONDS) while a pinged
- * WebSocket stays up, and a client that sends a request's headers or body too slowly is cut off
- * (HTTP_REQUEST_TIMEOUT_SECONDS). Raw TCP clients, so that exactly what is sent is under the test's control.
+ * Connections are bounded in time: an idle connection is closed (HTTP_IDLE_TIMEOUT_SECONDS) while a
+ * pinged WebSocket stays up, and a client that sends a request's headers or body too slowly is cut
+ * off (HTTP_REQUEST_TIMEOUT_SECONDS). Raw TCP clients, so that exactly what is sent is under the
+ * test's control.
  */
 class ConnectionBoundsTest {
   static String schema;
@@ -77,14 +78,29 @@ class ConnectionBoundsTest {
 
   @Test
   void idleConnectionsAreClosedWhilePingedSocketsStayUp() throws Exception {
-    Node node = nodes.start(TestConfig.config(schema, Map.of("HTTP_IDLE_TIMEOUT_SECONDS", "2",
-        "WS_PING_INTERVAL_SECONDS", "1", "HTTP_REQUEST_TIMEOUT_SECONDS", "600", "HTTP_INSTANCES", "1")));
+    Node node =
+        nodes.start(
+            TestConfig.config(
+                schema,
+                Map.of(
+                    "HTTP_IDLE_TIMEOUT_SECONDS",
+                    "2",
+                    "WS_PING_INTERVAL_SECONDS",
+                    "1",
+                    "HTTP_REQUEST_TIMEOUT_SECONDS",
+                    "600",
+                    "HTTP_INSTANCES",
+                    "1")));
     String token = new Tokens(vertx, node.config().auth()).issue("dana", "dispatcher");
     LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     ClientWebSocket ws = vertx.createWebSocketClient().webSocket();
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
-    Await.result(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-        .setURI(LiveRole.PATH + "?token=" + token)));
+    Await.result(
+        ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(node.port())
+                .setURI(LiveRole.PATH + "?token=" + token)));
     long socketOpened = System.nanoTime();
 
     // a kept-alive connection that goes quiet after one request is closed by the idle timeout...
@@ -96,12 +112,16 @@ class ConnectionBoundsTest {
     Raw silent = Raw.open(node.port());
     silent.awaitClosed();
 
-    // the WebSocket has been up for more than twice the idle timeout, kept alive by pings (answered by the client)
+    // the WebSocket has been up for more than twice the idle timeout, kept alive by pings (answered
+    // by the client)
     assertTrue(System.nanoTime() - socketOpened > TimeUnit.SECONDS.toNanos(4));
     assertFalse(ws.isClosed());
     Await.result(ws.writeTextMessage("{\"subscribe\":\"not a valid id!\"}"));
     JsonObject frame = frames.poll(20, TimeUnit.SECONDS);
-    assertEquals("INVALID_IDENTIFIER", frame == null ? null : frame.getString("code"), String.valueOf(frame));
+    assertEquals(
+        "INVALID_IDENTIFIER",
+        frame == null ? null : frame.getString("code"),
+        String.valueOf(frame));
     Await.result(ws.close());
   }
 
@@ -118,9 +138,15 @@ class ConnectionBoundsTest {
   void aBodyThatDoesNotArriveInTimeIsAnswered408AndTheConnectionClosed() throws Exception {
     Node node = slowClientNode();
     Raw slow = Raw.open(node.port());
-    slow.send("POST " + WebhookRole.POST_CALL + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + SignatureVerifier.HEADER + ": " + WebhookSigner.sign("{}", TestConfig.WEBHOOK_SECRET) + "\r\n"
-        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"type\":");
+    slow.send(
+        "POST "
+            + WebhookRole.POST_CALL
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + SignatureVerifier.HEADER
+            + ": "
+            + WebhookSigner.sign("{}", TestConfig.WEBHOOK_SECRET)
+            + "\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"type\":");
     slow.awaitClosed();
     assertTrue(slow.text().startsWith("HTTP/1.1 408"), slow.text());
     assertTrue(slow.text().contains("\"status\":\"error\""), slow.text());

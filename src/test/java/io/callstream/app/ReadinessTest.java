@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** /health always 200; /ready follows the database (through a proxy that can be cut) and /metrics is Prometheus. */
+/**
+ * /health always 200; /ready follows the database (through a proxy that can be cut) and /metrics is
+ * Prometheus.
+ */
 @ExtendWith(VertxExtension.class)
 class ReadinessTest {
   static String schema;
@@ -42,13 +45,16 @@ class ReadinessTest {
   }
 
   /** Polls until the status is reached (readiness changes are observed, not slept for). */
-  private static HttpResponse<Buffer> awaitStatus(WebClient client, int port, String path, int status) {
-    return Await.latest(() -> get(client, port, path), r -> r.statusCode() == status, Await.TIMEOUT);
+  private static HttpResponse<Buffer> awaitStatus(
+      WebClient client, int port, String path, int status) {
+    return Await.latest(
+        () -> get(client, port, path), r -> r.statusCode() == status, Await.TIMEOUT);
   }
 
   /** Polls /metrics until it has the line (the probe runs every 5 s). */
   private static void awaitMetric(WebClient client, int port, String line) {
-    Await.until("/metrics shows " + line,
+    Await.until(
+        "/metrics shows " + line,
         () -> get(client, port, "/metrics").bodyAsString().lines().anyMatch(line::equals));
   }
 
@@ -69,7 +75,8 @@ class ReadinessTest {
     HttpResponse<Buffer> down = awaitStatus(client, node.port(), "/ready", 503);
     assertEquals(503, down.statusCode());
     // a fixed reason: the driver's error text (hosts, users) is logged, not served
-    assertEquals("database unavailable", down.bodyAsJsonObject().getString("reason"), down.bodyAsString());
+    assertEquals(
+        "database unavailable", down.bodyAsJsonObject().getString("reason"), down.bodyAsString());
     assertEquals(200, get(client, node.port(), "/health").statusCode());
     // the CallstreamDatabaseDown alert's gauge follows the same probe
     awaitMetric(client, node.port(), "callstream_database_up 0.0");
@@ -83,7 +90,9 @@ class ReadinessTest {
     String text = metrics.bodyAsString();
     assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
     assertTrue(text.contains("vertx_http_server_requests_total"), "HTTP metrics");
-    assertTrue(text.lines().anyMatch("callstream_cluster_members 1.0"::equals), "a standalone node is its own cluster");
+    assertTrue(
+        text.lines().anyMatch("callstream_cluster_members 1.0"::equals),
+        "a standalone node is its own cluster");
 
     HttpResponse<Buffer> missing = get(client, node.port(), "/no/such/thing");
     assertEquals(404, missing.statusCode());

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * AUDIO_STORE=s3 against a real S3-compatible server (S3Proxy): post_call_audio through the signed webhook lands as
- * one object (multipart above 5 MiB, a single PUT below), indexed in call_audio, served whole and by range; a second
- * recording under the same key replaces the first and its object; retention deletes row and object.
+ * AUDIO_STORE=s3 against a real S3-compatible server (S3Proxy): post_call_audio through the signed
+ * webhook lands as one object (multipart above 5 MiB, a single PUT below), indexed in call_audio,
+ * served whole and by range; a second recording under the same key replaces the first and its
+ * object; retention deletes row and object.
  */
 class S3AudioStoreTest {
   static S3Server s3;
@@ -71,18 +72,31 @@ class S3AudioStoreTest {
   }
 
   static void post(String conversationId, byte[] mp3) {
-    byte[] body = new JsonObject().put("type", "post_call_audio").put("event_timestamp", 1795262415)
-        .put("data", new JsonObject().put("agent_id", "agent_x").put("conversation_id", conversationId)
-            .put("full_audio", Base64.getEncoder().encodeToString(mp3))).toBuffer().getBytes();
-    HttpResponse<Buffer> r = Await.result(http.post(node.port(), "127.0.0.1", WebhookRole.POST_CALL)
-        .putHeader(SignatureVerifier.HEADER, WebhookSigner.sign(body, TestConfig.WEBHOOK_SECRET))
-        .sendBuffer(Buffer.buffer(body)));
+    byte[] body =
+        new JsonObject()
+            .put("type", "post_call_audio")
+            .put("event_timestamp", 1795262415)
+            .put(
+                "data",
+                new JsonObject()
+                    .put("agent_id", "agent_x")
+                    .put("conversation_id", conversationId)
+                    .put("full_audio", Base64.getEncoder().encodeToString(mp3)))
+            .toBuffer()
+            .getBytes();
+    HttpResponse<Buffer> r =
+        Await.result(
+            http.post(node.port(), "127.0.0.1", WebhookRole.POST_CALL)
+                .putHeader(
+                    SignatureVerifier.HEADER, WebhookSigner.sign(body, TestConfig.WEBHOOK_SECRET))
+                .sendBuffer(Buffer.buffer(body)));
     assertEquals(200, r.statusCode(), r.bodyAsString());
   }
 
   static HttpResponse<Buffer> get(String id, String range) {
-    var request = http.get(node.port(), "127.0.0.1", "/calls/" + id + "/audio")
-        .putHeader("Authorization", "Bearer " + api.token("dispatcher"));
+    var request =
+        http.get(node.port(), "127.0.0.1", "/calls/" + id + "/audio")
+            .putHeader("Authorization", "Bearer " + api.token("dispatcher"));
     if (range != null) {
       request.putHeader("Range", range);
     }
@@ -90,21 +104,32 @@ class S3AudioStoreTest {
   }
 
   static String objectKey(String audioKey) {
-    return (String) TestDatabase.queryValue(schema, "SELECT object_key FROM call_audio WHERE audio_key = '"
-        + audioKey + "' AND store = 's3'");
+    return (String)
+        TestDatabase.queryValue(
+            schema,
+            "SELECT object_key FROM call_audio WHERE audio_key = '"
+                + audioKey
+                + "' AND store = 's3'");
   }
 
   @Test
   void aMultipartRecordingRoundTripsWithRanges() {
     byte[] mp3 = random(12 * 1024 * 1024 + 5, 1); // three parts of 5 MiB (the last shorter)
-    TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid, conversation_id, status) VALUES "
-        + "('EL_S3_1', 'conv_s3_1', 'completed') RETURNING 1");
+    TestDatabase.queryValue(
+        schema,
+        "INSERT INTO calls (call_sid, conversation_id, status) VALUES "
+            + "('EL_S3_1', 'conv_s3_1', 'completed') RETURNING 1");
     post("conv_s3_1", mp3);
     String key = objectKey("conv_s3_1");
     assertTrue(s3.keys().contains(key), key + " in " + s3.keys());
-    assertEquals((long) mp3.length, s3.client.headObject(b -> b.bucket(S3Server.BUCKET).key(key)).contentLength());
-    assertEquals(0L, ((Number) TestDatabase.queryValue(schema, "SELECT count(*) FROM call_audio_chunks"))
-        .longValue(), "no bytes in PostgreSQL");
+    assertEquals(
+        (long) mp3.length,
+        s3.client.headObject(b -> b.bucket(S3Server.BUCKET).key(key)).contentLength());
+    assertEquals(
+        0L,
+        ((Number) TestDatabase.queryValue(schema, "SELECT count(*) FROM call_audio_chunks"))
+            .longValue(),
+        "no bytes in PostgreSQL");
 
     HttpResponse<Buffer> whole = get("EL_S3_1", null);
     assertEquals(200, whole.statusCode());
@@ -120,8 +145,10 @@ class S3AudioStoreTest {
 
   @Test
   void aSmallRecordingIsReplacedAndTheOldObjectDeleted() {
-    TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid, conversation_id, status) VALUES "
-        + "('EL_S3_2', 'conv_s3_2', 'completed') RETURNING 1");
+    TestDatabase.queryValue(
+        schema,
+        "INSERT INTO calls (call_sid, conversation_id, status) VALUES "
+            + "('EL_S3_2', 'conv_s3_2', 'completed') RETURNING 1");
     byte[] first = random(1000, 2);
     post("conv_s3_2", first);
     String firstKey = objectKey("conv_s3_2");
@@ -129,7 +156,9 @@ class S3AudioStoreTest {
     post("conv_s3_2", second);
     String secondKey = objectKey("conv_s3_2");
     assertArrayEquals(second, get("EL_S3_2", null).bodyAsBuffer().getBytes());
-    assertArrayEquals(Arrays.copyOfRange(second, 100, 200), get("EL_S3_2", "bytes=100-199").bodyAsBuffer().getBytes());
+    assertArrayEquals(
+        Arrays.copyOfRange(second, 100, 200),
+        get("EL_S3_2", "bytes=100-199").bodyAsBuffer().getBytes());
     Await.until("the replaced object is deleted", () -> !s3.keys().contains(firstKey));
     assertTrue(s3.keys().contains(secondKey));
   }
@@ -137,15 +166,23 @@ class S3AudioStoreTest {
   @Test
   void retentionDeletesTheRowAndTheObject() {
     byte[] mp3 = random(500, 4);
-    TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid, conversation_id, status) VALUES "
-        + "('EL_S3_3', 'conv_s3_3', 'completed') RETURNING 1");
+    TestDatabase.queryValue(
+        schema,
+        "INSERT INTO calls (call_sid, conversation_id, status) VALUES "
+            + "('EL_S3_3', 'conv_s3_3', 'completed') RETURNING 1");
     post("conv_s3_3", mp3);
     String key = objectKey("conv_s3_3");
-    TestDatabase.queryValue(schema, "UPDATE call_audio SET created_at = now() - interval '31 days' "
-        + "WHERE audio_key = 'conv_s3_3' RETURNING 1");
+    TestDatabase.queryValue(
+        schema,
+        "UPDATE call_audio SET created_at = now() - interval '31 days' "
+            + "WHERE audio_key = 'conv_s3_3' RETURNING 1");
     Await.until("the object is deleted", () -> !s3.keys().contains(key));
-    assertEquals(0L, ((Number) TestDatabase.queryValue(schema,
-        "SELECT count(*) FROM call_audio WHERE audio_key = 'conv_s3_3'")).longValue());
+    assertEquals(
+        0L,
+        ((Number)
+                TestDatabase.queryValue(
+                    schema, "SELECT count(*) FROM call_audio WHERE audio_key = 'conv_s3_3'"))
+            .longValue());
     assertEquals(404, get("EL_S3_3", null).statusCode());
     assertEquals(List.of(), s3.keys().stream().filter(k -> k.equals(key)).toList());
   }

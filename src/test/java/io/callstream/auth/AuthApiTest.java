@@ -54,23 +54,28 @@ class AuthApiTest {
   }
 
   static HttpResponse<Buffer> login(ApiClient api, String username, String password) {
-    return api.post("/auth/token", null, new JsonObject().put("username", username).put("password", password));
+    return api.post(
+        "/auth/token", null, new JsonObject().put("username", username).put("password", password));
   }
 
   @Test
   void userAddThenTokenThenUpdate(Vertx vertx) {
     ApiClient api = new ApiClient(vertx, node);
     assertEquals(0, userAdd("alice", "dispatcher", "first-password"));
-    assertTrue(String.valueOf(TestDatabase.queryValue(schema,
-        "SELECT password_hash FROM users WHERE username = 'alice'")).startsWith("pbkdf2$210000$"));
+    assertTrue(
+        String.valueOf(
+                TestDatabase.queryValue(
+                    schema, "SELECT password_hash FROM users WHERE username = 'alice'"))
+            .startsWith("pbkdf2$210000$"));
 
     HttpResponse<Buffer> ok = login(api, "alice", "first-password");
     assertEquals(200, ok.statusCode(), ok.bodyAsString());
     JsonObject body = ok.bodyAsJsonObject();
     assertEquals("bearer", body.getString("token_type"));
     assertEquals(3600, body.getInteger("expires_in"));
-    TokenClaims claims = Await.result(new Tokens(vertx, node.config().auth())
-        .verify(body.getString("access_token")));
+    TokenClaims claims =
+        Await.result(
+            new Tokens(vertx, node.config().auth()).verify(body.getString("access_token")));
     assertEquals("alice", claims.subject());
     assertEquals("dispatcher", claims.role());
     // the token opens a dispatcher route
@@ -84,12 +89,17 @@ class AuthApiTest {
 
     // creating an existing user updates its password and role
     assertEquals(0, userAdd("alice", "admin", "second-password"));
-    assertEquals(1L, TestDatabase.queryValue(schema, "SELECT count(*) FROM users WHERE username = 'alice'"));
+    assertEquals(
+        1L, TestDatabase.queryValue(schema, "SELECT count(*) FROM users WHERE username = 'alice'"));
     assertEquals(401, login(api, "alice", "first-password").statusCode());
     HttpResponse<Buffer> again = login(api, "alice", "second-password");
     assertEquals(200, again.statusCode());
-    assertEquals("admin", Await.result(new Tokens(vertx, node.config().auth())
-        .verify(again.bodyAsJsonObject().getString("access_token"))).role());
+    assertEquals(
+        "admin",
+        Await.result(
+                new Tokens(vertx, node.config().auth())
+                    .verify(again.bodyAsJsonObject().getString("access_token")))
+            .role());
   }
 
   @Test
@@ -97,8 +107,10 @@ class AuthApiTest {
     assertEquals(2, userAdd("bob", "superuser", "long-enough-password"));
     assertEquals(2, userAdd("bob smith", "admin", "long-enough-password"));
     assertEquals(2, userAdd("bob", "admin", "short"));
-    assertEquals(2, Main.run(List.of("user", "remove", "bob"), Map.of("DATABASE_URL", TestDatabase.URL)));
-    assertEquals(0L, TestDatabase.queryValue(schema, "SELECT count(*) FROM users WHERE username = 'bob'"));
+    assertEquals(
+        2, Main.run(List.of("user", "remove", "bob"), Map.of("DATABASE_URL", TestDatabase.URL)));
+    assertEquals(
+        0L, TestDatabase.queryValue(schema, "SELECT count(*) FROM users WHERE username = 'bob'"));
   }
 
   @Test
@@ -106,8 +118,10 @@ class AuthApiTest {
     ApiClient api = new ApiClient(vertx, node);
     assertEquals(400, api.post("/auth/token", null, "{not json").statusCode());
     assertEquals(400, api.post("/auth/token", null, "[1,2]").statusCode());
-    assertEquals(400, api.post("/auth/token", null, new JsonObject().put("username", "x")).statusCode());
-    HttpResponse<Buffer> r = api.post("/auth/token", null, new JsonObject().put("username", 5).put("password", "x"));
+    assertEquals(
+        400, api.post("/auth/token", null, new JsonObject().put("username", "x")).statusCode());
+    HttpResponse<Buffer> r =
+        api.post("/auth/token", null, new JsonObject().put("username", 5).put("password", "x"));
     assertEquals(400, r.statusCode());
     assertTrue(ApiClient.error(r).contains("username"), r.bodyAsString());
   }

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * JWT key rotation: the newest key (SECRET_KEY) signs with a kid header, the previous keys (SECRET_KEYS_PREVIOUS)
- * still verify, and once a key is no longer listed its tokens are refused. Tokens without kid verify against all.
+ * JWT key rotation: the newest key (SECRET_KEY) signs with a kid header, the previous keys
+ * (SECRET_KEYS_PREVIOUS) still verify, and once a key is no longer listed its tokens are refused.
+ * Tokens without kid verify against all.
  */
 class KeyRotationTest {
   static final String OLD = "the-old-secret-key-of-at-least-32-bytes!";
@@ -49,13 +50,18 @@ class KeyRotationTest {
   }
 
   static String kidOf(String token) {
-    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
-        StandardCharsets.UTF_8)).getString("kid");
+    return new JsonObject(
+            new String(
+                Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+                StandardCharsets.UTF_8))
+        .getString("kid");
   }
 
   static void assertRefused(Future<TokenClaims> verification) {
-    CompletionException e = assertThrows(CompletionException.class,
-        () -> verification.toCompletionStage().toCompletableFuture().join());
+    CompletionException e =
+        assertThrows(
+            CompletionException.class,
+            () -> verification.toCompletionStage().toCompletableFuture().join());
     assertInstanceOf(Tokens.InvalidToken.class, e.getCause());
   }
 
@@ -80,10 +86,14 @@ class KeyRotationTest {
 
   @Test
   void tokensWithoutKidVerifyAgainstEveryListedKey() {
-    String noKid = JWTAuth.create(vertx, new JWTAuthOptions()
-            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(OLD)))
-        .generateToken(new JsonObject().put("sub", "cy").put("role", "dispatcher"),
-            new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(600));
+    String noKid =
+        JWTAuth.create(
+                vertx,
+                new JWTAuthOptions()
+                    .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(OLD)))
+            .generateToken(
+                new JsonObject().put("sub", "cy").put("role", "dispatcher"),
+                new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(600));
     assertEquals(null, kidOf(noKid));
     assertEquals("cy", Await.result(tokens(NEW, OLD).verify(noKid)).subject());
     assertEquals("cy", Await.result(tokens(OLD).verify(noKid)).subject());
@@ -94,20 +104,30 @@ class KeyRotationTest {
   void aTokenNamingAnUnknownKeyIsRefused() {
     String token = tokens(OLD).issue("ann", TokenClaims.DISPATCHER);
     String[] parts = token.split("\\.");
-    String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        new JsonObject().put("alg", "HS256").put("typ", "JWT").put("kid", "00000000").encode()
-            .getBytes(StandardCharsets.UTF_8));
+    String header =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                new JsonObject()
+                    .put("alg", "HS256")
+                    .put("typ", "JWT")
+                    .put("kid", "00000000")
+                    .encode()
+                    .getBytes(StandardCharsets.UTF_8));
     assertRefused(tokens(NEW, OLD).verify(header + "." + parts[1] + "." + parts[2]));
   }
 
   @Test
   void previousKeysAreReadFromTheSettings() {
-    Config config = TestConfig.config("public", Map.of("SECRET_KEY", NEW, "SECRET_KEYS_PREVIOUS", OLD + ", " + OLD
-        + "x"));
+    Config config =
+        TestConfig.config(
+            "public", Map.of("SECRET_KEY", NEW, "SECRET_KEYS_PREVIOUS", OLD + ", " + OLD + "x"));
     assertEquals(List.of(OLD, OLD + "x"), config.auth().previousKeys());
     assertTrue(!config.auth().toString().contains(OLD));
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> TestConfig.config("public", Map.of("SECRET_KEYS_PREVIOUS", "short")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> TestConfig.config("public", Map.of("SECRET_KEYS_PREVIOUS", "short")));
     assertTrue(e.getMessage().startsWith("SECRET_KEYS_PREVIOUS"), e.getMessage());
   }
 }

@@ -1,12 +1,12 @@
 package io.callstream.auth;
 
-import io.callstream.support.Http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.support.Await;
 import io.callstream.app.Main;
 import io.callstream.app.Node;
+import io.callstream.support.Await;
+import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -26,8 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The login throttle under attack: a parallel burst of guesses (each attempt is counted before its hash runs),
- * and clients behind a trusted proxy (told apart by X-Forwarded-For, which is believed only from that proxy).
+ * The login throttle under attack: a parallel burst of guesses (each attempt is counted before its
+ * hash runs), and clients behind a trusted proxy (told apart by X-Forwarded-For, which is believed
+ * only from that proxy).
  */
 class LoginThrottleHardeningTest {
   static String schema;
@@ -40,8 +41,11 @@ class LoginThrottleHardeningTest {
     schema = TestDatabase.freshSchema("throttle");
     vertx = Vertx.vertx();
     // enough connections that a burst is really parallel, not queued behind five
-    client = Http.client(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
-        new PoolOptions().setHttp1MaxSize(200));
+    client =
+        Http.client(
+            vertx,
+            new WebClientOptions().setDefaultHost("127.0.0.1"),
+            new PoolOptions().setHttp1MaxSize(200));
     assertEquals(0, userAdd("erin", "erins-password"));
     assertEquals(0, userAdd("frank", "franks-password"));
   }
@@ -54,16 +58,25 @@ class LoginThrottleHardeningTest {
   }
 
   static int userAdd(String name, String password) {
-    return Main.run(List.of("user", "add", name, "--role", "dispatcher"), Map.of("DATABASE_URL", TestDatabase.URL,
-        "DB_SCHEMA", schema, "CALLSTREAM_PASSWORD", password));
+    return Main.run(
+        List.of("user", "add", name, "--role", "dispatcher"),
+        Map.of(
+            "DATABASE_URL",
+            TestDatabase.URL,
+            "DB_SCHEMA",
+            schema,
+            "CALLSTREAM_PASSWORD",
+            password));
   }
 
-  static Future<HttpResponse<Buffer>> login(Node node, String username, String password, String forwardedFor) {
+  static Future<HttpResponse<Buffer>> login(
+      Node node, String username, String password, String forwardedFor) {
     var request = client.post(node.port(), "127.0.0.1", "/auth/token");
     if (forwardedFor != null) {
       request.putHeader("X-Forwarded-For", forwardedFor);
     }
-    return request.sendJsonObject(new JsonObject().put("username", username).put("password", password));
+    return request.sendJsonObject(
+        new JsonObject().put("username", username).put("password", password));
   }
 
   static List<Integer> burst(Node node, int n, String username, String forwardedFor) {
@@ -89,21 +102,31 @@ class LoginThrottleHardeningTest {
 
   @Test
   void clientsBehindATrustedProxyAreThrottledOneByOne() {
-    Node node = nodes.start(TestConfig.config(schema, Map.of("TRUSTED_PROXIES", "10.9.0.0/16, 127.0.0.1")));
+    Node node =
+        nodes.start(TestConfig.config(schema, Map.of("TRUSTED_PROXIES", "10.9.0.0/16, 127.0.0.1")));
     // one client behind the proxy guesses across many usernames until its address is blocked
-    List<Integer> statuses = burst(node, LoginThrottle.MAX_PER_ADDRESS + 5, "nobody-#", "203.0.113.7");
-    assertEquals(LoginThrottle.MAX_PER_ADDRESS, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
-    assertEquals(429, Await.result(login(node, "frank", "franks-password", "203.0.113.7")).statusCode());
+    List<Integer> statuses =
+        burst(node, LoginThrottle.MAX_PER_ADDRESS + 5, "nobody-#", "203.0.113.7");
+    assertEquals(
+        LoginThrottle.MAX_PER_ADDRESS,
+        statuses.stream().filter(s -> s == 401).count(),
+        statuses.toString());
+    assertEquals(
+        429, Await.result(login(node, "frank", "franks-password", "203.0.113.7")).statusCode());
     // another client behind the same proxy is not locked out
-    HttpResponse<Buffer> other = Await.result(login(node, "frank", "franks-password", "198.51.100.4"));
+    HttpResponse<Buffer> other =
+        Await.result(login(node, "frank", "franks-password", "198.51.100.4"));
     assertEquals(200, other.statusCode(), other.bodyAsString());
-    // the blocked client cannot escape by prepending an address of its own: the proxy appends what it saw
-    HttpResponse<Buffer> spoofed = Await.result(login(node, "frank", "franks-password",
-        "198.51.100.99, 203.0.113.7"));
+    // the blocked client cannot escape by prepending an address of its own: the proxy appends what
+    // it saw
+    HttpResponse<Buffer> spoofed =
+        Await.result(login(node, "frank", "franks-password", "198.51.100.99, 203.0.113.7"));
     assertEquals(429, spoofed.statusCode(), spoofed.bodyAsString());
     // chains of trusted proxies are walked from the right
-    assertEquals(429, Await.result(login(node, "frank", "franks-password", "203.0.113.7, 10.9.3.4"))
-        .statusCode());
+    assertEquals(
+        429,
+        Await.result(login(node, "frank", "franks-password", "203.0.113.7, 10.9.3.4"))
+            .statusCode());
   }
 
   @Test
@@ -119,7 +142,10 @@ class LoginThrottleHardeningTest {
       Await.result(Future.join(sent));
       sent.forEach(f -> statuses.add(f.result().statusCode()));
     }
-    assertEquals(LoginThrottle.MAX_PER_ADDRESS, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
+    assertEquals(
+        LoginThrottle.MAX_PER_ADDRESS,
+        statuses.stream().filter(s -> s == 401).count(),
+        statuses.toString());
     assertTrue(statuses.stream().allMatch(s -> s == 401 || s == 429), statuses.toString());
   }
 }

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Tokens.verify accepts only HS256 tokens signed with SECRET_KEY, carrying sub, role and a future exp. */
+/**
+ * Tokens.verify accepts only HS256 tokens signed with SECRET_KEY, carrying sub, role and a future
+ * exp.
+ */
 class TokensTest {
   static Vertx vertx;
   static Tokens tokens;
@@ -62,7 +65,8 @@ class TokensTest {
 
   @Test
   void otherKeyIsRefused() {
-    assertInvalid(sign("HS256", "another-secret-key-that-is-at-least-32-bytes", claims(600)), false);
+    assertInvalid(
+        sign("HS256", "another-secret-key-that-is-at-least-32-bytes", claims(600)), false);
   }
 
   @Test
@@ -98,23 +102,31 @@ class TokensTest {
   }
 
   private static JsonObject claims(long expiresInSeconds) {
-    return new JsonObject().put("sub", "ann").put("role", TokenClaims.DISPATCHER)
+    return new JsonObject()
+        .put("sub", "ann")
+        .put("role", TokenClaims.DISPATCHER)
         .put("exp", System.currentTimeMillis() / 1000 + expiresInSeconds);
   }
 
   private static String sign(String algorithm, String secret, JsonObject claims) {
-    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(secret)));
+    JWTAuth jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(secret)));
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm(algorithm));
   }
 
   private static String b64(String json) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void assertInvalid(String token, boolean expired) {
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> get(tokens.verify(token)));
+    ExecutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExecutionException.class, () -> get(tokens.verify(token)));
     Tokens.InvalidToken invalid = assertInstanceOf(Tokens.InvalidToken.class, e.getCause());
     assertEquals(expired, invalid.expired(), invalid.getMessage());
     assertFalse(invalid.getMessage().contains(token == null || token.isEmpty() ? "\u0000" : token));

@@ -22,16 +22,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code user list|add|disable|enable|password} in-process, and what a running node makes of them: a disabled user
- * cannot log in, and their tokens no longer open or extend a WebSocket.
+ * {@code user list|add|disable|enable|password} in-process, and what a running node makes of them:
+ * a disabled user cannot log in, and their tokens no longer open or extend a WebSocket.
  */
 @ExtendWith(VertxExtension.class)
 class UserCommandTest {
@@ -62,14 +62,18 @@ class UserCommandTest {
   }
 
   static int login(ApiClient api, String username, String password) {
-    return api.post("/auth/token", null, new JsonObject().put("username", username).put("password", password))
+    return api.post(
+            "/auth/token",
+            null,
+            new JsonObject().put("username", username).put("password", password))
         .statusCode();
   }
 
   @Test
   void aDisabledUserCannotLogInUntilEnabled(Vertx vertx) {
     ApiClient api = new ApiClient(vertx, node);
-    assertEquals(0, CliRun.run(env("dora-password"), "user", "add", "dora", "--role", "dispatcher").code());
+    assertEquals(
+        0, CliRun.run(env("dora-password"), "user", "add", "dora", "--role", "dispatcher").code());
     assertEquals(200, login(api, "dora", "dora-password"));
 
     CliRun disabled = CliRun.run(env(null), "user", "disable", "dora");
@@ -77,24 +81,41 @@ class UserCommandTest {
     assertEquals(401, login(api, "dora", "dora-password"));
     CliRun list = CliRun.run(env(null), "user", "list");
     assertEquals(0, list.code(), list.toString());
-    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("dora ") && l.contains("dispatcher")
-        && l.contains("disabled since")), list.out());
+    assertTrue(
+        list.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("dora ")
+                        && l.contains("dispatcher")
+                        && l.contains("disabled since")),
+        list.out());
     // re-adding (a password and role change) does not re-enable
-    assertEquals(0, CliRun.run(env("dora-password"), "user", "add", "dora", "--role", "admin").code());
+    assertEquals(
+        0, CliRun.run(env("dora-password"), "user", "add", "dora", "--role", "admin").code());
     assertEquals(401, login(api, "dora", "dora-password"));
 
     assertEquals(0, CliRun.run(env(null), "user", "enable", "dora").code());
     assertEquals(200, login(api, "dora", "dora-password"));
-    assertTrue(CliRun.run(env(null), "user", "list").out().lines()
-        .anyMatch(l -> l.startsWith("dora ") && l.contains("admin") && l.contains("enabled")));
+    assertTrue(
+        CliRun.run(env(null), "user", "list")
+            .out()
+            .lines()
+            .anyMatch(l -> l.startsWith("dora ") && l.contains("admin") && l.contains("enabled")));
   }
 
   @Test
   void aDisabledUsersTokenNoLongerOpensOrExtendsAWebSocket(Vertx vertx) {
     ApiClient api = new ApiClient(vertx, node);
-    assertEquals(0, CliRun.run(env("fred-password"), "user", "add", "fred", "--role", "dispatcher").code());
-    String token = api.post("/auth/token", null, new JsonObject().put("username", "fred")
-        .put("password", "fred-password")).bodyAsJsonObject().getString("access_token");
+    assertEquals(
+        0, CliRun.run(env("fred-password"), "user", "add", "fred", "--role", "dispatcher").code());
+    String token =
+        api.post(
+                "/auth/token",
+                null,
+                new JsonObject().put("username", "fred").put("password", "fred-password"))
+            .bodyAsJsonObject()
+            .getString("access_token");
     WebSocketClient client = vertx.createWebSocketClient();
     ClientWebSocket open = client.webSocket();
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
@@ -109,21 +130,26 @@ class UserCommandTest {
     // the socket opened before: its next refresh ends it
     open.writeTextMessage(new JsonObject().put("auth", token).encode());
     assertEquals((short) 4401, Await.result(closed.future()));
-    assertTrue(frames.stream().anyMatch(f -> "TOKEN_EXPIRED".equals(f.getString("code"))), frames.toString());
+    assertTrue(
+        frames.stream().anyMatch(f -> "TOKEN_EXPIRED".equals(f.getString("code"))),
+        frames.toString());
 
     assertEquals(0, CliRun.run(env(null), "user", "enable", "fred").code());
     Await.result(client.webSocket().connect(options(token)).compose(ws -> ws.close()));
   }
 
   static WebSocketConnectOptions options(String token) {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+    return new WebSocketConnectOptions()
+        .setHost("127.0.0.1")
+        .setPort(node.port())
         .setURI(LiveRole.PATH + "?token=" + token);
   }
 
   @Test
   void passwordFromStandardInputReplacesTheOldOne(Vertx vertx) {
     ApiClient api = new ApiClient(vertx, node);
-    assertEquals(0, CliRun.run(env("first-password"), "user", "add", "eve", "--role", "dispatcher").code());
+    assertEquals(
+        0, CliRun.run(env("first-password"), "user", "add", "eve", "--role", "dispatcher").code());
     CliRun changed = CliRun.withInput(env(null), "second-password\n", "user", "password", "eve");
     assertEquals(0, changed.code(), changed.toString());
     assertEquals(401, login(api, "eve", "first-password"));

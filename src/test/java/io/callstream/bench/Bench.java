@@ -19,11 +19,11 @@ import java.util.logging.Logger;
 import org.HdrHistogram.Histogram;
 
 /**
- * The benchmark run behind {@code bin/bench [--quick]} (not a test: nothing here runs under surefire/failsafe).
- * Starts two clustered callstream nodes from the packaged jar on a schema of its own, drives them from this JVM
- * over 127.0.0.1, measures each figure of issue 7 beside its baseline measured in the same run, and ends with one
- * {@code name: value} line per figure. A section that fails is reported as {@code <section>_error} and the run
- * goes on.
+ * The benchmark run behind {@code bin/bench [--quick]} (not a test: nothing here runs under
+ * surefire/failsafe). Starts two clustered callstream nodes from the packaged jar on a schema of
+ * its own, drives them from this JVM over 127.0.0.1, measures each figure of issue 7 beside its
+ * baseline measured in the same run, and ends with one {@code name: value} line per figure. A
+ * section that fails is reported as {@code <section>_error} and the run goes on.
  */
 public final class Bench {
   static final String SECRET_KEY = "bench-secret-key-that-is-at-least-32-bytes!";
@@ -52,19 +52,27 @@ public final class Bench {
   }
 
   /** Held so that the levels stick (JUL keeps loggers weakly). */
-  private static final List<Logger> QUIET = List.of(Logger.getLogger(""), Logger.getLogger("io.vertx"));
+  private static final List<Logger> QUIET =
+      List.of(Logger.getLogger(""), Logger.getLogger("io.vertx"));
 
   public static void main(String[] args) throws Exception {
     QUIET.get(0).setLevel(Level.WARNING);
-    QUIET.get(1).setLevel(Level.SEVERE); // e.g. "Connection evicted" for each refused request of a failing section
+    QUIET
+        .get(1)
+        .setLevel(
+            Level
+                .SEVERE); // e.g. "Connection evicted" for each refused request of a failing section
     List<String> options = Arrays.asList(args);
-    Plan plan = options.contains("--quick") ? Plan.quick() : options.contains("--smoke") ? Plan.smoke()
-        : Plan.full();
+    Plan plan =
+        options.contains("--quick")
+            ? Plan.quick()
+            : options.contains("--smoke") ? Plan.smoke() : Plan.full();
     Path dir = Path.of("target", "bench");
     Files.createDirectories(dir);
     // --only a,b runs just those sections (plus the nodes and baselines they need): for profiling
     int at = options.indexOf("--only");
-    List<String> only = at >= 0 && at + 1 < options.size() ? List.of(options.get(at + 1).split(",")) : List.of();
+    List<String> only =
+        at >= 0 && at + 1 < options.size() ? List.of(options.get(at + 1).split(",")) : List.of();
     Bench bench = new Bench(plan, dir, only);
     long t0 = System.nanoTime();
     try {
@@ -74,8 +82,10 @@ public final class Bench {
     }
     bench.summary.put("bench_seconds", Math.round((System.nanoTime() - t0) / 1e9));
     String command = "bin/bench" + (plan.name().equals("full") ? "" : " --" + plan.name());
-    Report.write(dir, Report.markdown(bench.summary, plan, command), !options.contains("--no-write")
-        && plan.name().equals("full") && only.isEmpty());
+    Report.write(
+        dir,
+        Report.markdown(bench.summary, plan, command),
+        !options.contains("--no-write") && plan.name().equals("full") && only.isEmpty());
     System.out.println("\n=== summary (" + plan.name() + ") ===");
     System.out.print(bench.summary.render());
     System.exit(0);
@@ -123,24 +133,35 @@ public final class Bench {
   }
 
   private void section(String name, Step step) {
-    if (!only.isEmpty() && !only.contains(name) && !name.equals("nodes") && !name.equals("baselines")
+    if (!only.isEmpty()
+        && !only.contains(name)
+        && !name.equals("nodes")
+        && !name.equals("baselines")
         && !(name.equals("pgbench_after") && only.contains("pgbench"))) {
       return;
     }
-    System.out.println("bench: " + name + " (load average " + String.format("%.2f",
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()) + ")");
+    System.out.println(
+        "bench: "
+            + name
+            + " (load average "
+            + String.format(
+                "%.2f",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage())
+            + ")");
     try {
       step.run();
     } catch (Exception | AssertionError e) {
-      String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("").replace(':', ';');
+      String message =
+          String.valueOf(e.getMessage()).lines().findFirst().orElse("").replace(':', ';');
       summary.put(name + "_error", e.getClass().getSimpleName() + " " + message);
       e.printStackTrace(System.out);
     }
   }
 
   /**
-   * pgbench before and after the ingest run: its rate drifts between runs (WAL flushes, checkpoints), so the
-   * baseline is the mean of the two, measured around the figure it divides.
+   * pgbench before and after the ingest run: its rate drifts between runs (WAL flushes,
+   * checkpoints), so the baseline is the mean of the two, measured around the figure it divides.
    */
   private void pgbench() throws Exception {
     PgBench.Result r = PgBench.measure(db, plan, dir);
@@ -179,15 +200,24 @@ public final class Bench {
   private void ingest() throws Exception {
     Turns turns = new Turns(vertx, nodeA.port, WEBHOOK_SECRET, plan.ingestSenders());
     try {
-      IngestBench.Result r = IngestBench.run(vertx, turns, BenchDb.sids("BENCH_I_", plan.ingestCalls()),
-          plan.ingestSenders(), plan.ingestWarmupSeconds(), plan.ingestSeconds(), nodeA.pid(), nodeB.pid());
+      IngestBench.Result r =
+          IngestBench.run(
+              vertx,
+              turns,
+              BenchDb.sids("BENCH_I_", plan.ingestCalls()),
+              plan.ingestSenders(),
+              plan.ingestWarmupSeconds(),
+              plan.ingestSeconds(),
+              nodeA.pid(),
+              nodeB.pid());
       System.out.println("  webhook latency " + Lat.describe(r.latency()));
       summary.put("ingest_rps_c16", r.rps());
       summary.put("ingest_p50_ms", Lat.ms(r.latency(), 50));
       summary.put("ingest_p99_ms", Lat.ms(r.latency(), 99));
       summary.put("ingest_errors", r.errors());
       // both JVMs: the webhooks land on A, which publishes to B's consumers
-      summary.put("ingest_server_cpu_ms_per_webhook", r.ok() == 0 ? Double.NaN : r.serverCpuMs() / r.ok());
+      summary.put(
+          "ingest_server_cpu_ms_per_webhook", r.ok() == 0 ? Double.NaN : r.serverCpuMs() / r.ok());
     } finally {
       turns.close();
     }
@@ -213,9 +243,19 @@ public final class Bench {
   private void latency(String name, JavaProc socketNode, long base) throws Exception {
     Turns turns = new Turns(vertx, nodeA.port, WEBHOOK_SECRET, 64);
     try {
-      LatencyBench.Result r = LatencyBench.run(vertx, turns, new SocketFleet(vertx), socketNode.port, token,
-          BenchDb.sids("BENCH_L_", plan.latencyCalls()), plan.latencySubscribers(), plan.latencyRate(),
-          plan.latencyWarmupSeconds(), plan.latencySeconds(), base);
+      LatencyBench.Result r =
+          LatencyBench.run(
+              vertx,
+              turns,
+              new SocketFleet(vertx),
+              socketNode.port,
+              token,
+              BenchDb.sids("BENCH_L_", plan.latencyCalls()),
+              plan.latencySubscribers(),
+              plan.latencyRate(),
+              plan.latencyWarmupSeconds(),
+              plan.latencySeconds(),
+              base);
       r.report(summary, name, name.contains("same") ? "latency_http_rtt" : "latency_eventbus_rtt");
     } finally {
       turns.close();
@@ -228,8 +268,16 @@ public final class Bench {
     Turns turns = new Turns(vertx, nodeA.port, WEBHOOK_SECRET, 1);
     FanoutBench.Result service;
     try {
-      service = FanoutBench.run(new SocketFleet(vertx), List.of(nodeA.port, nodeB.port), uri, subscribe,
-          plan.fanoutSockets(), plan.fanoutEvents(), id -> turns.post(FANOUT_CALL, id), 30_000_000L);
+      service =
+          FanoutBench.run(
+              new SocketFleet(vertx),
+              List.of(nodeA.port, nodeB.port),
+              uri,
+              subscribe,
+              plan.fanoutSockets(),
+              plan.fanoutEvents(),
+              id -> turns.post(FANOUT_CALL, id),
+              30_000_000L);
     } finally {
       turns.close();
     }
@@ -245,11 +293,20 @@ public final class Bench {
   private void fanoutBare() throws Exception {
     String subscribe = "{\"subscribe\":\"" + FANOUT_CALL + "\"}";
     var http = vertx.createHttpClient();
-    FanoutBench.Result bare = FanoutBench.run(new SocketFleet(vertx), List.of(bareX.port, bareY.port), "/ws",
-        subscribe, plan.fanoutSockets(), plan.fanoutEvents(), id -> {
-          Buffer frame = Buffer.buffer(FanoutBench.frame(FANOUT_CALL, id));
-          return Future.all(broadcast(http, bareX.port, frame), broadcast(http, bareY.port, frame));
-        }, 40_000_000L);
+    FanoutBench.Result bare =
+        FanoutBench.run(
+            new SocketFleet(vertx),
+            List.of(bareX.port, bareY.port),
+            "/ws",
+            subscribe,
+            plan.fanoutSockets(),
+            plan.fanoutEvents(),
+            id -> {
+              Buffer frame = Buffer.buffer(FanoutBench.frame(FANOUT_CALL, id));
+              return Future.all(
+                  broadcast(http, bareX.port, frame), broadcast(http, bareY.port, frame));
+            },
+            40_000_000L);
     http.close();
     System.out.println("  bare per socket " + Lat.describe(bare.perSocket()));
     summary.put("fanout_bare_p50_ms", Lat.ms(bare.perSocket(), 50));
@@ -258,23 +315,35 @@ public final class Bench {
   }
 
   private static Future<?> broadcast(io.vertx.core.http.HttpClient http, int port, Buffer frame) {
-    return http.request(HttpMethod.POST, port, "127.0.0.1", "/broadcast").compose(r -> r.send(frame))
+    return http.request(HttpMethod.POST, port, "127.0.0.1", "/broadcast")
+        .compose(r -> r.send(frame))
         .compose(r -> r.body());
   }
 
   private void heap() throws Exception {
     List<String> sids = BenchDb.sids("BENCH_L_", plan.latencyCalls());
-    HeapBench.Result service = HeapBench.run(new SocketFleet(vertx), nodeA,
-        "/ws/calls/transcriptions?token=" + token, i -> "{\"subscribe\":\"" + sids.get(i % sids.size()) + "\"}",
-        plan.heapSmall(), plan.heapLarge());
+    HeapBench.Result service =
+        HeapBench.run(
+            new SocketFleet(vertx),
+            nodeA,
+            "/ws/calls/transcriptions?token=" + token,
+            i -> "{\"subscribe\":\"" + sids.get(i % sids.size()) + "\"}",
+            plan.heapSmall(),
+            plan.heapLarge());
     summary.put("heap_1k_mb", service.heapSmall() / 1048576.0);
     summary.put("heap_10k_mb", service.heapLarge() / 1048576.0);
     summary.put("heap_per_idle_socket_kb", service.bytesPerSocket() / 1024);
   }
 
   private void heapBare() throws Exception {
-    HeapBench.Result bare = HeapBench.run(new SocketFleet(vertx), bareX, "/ws", i -> "{\"subscribe\":\"x\"}",
-        plan.heapSmall(), plan.heapLarge());
+    HeapBench.Result bare =
+        HeapBench.run(
+            new SocketFleet(vertx),
+            bareX,
+            "/ws",
+            i -> "{\"subscribe\":\"x\"}",
+            plan.heapSmall(),
+            plan.heapLarge());
     summary.put("heap_bare_1k_mb", bare.heapSmall() / 1048576.0);
     summary.put("heap_bare_10k_mb", bare.heapLarge() / 1048576.0);
     summary.put("heap_bare_per_idle_socket_kb", bare.bytesPerSocket() / 1024);

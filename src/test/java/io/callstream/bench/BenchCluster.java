@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two callstream nodes under test, each its own JVM from the packaged jar started by bin/node, clustered over loopback, with the
- * default settings of a node (HTTP_INSTANCES = one per two cores, DB_POOL_SIZE 8, ...) plus BENCH_NODE_* overrides. Node B is
- * the "second node" whose JVM start → /ready 200 is ready_ms; {@link #restartB} takes more samples of it.
+ * The two callstream nodes under test, each its own JVM from the packaged jar started by bin/node,
+ * clustered over loopback, with the default settings of a node (HTTP_INSTANCES = one per two cores,
+ * DB_POOL_SIZE 8, ...) plus BENCH_NODE_* overrides. Node B is the "second node" whose JVM start →
+ * /ready 200 is ready_ms; {@link #restartB} takes more samples of it.
  */
 final class BenchCluster implements AutoCloseable {
   private final Path dir;
@@ -56,7 +57,9 @@ final class BenchCluster implements AutoCloseable {
     return readySamples;
   }
 
-  /** SIGTERM node B (it drains and leaves the cluster), then start it again, timing start → /ready. */
+  /**
+   * SIGTERM node B (it drains and leaves the cluster), then start it again, timing start → /ready.
+   */
   void restartB(int sample) throws Exception {
     int code = b.terminate(Duration.ofSeconds(30));
     if (code != 0) {
@@ -82,17 +85,20 @@ final class BenchCluster implements AutoCloseable {
     env.put("CLUSTER_PORT", Integer.toString(hz[index]));
     env.put("CLUSTER_MEMBERS", "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1]);
     // BENCH_NODE_X=v sets X=v on both nodes (tuning experiments, e.g. BENCH_NODE_DB_POOL_SIZE=16)
-    System.getenv().forEach((k, v) -> {
-      if (k.startsWith("BENCH_NODE_")) {
-        env.put(k.substring("BENCH_NODE_".length()), v);
-      }
-    });
+    System.getenv()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("BENCH_NODE_")) {
+                env.put(k.substring("BENCH_NODE_".length()), v);
+              }
+            });
     return env;
   }
 
   /**
-   * With -Dbench.jfr=true the nodes record a JFR profile into the run directory (read it with `jfr print`): the
-   * JDK's "profile" settings with Java and native method sampling every millisecond instead of every 10/20 ms.
+   * With -Dbench.jfr=true the nodes record a JFR profile into the run directory (read it with `jfr
+   * print`): the JDK's "profile" settings with Java and native method sampling every millisecond
+   * instead of every 10/20 ms.
    */
   private List<String> jvmOptions(String name) {
     if (!Boolean.getBoolean("bench.jfr")) {
@@ -103,15 +109,21 @@ final class BenchCluster implements AutoCloseable {
       // the settings of the nodes' JDK (bin/node's choice), not of the JDK running the bench
       Path jdk = NodeProcess.launcherJava(Map.of()).getParent().getParent();
       String profile = Files.readString(jdk.resolve("lib/jfr/profile.jfc"));
-      Files.writeString(settings, profile.replaceAll(
-          "(control=\"method-sampling-(java|native)-interval\">)[^<]*<", "$11 ms<"));
+      Files.writeString(
+          settings,
+          profile.replaceAll(
+              "(control=\"method-sampling-(java|native)-interval\">)[^<]*<", "$11 ms<"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    return List.of("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr") + ",settings=" + settings);
+    return List.of(
+        "-XX:StartFlightRecording=filename="
+            + dir.resolve(name + ".jfr")
+            + ",settings="
+            + settings);
   }
 
   @Override

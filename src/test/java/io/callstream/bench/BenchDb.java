@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The benchmark's own schema ({@code bench_<epoch seconds>_<n>}) in the local callstream database: migrated by
- * Flyway, seeded with open calls, dropped at the end. Schemas of aborted runs older than an hour are dropped too.
+ * The benchmark's own schema ({@code bench_<epoch seconds>_<n>}) in the local callstream database:
+ * migrated by Flyway, seeded with open calls, dropped at the end. Schemas of aborted runs older
+ * than an hour are dropped too.
  */
 final class BenchDb {
   private static final long STALE_SECONDS = 3_600;
@@ -38,8 +39,10 @@ final class BenchDb {
   /** Inserts open (in_progress) calls with the given call_sids. */
   void seedCalls(List<String> callSids) {
     try (Connection c = connect();
-         PreparedStatement s = c.prepareStatement("INSERT INTO calls (call_sid, driver_id, status, call_start_time) "
-             + "VALUES (?, 'bench', 'in_progress', now())")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO calls (call_sid, driver_id, status, call_start_time) "
+                    + "VALUES (?, 'bench', 'in_progress', now())")) {
       for (String sid : callSids) {
         s.setString(1, sid);
         s.addBatch();
@@ -51,7 +54,9 @@ final class BenchDb {
   }
 
   long count(String sql) {
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : 0;
     } catch (SQLException e) {
       throw new IllegalStateException(e);
@@ -71,7 +76,8 @@ final class BenchDb {
   }
 
   private Connection connect() throws SQLException {
-    Connection c = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
+    Connection c =
+        DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
     try (Statement s = c.createStatement()) {
       s.execute("SET search_path TO " + schema);
     }
@@ -82,8 +88,10 @@ final class BenchDb {
     Config.Database db = Config.database(TestDatabase.URL, "public", 1);
     List<String> stale = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_[0-9]+_[0-9]+$'")) {
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT nspname FROM pg_namespace WHERE nspname ~ '^bench_[0-9]+_[0-9]+$'")) {
       long now = System.currentTimeMillis() / 1000;
       while (rs.next()) {
         String name = rs.getString(1);
@@ -92,14 +100,15 @@ final class BenchDb {
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot reach PostgreSQL at " + db + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot reach PostgreSQL at " + db + ": " + e.getMessage(), e);
     }
     stale.forEach(name -> execute(db, "DROP SCHEMA IF EXISTS " + name + " CASCADE"));
   }
 
   private static void execute(Config.Database db, String sql) {
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-         Statement s = c.createStatement()) {
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);

@@ -20,11 +20,12 @@ import java.util.regex.Pattern;
 
 /**
  * A child JVM of the benchmark: a callstream node from the packaged jar (started by bin/node), or a
- * {@link BareServer} on the same JVM and options. Output goes to a log file in the run directory; heap after GC is
- * read with the jcmd of that JVM's JDK, the same way for both kinds.
+ * {@link BareServer} on the same JVM and options. Output goes to a log file in the run directory;
+ * heap after GC is read with the jcmd of that JVM's JDK, the same way for both kinds.
  */
 final class JavaProc implements AutoCloseable {
-  private static final Pattern HISTOGRAM_LINE = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+  private static final Pattern HISTOGRAM_LINE =
+      Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
   final String name;
@@ -42,24 +43,39 @@ final class JavaProc implements AutoCloseable {
   }
 
   /**
-   * A node from target/callstream.jar with the given environment (HTTP_PORT among it), started by bin/node like a
-   * deployed node: its JDK, JVM options and AppCDS archive, a fixed heap of bench.serverHeap (CALLSTREAM_HEAP).
+   * A node from target/callstream.jar with the given environment (HTTP_PORT among it), started by
+   * bin/node like a deployed node: its JDK, JVM options and AppCDS archive, a fixed heap of
+   * bench.serverHeap (CALLSTREAM_HEAP).
    */
   static JavaProc node(String name, Map<String, String> env, Path dir, List<String> extraJvmOptions)
       throws IOException {
     Map<String, String> all = new HashMap<>(env);
     all.put("CALLSTREAM_HEAP", serverHeap());
     List<String> command = List.of(NodeProcess.launcher().toString(), "serve");
-    return start(name, Integer.parseInt(env.get("HTTP_PORT")), command, NodeProcess.launcherEnv(all, extraJvmOptions),
+    return start(
+        name,
+        Integer.parseInt(env.get("HTTP_PORT")),
+        command,
+        NodeProcess.launcherEnv(all, extraJvmOptions),
         dir);
   }
 
-  /** A bare Vert.x HTTP/WebSocket server from the test classpath, on the JVM and options of a node (no AppCDS). */
+  /**
+   * A bare Vert.x HTTP/WebSocket server from the test classpath, on the JVM and options of a node
+   * (no AppCDS).
+   */
   static JavaProc bare(String name, int port, Path dir) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(NodeProcess.launcherJvm(Map.of("CALLSTREAM_HEAP", serverHeap())));
-    command.add("--enable-native-access=ALL-UNNAMED"); // what the jar's manifest says for a node (Netty's natives)
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
-        Integer.toString(port)));
+    List<String> command =
+        new ArrayList<>(NodeProcess.launcherJvm(Map.of("CALLSTREAM_HEAP", serverHeap())));
+    command.add(
+        "--enable-native-access=ALL-UNNAMED"); // what the jar's manifest says for a node (Netty's
+    // natives)
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            BareServer.class.getName(),
+            Integer.toString(port)));
     return start(name, port, command, Map.of(), dir);
   }
 
@@ -67,10 +83,12 @@ final class JavaProc implements AutoCloseable {
     return System.getProperty("bench.serverHeap", "512m");
   }
 
-  private static JavaProc start(String name, int port, List<String> command, Map<String, String> env, Path dir)
+  private static JavaProc start(
+      String name, int port, List<String> command, Map<String, String> env, Path dir)
       throws IOException {
     Path log = dir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     long t0 = System.nanoTime();
     return new JavaProc(name, port, pb.start(), log, t0);
@@ -85,22 +103,30 @@ final class JavaProc implements AutoCloseable {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     long[] okAt = new long[1];
     // Await checks every 10 ms: the resolution of ready_ms
-    boolean ok = Await.within(timeout, () -> {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
-      }
-      try {
-        HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-        okAt[0] = System.nanoTime();
-        return r.statusCode() == 200;
-      } catch (IOException notYet) {
-        return false; // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    });
+    boolean ok =
+        Await.within(
+            timeout,
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    name + " exited with " + process.exitValue() + ":\n" + tail());
+              }
+              try {
+                HttpResponse<Void> r =
+                    client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                okAt[0] = System.nanoTime();
+                return r.statusCode() == 200;
+              } catch (IOException notYet) {
+                return false; // not listening yet
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            });
     if (!ok) {
       throw new IllegalStateException(name + ": " + path + " never answered 200:\n" + tail());
     }
@@ -120,12 +146,16 @@ final class JavaProc implements AutoCloseable {
     return Long.parseLong(m.group(1)) * 1024;
   }
 
-  /** Live objects by class (jcmd GC.class_histogram, which runs a full GC first): class name → {instances, bytes}. */
+  /**
+   * Live objects by class (jcmd GC.class_histogram, which runs a full GC first): class name →
+   * {instances, bytes}.
+   */
   Map<String, long[]> classHistogram() throws IOException, InterruptedException {
     Map<String, long[]> histogram = new HashMap<>();
     Matcher m = HISTOGRAM_LINE.matcher(jcmd("GC.class_histogram"));
     while (m.find()) {
-      histogram.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+      histogram.put(
+          m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
     }
     return histogram;
   }
@@ -134,8 +164,10 @@ final class JavaProc implements AutoCloseable {
   private String jcmd(String command) throws IOException, InterruptedException {
     String out = "";
     for (int attempt = 1; attempt <= 3; attempt++) {
-      Process p = new ProcessBuilder(jcmdPath().toString(), Long.toString(process.pid()), command)
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(jcmdPath().toString(), Long.toString(process.pid()), command)
+              .redirectErrorStream(true)
+              .start();
       out = new String(p.getInputStream().readAllBytes());
       boolean attachFailed = out.lines().limit(3).anyMatch(l -> l.contains("Exception"));
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 && !attachFailed) {
@@ -147,17 +179,24 @@ final class JavaProc implements AutoCloseable {
     throw new IllegalStateException("jcmd " + command + " failed: " + out);
   }
 
-  /** The jcmd of the JDK this JVM runs on (bin/node execs java, so that is the process's executable). */
+  /**
+   * The jcmd of the JDK this JVM runs on (bin/node execs java, so that is the process's
+   * executable).
+   */
   private Path jcmdPath() throws IOException {
     Path java = Path.of("/proc", Long.toString(process.pid()), "exe").toRealPath();
     Path jcmd = java.resolveSibling("jcmd");
     if (!Files.isExecutable(jcmd)) {
-      throw new IllegalStateException("no jcmd beside " + java + ": the nodes' JDK must be a JDK, not a JRE");
+      throw new IllegalStateException(
+          "no jcmd beside " + java + ": the nodes' JDK must be a JDK, not a JRE");
     }
     return jcmd;
   }
 
-  /** SIGTERM and wait (bounded); SIGKILL if it does not exit. Returns the exit code, or -1 when killed. */
+  /**
+   * SIGTERM and wait (bounded); SIGKILL if it does not exit. Returns the exit code, or -1 when
+   * killed.
+   */
   int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
     if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

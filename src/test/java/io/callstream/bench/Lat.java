@@ -2,7 +2,9 @@ package io.callstream.bench;
 
 import org.HdrHistogram.Histogram;
 
-/** Latency histograms in microseconds (up to 60 s, 3 significant digits), read back in milliseconds. */
+/**
+ * Latency histograms in microseconds (up to 60 s, 3 significant digits), read back in milliseconds.
+ */
 final class Lat {
   private Lat() {}
 
@@ -10,7 +12,9 @@ final class Lat {
     return new Histogram(60_000_000L, 3);
   }
 
-  /** Records a duration given in nanoseconds; negative durations (clock order races) count as zero. */
+  /**
+   * Records a duration given in nanoseconds; negative durations (clock order races) count as zero.
+   */
   static void record(Histogram h, long nanos) {
     h.recordValue(Math.min(Math.max(0, nanos / 1_000), h.getHighestTrackableValue()));
   }
@@ -24,7 +28,8 @@ final class Lat {
   }
 
   static String describe(Histogram h) {
-    return String.format("n=%d p50=%.3fms p90=%.3fms p99=%.3fms max=%.3fms", h.getTotalCount(), ms(h, 50),
-        ms(h, 90), ms(h, 99), maxMs(h));
+    return String.format(
+        "n=%d p50=%.3fms p90=%.3fms p99=%.3fms max=%.3fms",
+        h.getTotalCount(), ms(h, 50), ms(h, 90), ms(h, 99), maxMs(h));
   }
 }

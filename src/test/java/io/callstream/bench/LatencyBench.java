@@ -11,15 +11,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
 
 /**
- * latency_*: {@code subscribers} sockets on one node, socket i subscribed to call i mod calls; signed turns posted
- * to a (possibly other) node at a fixed rate (open loop, paced every millisecond), round robin over the calls.
- * For every frame of a measured event: its arrival minus the arrival of that webhook's 200 (a frame that wins the
- * race against the 200 counts as 0), and minus the webhook's send time.
+ * latency_*: {@code subscribers} sockets on one node, socket i subscribed to call i mod calls;
+ * signed turns posted to a (possibly other) node at a fixed rate (open loop, paced every
+ * millisecond), round robin over the calls. For every frame of a measured event: its arrival minus
+ * the arrival of that webhook's 200 (a frame that wins the race against the 200 counts as 0), and
+ * minus the webhook's send time.
  */
 final class LatencyBench {
-  record Result(Histogram okToFrame, Histogram sendToFrame, Histogram webhook, long events, long framesExpected,
-                long framesReceived, long framesBefore200, long errors) {
-    /** Puts {@code <name>_p50_ms} etc. and the ratios to the round-trip baseline {@code <rtt>_p50_ms}. */
+  record Result(
+      Histogram okToFrame,
+      Histogram sendToFrame,
+      Histogram webhook,
+      long events,
+      long framesExpected,
+      long framesReceived,
+      long framesBefore200,
+      long errors) {
+    /**
+     * Puts {@code <name>_p50_ms} etc. and the ratios to the round-trip baseline {@code
+     * <rtt>_p50_ms}.
+     */
     void report(Summary summary, String name, String rtt) {
       System.out.println("  200 -> frame " + Lat.describe(okToFrame));
       System.out.println("  send -> frame " + Lat.describe(sendToFrame));
@@ -31,7 +42,8 @@ final class LatencyBench {
       summary.put(name + "_send_to_frame_p50_ms", Lat.ms(sendToFrame, 50));
       summary.put(name + "_send_to_frame_p99_ms", Lat.ms(sendToFrame, 99));
       summary.put(name + "_webhook_p99_ms", Lat.ms(webhook, 99));
-      summary.put(name + "_frames_before_200_pct", 100.0 * framesBefore200 / Math.max(1, framesReceived));
+      summary.put(
+          name + "_frames_before_200_pct", 100.0 * framesBefore200 / Math.max(1, framesReceived));
       summary.put(name + "_frames_lost", framesExpected - framesReceived);
       summary.put(name + "_errors", errors);
     }
@@ -41,8 +53,19 @@ final class LatencyBench {
 
   private LatencyBench() {}
 
-  static Result run(Vertx vertx, Turns turns, SocketFleet fleet, int socketPort, String token, List<String> sids,
-                    int subscribers, int rate, int warmupSeconds, int seconds, long base) throws Exception {
+  static Result run(
+      Vertx vertx,
+      Turns turns,
+      SocketFleet fleet,
+      int socketPort,
+      String token,
+      List<String> sids,
+      int subscribers,
+      int rate,
+      int warmupSeconds,
+      int seconds,
+      long base)
+      throws Exception {
     int total = rate * (warmupSeconds + seconds);
     int warmupEvents = rate * warmupSeconds;
     int perCall = (subscribers + sids.size() - 1) / sids.size();
@@ -52,8 +75,13 @@ final class LatencyBench {
     long[] frameAt = new long[frameId.length];
     AtomicInteger frames = new AtomicInteger();
     AtomicInteger stored = new AtomicInteger();
-    fleet.open(socketPort, "/ws/calls/transcriptions?token=" + token, 0, subscribers,
-        i -> "{\"subscribe\":\"" + sids.get(i % sids.size()) + "\"}", (socket, text, nanos) -> {
+    fleet.open(
+        socketPort,
+        "/ws/calls/transcriptions?token=" + token,
+        0,
+        subscribers,
+        i -> "{\"subscribe\":\"" + sids.get(i % sids.size()) + "\"}",
+        (socket, text, nanos) -> {
           long id = Turns.idOf(text);
           if (id >= base && id < base + total) {
             int at = frames.getAndIncrement();
@@ -63,45 +91,51 @@ final class LatencyBench {
             }
             stored.incrementAndGet();
           }
-        }, 120);
+        },
+        120);
     Histogram webhook = Lat.histogram();
     AtomicInteger errors = new AtomicInteger();
     CountDownLatch finished = new CountDownLatch(1);
     Context context = vertx.getOrCreateContext();
-    context.runOnContext(v -> new Object() {
-      final long start = System.nanoTime();
-      int sent;
-      int inFlight;
-      int answered;
+    context.runOnContext(
+        v ->
+            new Object() {
+              final long start = System.nanoTime();
+              int sent;
+              int inFlight;
+              int answered;
 
-      void tick() {
-        long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
-        while (sent < due && inFlight < MAX_IN_FLIGHT) {
-          int index = sent++;
-          inFlight++;
-          sendAt[index] = System.nanoTime();
-          turns.post(sids.get(index % sids.size()), base + index).onComplete(ar -> {
-            long now = System.nanoTime();
-            inFlight--;
-            answered++;
-            if (ar.succeeded() && ar.result() == 200) {
-              okAt[index] = now;
-              if (index >= warmupEvents) {
-                Lat.record(webhook, now - sendAt[index]);
+              void tick() {
+                long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
+                while (sent < due && inFlight < MAX_IN_FLIGHT) {
+                  int index = sent++;
+                  inFlight++;
+                  sendAt[index] = System.nanoTime();
+                  turns
+                      .post(sids.get(index % sids.size()), base + index)
+                      .onComplete(
+                          ar -> {
+                            long now = System.nanoTime();
+                            inFlight--;
+                            answered++;
+                            if (ar.succeeded() && ar.result() == 200) {
+                              okAt[index] = now;
+                              if (index >= warmupEvents) {
+                                Lat.record(webhook, now - sendAt[index]);
+                              }
+                            } else {
+                              errors.incrementAndGet();
+                            }
+                            if (answered == total) {
+                              finished.countDown();
+                            }
+                          });
+                }
+                if (sent < total) {
+                  vertx.setTimer(1, t -> tick());
+                }
               }
-            } else {
-              errors.incrementAndGet();
-            }
-            if (answered == total) {
-              finished.countDown();
-            }
-          });
-        }
-        if (sent < total) {
-          vertx.setTimer(1, t -> tick());
-        }
-      }
-    }.tick());
+            }.tick());
     if (!finished.await(warmupSeconds + seconds + 60L, TimeUnit.SECONDS)) {
       throw new IllegalStateException("latency run: webhooks still unanswered");
     }
@@ -132,7 +166,14 @@ final class LatencyBench {
       }
     }
     fleet.closeAll(30);
-    return new Result(okToFrame, sendToFrame, webhook, total - warmupEvents, expectedFrames, measured, before200,
+    return new Result(
+        okToFrame,
+        sendToFrame,
+        webhook,
+        total - warmupEvents,
+        expectedFrames,
+        measured,
+        before200,
         errors.get());
   }
 

@@ -20,16 +20,23 @@ import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * The latency baselines. A loopback HTTP round trip: one keep-alive connection, GET /ping on a {@link BareServer},
- * one request at a time. An event-bus round trip: request/reply between two clustered Vert.x instances (Hazelcast
- * on loopback, configured exactly like callstream's), one message at a time, carrying a frame-sized body.
+ * The latency baselines. A loopback HTTP round trip: one keep-alive connection, GET /ping on a
+ * {@link BareServer}, one request at a time. An event-bus round trip: request/reply between two
+ * clustered Vert.x instances (Hazelcast on loopback, configured exactly like callstream's), one
+ * message at a time, carrying a frame-sized body.
  */
 final class RoundTrips {
   private RoundTrips() {}
 
   static Histogram http(Vertx vertx, int port, int count) {
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(port).setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(1));
+    HttpClient client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(port)
+                .setKeepAlive(true)
+                .setTcpNoDelay(true),
+            new PoolOptions().setHttp1MaxSize(1));
     try {
       return await(sequential(vertx, count, () -> ping(client)));
     } finally {
@@ -38,7 +45,11 @@ final class RoundTrips {
   }
 
   private static Future<Void> ping(HttpClient client) {
-    return client.request(HttpMethod.GET, "/ping").compose(r -> r.send()).compose(r -> r.body()).mapEmpty();
+    return client
+        .request(HttpMethod.GET, "/ping")
+        .compose(r -> r.send())
+        .compose(r -> r.body())
+        .mapEmpty();
   }
 
   static Histogram eventBus(int count, String payload) {
@@ -50,14 +61,17 @@ final class RoundTrips {
       y = await(clustered(ports[1], members));
       await(y.eventBus().<String>consumer("bench.echo", m -> m.reply("ok")).completion());
       // the consumer on y is known to x only after Hazelcast propagated it
-      Await.until("the echo consumer became visible across the cluster", () -> {
-        try {
-          await(x.eventBus().request("bench.echo", payload));
-          return true;
-        } catch (RuntimeException noHandlerYet) {
-          return false;
-        }
-      }, Duration.ofSeconds(30));
+      Await.until(
+          "the echo consumer became visible across the cluster",
+          () -> {
+            try {
+              await(x.eventBus().request("bench.echo", payload));
+              return true;
+            } catch (RuntimeException noHandlerYet) {
+              return false;
+            }
+          },
+          Duration.ofSeconds(30));
       Vertx sender = x;
       return await(sequential(x, count, () -> sender.eventBus().request("bench.echo", payload)));
     } finally {
@@ -69,42 +83,53 @@ final class RoundTrips {
   }
 
   /**
-   * Runs {@code op} one at a time on an event loop, count / 5 times to warm up, then count times timed (so the
-   * timing holds no thread hand-off of this benchmark's own).
+   * Runs {@code op} one at a time on an event loop, count / 5 times to warm up, then count times
+   * timed (so the timing holds no thread hand-off of this benchmark's own).
    */
   static Future<Histogram> sequential(Vertx vertx, int count, Supplier<Future<?>> op) {
     Promise<Histogram> done = Promise.promise();
     Histogram h = Lat.histogram();
     int warmup = count / 5;
-    vertx.getOrCreateContext().runOnContext(v -> new Object() {
-      int i;
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                new Object() {
+                  int i;
 
-      void next() {
-        if (i == warmup + count) {
-          done.complete(h);
-          return;
-        }
-        long t0 = System.nanoTime();
-        op.get().onComplete(ar -> {
-          if (ar.failed()) {
-            done.fail(ar.cause());
-            return;
-          }
-          if (i++ >= warmup) {
-            Lat.record(h, System.nanoTime() - t0);
-          }
-          next();
-        });
-      }
-    }.next());
+                  void next() {
+                    if (i == warmup + count) {
+                      done.complete(h);
+                      return;
+                    }
+                    long t0 = System.nanoTime();
+                    op.get()
+                        .onComplete(
+                            ar -> {
+                              if (ar.failed()) {
+                                done.fail(ar.cause());
+                                return;
+                              }
+                              if (i++ >= warmup) {
+                                Lat.record(h, System.nanoTime() - t0);
+                              }
+                              next();
+                            });
+                  }
+                }.next());
     return done.future();
   }
 
   private static Future<Vertx> clustered(int port, List<String> members) {
     Config.Cluster cluster = new Config.Cluster(true, "127.0.0.1", port, members, null, 5);
     HazelcastClusterManager manager = ClusterSetup.clusterManager(cluster);
-    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1")
-        .setPort(0).setClusterPublicHost("127.0.0.1"));
+    VertxOptions options =
+        new VertxOptions()
+            .setEventBusOptions(
+                new EventBusOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(0)
+                    .setClusterPublicHost("127.0.0.1"));
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
   }
 

@@ -4,7 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** The run's figures in the order they were measured: one {@code name: value} line each at the end. */
+/**
+ * The run's figures in the order they were measured: one {@code name: value} line each at the end.
+ */
 final class Summary {
   private final Map<String, String> values = new LinkedHashMap<>();
   private final Map<String, Double> numbers = new LinkedHashMap<>();

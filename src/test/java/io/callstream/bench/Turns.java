@@ -14,14 +14,18 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signed live transcript turns (contract §2, POST /webhooks/elevenlabs/transcription) as ElevenLabs' signature
- * scheme signs them: {@code t=<secs>,v0=hex(HMAC-SHA256(secret, t + "." + body))}. Each turn's message starts with
- * {@code bench#<id>}, which the subscribers read back from the frame to time it.
+ * Signed live transcript turns (contract §2, POST /webhooks/elevenlabs/transcription) as
+ * ElevenLabs' signature scheme signs them: {@code t=<secs>,v0=hex(HMAC-SHA256(secret, t + "." +
+ * body))}. Each turn's message starts with {@code bench#<id>}, which the subscribers read back from
+ * the frame to time it.
  */
 final class Turns {
   static final String PATH = "/webhooks/elevenlabs/transcription";
+
   /** A typical spoken turn (about 90 characters); pgbench inserts the same text. */
-  static final String MESSAGE = "Hello, this is the dispatch assistant calling about your delivery schedule for tomorrow.";
+  static final String MESSAGE =
+      "Hello, this is the dispatch assistant calling about your delivery schedule for tomorrow.";
+
   static final String MARK = "bench#";
 
   private final WebClient client;
@@ -29,29 +33,46 @@ final class Turns {
   private final ThreadLocal<Mac> mac;
 
   Turns(Vertx vertx, int port, String secret, int connections) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(true)
-        .setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(100_000));
+    this.client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setKeepAlive(true)
+                .setTcpNoDelay(true),
+            new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(100_000));
     this.port = port;
-    this.mac = ThreadLocal.withInitial(() -> {
-      try {
-        Mac m = Mac.getInstance("HmacSHA256");
-        m.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return m;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    this.mac =
+        ThreadLocal.withInitial(
+            () -> {
+              try {
+                Mac m = Mac.getInstance("HmacSHA256");
+                m.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                return m;
+              } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+              }
+            });
   }
 
   static String body(String callSid, long id) {
-    return "{\"call_sid\":\"" + callSid + "\",\"speaker\":\"agent\",\"message\":\"" + MARK + id + " " + MESSAGE
-        + "\",\"timestamp\":\"" + Instant.now() + "\"}";
+    return "{\"call_sid\":\""
+        + callSid
+        + "\",\"speaker\":\"agent\",\"message\":\""
+        + MARK
+        + id
+        + " "
+        + MESSAGE
+        + "\",\"timestamp\":\""
+        + Instant.now()
+        + "\"}";
   }
 
   /** Posts one signed turn; the future holds the HTTP status. */
   Future<Integer> post(String callSid, long id) {
     byte[] body = body(callSid, id).getBytes(StandardCharsets.UTF_8);
-    return client.post(port, "127.0.0.1", PATH)
+    return client
+        .post(port, "127.0.0.1", PATH)
         .putHeader("Content-Type", "application/json")
         .putHeader("ElevenLabs-Signature", sign(body))
         .sendBuffer(Buffer.buffer(body))
@@ -65,7 +86,10 @@ final class Turns {
     return "t=" + t + ",v0=" + HexFormat.of().formatHex(m.doFinal(body));
   }
 
-  /** The bench id in a frame's text ({@code bench#<id>}), or -1. Cheap: no JSON parsing on the hot path. */
+  /**
+   * The bench id in a frame's text ({@code bench#<id>}), or -1. Cheap: no JSON parsing on the hot
+   * path.
+   */
   static long idOf(String frame) {
     int at = frame.indexOf(MARK);
     if (at < 0) {

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Backfill answers that do not depend on applying: 404 / 502 from ElevenLabs, 409 unfinished, 400 bad id. */
+/**
+ * Backfill answers that do not depend on applying: 404 / 502 from ElevenLabs, 409 unfinished, 400
+ * bad id.
+ */
 class BackfillErrorsTest {
   static FakeElevenLabsNode fixture;
   static FakeElevenLabs fake;
@@ -40,12 +43,16 @@ class BackfillErrorsTest {
     fake.failConversation("conv_broken", 500);
     HttpResponse<Buffer> broken = api.get("/conversations/conv_broken/fetch", token);
     assertEquals(502, broken.statusCode());
-    assertTrue(ApiClient.error(broken).contains("upstream trouble"), "carries the upstream body: " + broken.bodyAsString());
+    assertTrue(
+        ApiClient.error(broken).contains("upstream trouble"),
+        "carries the upstream body: " + broken.bodyAsString());
 
     fake.failConversation("conv_forbidden", 401);
     assertEquals(502, api.get("/conversations/conv_forbidden/fetch", token).statusCode());
 
-    fake.conversation("conv_running", new JsonObject().put("conversation_id", "conv_running").put("status", "in-progress"));
+    fake.conversation(
+        "conv_running",
+        new JsonObject().put("conversation_id", "conv_running").put("status", "in-progress"));
     HttpResponse<Buffer> running = api.post("/conversations/conv_running/fetch", token, null);
     assertEquals(409, running.statusCode());
     assertTrue(ApiClient.error(running).contains("not finished"), running.bodyAsString());

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Backfill applies a conversation exactly like the post-call webhook: once, then unchanged with no broadcast. */
+/**
+ * Backfill applies a conversation exactly like the post-call webhook: once, then unchanged with no
+ * broadcast.
+ */
 class BackfillTest {
   static FakeElevenLabsNode fixture;
   static String schema;
@@ -47,10 +50,20 @@ class BackfillTest {
 
   @Test
   void fetchAppliesOnceThenIsUnchanged() {
-    assertEquals(201, api.put("/drivers/B-1", api.token("admin"),
-        new JsonObject().put("name", "Marco").put("phone_number", "+15550000101")).statusCode());
-    HttpResponse<Buffer> started = api.post("/driver_data/call-elevenlabs", api.token("dispatcher"), new JsonObject()
-        .put("driver_ids", new JsonArray().add("B-1")).put("violation_types", new JsonArray().add("speeding")));
+    assertEquals(
+        201,
+        api.put(
+                "/drivers/B-1",
+                api.token("admin"),
+                new JsonObject().put("name", "Marco").put("phone_number", "+15550000101"))
+            .statusCode());
+    HttpResponse<Buffer> started =
+        api.post(
+            "/driver_data/call-elevenlabs",
+            api.token("dispatcher"),
+            new JsonObject()
+                .put("driver_ids", new JsonArray().add("B-1"))
+                .put("violation_types", new JsonArray().add("speeding")));
     JsonObject result = started.bodyAsJsonObject().getJsonArray("results").getJsonObject(0);
     String sid = result.getString("call_sid");
     String conv = result.getString("conversation_id");
@@ -65,11 +78,19 @@ class BackfillTest {
     assertEquals(sid, call.getString("call_sid"));
     assertEquals("completed", call.getString("status"));
     assertEquals("Driver explained the hidden sign.", call.getString("transcript_summary"));
-    assertEquals(Instant.ofEpochSecond(ConversationFixture.START + ConversationFixture.DURATION),
-        Instant.parse(call.getString("call_end_time")), "event time = start + duration");
+    assertEquals(
+        Instant.ofEpochSecond(ConversationFixture.START + ConversationFixture.DURATION),
+        Instant.parse(call.getString("call_end_time")),
+        "event time = start + duration");
     assertEquals("success", call.getJsonObject("analysis_data").getString("call_successful"));
-    assertEquals(2L, TestDatabase.queryValue(schema, "SELECT count(*) FROM transcriptions t JOIN calls c "
-        + "ON c.id = t.call_id WHERE c.call_sid = '" + sid + "' AND t.source = 'post_call'"));
+    assertEquals(
+        2L,
+        TestDatabase.queryValue(
+            schema,
+            "SELECT count(*) FROM transcriptions t JOIN calls c "
+                + "ON c.id = t.call_id WHERE c.call_sid = '"
+                + sid
+                + "' AND t.source = 'post_call'"));
     events.settle(node);
     assertEquals(1, eventsOf("call_completed", sid));
 
@@ -79,14 +100,22 @@ class BackfillTest {
     assertEquals("completed", second.bodyAsJsonObject().getJsonObject("call").getString("status"));
     events.settle(node);
     assertEquals(1, eventsOf("call_completed", sid), "an unchanged backfill broadcasts nothing");
-    assertEquals(2L, TestDatabase.queryValue(schema, "SELECT count(*) FROM transcriptions t JOIN calls c "
-        + "ON c.id = t.call_id WHERE c.call_sid = '" + sid + "'"));
+    assertEquals(
+        2L,
+        TestDatabase.queryValue(
+            schema,
+            "SELECT count(*) FROM transcriptions t JOIN calls c "
+                + "ON c.id = t.call_id WHERE c.call_sid = '"
+                + sid
+                + "'"));
   }
 
   @Test
   void aConversationForNoKnownCallIs404() {
-    fake.conversation("conv_orphan", ConversationFixture.conversation("conv_orphan", "EL_nobody_1"));
-    HttpResponse<Buffer> r = api.post("/conversations/conv_orphan/fetch", api.token("dispatcher"), null);
+    fake.conversation(
+        "conv_orphan", ConversationFixture.conversation("conv_orphan", "EL_nobody_1"));
+    HttpResponse<Buffer> r =
+        api.post("/conversations/conv_orphan/fetch", api.token("dispatcher"), null);
     assertEquals(404, r.statusCode(), r.bodyAsString());
     assertTrue(ApiClient.error(r).contains("callstream knows no call"), r.bodyAsString());
   }

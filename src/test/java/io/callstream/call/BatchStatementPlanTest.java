@@ -8,7 +8,6 @@ import io.callstream.support.Await;
 import io.callstream.support.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -16,9 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The live-turn batch statement as the writer's connection runs it: prepared once and kept (its text fits the
- * client's statement cache), and planned with every lookup by key even on a fresh, never analyzed database, where a
- * generic plan used to scan calls and transcriptions whole on every batch (BENCHMARKS.md).
+ * The live-turn batch statement as the writer's connection runs it: prepared once and kept (its
+ * text fits the client's statement cache), and planned with every lookup by key even on a fresh,
+ * never analyzed database, where a generic plan used to scan calls and transcriptions whole on
+ * every batch (BENCHMARKS.md).
  */
 class BatchStatementPlanTest {
   static String schema;
@@ -41,23 +41,43 @@ class BatchStatementPlanTest {
 
   @Test
   void theStatementFitsTheClientsPreparedStatementCache() {
-    assertTrue(Database.connectOptions(TestDatabase.database(schema), "test").getPreparedStatementCacheSqlFilter()
-        .test(TranscriptRepository.INSERT_BATCH), "the batch statement (" + TranscriptRepository.INSERT_BATCH.length()
-        + " characters) must be cached: beyond the cache's limit PostgreSQL parses and plans it on every batch");
+    assertTrue(
+        Database.connectOptions(TestDatabase.database(schema), "test")
+            .getPreparedStatementCacheSqlFilter()
+            .test(TranscriptRepository.INSERT_BATCH),
+        "the batch statement ("
+            + TranscriptRepository.INSERT_BATCH.length()
+            + " characters) must be cached: beyond the cache's limit PostgreSQL parses and plans it on every batch");
   }
 
   @Test
   void theGenericPlanOnAFreshDatabaseLooksEverythingUpByKey() {
-    String plan = Await.result(writerPool.withConnection(c -> c.query(
-            "INSERT INTO calls (call_sid, conversation_id, status) SELECT 'PLAN_' || g, 'PLANCONV_' || g, "
-                + "'in_progress' FROM generate_series(1, 1000) g").execute()
-        .compose(v -> c.query("PREPARE batch(text[], text[], text[], text[], text[], timestamptz[]) AS "
-            + TranscriptRepository.INSERT_BATCH).execute())
-        .compose(v -> c.query("EXPLAIN (COSTS OFF) EXECUTE batch(ARRAY['PLAN_1', 'PLAN_2'], "
-            + "ARRAY['PLANCONV_1', 'PLANCONV_2'], ARRAY['k1', 'k2'], ARRAY['user', 'agent'], ARRAY['a', 'b'], "
-            + "ARRAY[now(), now()])").execute())
-        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getString(0))
-            .collect(Collectors.joining("\n")))));
+    String plan =
+        Await.result(
+            writerPool.withConnection(
+                c ->
+                    c.query(
+                            "INSERT INTO calls (call_sid, conversation_id, status) SELECT 'PLAN_' || g, 'PLANCONV_' || g, "
+                                + "'in_progress' FROM generate_series(1, 1000) g")
+                        .execute()
+                        .compose(
+                            v ->
+                                c.query(
+                                        "PREPARE batch(text[], text[], text[], text[], text[], timestamptz[]) AS "
+                                            + TranscriptRepository.INSERT_BATCH)
+                                    .execute())
+                        .compose(
+                            v ->
+                                c.query(
+                                        "EXPLAIN (COSTS OFF) EXECUTE batch(ARRAY['PLAN_1', 'PLAN_2'], "
+                                            + "ARRAY['PLANCONV_1', 'PLANCONV_2'], ARRAY['k1', 'k2'], ARRAY['user', 'agent'], ARRAY['a', 'b'], "
+                                            + "ARRAY[now(), now()])")
+                                    .execute())
+                        .map(
+                            rows ->
+                                StreamSupport.stream(rows.spliterator(), false)
+                                    .map(r -> r.getString(0))
+                                    .collect(Collectors.joining("\n")))));
     assertTrue(plan.contains("calls_pkey"), plan);
     assertTrue(plan.contains("transcriptions_call_id_dedupe_key_key"), plan);
     assertFalse(plan.contains("Seq Scan"), "no sequential scan in the writer's plan:\n" + plan);

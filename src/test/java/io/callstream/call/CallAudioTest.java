@@ -1,12 +1,12 @@
 package io.callstream.call;
 
-import io.callstream.support.Http;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callstream.api.ApiClient;
 import io.callstream.app.Node;
 import io.callstream.support.Await;
+import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
@@ -22,7 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** GET /calls/{id}/audio: the stored recording (PostgreSQL chunks), whole or by range, for a dispatcher. */
+/**
+ * GET /calls/{id}/audio: the stored recording (PostgreSQL chunks), whole or by range, for a
+ * dispatcher.
+ */
 class CallAudioTest {
   static String schema;
   static final TestNodes nodes = new TestNodes();
@@ -42,22 +45,51 @@ class CallAudioTest {
     for (int i = 0; i < MP3.length; i++) {
       MP3[i] = (byte) i;
     }
-    TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid, conversation_id, status) VALUES "
-        + "('EL_A_1', 'conv_audio_1', 'completed'), ('CA0123456789abcdef0123456789abcdef', NULL, 'completed'), "
-        + "('EL_A_2', 'conv_audio_2', 'completed') RETURNING 1");
-    store("conv_audio_1", "elevenlabs", 300); // ElevenLabs' post_call_audio, by conversation id: 4 chunks
-    store("CA0123456789abcdef0123456789abcdef", "twilio", 1 << 19); // a Twilio recording, by sid: one chunk
+    TestDatabase.queryValue(
+        schema,
+        "INSERT INTO calls (call_sid, conversation_id, status) VALUES "
+            + "('EL_A_1', 'conv_audio_1', 'completed'), ('CA0123456789abcdef0123456789abcdef', NULL, 'completed'), "
+            + "('EL_A_2', 'conv_audio_2', 'completed') RETURNING 1");
+    store(
+        "conv_audio_1",
+        "elevenlabs",
+        300); // ElevenLabs' post_call_audio, by conversation id: 4 chunks
+    store(
+        "CA0123456789abcdef0123456789abcdef",
+        "twilio",
+        1 << 19); // a Twilio recording, by sid: one chunk
   }
 
-  /** A recording as the PostgreSQL store keeps it: a call_audio row and its chunks of {@code chunk} bytes. */
+  /**
+   * A recording as the PostgreSQL store keeps it: a call_audio row and its chunks of {@code chunk}
+   * bytes.
+   */
   static void store(String key, String source, int chunk) {
-    Object id = TestDatabase.queryValue(schema, "INSERT INTO call_audio (audio_key, source, size, chunk_size, sha256, "
-        + "store) VALUES ('" + key + "', '" + source + "', " + MP3.length + ", " + chunk + ", 'x', 'postgres') "
-        + "RETURNING id");
+    Object id =
+        TestDatabase.queryValue(
+            schema,
+            "INSERT INTO call_audio (audio_key, source, size, chunk_size, sha256, "
+                + "store) VALUES ('"
+                + key
+                + "', '"
+                + source
+                + "', "
+                + MP3.length
+                + ", "
+                + chunk
+                + ", 'x', 'postgres') "
+                + "RETURNING id");
     for (int seq = 0; seq * chunk < MP3.length; seq++) {
       byte[] part = Arrays.copyOfRange(MP3, seq * chunk, Math.min(MP3.length, (seq + 1) * chunk));
-      TestDatabase.queryValue(schema, "INSERT INTO call_audio_chunks (audio_id, seq, bytes) VALUES (" + id + ", "
-          + seq + ", decode('" + HexFormat.of().formatHex(part) + "', 'hex')) RETURNING 1");
+      TestDatabase.queryValue(
+          schema,
+          "INSERT INTO call_audio_chunks (audio_id, seq, bytes) VALUES ("
+              + id
+              + ", "
+              + seq
+              + ", decode('"
+              + HexFormat.of().formatHex(part)
+              + "', 'hex')) RETURNING 1");
     }
   }
 
@@ -69,8 +101,9 @@ class CallAudioTest {
   }
 
   private static HttpResponse<Buffer> get(String id, String range) {
-    var request = raw.request(HttpMethod.GET, node.port(), "127.0.0.1", "/calls/" + id + "/audio")
-        .putHeader("Authorization", "Bearer " + api.token("dispatcher"));
+    var request =
+        raw.request(HttpMethod.GET, node.port(), "127.0.0.1", "/calls/" + id + "/audio")
+            .putHeader("Authorization", "Bearer " + api.token("dispatcher"));
     if (range != null) {
       request.putHeader("Range", range);
     }
@@ -79,7 +112,8 @@ class CallAudioTest {
 
   @Test
   void wholeFileByEitherIdentifier() {
-    for (String id : new String[] {"EL_A_1", "conv_audio_1", "CA0123456789abcdef0123456789abcdef"}) {
+    for (String id :
+        new String[] {"EL_A_1", "conv_audio_1", "CA0123456789abcdef0123456789abcdef"}) {
       HttpResponse<Buffer> r = get(id, null);
       assertEquals(200, r.statusCode(), id);
       assertEquals("audio/mpeg", r.getHeader("Content-Type"));
@@ -112,6 +146,8 @@ class CallAudioTest {
   void noRecordingOrNoCallIs404AndAuthIsRequired() {
     assertEquals(404, get("EL_A_2", null).statusCode());
     assertEquals(404, get("EL_NOPE", null).statusCode());
-    assertEquals(401, Await.result(raw.get(node.port(), "127.0.0.1", "/calls/EL_A_1/audio").send()).statusCode());
+    assertEquals(
+        401,
+        Await.result(raw.get(node.port(), "127.0.0.1", "/calls/EL_A_1/audio").send()).statusCode());
   }
 }

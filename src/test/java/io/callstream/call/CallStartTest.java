@@ -65,30 +65,43 @@ class CallStartTest {
   }
 
   static void driver(String id, String name, String phone) {
-    assertEquals(201, api.put("/drivers/" + id, api.token("admin"),
-        new JsonObject().put("name", name).put("phone_number", phone)).statusCode());
+    assertEquals(
+        201,
+        api.put(
+                "/drivers/" + id,
+                api.token("admin"),
+                new JsonObject().put("name", name).put("phone_number", phone))
+            .statusCode());
   }
 
   static JsonObject start(List<String> driverIds, List<String> violations) {
-    HttpResponse<Buffer> r = api.post("/driver_data/call-elevenlabs", api.token("dispatcher"),
-        new JsonObject().put("driver_ids", new JsonArray(driverIds)).put("violation_types", new JsonArray(violations)));
+    HttpResponse<Buffer> r =
+        api.post(
+            "/driver_data/call-elevenlabs",
+            api.token("dispatcher"),
+            new JsonObject()
+                .put("driver_ids", new JsonArray(driverIds))
+                .put("violation_types", new JsonArray(violations)));
     assertEquals(200, r.statusCode(), r.bodyAsString());
     return r.bodyAsJsonObject();
   }
 
   static Object column(String callSid, String column) {
-    return TestDatabase.queryValue(schema, "SELECT " + column + " FROM calls WHERE call_sid = '" + callSid + "'");
+    return TestDatabase.queryValue(
+        schema, "SELECT " + column + " FROM calls WHERE call_sid = '" + callSid + "'");
   }
 
   static FakeElevenLabs.Dial dialOf(String callSid) {
-    List<FakeElevenLabs.Dial> found = fake.dials().stream().filter(d -> d.callSid().equals(callSid)).toList();
+    List<FakeElevenLabs.Dial> found =
+        fake.dials().stream().filter(d -> d.callSid().equals(callSid)).toList();
     assertEquals(1, found.size(), "exactly one dial (never retried) for " + callSid);
     return found.get(0);
   }
 
   /** Waits for the first published event of this type for this call. */
   static JsonObject awaitEvent(String type, String callSid) {
-    return events.awaitFrame(type + " of " + callSid,
+    return events.awaitFrame(
+        type + " of " + callSid,
         e -> type.equals(e.getString("type")) && callSid.equals(e.getString("call_sid")));
   }
 
@@ -106,12 +119,18 @@ class CallStartTest {
     assertNull(result.getValue("error"));
 
     FakeElevenLabs.Dial dial = dialOf(sid);
-    assertEquals("initiated", dial.rowStatusOnArrival(), "the calls row existed before ElevenLabs was called");
+    assertEquals(
+        "initiated",
+        dial.rowStatusOnArrival(),
+        "the calls row existed before ElevenLabs was called");
     assertEquals(FakeElevenLabs.API_KEY, dial.apiKey());
     assertEquals("agent_test", dial.body().getString("agent_id"));
     assertEquals("phnum_test", dial.body().getString("agent_phone_number_id"));
     assertEquals("+15550000001", dial.body().getString("to_number"));
-    JsonObject vars = dial.body().getJsonObject("conversation_initiation_client_data").getJsonObject("dynamic_variables");
+    JsonObject vars =
+        dial.body()
+            .getJsonObject("conversation_initiation_client_data")
+            .getJsonObject("dynamic_variables");
     assertEquals("Marco", vars.getString("driver_name"));
     assertEquals("speeding, red light", vars.getString("violation_types"));
     assertEquals(sid, vars.getString("callstream_call_sid"));
@@ -127,19 +146,34 @@ class CallStartTest {
 
   @Test
   void eachDriverGetsItsOwnResultAndFailuresMarkOnlyTheirCall() {
-    JsonObject body = start(List.of("F-false", "F-422", "D-1", "nobody", "F-500", "F-hang"), List.of("speeding"));
+    JsonObject body =
+        start(List.of("F-false", "F-422", "D-1", "nobody", "F-500", "F-hang"), List.of("speeding"));
     JsonArray results = body.getJsonArray("results");
     assertEquals(6, results.size());
-    Map<String, String> expectedError = Map.of("F-false", "api_error: success:false", "F-422", "api_error: HTTP 422",
-        "F-500", "api_error: HTTP 500", "F-hang", "api_error: timeout");
+    Map<String, String> expectedError =
+        Map.of(
+            "F-false",
+            "api_error: success:false",
+            "F-422",
+            "api_error: HTTP 422",
+            "F-500",
+            "api_error: HTTP 500",
+            "F-hang",
+            "api_error: timeout");
     for (int i = 0; i < results.size(); i++) {
       JsonObject r = results.getJsonObject(i);
       String driverId = r.getString("driver_id");
-      assertEquals(List.of("F-false", "F-422", "D-1", "nobody", "F-500", "F-hang").get(i), driverId, "request order");
+      assertEquals(
+          List.of("F-false", "F-422", "D-1", "nobody", "F-500", "F-hang").get(i),
+          driverId,
+          "request order");
       if (driverId.equals("nobody")) {
         assertEquals("unknown driver", r.getString("error"));
         assertNull(r.getValue("call_sid"));
-        assertEquals(0L, TestDatabase.queryValue(schema, "SELECT count(*) FROM calls WHERE driver_id = 'nobody'"));
+        assertEquals(
+            0L,
+            TestDatabase.queryValue(
+                schema, "SELECT count(*) FROM calls WHERE driver_id = 'nobody'"));
         continue;
       }
       String sid = r.getString("call_sid");
@@ -160,24 +194,40 @@ class CallStartTest {
       JsonObject status = awaitEvent("call_status", sid);
       assertEquals("failed", status.getString("status"));
     }
-    assertTrue(results.getJsonObject(1).getString("error").contains("invalid number"), "422 body is kept");
+    assertTrue(
+        results.getJsonObject(1).getString("error").contains("invalid number"), "422 body is kept");
   }
 
   @Test
   void twoCallsToOneDriverInTheSameSecondGetDistinctSids() {
     long now = Instant.now().getEpochSecond();
-    // occupy EL_S-1_<t> for every second this test can run in, so both calls collide with a taken sid
-    TestDatabase.execute("INSERT INTO " + schema + ".calls (call_sid, driver_id, status) SELECT 'EL_S-1_' || t, "
-        + "'S-1', 'completed' FROM generate_series(" + (now - 2) + ", " + (now + 120) + ") AS t");
+    // occupy EL_S-1_<t> for every second this test can run in, so both calls collide with a taken
+    // sid
+    TestDatabase.execute(
+        "INSERT INTO "
+            + schema
+            + ".calls (call_sid, driver_id, status) SELECT 'EL_S-1_' || t, "
+            + "'S-1', 'completed' FROM generate_series("
+            + (now - 2)
+            + ", "
+            + (now + 120)
+            + ") AS t");
     WebClient client = Http.client(vertx);
     String token = api.token("dispatcher");
-    JsonObject request = new JsonObject().put("driver_ids", new JsonArray().add("S-1"))
-        .put("violation_types", new JsonArray().add("speeding"));
-    List<Future<HttpResponse<Buffer>>> both = List.of(
-        client.post(node.port(), "127.0.0.1", "/driver_data/call-elevenlabs").bearerTokenAuthentication(token)
-            .sendJsonObject(request),
-        client.post(node.port(), "127.0.0.1", "/driver_data/call-elevenlabs").bearerTokenAuthentication(token)
-            .sendJsonObject(request));
+    JsonObject request =
+        new JsonObject()
+            .put("driver_ids", new JsonArray().add("S-1"))
+            .put("violation_types", new JsonArray().add("speeding"));
+    List<Future<HttpResponse<Buffer>>> both =
+        List.of(
+            client
+                .post(node.port(), "127.0.0.1", "/driver_data/call-elevenlabs")
+                .bearerTokenAuthentication(token)
+                .sendJsonObject(request),
+            client
+                .post(node.port(), "127.0.0.1", "/driver_data/call-elevenlabs")
+                .bearerTokenAuthentication(token)
+                .sendJsonObject(request));
     Await.result(Future.all(both));
     String[] sids = new String[2];
     for (int i = 0; i < 2; i++) {
@@ -196,16 +246,26 @@ class CallStartTest {
   void invalidRequestsAre400AndDialNobody() {
     int dialsBefore = fake.dials().size();
     String token = api.token("dispatcher");
-    List<Object> bad = List.of(
-        "{oops",
-        new JsonObject(),
-        new JsonObject().put("driver_ids", new JsonArray()).put("violation_types", new JsonArray().add("x")),
-        new JsonObject().put("driver_ids", new JsonArray().add(7)).put("violation_types", new JsonArray().add("x")),
-        new JsonObject().put("driver_ids", "D-1").put("violation_types", new JsonArray().add("x")),
-        new JsonObject().put("driver_ids", new JsonArray().add("D-1")),
-        new JsonObject().put("driver_ids", new JsonArray().add("D-1").add("D-1"))
-            .put("violation_types", new JsonArray().add("x")),
-        new JsonObject().put("driver_ids", new JsonArray().add("D 1")).put("violation_types", new JsonArray().add("x")));
+    List<Object> bad =
+        List.of(
+            "{oops",
+            new JsonObject(),
+            new JsonObject()
+                .put("driver_ids", new JsonArray())
+                .put("violation_types", new JsonArray().add("x")),
+            new JsonObject()
+                .put("driver_ids", new JsonArray().add(7))
+                .put("violation_types", new JsonArray().add("x")),
+            new JsonObject()
+                .put("driver_ids", "D-1")
+                .put("violation_types", new JsonArray().add("x")),
+            new JsonObject().put("driver_ids", new JsonArray().add("D-1")),
+            new JsonObject()
+                .put("driver_ids", new JsonArray().add("D-1").add("D-1"))
+                .put("violation_types", new JsonArray().add("x")),
+            new JsonObject()
+                .put("driver_ids", new JsonArray().add("D 1"))
+                .put("violation_types", new JsonArray().add("x")));
     for (Object body : bad) {
       HttpResponse<Buffer> r = api.post("/driver_data/call-elevenlabs", token, body);
       assertEquals(400, r.statusCode(), body + " -> " + r.bodyAsString());

@@ -13,20 +13,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fake ElevenLabs REST API: records every request, refuses a wrong {@code xi-api-key} with 401, and answers each
- * outbound-call request as told for its {@code to_number}. Before answering a dial it reads the status of the calls
- * row named by {@code callstream_call_sid} from the database, so tests can prove the row was written first.
+ * A fake ElevenLabs REST API: records every request, refuses a wrong {@code xi-api-key} with 401,
+ * and answers each outbound-call request as told for its {@code to_number}. Before answering a dial
+ * it reads the status of the calls row named by {@code callstream_call_sid} from the database, so
+ * tests can prove the row was written first.
  */
 public final class FakeElevenLabs {
   public static final String API_KEY = "xi-test-key";
 
   /** How to answer a dial. */
-  public enum Answer { SUCCESS, SUCCESS_FALSE, UNPROCESSABLE, SERVER_ERROR, HANG }
+  public enum Answer {
+    SUCCESS,
+    SUCCESS_FALSE,
+    UNPROCESSABLE,
+    SERVER_ERROR,
+    HANG
+  }
 
   /** One recorded dial: the request body and the calls row's status when it arrived. */
   public record Dial(JsonObject body, String apiKey, String rowStatusOnArrival) {
     public String callSid() {
-      return body.getJsonObject("conversation_initiation_client_data").getJsonObject("dynamic_variables")
+      return body.getJsonObject("conversation_initiation_client_data")
+          .getJsonObject("dynamic_variables")
           .getString("callstream_call_sid");
     }
   }
@@ -48,7 +56,8 @@ public final class FakeElevenLabs {
   }
 
   public FakeElevenLabs start() {
-    server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    server =
+        Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
     return this;
   }
 
@@ -100,7 +109,8 @@ public final class FakeElevenLabs {
     String path = request.path();
     if (request.method().name().equals("POST") && path.equals("/v1/convai/twilio/outbound-call")) {
       request.body().onSuccess(buffer -> dial(request, buffer.toJsonObject()));
-    } else if (request.method().name().equals("GET") && path.startsWith("/v1/convai/conversations/")) {
+    } else if (request.method().name().equals("GET")
+        && path.startsWith("/v1/convai/conversations/")) {
       conversation(request, path.substring("/v1/convai/conversations/".length()));
     } else {
       request.response().setStatusCode(404).end("{\"detail\":\"not found\"}");
@@ -109,26 +119,59 @@ public final class FakeElevenLabs {
 
   private void dial(HttpServerRequest request, JsonObject body) {
     Answer answer = answers.getOrDefault(body.getString("to_number"), Answer.SUCCESS);
-    String sid = body.getJsonObject("conversation_initiation_client_data").getJsonObject("dynamic_variables")
-        .getString("callstream_call_sid");
-    vertx.executeBlocking(() -> String.valueOf(TestDatabase.queryValue(schema,
-            "SELECT status FROM calls WHERE call_sid = '" + sid.replace("'", "''") + "'")))
-        .onComplete(status -> {
-          dials.add(new Dial(body, request.getHeader("xi-api-key"), status.succeeded() ? status.result() : null));
-          var response = request.response().putHeader("Content-Type", "application/json");
-          switch (answer) {
-            case SUCCESS -> response.end(new JsonObject().put("success", true).put("message", "Success")
-                .put("conversation_id", dialledConversationIds.getOrDefault(body.getString("to_number"),
-                    conversationIdFor(sid)))
-                .put("callSid", "CA" + ids.incrementAndGet()).encode());
-            case SUCCESS_FALSE -> response.end(new JsonObject().put("success", false)
-                .put("message", "Twilio refused the number").put("conversation_id", null).put("callSid", null).encode());
-            case UNPROCESSABLE -> response.setStatusCode(422)
-                .end("{\"detail\":[{\"loc\":[\"body\",\"to_number\"],\"msg\":\"invalid number\"}]}");
-            case SERVER_ERROR -> response.setStatusCode(500).end("{\"detail\":\"internal error " + "x".repeat(600) + "\"}");
-            case HANG -> { }
-          }
-        });
+    String sid =
+        body.getJsonObject("conversation_initiation_client_data")
+            .getJsonObject("dynamic_variables")
+            .getString("callstream_call_sid");
+    vertx
+        .executeBlocking(
+            () ->
+                String.valueOf(
+                    TestDatabase.queryValue(
+                        schema,
+                        "SELECT status FROM calls WHERE call_sid = '"
+                            + sid.replace("'", "''")
+                            + "'")))
+        .onComplete(
+            status -> {
+              dials.add(
+                  new Dial(
+                      body,
+                      request.getHeader("xi-api-key"),
+                      status.succeeded() ? status.result() : null));
+              var response = request.response().putHeader("Content-Type", "application/json");
+              switch (answer) {
+                case SUCCESS ->
+                    response.end(
+                        new JsonObject()
+                            .put("success", true)
+                            .put("message", "Success")
+                            .put(
+                                "conversation_id",
+                                dialledConversationIds.getOrDefault(
+                                    body.getString("to_number"), conversationIdFor(sid)))
+                            .put("callSid", "CA" + ids.incrementAndGet())
+                            .encode());
+                case SUCCESS_FALSE ->
+                    response.end(
+                        new JsonObject()
+                            .put("success", false)
+                            .put("message", "Twilio refused the number")
+                            .put("conversation_id", null)
+                            .put("callSid", null)
+                            .encode());
+                case UNPROCESSABLE ->
+                    response
+                        .setStatusCode(422)
+                        .end(
+                            "{\"detail\":[{\"loc\":[\"body\",\"to_number\"],\"msg\":\"invalid number\"}]}");
+                case SERVER_ERROR ->
+                    response
+                        .setStatusCode(500)
+                        .end("{\"detail\":\"internal error " + "x".repeat(600) + "\"}");
+                case HANG -> {}
+              }
+            });
   }
 
   private void conversation(HttpServerRequest request, String id) {

@@ -10,10 +10,12 @@ import io.vertx.core.Vertx;
 import java.util.Map;
 
 /**
- * A node on a fresh schema whose ElevenLabs API is a {@link FakeElevenLabs} in this JVM, with the clients' own
- * Vert.x and an API client. Start it in {@code @BeforeAll}, close it in {@code @AfterAll}.
+ * A node on a fresh schema whose ElevenLabs API is a {@link FakeElevenLabs} in this JVM, with the
+ * clients' own Vert.x and an API client. Start it in {@code @BeforeAll}, close it in
+ * {@code @AfterAll}.
  */
-record FakeElevenLabsNode(String schema, Vertx vertx, FakeElevenLabs fake, TestNodes nodes, Node node, ApiClient api)
+record FakeElevenLabsNode(
+    String schema, Vertx vertx, FakeElevenLabs fake, TestNodes nodes, Node node, ApiClient api)
     implements AutoCloseable {
 
   static FakeElevenLabsNode start(String schemaPrefix) {
@@ -27,9 +29,17 @@ record FakeElevenLabsNode(String schema, Vertx vertx, FakeElevenLabs fake, TestN
 
   /** The node settings that point it at the fake. */
   static Map<String, String> settings(FakeElevenLabs fake) {
-    return Map.of("ELEVENLABS_API_URL", fake.url(), "ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY,
-        "ELEVENLABS_AGENT_ID", "agent_test", "ELEVENLABS_PHONE_NUMBER_ID", "phnum_test",
-        "ELEVENLABS_API_TIMEOUT_MS", "3000");
+    return Map.of(
+        "ELEVENLABS_API_URL",
+        fake.url(),
+        "ELEVENLABS_API_KEY",
+        FakeElevenLabs.API_KEY,
+        "ELEVENLABS_AGENT_ID",
+        "agent_test",
+        "ELEVENLABS_PHONE_NUMBER_ID",
+        "phnum_test",
+        "ELEVENLABS_API_TIMEOUT_MS",
+        "3000");
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.callstream.call;
 
-import io.callstream.support.Await;
 import static io.callstream.call.WriterLoop.awaitAll;
 import static io.callstream.call.WriterLoop.awaitBlockedBy;
 import static io.callstream.call.WriterLoop.insertCall;
@@ -14,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.call.TranscriptRepository.StoredTurn;
 import io.callstream.db.Database;
+import io.callstream.support.Await;
 import io.callstream.support.SchemaPool;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.DatabaseException;
@@ -34,7 +33,10 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Batches racing other transactions and another node: retried whole, nobody lost, stored twice or renumbered. */
+/**
+ * Batches racing other transactions and another node: retried whole, nobody lost, stored twice or
+ * renumbered.
+ */
 class LiveTurnWriterRaceTest {
   static final SchemaPool db = SchemaPool.open("liveturnrace");
   static final Vertx vertx = db.vertx();
@@ -50,7 +52,11 @@ class LiveTurnWriterRaceTest {
     static Other begin() {
       SqlConnection c = Await.result(pool.getConnection());
       Transaction tx = Await.result(c.begin());
-      int pid = Await.result(c.query("SELECT pg_backend_pid()").execute()).iterator().next().getInteger(0);
+      int pid =
+          Await.result(c.query("SELECT pg_backend_pid()").execute())
+              .iterator()
+              .next()
+              .getInteger(0);
       return new Other(c, tx, pid);
     }
 
@@ -71,15 +77,30 @@ class LiveTurnWriterRaceTest {
     insertCall(pool, "race_lead", null, Call.IN_PROGRESS);
     // another node stores turn kx of call r (its first) and has not committed yet
     Other other = Other.begin();
-    Await.result(other.run("UPDATE calls SET last_sequence_number = last_sequence_number + 1, "
-        + "status = 'in_progress' WHERE id = $1", r));
-    long otherId = Await.result(other.run("INSERT INTO transcriptions (call_id, sequence_number, speaker_type, "
-        + "message_text, source, dedupe_key) VALUES ($1, 1, 'agent', 'said kx', 'live', 'kx') RETURNING id", r))
-        .iterator().next().getLong(0);
+    Await.result(
+        other.run(
+            "UPDATE calls SET last_sequence_number = last_sequence_number + 1, "
+                + "status = 'in_progress' WHERE id = $1",
+            r));
+    long otherId =
+        Await.result(
+                other.run(
+                    "INSERT INTO transcriptions (call_id, sequence_number, speaker_type, "
+                        + "message_text, source, dedupe_key) VALUES ($1, 1, 'agent', 'said kx', 'live', 'kx') RETURNING id",
+                    r))
+            .iterator()
+            .next()
+            .getLong(0);
 
     WriterLoop loop = new WriterLoop(vertx, pool, 1, 256);
-    var answers = loop.submit(List.of(turn("race_lead", "k0"), turn("race_r", "ka"), turn("race_r", "kx"),
-        turn("race_s", "k1"), turn("race_r", "kb")));
+    var answers =
+        loop.submit(
+            List.of(
+                turn("race_lead", "k0"),
+                turn("race_r", "ka"),
+                turn("race_r", "kx"),
+                turn("race_s", "k1"),
+                turn("race_r", "kb")));
     awaitBlockedBy(pool, other.pid()); // the batch has its snapshot and waits for call r's row
     other.end(true);
     awaitAll(answers);
@@ -88,7 +109,10 @@ class LiveTurnWriterRaceTest {
     StoredTurn kx = stored(answers.get(2));
     assertFalse(kx.created());
     assertEquals(otherId, kx.transcriptionId(), "the other node's row");
-    assertEquals(List.of(1, 2, 1, 1, 3), sequences(answers), "r's turns numbered after the other node's, in order");
+    assertEquals(
+        List.of(1, 2, 1, 1, 3),
+        sequences(answers),
+        "r's turns numbered after the other node's, in order");
     assertFalse(stored(answers.get(1)).started(), "the other node started call r");
     assertTrue(stored(answers.get(3)).started());
     assertEquals(List.of("kx", "ka", "kb"), keysInOrder(pool, r));
@@ -96,8 +120,10 @@ class LiveTurnWriterRaceTest {
 
   @Test
   void aDeadlockVictimBatchRunsAgain() {
-    // PostgreSQL aborts the waiter whose deadlock check (1 s after it began waiting) finds the cycle: normally the
-    // batch, which waits first. Should the other transaction be chosen instead, the round is repeated.
+    // PostgreSQL aborts the waiter whose deadlock check (1 s after it began waiting) finds the
+    // cycle: normally the
+    // batch, which waits first. Should the other transaction be chosen instead, the round is
+    // repeated.
     boolean batchWasVictim = false;
     for (int round = 0; round < 3 && !batchWasVictim; round++) {
       long a = insertCall(pool, "dead_a" + round, null, Call.INITIATED);
@@ -106,18 +132,24 @@ class LiveTurnWriterRaceTest {
       Other other = Other.begin();
       Await.result(other.run("UPDATE calls SET updated_at = now() WHERE id = $1", b));
       WriterLoop loop = new WriterLoop(vertx, pool, 1, 256);
-      var answers = loop.submit(List.of(turn("dead_lead" + round, "k0"), turn("dead_a" + round, "k1"),
-          turn("dead_b" + round, "k1")));
+      var answers =
+          loop.submit(
+              List.of(
+                  turn("dead_lead" + round, "k0"),
+                  turn("dead_a" + round, "k1"),
+                  turn("dead_b" + round, "k1")));
       awaitBlockedBy(pool, other.pid()); // the batch holds a's row and waits for b's
       Future<?> lockA = other.run("UPDATE calls SET updated_at = now() WHERE id = $1", a);
       Await.result(lockA.transform(done -> Future.succeededFuture()));
       if (lockA.failed()) {
-        assertTrue(lockA.cause() instanceof DatabaseException db && "40P01".equals(db.getSqlState()),
+        assertTrue(
+            lockA.cause() instanceof DatabaseException db && "40P01".equals(db.getSqlState()),
             () -> "expected a deadlock, got " + lockA.cause());
       }
       other.end(lockA.succeeded());
       awaitAll(answers);
-      // after its abort the batch re-runs at once and may meet the other transaction again: count, not exactly one
+      // after its abort the batch re-runs at once and may meet the other transaction again: count,
+      // not exactly one
       batchWasVictim = loop.stats().retries() > 0;
       assertEquals(List.of(1, 1, 1), sequences(answers), "stored once each, whoever was aborted");
       assertTrue(answers.stream().allMatch(x -> stored(x).created()));
@@ -145,7 +177,8 @@ class LiveTurnWriterRaceTest {
           all.add(turn("hammer_" + c, "t" + t));
         }
       }
-      // node 1 takes the turns in order, each fifth one twice; node 2 all of them shuffled, plus 40 redeliveries
+      // node 1 takes the turns in order, each fifth one twice; node 2 all of them shuffled, plus 40
+      // redeliveries
       List<LiveTurn> first = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
         first.add(all.get(i));
@@ -188,10 +221,14 @@ class LiveTurnWriterRaceTest {
       assertEquals(all.size(), winner.size());
       created.forEach((key, n) -> assertEquals(1, n, "created exactly once: " + key));
       started.forEach((call, n) -> assertEquals(1, n, "started exactly once: " + call));
-      callIds.forEach((sid, id) -> {
-        assertEquals(turnsPerCall, keysInOrder(pool, id).size(), sid + ": every turn stored, numbered 1..n");
-        assertEquals(Call.IN_PROGRESS, WriterLoop.status(pool, id));
-      });
+      callIds.forEach(
+          (sid, id) -> {
+            assertEquals(
+                turnsPerCall,
+                keysInOrder(pool, id).size(),
+                sid + ": every turn stored, numbered 1..n");
+            assertEquals(Call.IN_PROGRESS, WriterLoop.status(pool, id));
+          });
     } finally {
       Await.result(otherPool.close());
       Await.result(otherVertx.close());

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The node's one writer, hosted on one event loop: the host's own writes go straight to it, other contexts' writes
- * hop there and their answers hop back, and writes that arrive before the host bound it wait for it.
+ * The node's one writer, hosted on one event loop: the host's own writes go straight to it, other
+ * contexts' writes hop there and their answers hop back, and writes that arrive before the host
+ * bound it wait for it.
  */
 class NodeTurnWriterTest {
   static SchemaPool db;
@@ -43,13 +44,18 @@ class NodeTurnWriterTest {
 
   static Answer writeOn(Context on, NodeTurnWriter writer, LiveTurn request) {
     CompletableFuture<Answer> answer = new CompletableFuture<>();
-    on.runOnContext(v -> writer.write(request).onComplete(ar -> {
-      if (ar.succeeded()) {
-        answer.complete(new Answer(ar.result(), Vertx.currentContext()));
-      } else {
-        answer.completeExceptionally(ar.cause());
-      }
-    }));
+    on.runOnContext(
+        v ->
+            writer
+                .write(request)
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        answer.complete(new Answer(ar.result(), Vertx.currentContext()));
+                      } else {
+                        answer.completeExceptionally(ar.cause());
+                      }
+                    }));
     try {
       return answer.get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -66,10 +72,11 @@ class NodeTurnWriterTest {
     Context host = db.vertx().getOrCreateContext();
     Context other = db.vertx().getOrCreateContext();
     CompletableFuture<Void> bound = new CompletableFuture<>();
-    host.runOnContext(v -> {
-      writer.bind(host, new LiveTurnWriter(db.pool()));
-      bound.complete(null);
-    });
+    host.runOnContext(
+        v -> {
+          writer.bind(host, new LiveTurnWriter(db.pool()));
+          bound.complete(null);
+        });
     bound.join();
 
     Answer direct = writeOn(host, writer, turn("host_a", "k1"));
@@ -77,7 +84,10 @@ class NodeTurnWriterTest {
     assertEquals(1, stored(Future.succeededFuture(direct.result())).sequenceNumber());
 
     Answer hopped = writeOn(other, writer, turn("host_a", "k2"));
-    assertSame(other, hopped.completedOn(), "another instance's write is answered on that instance's context");
+    assertSame(
+        other,
+        hopped.completedOn(),
+        "another instance's write is answered on that instance's context");
     assertEquals(2, stored(Future.succeededFuture(hopped.result())).sequenceNumber());
   }
 
@@ -89,11 +99,12 @@ class NodeTurnWriterTest {
     Context host = db.vertx().getOrCreateContext();
     CompletableFuture<Future<LiveTurnResult>> submitted = new CompletableFuture<>();
     Promise<Context> answeredOn = Promise.promise();
-    early.runOnContext(v -> {
-      Future<LiveTurnResult> f = writer.write(turn("host_b", "k1"));
-      f.onComplete(ar -> answeredOn.tryComplete(Vertx.currentContext()));
-      submitted.complete(f);
-    });
+    early.runOnContext(
+        v -> {
+          Future<LiveTurnResult> f = writer.write(turn("host_b", "k1"));
+          f.onComplete(ar -> answeredOn.tryComplete(Vertx.currentContext()));
+          submitted.complete(f);
+        });
     Future<LiveTurnResult> pending = submitted.join();
     assertFalse(pending.isComplete(), "no writer yet: the write waits");
 

@@ -1,12 +1,11 @@
 package io.callstream.call;
 
-import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.call.TranscriptRepository.StoredTurn;
-import io.callstream.support.TestNodes;
+import io.callstream.support.Await;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link LiveTurnWriter} on one event loop, as a verticle instance holds it. Writes submitted together run in one
- * event-loop task, so the first leaves at once and the others queue behind it: batching is deterministic.
+ * A {@link LiveTurnWriter} on one event loop, as a verticle instance holds it. Writes submitted
+ * together run in one event-loop task, so the first leaves at once and the others queue behind it:
+ * batching is deterministic.
  */
 final class WriterLoop {
   final Context context;
@@ -60,7 +60,8 @@ final class WriterLoop {
   }
 
   static LiveTurn turn(String callSid, String key) {
-    return new LiveTurn(callSid, null, key, "agent", "said " + key, Instant.parse("2026-11-21T11:19:07Z"));
+    return new LiveTurn(
+        callSid, null, key, "agent", "said " + key, Instant.parse("2026-11-21T11:19:07Z"));
   }
 
   static StoredTurn stored(Future<LiveTurnResult> answer) {
@@ -73,18 +74,26 @@ final class WriterLoop {
   }
 
   static long insertCall(Pool pool, String callSid, String conversationId, String status) {
-    return Await.result(pool.preparedQuery(
-            "INSERT INTO calls (call_sid, conversation_id, status) VALUES ($1, $2, $3) RETURNING id")
-        .execute(Tuple.of(callSid, conversationId, status))).iterator().next().getLong(0);
+    return Await.result(
+            pool.preparedQuery(
+                    "INSERT INTO calls (call_sid, conversation_id, status) VALUES ($1, $2, $3) RETURNING id")
+                .execute(Tuple.of(callSid, conversationId, status)))
+        .iterator()
+        .next()
+        .getLong(0);
   }
 
-  /** The call's stored dedupe keys in sequence order, after checking the numbers are exactly 1..n. */
+  /**
+   * The call's stored dedupe keys in sequence order, after checking the numbers are exactly 1..n.
+   */
   static List<String> keysInOrder(Pool pool, long callId) {
     List<String> keys = new ArrayList<>();
     int expected = 1;
-    for (Row r : Await.result(pool.preparedQuery(
-        "SELECT sequence_number, dedupe_key FROM transcriptions WHERE call_id = $1 ORDER BY sequence_number")
-        .execute(Tuple.of(callId)))) {
+    for (Row r :
+        Await.result(
+            pool.preparedQuery(
+                    "SELECT sequence_number, dedupe_key FROM transcriptions WHERE call_id = $1 ORDER BY sequence_number")
+                .execute(Tuple.of(callId)))) {
       assertEquals(expected++, r.getInteger(0), "gapless numbering of call " + callId);
       keys.add(r.getString(1));
     }
@@ -101,14 +110,27 @@ final class WriterLoop {
   }
 
   private static <T> T callColumn(Pool pool, long callId, String column, Class<T> type) {
-    return Await.result(pool.preparedQuery("SELECT " + column + " FROM calls WHERE id = $1")
-        .execute(Tuple.of(callId))).iterator().next().get(type, 0);
+    return Await.result(
+            pool.preparedQuery("SELECT " + column + " FROM calls WHERE id = $1")
+                .execute(Tuple.of(callId)))
+        .iterator()
+        .next()
+        .get(type, 0);
   }
 
   /** Waits (support/Await) until some backend waits for a lock held by the given backend. */
   static void awaitBlockedBy(Pool pool, int pid) {
-    Await.until("a backend is blocked by " + pid, () -> Await.result(pool.preparedQuery(
-        "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))")
-        .execute(Tuple.of(pid))).iterator().next().getLong(0) > 0, java.time.Duration.ofSeconds(30));
+    Await.until(
+        "a backend is blocked by " + pid,
+        () ->
+            Await.result(
+                        pool.preparedQuery(
+                                "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))")
+                            .execute(Tuple.of(pid)))
+                    .iterator()
+                    .next()
+                    .getLong(0)
+                > 0,
+        java.time.Duration.ofSeconds(30));
   }
 }

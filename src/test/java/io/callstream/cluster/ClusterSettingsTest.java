@@ -26,28 +26,38 @@ class ClusterSettingsTest {
   @Test
   void theClusterNameIsASecretSettingOrItsFile() throws Exception {
     assertEquals("callstream", settings(Map.of()).name(), "the public default when unset");
-    assertEquals("0123456789abcdef0123", settings(Map.of("CLUSTER_NAME", "0123456789abcdef0123")).name());
+    assertEquals(
+        "0123456789abcdef0123", settings(Map.of("CLUSTER_NAME", "0123456789abcdef0123")).name());
     Path file = Files.createTempFile("cluster-name", ".txt");
     try {
       Files.writeString(file, "fedcba9876543210fedc\n");
-      assertEquals("fedcba9876543210fedc", settings(Map.of("CLUSTER_NAME_FILE", file.toString())).name());
+      assertEquals(
+          "fedcba9876543210fedc", settings(Map.of("CLUSTER_NAME_FILE", file.toString())).name());
     } finally {
       Files.delete(file);
     }
-    assertFalse(settings(Map.of("CLUSTER_NAME", "0123456789abcdef0123")).toString().contains("0123456789"));
-    assertTrue(assertThrows(ConfigException.class, () -> settings(Map.of("CLUSTER_NAME", "short")))
-        .getMessage().startsWith("CLUSTER_NAME must be 16 to 200"));
-    assertEquals("CLUSTER_NAME_FILE: cannot read '/no/such/file'", assertThrows(ConfigException.class,
-        () -> settings(Map.of("CLUSTER_NAME_FILE", "/no/such/file"))).getMessage());
+    assertFalse(
+        settings(Map.of("CLUSTER_NAME", "0123456789abcdef0123")).toString().contains("0123456789"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> settings(Map.of("CLUSTER_NAME", "short")))
+            .getMessage()
+            .startsWith("CLUSTER_NAME must be 16 to 200"));
+    assertEquals(
+        "CLUSTER_NAME_FILE: cannot read '/no/such/file'",
+        assertThrows(
+                ConfigException.class, () -> settings(Map.of("CLUSTER_NAME_FILE", "/no/such/file")))
+            .getMessage());
   }
 
   @Test
   void theKubernetesConfigHasOnlyAMemberEndpointAndTakesTheSecretName() {
-    io.callstream.config.Config.Cluster cluster = new io.callstream.config.Config.Cluster(true, "127.0.0.1", 5701,
-        List.of(), KUBERNETES, 5, 0, null, "0123456789abcdef0123");
+    io.callstream.config.Config.Cluster cluster =
+        new io.callstream.config.Config.Cluster(
+            true, "127.0.0.1", 5701, List.of(), KUBERNETES, 5, 0, null, "0123456789abcdef0123");
     Config hz = ClusterSetup.hazelcastConfig(cluster);
     assertEquals("0123456789abcdef0123", hz.getClusterName());
-    assertEquals(List.of(EndpointQualifier.MEMBER),
+    assertEquals(
+        List.of(EndpointQualifier.MEMBER),
         List.copyOf(hz.getAdvancedNetworkConfig().getEndpointConfigs().keySet()));
     assertTrue(hz.getSerializationConfig().getJavaSerializationFilterConfig().isDefaultsDisabled());
   }
@@ -56,13 +66,19 @@ class ClusterSettingsTest {
   void aConfigFileWithAClientEndpointIsRefused() throws Exception {
     Path file = Files.createTempFile("hazelcast", ".xml");
     try {
-      Files.writeString(file, Files.readString(KUBERNETES).replace("</advanced-network>",
-          "<client-server-socket-endpoint-config><port>5703</port></client-server-socket-endpoint-config>"
-              + "</advanced-network>"));
-      io.callstream.config.Config.Cluster cluster = new io.callstream.config.Config.Cluster(true, "127.0.0.1", 5701,
-          List.of(), file, 5);
-      assertTrue(assertThrows(ConfigException.class, () -> ClusterSetup.hazelcastConfig(cluster)).getMessage()
-          .startsWith("CLUSTER_CONFIG: use <advanced-network enabled=\"true\">"));
+      Files.writeString(
+          file,
+          Files.readString(KUBERNETES)
+              .replace(
+                  "</advanced-network>",
+                  "<client-server-socket-endpoint-config><port>5703</port></client-server-socket-endpoint-config>"
+                      + "</advanced-network>"));
+      io.callstream.config.Config.Cluster cluster =
+          new io.callstream.config.Config.Cluster(true, "127.0.0.1", 5701, List.of(), file, 5);
+      assertTrue(
+          assertThrows(ConfigException.class, () -> ClusterSetup.hazelcastConfig(cluster))
+              .getMessage()
+              .startsWith("CLUSTER_CONFIG: use <advanced-network enabled=\"true\">"));
     } finally {
       Files.delete(file);
     }

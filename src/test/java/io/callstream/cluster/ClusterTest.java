@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Two clustered nodes in one JVM see each other: both ready, and a publish on one reaches the other. */
+/**
+ * Two clustered nodes in one JVM see each other: both ready, and a publish on one reaches the
+ * other.
+ */
 @ExtendWith(VertxExtension.class)
 class ClusterTest {
   static TwoNodeCluster cluster;
@@ -44,15 +47,22 @@ class ClusterTest {
       assertEquals(true, ready.bodyAsJsonObject().getBoolean("clustered"));
     }
     String address = "test.cluster.ping";
-    // the consumer on B must be known cluster-wide before A publishes: B answers A's requests once it is
-    Await.result(b.vertx().eventBus().<String>consumer(address, m -> {
-      if (m.replyAddress() != null) {
-        m.reply("pong");
-      } else {
-        ctx.verify(() -> assertEquals("hello from A", m.body()));
-        ctx.completeNow();
-      }
-    }).completion());
+    // the consumer on B must be known cluster-wide before A publishes: B answers A's requests once
+    // it is
+    Await.result(
+        b.vertx()
+            .eventBus()
+            .<String>consumer(
+                address,
+                m -> {
+                  if (m.replyAddress() != null) {
+                    m.reply("pong");
+                  } else {
+                    ctx.verify(() -> assertEquals("hello from A", m.body()));
+                    ctx.completeNow();
+                  }
+                })
+            .completion());
     TwoNodeCluster.awaitRoute(a, b, (from, to) -> answers(from, address));
     a.vertx().eventBus().publish(address, "hello from A");
     ctx.awaitCompletion(20, TimeUnit.SECONDS);
@@ -60,7 +70,8 @@ class ClusterTest {
 
   private static boolean answers(Node from, String address) {
     try {
-      Await.result(from.vertx().eventBus().request(address, "ping").timeout(500, TimeUnit.MILLISECONDS),
+      Await.result(
+          from.vertx().eventBus().request(address, "ping").timeout(500, TimeUnit.MILLISECONDS),
           Duration.ofSeconds(5));
       return true;
     } catch (RuntimeException notYet) {

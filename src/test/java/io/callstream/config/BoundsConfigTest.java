@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The hardening settings: defaults, TRUSTED_PROXIES parsing (literals only), the idle-timeout rule. */
+/**
+ * The hardening settings: defaults, TRUSTED_PROXIES parsing (literals only), the idle-timeout rule.
+ */
 class BoundsConfigTest {
   @Test
   void defaults() {
@@ -33,46 +35,82 @@ class BoundsConfigTest {
 
   @Test
   void stallBoundsAreReadAndChecked() {
-    Config c = TestConfig.config("public", Map.of("DB_STATEMENT_TIMEOUT_MS", "0", "DB_LOCK_TIMEOUT_MS", "250",
-        "WRITER_MAX_QUEUE", "5", "WEBHOOK_DEADLINE_MS", "1500", "INBOX_PARKED_RETENTION_HOURS", "1"));
+    Config c =
+        TestConfig.config(
+            "public",
+            Map.of(
+                "DB_STATEMENT_TIMEOUT_MS",
+                "0",
+                "DB_LOCK_TIMEOUT_MS",
+                "250",
+                "WRITER_MAX_QUEUE",
+                "5",
+                "WEBHOOK_DEADLINE_MS",
+                "1500",
+                "INBOX_PARKED_RETENTION_HOURS",
+                "1"));
     assertEquals(0, c.database().statementTimeoutMs());
     assertEquals(250, c.database().lockTimeoutMs());
     assertEquals(5, c.webhooks().writerMaxQueue());
     assertEquals(1500, c.webhooks().deadlineMs());
     assertEquals(1, c.reconcile().parkedRetentionHours());
-    for (String key : List.of("DB_STATEMENT_TIMEOUT_MS", "WRITER_MAX_QUEUE", "WEBHOOK_DEADLINE_MS",
-        "INBOX_PARKED_RETENTION_HOURS")) {
-      ConfigException e = assertThrows(ConfigException.class, () -> TestConfig.config("public", Map.of(key, "-1")));
+    for (String key :
+        List.of(
+            "DB_STATEMENT_TIMEOUT_MS",
+            "WRITER_MAX_QUEUE",
+            "WEBHOOK_DEADLINE_MS",
+            "INBOX_PARKED_RETENTION_HOURS")) {
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> TestConfig.config("public", Map.of(key, "-1")));
       assertTrue(e.getMessage().contains(key), e.getMessage());
     }
   }
 
   @Test
   void trustedProxiesAreAddressesOrBlocks() {
-    Config c = TestConfig.config("public", Map.of("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1, fd00::/8"));
+    Config c =
+        TestConfig.config(
+            "public", Map.of("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1, fd00::/8"));
     List<IpRange> proxies = c.http().trustedProxies();
     assertEquals(4, proxies.size());
     assertTrue(proxies.get(0).contains(IpRange.literal("10.200.3.4")));
     assertFalse(proxies.get(0).contains(IpRange.literal("11.0.0.1")));
-    assertTrue(proxies.get(1).contains(IpRange.literal("::ffff:127.0.0.1")), "a dual-stack peer is IPv4");
+    assertTrue(
+        proxies.get(1).contains(IpRange.literal("::ffff:127.0.0.1")), "a dual-stack peer is IPv4");
     assertTrue(proxies.get(3).contains(IpRange.literal("fd12::5")));
     assertFalse(proxies.get(3).contains(IpRange.literal("10.0.0.1")));
     assertTrue(IpRange.parse("192.168.1.0/23").contains(IpRange.literal("192.168.0.77")));
     assertFalse(IpRange.parse("192.168.1.0/24").contains(IpRange.literal("192.168.0.77")));
-    for (String bad : List.of("nginx.internal", "10.0.0.0/33", "10.0.0/8", "1.2.3.4/x", "::1/129")) {
-      ConfigException e = assertThrows(ConfigException.class,
-          () -> TestConfig.config("public", Map.of("TRUSTED_PROXIES", bad)), bad);
+    for (String bad :
+        List.of("nginx.internal", "10.0.0.0/33", "10.0.0/8", "1.2.3.4/x", "::1/129")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> TestConfig.config("public", Map.of("TRUSTED_PROXIES", bad)),
+              bad);
       assertTrue(e.getMessage().startsWith("TRUSTED_PROXIES"), e.getMessage());
     }
   }
 
   @Test
   void theIdleTimeoutMustOutlastThePingInterval() {
-    ConfigException e = assertThrows(ConfigException.class, () -> TestConfig.config("public",
-        Map.of("HTTP_IDLE_TIMEOUT_SECONDS", "30", "WS_PING_INTERVAL_SECONDS", "30")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TestConfig.config(
+                    "public",
+                    Map.of("HTTP_IDLE_TIMEOUT_SECONDS", "30", "WS_PING_INTERVAL_SECONDS", "30")));
     assertTrue(e.getMessage().contains("HTTP_IDLE_TIMEOUT_SECONDS"), e.getMessage());
-    assertEquals(0, TestConfig.config("public", Map.of("HTTP_IDLE_TIMEOUT_SECONDS", "0")).http().idleTimeoutSeconds());
-    assertEquals(31, TestConfig.config("public", Map.of("HTTP_IDLE_TIMEOUT_SECONDS", "31")).http()
-        .idleTimeoutSeconds());
+    assertEquals(
+        0,
+        TestConfig.config("public", Map.of("HTTP_IDLE_TIMEOUT_SECONDS", "0"))
+            .http()
+            .idleTimeoutSeconds());
+    assertEquals(
+        31,
+        TestConfig.config("public", Map.of("HTTP_IDLE_TIMEOUT_SECONDS", "31"))
+            .http()
+            .idleTimeoutSeconds());
   }
 }

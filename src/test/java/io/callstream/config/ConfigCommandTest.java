@@ -91,7 +91,8 @@ class ConfigCommandTest {
 
   @Test
   void databaseUrlIsParsed() {
-    Config.Database db = Config.database("postgresql://u%40x:p%3Ass@db.example:6543/calls", "s1", 3);
+    Config.Database db =
+        Config.database("postgresql://u%40x:p%3Ass@db.example:6543/calls", "s1", 3);
     assertEquals("u@x", db.user());
     assertEquals("p:ss", db.password());
     assertEquals("db.example", db.host());

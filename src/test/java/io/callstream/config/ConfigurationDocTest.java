@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md and conf/callstream.properties agree, every documented setting is read by the code, and
- * every relative link in the documentation points at a file that exists.
+ * docs/configuration.md and conf/callstream.properties agree, every documented setting is read by
+ * the code, and every relative link in the documentation points at a file that exists.
  */
 class ConfigurationDocTest {
 
@@ -28,26 +28,37 @@ class ConfigurationDocTest {
   private static final Path DOC = Path.of("docs", "configuration.md");
 
   /** Settings read from the environment only: documented, never in the properties file. */
-  private static final Set<String> ENV_ONLY = Set.of("CALLSTREAM_CONFIG_FILE", "CALLSTREAM_PASSWORD");
+  private static final Set<String> ENV_ONLY =
+      Set.of("CALLSTREAM_CONFIG_FILE", "CALLSTREAM_PASSWORD");
 
   private static final String NAME = "[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+";
   private static final Pattern ACTIVE_KEY = Pattern.compile("^(" + NAME + ")\\s*=");
+
   /** "# DATABASE_URL=..." (a required or optional setting without a default). */
   private static final Pattern COMMENTED_KEY = Pattern.compile("^#\\s*(" + NAME + ")\\s*=");
-  /** "# ELEVENLABS_API_KEY, ELEVENLABS_AGENT_ID: needed to ..." (settings named at the start of a comment). */
+
+  /**
+   * "# ELEVENLABS_API_KEY, ELEVENLABS_AGENT_ID: needed to ..." (settings named at the start of a
+   * comment).
+   */
   private static final Pattern COMMENTED_LIST =
       Pattern.compile("^#\\s*(" + NAME + "(?:\\s*,\\s*" + NAME + ")*)\\s*:");
+
   private static final Pattern BACKTICKED_NAME = Pattern.compile("`(" + NAME + ")`");
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
 
   @Test
   void everyPropertiesKeyIsDocumented() {
     Set<String> keys = propertiesKeys();
-    assertTrue(keys.contains("HTTP_PORT") && keys.contains("DATABASE_URL") && keys.contains("ELEVENLABS_API_KEY"),
+    assertTrue(
+        keys.contains("HTTP_PORT")
+            && keys.contains("DATABASE_URL")
+            && keys.contains("ELEVENLABS_API_KEY"),
         "the properties parser found too little: " + keys);
     Set<String> missing = new TreeSet<>(keys);
     missing.removeAll(documentedNames());
-    assertTrue(missing.isEmpty(),
+    assertTrue(
+        missing.isEmpty(),
         "settings in " + PROPERTIES + " without a row in a table of " + DOC + ": " + missing);
   }
 
@@ -56,8 +67,16 @@ class ConfigurationDocTest {
     Set<String> unknown = new TreeSet<>(documentedNames());
     unknown.removeAll(propertiesKeys());
     unknown.removeAll(ENV_ONLY);
-    assertTrue(unknown.isEmpty(), "names in " + DOC + "'s tables that are neither keys (or '# NAME=' lines) of "
-        + PROPERTIES + " nor environment-only settings " + ENV_ONLY + ": " + unknown);
+    assertTrue(
+        unknown.isEmpty(),
+        "names in "
+            + DOC
+            + "'s tables that are neither keys (or '# NAME=' lines) of "
+            + PROPERTIES
+            + " nor environment-only settings "
+            + ENV_ONLY
+            + ": "
+            + unknown);
   }
 
   @Test
@@ -69,8 +88,9 @@ class ConfigurationDocTest {
         unread.add(name);
       }
     }
-    assertTrue(unread.isEmpty(), "names in " + DOC + "'s tables that no string literal in src/main/java reads: "
-        + unread);
+    assertTrue(
+        unread.isEmpty(),
+        "names in " + DOC + "'s tables that no string literal in src/main/java reads: " + unread);
   }
 
   @Test
@@ -102,12 +122,13 @@ class ConfigurationDocTest {
       while (m.find()) {
         String target = m.group(1);
         if (target.startsWith("#") || target.matches("^[a-z][a-z0-9+.-]*:.*")) {
-          continue;   // an anchor on the same page, or http:, https:, mailto:
+          continue; // an anchor on the same page, or http:, https:, mailto:
         }
         int anchor = target.indexOf('#');
         String path = anchor < 0 ? target : target.substring(0, anchor);
         checked++;
-        if (!Files.exists(file.getParent() == null ? Path.of(path) : file.getParent().resolve(path))) {
+        if (!Files.exists(
+            file.getParent() == null ? Path.of(path) : file.getParent().resolve(path))) {
           broken.add(file + " -> " + target);
         }
       }
@@ -140,7 +161,10 @@ class ConfigurationDocTest {
     return new TreeSet<>(documentedNameList());
   }
 
-  /** The backticked names in the first column of every table row (header and separator rows skipped). */
+  /**
+   * The backticked names in the first column of every table row (header and separator rows
+   * skipped).
+   */
   private static List<String> documentedNameList() {
     List<String> names = new ArrayList<>();
     List<String> lines = lines(DOC);
@@ -150,7 +174,8 @@ class ConfigurationDocTest {
       if (!line.startsWith("|") || line.startsWith("|---") || header) {
         continue;
       }
-      String firstCell = line.substring(1, line.indexOf('|', 1) < 0 ? line.length() : line.indexOf('|', 1));
+      String firstCell =
+          line.substring(1, line.indexOf('|', 1) < 0 ? line.length() : line.indexOf('|', 1));
       Matcher m = BACKTICKED_NAME.matcher(firstCell);
       while (m.find()) {
         names.add(m.group(1));

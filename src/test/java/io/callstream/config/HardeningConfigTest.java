@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Issue 12's settings: cluster TLS files, event-bus port, HTTP_HOST, DATABASE_URL's sslmode, the token length. */
+/**
+ * Issue 12's settings: cluster TLS files, event-bus port, HTTP_HOST, DATABASE_URL's sslmode, the
+ * token length.
+ */
 class HardeningConfigTest {
   static TestCerts certs;
 
@@ -66,20 +69,28 @@ class HardeningConfigTest {
     Config.Cluster plain = config(Map.of()).cluster();
     assertNull(plain.tls());
     assertEquals(0, plain.busPort(), "any free port unless set");
-    assertTrue(error(Map.of("CLUSTER_BUS_PORT", "70000")).startsWith("CLUSTER_BUS_PORT must be between 0 and 65535"));
+    assertTrue(
+        error(Map.of("CLUSTER_BUS_PORT", "70000"))
+            .startsWith("CLUSTER_BUS_PORT must be between 0 and 65535"));
   }
 
   @Test
   void clusterTlsFilesComeTogetherAndMustBeThePemTheyClaim() {
-    assertEquals("CLUSTER_TLS_CERT, CLUSTER_TLS_KEY and CLUSTER_TLS_CA must be set together (missing: "
-        + "CLUSTER_TLS_KEY, CLUSTER_TLS_CA)", error(tls(certs.cert(), null, null)));
+    assertEquals(
+        "CLUSTER_TLS_CERT, CLUSTER_TLS_KEY and CLUSTER_TLS_CA must be set together (missing: "
+            + "CLUSTER_TLS_KEY, CLUSTER_TLS_CA)",
+        error(tls(certs.cert(), null, null)));
     assertTrue(error(tls(null, certs.key(), certs.ca())).endsWith("(missing: CLUSTER_TLS_CERT)"));
-    assertEquals("CLUSTER_TLS_CERT: '" + certs.key() + "' holds no PEM CERTIFICATE",
+    assertEquals(
+        "CLUSTER_TLS_CERT: '" + certs.key() + "' holds no PEM CERTIFICATE",
         error(tls(certs.key(), certs.key(), certs.ca())));
-    assertEquals("CLUSTER_TLS_KEY: '" + certs.cert() + "' holds no PEM PRIVATE KEY",
+    assertEquals(
+        "CLUSTER_TLS_KEY: '" + certs.cert() + "' holds no PEM PRIVATE KEY",
         error(tls(certs.cert(), certs.cert(), certs.ca())));
     Path missing = certs.dir().resolve("no-such.crt");
-    assertEquals("CLUSTER_TLS_CA: cannot read '" + missing + "'", error(tls(certs.cert(), certs.key(), missing)));
+    assertEquals(
+        "CLUSTER_TLS_CA: cannot read '" + missing + "'",
+        error(tls(certs.cert(), certs.key(), missing)));
   }
 
   @Test
@@ -91,7 +102,9 @@ class HardeningConfigTest {
   @Test
   void transcriptionTokenNeeds32BytesAndStopsStartUpWithExitCode2() {
     String token32 = "t".repeat(32);
-    assertEquals(token32, config(Map.of("TRANSCRIPTION_WEBHOOK_TOKEN", token32)).webhooks().transcriptionToken());
+    assertEquals(
+        token32,
+        config(Map.of("TRANSCRIPTION_WEBHOOK_TOKEN", token32)).webhooks().transcriptionToken());
 
     Map<String, String> env = new HashMap<>(TestConfig.env("public"));
     env.put("TRANSCRIPTION_WEBHOOK_TOKEN", "t".repeat(31));
@@ -105,7 +118,8 @@ class HardeningConfigTest {
       System.setErr(original);
     }
     assertEquals(2, code);
-    assertEquals("callstream: configuration error: TRANSCRIPTION_WEBHOOK_TOKEN must be at least 32 bytes long",
+    assertEquals(
+        "callstream: configuration error: TRANSCRIPTION_WEBHOOK_TOKEN must be at least 32 bytes long",
         captured.toString(StandardCharsets.UTF_8).strip());
   }
 
@@ -132,24 +146,37 @@ class HardeningConfigTest {
     String ca = certs.ca().toString();
     Config.Database full = db("?sslmode=verify-full&sslrootcert=" + ca);
     assertEquals(new DatabaseTls(DatabaseTls.Mode.VERIFY_FULL, ca), full.tls());
-    assertEquals("jdbc:postgresql://db.example:5432/calls?sslmode=verify-full&sslrootcert="
-        + java.net.URLEncoder.encode(ca, StandardCharsets.UTF_8), full.jdbcUrl());
-    assertTrue(full.toString().contains("sslmode=verify-full") && !full.toString().contains(":p@"), full.toString());
+    assertEquals(
+        "jdbc:postgresql://db.example:5432/calls?sslmode=verify-full&sslrootcert="
+            + java.net.URLEncoder.encode(ca, StandardCharsets.UTF_8),
+        full.jdbcUrl());
+    assertTrue(
+        full.toString().contains("sslmode=verify-full") && !full.toString().contains(":p@"),
+        full.toString());
 
     // libpq: require with a root certificate verifies the CA
     assertEquals(DatabaseTls.Mode.VERIFY_CA, db("?sslmode=require&sslrootcert=" + ca).tls().mode());
     Config.Database system = db("?sslmode=verify-ca&sslrootcert=system");
-    assertTrue(system.jdbcUrl().endsWith("?sslmode=verify-ca&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory"));
+    assertTrue(
+        system
+            .jdbcUrl()
+            .endsWith("?sslmode=verify-ca&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory"));
   }
 
   @Test
   void badDatabaseTlsParametersAreConfigErrors() {
-    assertEquals("DATABASE_URL: sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, "
-        + "got 'on'", dbError("?sslmode=on"));
-    assertTrue(dbError("?sslmode=verify-ca").startsWith("DATABASE_URL: sslmode=verify-ca needs sslrootcert="));
-    assertEquals("DATABASE_URL: sslrootcert: cannot read '/no/such/ca.pem'",
+    assertEquals(
+        "DATABASE_URL: sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, "
+            + "got 'on'",
+        dbError("?sslmode=on"));
+    assertTrue(
+        dbError("?sslmode=verify-ca")
+            .startsWith("DATABASE_URL: sslmode=verify-ca needs sslrootcert="));
+    assertEquals(
+        "DATABASE_URL: sslrootcert: cannot read '/no/such/ca.pem'",
         dbError("?sslmode=verify-full&sslrootcert=/no/such/ca.pem"));
-    assertEquals("DATABASE_URL: unsupported parameter 'connect_timeout' (supported: sslmode, sslrootcert)",
+    assertEquals(
+        "DATABASE_URL: unsupported parameter 'connect_timeout' (supported: sslmode, sslrootcert)",
         dbError("?sslmode=require&connect_timeout=5"));
   }
 }

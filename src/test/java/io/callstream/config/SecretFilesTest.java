@@ -15,10 +15,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every secret setting may come from a file (X_FILE): read once, trailing line break dropped, never both. */
+/**
+ * Every secret setting may come from a file (X_FILE): read once, trailing line break dropped, never
+ * both.
+ */
 class SecretFilesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Path file(String name, String content) throws IOException {
     return Files.writeString(dir.resolve(name), content);
@@ -33,10 +35,18 @@ class SecretFilesTest {
     Map<String, String> env = env();
     env.remove("SECRET_KEY");
     env.remove("ELEVENLABS_WEBHOOK_SECRET");
-    env.put("SECRET_KEY_FILE", file("secret_key", "a-secret-key-from-a-file-of-32-bytes-or-more\n").toString());
-    env.put("SECRET_KEYS_PREVIOUS_FILE", file("previous", "previous-key-number-one-of-32-bytes-or-more\n"
-        + "previous-key-number-two-of-32-bytes-or-more\n").toString());
-    env.put("ELEVENLABS_WEBHOOK_SECRET_FILE", file("webhook", "whsec_new\nwhsec_old\r\n").toString());
+    env.put(
+        "SECRET_KEY_FILE",
+        file("secret_key", "a-secret-key-from-a-file-of-32-bytes-or-more\n").toString());
+    env.put(
+        "SECRET_KEYS_PREVIOUS_FILE",
+        file(
+                "previous",
+                "previous-key-number-one-of-32-bytes-or-more\n"
+                    + "previous-key-number-two-of-32-bytes-or-more\n")
+            .toString());
+    env.put(
+        "ELEVENLABS_WEBHOOK_SECRET_FILE", file("webhook", "whsec_new\nwhsec_old\r\n").toString());
     env.put("TWILIO_AUTH_TOKEN_FILE", file("twilio", "twilio-token\n").toString());
     env.put("TRANSCRIPTION_WEBHOOK_TOKEN_FILE", file("tt", "t".repeat(32) + "\n").toString());
     env.put("SENTRY_DSN_FILE", file("dsn", "https://key@sentry.example/1\n").toString());
@@ -44,7 +54,10 @@ class SecretFilesTest {
     env.put("DB_PASSWORD_FILE", file("dbpass", "pass-from-file\n").toString());
     Config config = Config.from(Settings.of(env));
     assertEquals("a-secret-key-from-a-file-of-32-bytes-or-more", config.auth().secretKey());
-    assertEquals(List.of("previous-key-number-one-of-32-bytes-or-more", "previous-key-number-two-of-32-bytes-or-more"),
+    assertEquals(
+        List.of(
+            "previous-key-number-one-of-32-bytes-or-more",
+            "previous-key-number-two-of-32-bytes-or-more"),
         config.auth().previousKeys());
     assertEquals(List.of("whsec_new", "whsec_old"), config.webhooks().secrets());
     assertEquals("twilio-token", config.twilio().authToken());
@@ -55,7 +68,9 @@ class SecretFilesTest {
 
     env.remove("DB_PASSWORD_FILE");
     env.remove("DATABASE_URL");
-    env.put("DATABASE_URL_FILE", file("url", "postgresql://u:p%40ss@db.example:5433/calls\n").toString());
+    env.put(
+        "DATABASE_URL_FILE",
+        file("url", "postgresql://u:p%40ss@db.example:5433/calls\n").toString());
     Config.Database db = Config.from(Settings.of(env)).database();
     assertEquals("p@ss", db.password());
     assertEquals(5433, db.port());
@@ -64,12 +79,15 @@ class SecretFilesTest {
   @Test
   void valueAndFileTogetherIsAConfigurationErrorWithExitCode2() throws IOException {
     Map<String, String> env = env();
-    env.put("SECRET_KEY_FILE", file("secret_key", "a-secret-key-from-a-file-of-32-bytes-or-more").toString());
+    env.put(
+        "SECRET_KEY_FILE",
+        file("secret_key", "a-secret-key-from-a-file-of-32-bytes-or-more").toString());
     ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Settings.of(env)));
     assertEquals("set SECRET_KEY or SECRET_KEY_FILE, not both", e.getMessage());
     CliRun r = CliRun.run(env, "config", "check");
     assertEquals(2, r.code(), r.toString());
-    assertEquals(List.of("callstream: configuration error: set SECRET_KEY or SECRET_KEY_FILE, not both"),
+    assertEquals(
+        List.of("callstream: configuration error: set SECRET_KEY or SECRET_KEY_FILE, not both"),
         r.err().lines().toList());
   }
 
@@ -78,10 +96,13 @@ class SecretFilesTest {
     Map<String, String> env = env();
     env.remove("SECRET_KEY");
     env.put("SECRET_KEY_FILE", dir.resolve("missing").toString());
-    ConfigException missing = assertThrows(ConfigException.class, () -> Config.from(Settings.of(env)));
-    assertTrue(missing.getMessage().startsWith("SECRET_KEY_FILE: cannot read "), missing.getMessage());
+    ConfigException missing =
+        assertThrows(ConfigException.class, () -> Config.from(Settings.of(env)));
+    assertTrue(
+        missing.getMessage().startsWith("SECRET_KEY_FILE: cannot read "), missing.getMessage());
     env.put("SECRET_KEY_FILE", file("empty", "\n").toString());
-    ConfigException empty = assertThrows(ConfigException.class, () -> Config.from(Settings.of(env)));
+    ConfigException empty =
+        assertThrows(ConfigException.class, () -> Config.from(Settings.of(env)));
     assertTrue(empty.getMessage().endsWith(" is empty"), empty.getMessage());
   }
 }

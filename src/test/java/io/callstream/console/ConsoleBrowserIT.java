@@ -24,17 +24,19 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dispatcher console in a real browser (headless Chromium) against one node in demo mode: the ElevenLabs
- * simulator plays the started call back through the real webhooks. Signs in as the seeded dispatcher, starts a
- * call, opens it from the live board, sees the turns arrive live and in order, the completion card, the board
- * marking the call completed (and dropping it after its linger), and the call in the history filtered by driver.
- * Screenshots of every step go to target/console-*.png (also one on failure).
+ * The dispatcher console in a real browser (headless Chromium) against one node in demo mode: the
+ * ElevenLabs simulator plays the started call back through the real webhooks. Signs in as the
+ * seeded dispatcher, starts a call, opens it from the live board, sees the turns arrive live and in
+ * order, the completion card, the board marking the call completed (and dropping it after its
+ * linger), and the call in the history filtered by driver. Screenshots of every step go to
+ * target/console-*.png (also one on failure).
  */
 class ConsoleBrowserIT {
   static final String DRIVER_ID = "D-101";
   static final String DRIVER_NAME = "Marco Rossi";
   static final String PASSWORD = "browser-test-password";
   static final String OTHER_CALL = "EL_other_driver";
+
   /** Enough for a busy 2-core machine; every wait ends as soon as its condition holds. */
   static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -47,16 +49,35 @@ class ConsoleBrowserIT {
   static void setUp() {
     browser = Chromium.start(); // first: a missing browser fails before anything else is started
     schema = TestDatabase.freshSchema("browser");
-    // Turns 700-1000 ms apart: a 7-turn call lasts about 7 s, so the browser opens it while turns still arrive.
-    node = nodes.start(TestConfig.config(schema, Map.of("ELEVENLABS_API_URL", "simulator",
-        "DEMO_PACING_MS", "700-1000", "DEMO_FAILURE_PERCENT", "0")));
+    // Turns 700-1000 ms apart: a 7-turn call lasts about 7 s, so the browser opens it while turns
+    // still arrive.
+    node =
+        nodes.start(
+            TestConfig.config(
+                schema,
+                Map.of(
+                    "ELEVENLABS_API_URL",
+                    "simulator",
+                    "DEMO_PACING_MS",
+                    "700-1000",
+                    "DEMO_FAILURE_PERCENT",
+                    "0")));
     // the seed printed a random password; the test gives the seeded dispatcher one it knows
-    TestDatabase.execute("UPDATE " + schema + ".users SET password_hash = '" + Passwords.hash(PASSWORD)
-        + "' WHERE username = 'dispatcher'");
+    TestDatabase.execute(
+        "UPDATE "
+            + schema
+            + ".users SET password_hash = '"
+            + Passwords.hash(PASSWORD)
+            + "' WHERE username = 'dispatcher'");
     // another driver's finished call, which the history filtered by driver must leave out
-    TestDatabase.execute("INSERT INTO " + schema + ".calls (call_sid, conversation_id, driver_id, status, "
-        + "call_start_time, call_end_time) VALUES ('" + OTHER_CALL + "', 'conv_other', 'D-102', 'completed', "
-        + "now() - interval '1 hour', now() - interval '59 minutes')");
+    TestDatabase.execute(
+        "INSERT INTO "
+            + schema
+            + ".calls (call_sid, conversation_id, driver_id, status, "
+            + "call_start_time, call_end_time) VALUES ('"
+            + OTHER_CALL
+            + "', 'conv_other', 'D-102', 'completed', "
+            + "now() - interval '1 hour', now() - interval '59 minutes')");
   }
 
   @AfterAll
@@ -110,7 +131,9 @@ class ConsoleBrowserIT {
     // start one call for a seeded driver
     browser.findElement(By.id("nav-start")).click();
     visible("[data-testid=driver-option][value='" + DRIVER_ID + "']").click();
-    browser.findElement(By.cssSelector("[data-testid=violation-suggestion][data-value=speeding]")).click();
+    browser
+        .findElement(By.cssSelector("[data-testid=violation-suggestion][data-value=speeding]"))
+        .click();
     visible("[data-testid=violation-tag][data-value=speeding]");
     browser.findElement(By.id("start-call")).click();
     WebElement result = visible("[data-testid=start-result][data-driver-id='" + DRIVER_ID + "']");
@@ -126,7 +149,10 @@ class ConsoleBrowserIT {
     assertTrue(boardRow.getText().contains(DRIVER_NAME), boardRow.getText());
     boardRow.click();
     visible("[data-testid=call-panel][data-call-sid='" + callSid + "']");
-    waiting().until(ExpectedConditions.attributeToBe(By.cssSelector("[data-testid=call-live]"), "data-state", "open"));
+    waiting()
+        .until(
+            ExpectedConditions.attributeToBe(
+                By.cssSelector("[data-testid=call-live]"), "data-state", "open"));
     int shownWhenOpened = turns().size();
 
     // turns arrive live, in order, agent and driver taking turns
@@ -135,33 +161,55 @@ class ConsoleBrowserIT {
     visible("[data-testid=completion]");
     List<WebElement> turns = turns();
     assertTrue(turns.size() >= 3, "at least three turns: " + turns.size());
-    assertTrue(turns.size() > shownWhenOpened,
-        "turns arrived over the socket after the call was opened (" + shownWhenOpened + " shown at first)");
+    assertTrue(
+        turns.size() > shownWhenOpened,
+        "turns arrived over the socket after the call was opened ("
+            + shownWhenOpened
+            + " shown at first)");
     for (int i = 0; i < turns.size(); i++) {
-      assertEquals(String.valueOf(i + 1), turns.get(i).getAttribute("data-seq"), "in order, no gap");
-      assertEquals(i % 2 == 0 ? "agent" : "user", turns.get(i).getAttribute("data-speaker"), "speakers alternate");
+      assertEquals(
+          String.valueOf(i + 1), turns.get(i).getAttribute("data-seq"), "in order, no gap");
+      assertEquals(
+          i % 2 == 0 ? "agent" : "user",
+          turns.get(i).getAttribute("data-speaker"),
+          "speakers alternate");
     }
-    Set<String> speakers = turns.stream().map(t -> t.getAttribute("data-speaker")).collect(Collectors.toSet());
+    Set<String> speakers =
+        turns.stream().map(t -> t.getAttribute("data-speaker")).collect(Collectors.toSet());
     assertEquals(Set.of("agent", "user"), speakers);
-    assertTrue(turns.get(0).getText().contains("Marco"), "the agent greets the driver: " + turns.get(0).getText());
+    assertTrue(
+        turns.get(0).getText().contains("Marco"),
+        "the agent greets the driver: " + turns.get(0).getText());
 
     // the completion card
     WebElement completion = browser.findElement(By.cssSelector("[data-testid=completion]"));
     assertEquals("completed", completion.getAttribute("data-status"));
-    String summary = completion.findElement(By.cssSelector("[data-testid=completion-summary]")).getText();
-    assertTrue(summary.contains("Marco") && summary.contains("speeding"), "the summary: " + summary);
-    assertTrue(completion.findElement(By.cssSelector("[data-testid=completion-cost]")).getText().matches(".*\\d.*"),
+    String summary =
+        completion.findElement(By.cssSelector("[data-testid=completion-summary]")).getText();
+    assertTrue(
+        summary.contains("Marco") && summary.contains("speeding"), "the summary: " + summary);
+    assertTrue(
+        completion
+            .findElement(By.cssSelector("[data-testid=completion-cost]"))
+            .getText()
+            .matches(".*\\d.*"),
         "a cost is shown");
-    assertEquals("Completed", browser.findElement(By.cssSelector("[data-testid=call-status]")).getText());
+    assertEquals(
+        "Completed", browser.findElement(By.cssSelector("[data-testid=call-status]")).getText());
 
     // the board shows the call completed (it lingers there with its final status before it leaves)
     String finalStatus = row + " [data-testid=board-status] [data-testid=status]";
-    waiting().until(ExpectedConditions.attributeToBe(By.cssSelector(finalStatus), "data-status", "completed"));
+    waiting()
+        .until(
+            ExpectedConditions.attributeToBe(
+                By.cssSelector(finalStatus), "data-status", "completed"));
     assertTrue(browser.findElement(By.cssSelector(row)).getAttribute("class").contains("finished"));
     // the picture for the README: the board beside the call, its last turns and the completion card
     // (the panel scrolls, not the page: the top bar and the board stay in the picture)
-    browser.executeScript("const panel = document.getElementById('call-panel');"
-        + "panel.scrollTop = arguments[0].offsetTop - panel.clientHeight / 2;", completion);
+    browser.executeScript(
+        "const panel = document.getElementById('call-panel');"
+            + "panel.scrollTop = arguments[0].offsetTop - panel.clientHeight / 2;",
+        completion);
     Chromium.screenshot(browser, "5-completed");
 
     // the history, filtered by driver: that call, not the other driver's
@@ -170,11 +218,18 @@ class ConsoleBrowserIT {
     browser.findElement(By.id("history-driver")).sendKeys(DRIVER_ID);
     browser.findElement(By.id("history-search")).click();
     By historyRows = By.cssSelector("[data-testid=history-row]");
-    waiting().until(d -> d.findElements(historyRows).stream().map(r -> r.getAttribute("data-call-sid")).toList()
-        .equals(List.of(callSid)));
+    waiting()
+        .until(
+            d ->
+                d.findElements(historyRows).stream()
+                    .map(r -> r.getAttribute("data-call-sid"))
+                    .toList()
+                    .equals(List.of(callSid)));
     WebElement historyRow = browser.findElement(historyRows);
     assertTrue(historyRow.getText().contains(DRIVER_ID), historyRow.getText());
-    assertEquals("completed", historyRow.findElement(By.cssSelector("[data-testid=status]")).getAttribute("data-status"));
+    assertEquals(
+        "completed",
+        historyRow.findElement(By.cssSelector("[data-testid=status]")).getAttribute("data-status"));
     Chromium.screenshot(browser, "6-history");
 
     // back on the board, the finished call has left it after its linger (15 s after completion)

@@ -1,10 +1,10 @@
 package io.callstream.console;
 
-import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.app.Node;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -26,7 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The console's static files are served by a real node without shadowing the API or its JSON 404. */
+/**
+ * The console's static files are served by a real node without shadowing the API or its JSON 404.
+ */
 @ExtendWith(VertxExtension.class)
 class ConsoleRoutesTest {
   private static final Pattern IMPORT = Pattern.compile("from '\\./([A-Za-z0-9_-]+\\.js)'");
@@ -55,8 +57,10 @@ class ConsoleRoutesTest {
   void rootServesTheConsolePage(Vertx vertx) {
     HttpResponse<Buffer> page = get(Http.client(vertx), "/");
     assertEquals(200, page.statusCode());
-    assertTrue(page.getHeader("Content-Type").startsWith("text/html"), page.getHeader("Content-Type"));
-    assertTrue(page.bodyAsString().contains("<script type=\"module\" src=\"/console/app.js\"></script>"));
+    assertTrue(
+        page.getHeader("Content-Type").startsWith("text/html"), page.getHeader("Content-Type"));
+    assertTrue(
+        page.bodyAsString().contains("<script type=\"module\" src=\"/console/app.js\"></script>"));
     assertTrue(page.bodyAsString().contains("id=\"login\""), "the login form is on the page");
     assertEquals(ConsoleRoutes.CACHE_CONTROL, page.getHeader("Cache-Control"));
     assertEquals(ConsoleRoutes.CONTENT_SECURITY_POLICY, page.getHeader("Content-Security-Policy"));
@@ -77,13 +81,17 @@ class ConsoleRoutesTest {
       HttpResponse<Buffer> module = get(client, ConsoleRoutes.PREFIX + "/" + file);
       assertEquals(200, module.statusCode(), file);
       String type = module.getHeader("Content-Type");
-      assertTrue(type.startsWith("text/javascript") || type.startsWith("application/javascript"), file + ": " + type);
+      assertTrue(
+          type.startsWith("text/javascript") || type.startsWith("application/javascript"),
+          file + ": " + type);
       Matcher imports = IMPORT.matcher(module.bodyAsString());
       while (imports.find()) {
         toLoad.add(imports.group(1));
       }
     }
-    assertTrue(loaded.containsAll(Set.of("app.js", "api.js", "live.js", "board.js", "call.js")), "modules: " + loaded);
+    assertTrue(
+        loaded.containsAll(Set.of("app.js", "api.js", "live.js", "board.js", "call.js")),
+        "modules: " + loaded);
     HttpResponse<Buffer> css = get(client, ConsoleRoutes.PREFIX + "/style.css");
     assertEquals(200, css.statusCode());
     assertTrue(css.getHeader("Content-Type").startsWith("text/css"), css.getHeader("Content-Type"));
@@ -93,16 +101,26 @@ class ConsoleRoutesTest {
   void unchangedFilesAreRevalidatedWith304(Vertx vertx) {
     WebClient client = Http.client(vertx);
     HttpResponse<Buffer> first = get(client, ConsoleRoutes.PREFIX + "/app.js");
-    HttpResponse<Buffer> again = Await.result(client.get(node.port(), "127.0.0.1", ConsoleRoutes.PREFIX + "/app.js")
-        .putHeader("If-Modified-Since", first.getHeader("Last-Modified")).send());
+    HttpResponse<Buffer> again =
+        Await.result(
+            client
+                .get(node.port(), "127.0.0.1", ConsoleRoutes.PREFIX + "/app.js")
+                .putHeader("If-Modified-Since", first.getHeader("Last-Modified"))
+                .send());
     assertEquals(304, again.statusCode());
   }
 
   @Test
   void unknownPathsStillGetTheJsonNotFound(Vertx vertx) {
     WebClient client = Http.client(vertx);
-    for (String path : new String[] {"/no/such/endpoint", "/console/missing.js", "/console/../api/openapi.yaml",
-        "/console/%2e%2e/api/openapi.yaml", "/index.html"}) {
+    for (String path :
+        new String[] {
+          "/no/such/endpoint",
+          "/console/missing.js",
+          "/console/../api/openapi.yaml",
+          "/console/%2e%2e/api/openapi.yaml",
+          "/index.html"
+        }) {
       HttpResponse<Buffer> response = get(client, path);
       assertEquals(404, response.statusCode(), path);
       JsonObject body = response.bodyAsJsonObject();
@@ -117,6 +135,9 @@ class ConsoleRoutesTest {
     assertEquals(401, calls.statusCode());
     assertEquals("error", calls.bodyAsJsonObject().getString("status"));
     assertEquals(200, get(client, "/health").statusCode());
-    assertEquals(401, get(client, "/ws/calls/transcriptions").statusCode(), "missing token is still refused");
+    assertEquals(
+        401,
+        get(client, "/ws/calls/transcriptions").statusCode(),
+        "missing token is still refused");
   }
 }

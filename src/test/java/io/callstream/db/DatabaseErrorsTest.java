@@ -13,9 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the soak found (issue 19): during a PostgreSQL stall, Twilio's status callbacks were answered 500 because a
- * query that waited too long for a pooled connection was not classified as "database unavailable". Against a real
- * pool whose only connection is held.
+ * What the soak found (issue 19): during a PostgreSQL stall, Twilio's status callbacks were
+ * answered 500 because a query that waited too long for a pooled connection was not classified as
+ * "database unavailable". Against a real pool whose only connection is held.
  */
 class DatabaseErrorsTest {
   private static final SchemaPool DB = SchemaPool.open("dberrors");
@@ -28,15 +28,27 @@ class DatabaseErrorsTest {
   @Test
   void aQueryThatFoundNoFreeConnectionInTimeIsUnavailable() {
     Config.Database one = TestDatabase.database(DB.schema());
-    one = new Config.Database(one.host(), one.port(), one.database(), one.user(), one.password(), one.schema(), 1,
-        one.tls(), one.statementTimeoutMs(), one.lockTimeoutMs(), one.idleInTransactionTimeoutMs());
+    one =
+        new Config.Database(
+            one.host(),
+            one.port(),
+            one.database(),
+            one.user(),
+            one.password(),
+            one.schema(),
+            1,
+            one.tls(),
+            one.statementTimeoutMs(),
+            one.lockTimeoutMs(),
+            one.idleInTransactionTimeoutMs());
     Pool pool = Database.createPool(DB.vertx(), one);
     try {
       SqlConnection held = Await.result(pool.getConnection());
       Throwable failure = Await.failure(pool.query("SELECT 1").execute());
       assertTrue(DatabaseErrors.unavailable(failure), "classified as unavailable: " + failure);
       Await.result(held.close());
-      assertTrue(Await.result(pool.query("SELECT 1").execute()).size() == 1, "the pool works again");
+      assertTrue(
+          Await.result(pool.query("SELECT 1").execute()).size() == 1, "the pool works again");
     } finally {
       Await.result(pool.close());
     }

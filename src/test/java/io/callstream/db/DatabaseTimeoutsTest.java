@@ -15,9 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every connection the node opens (the shared pool, the live-turn writer's pool, the reconciler's lock connection)
- * starts with statement_timeout, lock_timeout and idle_in_transaction_session_timeout, and a statement PostgreSQL
- * cannot finish in time fails as "unavailable" (503, retry) instead of holding its caller.
+ * Every connection the node opens (the shared pool, the live-turn writer's pool, the reconciler's
+ * lock connection) starts with statement_timeout, lock_timeout and
+ * idle_in_transaction_session_timeout, and a statement PostgreSQL cannot finish in time fails as
+ * "unavailable" (503, retry) instead of holding its caller.
  */
 class DatabaseTimeoutsTest {
   static Vertx vertx;
@@ -37,14 +38,19 @@ class DatabaseTimeoutsTest {
   void everyPoolAndConnectionStartsWithTheTimeouts() {
     Pool shared = Database.createPool(vertx, DB);
     Pool writer = Database.createWriterPool(vertx, DB, 1);
-    PgConnection lock = Await.result(PgConnection.connect(vertx, Database.connectOptions(DB, "callstream-reconciler")));
+    PgConnection lock =
+        Await.result(
+            PgConnection.connect(vertx, Database.connectOptions(DB, "callstream-reconciler")));
     try {
       for (SqlClient client : new SqlClient[] {shared, writer, lock}) {
         assertEquals("700ms", show(client, "statement_timeout"));
         assertEquals("300ms", show(client, "lock_timeout"));
         assertEquals("20s", show(client, "idle_in_transaction_session_timeout"));
       }
-      assertEquals("force_generic_plan", show(writer, "plan_cache_mode"), "the writer keeps its own settings");
+      assertEquals(
+          "force_generic_plan",
+          show(writer, "plan_cache_mode"),
+          "the writer keeps its own settings");
     } finally {
       Await.result(lock.close());
       Await.result(writer.close());
@@ -70,10 +76,15 @@ class DatabaseTimeoutsTest {
   @Test
   void migrationsConnectWithBoundsToo() {
     String url = Migrations.jdbcUrl(DB, 17, 0);
-    assertTrue(url.contains("connectTimeout=5") && url.contains("socketTimeout=17") && url.contains("loginTimeout="),
+    assertTrue(
+        url.contains("connectTimeout=5")
+            && url.contains("socketTimeout=17")
+            && url.contains("loginTimeout="),
         url);
     assertTrue(url.contains("options=-c%20lock_timeout%3D300%20-c%20statement_timeout%3D0"), url);
-    assertTrue(Migrations.appliedVersion(TestDatabase.database("public")) >= 0, "the bounded URL still connects");
+    assertTrue(
+        Migrations.appliedVersion(TestDatabase.database("public")) >= 0,
+        "the bounded URL still connects");
   }
 
   private static String show(SqlClient client, String setting) {

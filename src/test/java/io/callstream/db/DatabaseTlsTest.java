@@ -1,9 +1,9 @@
 package io.callstream.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.config.Config;
@@ -22,9 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * DATABASE_URL's sslmode reaches both drivers (it used to be dropped): against the suite's PostgreSQL, require
- * connects exactly when the server speaks TLS, prefer always connects, and verify-full with a CA that did not
- * sign the server's certificate never does.
+ * DATABASE_URL's sslmode reaches both drivers (it used to be dropped): against the suite's
+ * PostgreSQL, require connects exactly when the server speaks TLS, prefer always connects, and
+ * verify-full with a CA that did not sign the server's certificate never does.
  */
 class DatabaseTlsTest {
   static Vertx vertx;
@@ -36,8 +36,9 @@ class DatabaseTlsTest {
     vertx = Vertx.vertx();
     certs = TestCerts.generate();
     Config.Database plain = TestDatabase.database("public");
-    try (Connection c = DriverManager.getConnection(plain.jdbcUrl(), plain.user(), plain.password());
-         ResultSet rs = c.createStatement().executeQuery("SHOW ssl")) {
+    try (Connection c =
+            DriverManager.getConnection(plain.jdbcUrl(), plain.user(), plain.password());
+        ResultSet rs = c.createStatement().executeQuery("SHOW ssl")) {
       rs.next();
       serverTls = "on".equals(rs.getString(1));
     }
@@ -69,7 +70,8 @@ class DatabaseTlsTest {
   }
 
   private static boolean jdbcConnects(Config.Database db) {
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl() + "&connectTimeout=5", db.user(), db.password())) {
+    try (Connection c =
+        DriverManager.getConnection(db.jdbcUrl() + "&connectTimeout=5", db.user(), db.password())) {
       return c.isValid(5);
     } catch (SQLException e) {
       return false;

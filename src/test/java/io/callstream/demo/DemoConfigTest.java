@@ -33,8 +33,12 @@ class DemoConfigTest {
     URI url = URI.create("http://127.0.0.1:1234");
     assertEquals(url, el.withApiUrl(url).apiUrl());
     assertTrue(el.withApiUrl(url).simulator());
-    assertEquals("agent_real", config("ELEVENLABS_API_URL", "simulator", "ELEVENLABS_AGENT_ID", "agent_real")
-        .elevenLabs().agentId(), "a configured value still wins");
+    assertEquals(
+        "agent_real",
+        config("ELEVENLABS_API_URL", "simulator", "ELEVENLABS_AGENT_ID", "agent_real")
+            .elevenLabs()
+            .agentId(),
+        "a configured value still wins");
   }
 
   @Test
@@ -44,17 +48,27 @@ class DemoConfigTest {
     assertEquals(URI.create("https://api.elevenlabs.io"), c.elevenLabs().apiUrl());
     assertFalse(c.elevenLabs().canDial());
     assertEquals(new Config.Demo(null, 1000, 4000, 10), c.demo());
-    assertThrows(ConfigException.class, () -> config("ELEVENLABS_API_URL", "simulate"), "a typo is not a URL");
+    assertThrows(
+        ConfigException.class,
+        () -> config("ELEVENLABS_API_URL", "simulate"),
+        "a typo is not a URL");
   }
 
   @Test
   void demoSettingsAreValidated() {
-    Config c = config("PUBLIC_BASE_URL", "https://demo.example.com/cs", "DEMO_PACING_MS", "10",
-        "DEMO_FAILURE_PERCENT", "100");
+    Config c =
+        config(
+            "PUBLIC_BASE_URL",
+            "https://demo.example.com/cs",
+            "DEMO_PACING_MS",
+            "10",
+            "DEMO_FAILURE_PERCENT",
+            "100");
     assertEquals(new Config.Demo(URI.create("https://demo.example.com/cs"), 10, 10, 100), c.demo());
     assertEquals(250, config("DEMO_PACING_MS", " 250 - 900 ").demo().pacingMinMs());
     for (String bad : new String[] {"4000-1000", "0", "fast", "1-", "-5"}) {
-      ConfigException e = assertThrows(ConfigException.class, () -> config("DEMO_PACING_MS", bad), bad);
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> config("DEMO_PACING_MS", bad), bad);
       assertTrue(e.getMessage().startsWith("DEMO_PACING_MS"), e.getMessage());
     }
     assertThrows(ConfigException.class, () -> config("DEMO_FAILURE_PERCENT", "101"));

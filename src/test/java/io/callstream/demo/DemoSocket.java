@@ -1,9 +1,8 @@
 package io.callstream.demo;
 
-import io.callstream.support.Await;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.callstream.support.TestNodes;
+import io.callstream.support.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -13,7 +12,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A dashboard's WebSocket for blocking assertions: every frame is queued; {@link #next} waits for the next one. */
+/**
+ * A dashboard's WebSocket for blocking assertions: every frame is queued; {@link #next} waits for
+ * the next one.
+ */
 final class DemoSocket implements AutoCloseable {
   static final long TIMEOUT_SECONDS = 30;
 
@@ -29,8 +31,12 @@ final class DemoSocket implements AutoCloseable {
 
   static DemoSocket open(Vertx vertx, int port, String token) {
     DemoSocket socket = new DemoSocket(vertx.createWebSocketClient());
-    Await.result(socket.ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/ws/calls/transcriptions?token=" + token)));
+    Await.result(
+        socket.ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/ws/calls/transcriptions?token=" + token)));
     return socket;
   }
 

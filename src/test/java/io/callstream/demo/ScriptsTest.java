@@ -36,16 +36,21 @@ class ScriptsTest {
         assertTrue(s.turns().size() >= 3, where + " has at least 3 turns");
         for (int t = 0; t < s.turns().size(); t++) {
           Script.Turn turn = s.turns().get(t);
-          assertEquals(t % 2 == 0 ? "agent" : "user", turn.role(), where + " turn " + t + " alternates");
+          assertEquals(
+              t % 2 == 0 ? "agent" : "user", turn.role(), where + " turn " + t + " alternates");
           assertFalse(turn.message().isBlank(), where);
-          assertFalse(turn.message().contains("{"), where + ": unfilled placeholder in " + turn.message());
+          assertFalse(
+              turn.message().contains("{"), where + ": unfilled placeholder in " + turn.message());
         }
-        assertTrue(s.turns().get(0).message().contains("Marco"), where + ": the agent greets the driver by name");
+        assertTrue(
+            s.turns().get(0).message().contains("Marco"),
+            where + ": the agent greets the driver by name");
         assertFalse(s.turns().get(0).message().contains("Rossi"), where + ": by first name");
         assertTrue(s.summary().contains("Marco"), where + ": the summary names the driver");
         assertFalse(s.summary().contains("{"), where);
         if (type.equals(Scripts.GENERIC)) {
-          assertTrue(s.turns().get(0).message().contains("red light"), where + ": names the violation");
+          assertTrue(
+              s.turns().get(0).message().contains("red light"), where + ": names the violation");
         }
         assertAnalysis(s, where);
       }
@@ -59,23 +64,36 @@ class ScriptsTest {
     assertEquals(s.title(), a.getString("call_summary_title"), where);
     boolean callback = s.outcome().equals(Script.CALLBACK);
     assertEquals(callback ? "failure" : "success", a.getString("call_successful"), where);
-    boolean acknowledged = s.outcome().equals(Script.ACKNOWLEDGED) || s.outcome().equals(Script.QUESTION);
+    boolean acknowledged =
+        s.outcome().equals(Script.ACKNOWLEDGED) || s.outcome().equals(Script.QUESTION);
     JsonObject criteria = a.getJsonObject("evaluation_criteria_results");
-    assertEquals(acknowledged ? "success" : "failure",
-        criteria.getJsonObject("driver_acknowledged").getString("result"), where);
-    assertEquals(callback ? "failure" : "success",
-        criteria.getJsonObject("violation_discussed").getString("result"), where);
+    assertEquals(
+        acknowledged ? "success" : "failure",
+        criteria.getJsonObject("driver_acknowledged").getString("result"),
+        where);
+    assertEquals(
+        callback ? "failure" : "success",
+        criteria.getJsonObject("violation_discussed").getString("result"),
+        where);
     JsonObject data = a.getJsonObject("data_collection_results");
     assertEquals(s.type(), data.getJsonObject("violation_type").getString("value"), where);
     assertEquals(s.outcome(), data.getJsonObject("driver_response").getString("value"), where);
     if (callback) {
-      assertNull(data.getJsonObject("driver_reason").getValue("value"), where + ": no reason without a talk");
+      assertNull(
+          data.getJsonObject("driver_reason").getValue("value"),
+          where + ": no reason without a talk");
     } else if (!s.type().equals(Scripts.GENERIC)) {
       assertFalse(data.getJsonObject("driver_reason").getString("value").isBlank(), where);
     }
     // a driver who acknowledges says so in the conversation; one who disputes says it is wrong
-    String driverWords = String.join(" ", s.turns().stream().filter(t -> t.role().equals("user"))
-        .map(Script.Turn::message).toList()).toLowerCase();
+    String driverWords =
+        String.join(
+                " ",
+                s.turns().stream()
+                    .filter(t -> t.role().equals("user"))
+                    .map(Script.Turn::message)
+                    .toList())
+            .toLowerCase();
     if (s.outcome().equals(Script.CALLBACK)) {
       assertTrue(driverWords.contains("later") || driverWords.contains("call me"), where);
     }
@@ -84,7 +102,8 @@ class ScriptsTest {
   @Test
   void theViolationTypesPickTheScriptAndTheSeedPicksTheVariant() {
     assertEquals("speeding", Scripts.typeOf("Speeding"));
-    assertEquals("speeding", Scripts.typeOf("red light, speeding"), "the first recognised type wins");
+    assertEquals(
+        "speeding", Scripts.typeOf("red light, speeding"), "the first recognised type wins");
     assertEquals("hours_of_service", Scripts.typeOf("hours_of_service"));
     assertEquals("hours_of_service", Scripts.typeOf("HOS"));
     assertEquals("seatbelt", Scripts.typeOf("seat belt"));
@@ -93,8 +112,14 @@ class ScriptsTest {
     assertEquals(Scripts.GENERIC, Scripts.typeOf("red light"));
     assertEquals(Scripts.GENERIC, Scripts.typeOf(""));
 
-    Map<String, Object> vars = Map.of("driver_name", "Aisha Khan", "violation_types", "seatbelt",
-        "callstream_call_sid", "EL_D-102_1");
+    Map<String, Object> vars =
+        Map.of(
+            "driver_name",
+            "Aisha Khan",
+            "violation_types",
+            "seatbelt",
+            "callstream_call_sid",
+            "EL_D-102_1");
     Script a = scripts.pick(new Random(42), vars);
     Script b = scripts.pick(new Random(42), vars);
     assertEquals(a, b, "the same seed plays the same conversation");
@@ -111,9 +136,12 @@ class ScriptsTest {
   void aCallWithoutDriverNameOrViolationStillReadsWell() {
     Script s = scripts.pick(new Random(1), Map.of());
     assertEquals(Scripts.GENERIC, s.type());
-    assertTrue(s.turns().get(0).message().startsWith("Hi there") || s.turns().get(0).message().startsWith("Hello there"),
+    assertTrue(
+        s.turns().get(0).message().startsWith("Hi there")
+            || s.turns().get(0).message().startsWith("Hello there"),
         s.turns().get(0).message());
-    assertTrue(s.summary().contains("the driver") || s.summary().startsWith("The driver"), s.summary());
+    assertTrue(
+        s.summary().contains("the driver") || s.summary().startsWith("The driver"), s.summary());
     assertTrue(Character.isUpperCase(s.summary().charAt(0)), s.summary());
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The project's nginx configuration (issue 12, finding 7): a dashboard's ?token= never reaches the access log, and
- * no form of /metrics passes the load balancer.
+ * The project's nginx configuration (issue 12, finding 7): a dashboard's ?token= never reaches the
+ * access log, and no form of /metrics passes the load balancer.
  */
 class NginxConfigTest {
   static String schema;
@@ -39,7 +39,9 @@ class NginxConfigTest {
     node = nodes.start(TestConfig.config(schema));
     nginx = Nginx.start(List.of(node.port()));
     vertx = Vertx.vertx();
-    client = Http.unchecked(vertx); // nginx answers its own 404s for /metrics, which the node's API does not
+    client =
+        Http.unchecked(
+            vertx); // nginx answers its own 404s for /metrics, which the node's API does not
   }
 
   @AfterAll
@@ -53,19 +55,30 @@ class NginxConfigTest {
   @Test
   void metricsInAnyFormStayOffTheLoadBalancer() {
     for (String path : List.of("/metrics", "/metrics/", "/metrics/x", "/metrics?x=1")) {
-      assertEquals(404, Await.result(client.get(nginx.port(), "127.0.0.1", path).send()).statusCode(), path);
+      assertEquals(
+          404, Await.result(client.get(nginx.port(), "127.0.0.1", path).send()).statusCode(), path);
     }
-    assertEquals(200, Await.result(client.get(node.port(), "127.0.0.1", "/metrics").send()).statusCode(),
+    assertEquals(
+        200,
+        Await.result(client.get(node.port(), "127.0.0.1", "/metrics").send()).statusCode(),
         "each node still serves its own /metrics");
-    assertEquals(200, Await.result(client.get(nginx.port(), "127.0.0.1", "/health").send()).statusCode());
+    assertEquals(
+        200, Await.result(client.get(nginx.port(), "127.0.0.1", "/health").send()).statusCode());
   }
 
   @Test
   void aTokenInTheQueryNeverReachesTheAccessLog() throws Exception {
     String secret = "eyJhbGciOiJIUzI1NiJ9.not-a-real-token-but-a-secret.sig";
     // refused (the token is invalid), logged all the same: what matters is the line nginx writes
-    Throwable refused = Await.failure(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(nginx.port()).setURI("/ws/calls/transcriptions?token=" + secret)));
+    Throwable refused =
+        Await.failure(
+            vertx
+                .createWebSocketClient()
+                .connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(nginx.port())
+                        .setURI("/ws/calls/transcriptions?token=" + secret)));
     assertTrue(refused.getMessage().contains("403"), refused.getMessage());
     Await.result(client.get(nginx.port(), "127.0.0.1", "/calls?token=" + secret).send());
     Await.until("nginx wrote both lines", () -> lines() >= 2);
@@ -76,21 +89,39 @@ class NginxConfigTest {
   }
 
   /**
-   * Issue 19, defect 2: nginx's error log writes the request line of an upstream error, query string included;
-   * a /ws/ request with a query (an older client's ?token=) is proxied where only critical errors are logged.
+   * Issue 19, defect 2: nginx's error log writes the request line of an upstream error, query
+   * string included; a /ws/ request with a query (an older client's ?token=) is proxied where only
+   * critical errors are logged.
    */
   @Test
   void aTokenInTheQueryNeverReachesTheErrorLogWhenTheUpstreamFails() throws Exception {
     String secret = "eyJhbGciOiJIUzI1NiJ9.another-secret-for-the-error-log.sig";
-    try (Nginx dead = Nginx.start(List.of(Ports.free()))) { // nothing listens there: every request is an upstream error
-      Throwable withToken = Await.failure(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-          .setHost("127.0.0.1").setPort(dead.port()).setURI("/ws/calls/transcriptions?token=" + secret)));
+    try (Nginx dead =
+        Nginx.start(
+            List.of(Ports.free()))) { // nothing listens there: every request is an upstream error
+      Throwable withToken =
+          Await.failure(
+              vertx
+                  .createWebSocketClient()
+                  .connect(
+                      new WebSocketConnectOptions()
+                          .setHost("127.0.0.1")
+                          .setPort(dead.port())
+                          .setURI("/ws/calls/transcriptions?token=" + secret)));
       assertTrue(withToken.getMessage().contains("502"), withToken.getMessage());
       // a request without a query after it: its error is logged, so the log is written and in order
-      Throwable without = Await.failure(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-          .setHost("127.0.0.1").setPort(dead.port()).setURI("/ws/calls/transcriptions")));
+      Throwable without =
+          Await.failure(
+              vertx
+                  .createWebSocketClient()
+                  .connect(
+                      new WebSocketConnectOptions()
+                          .setHost("127.0.0.1")
+                          .setPort(dead.port())
+                          .setURI("/ws/calls/transcriptions")));
       assertTrue(without.getMessage().contains("502"), without.getMessage());
-      Await.until("nginx logged the second request's upstream error",
+      Await.until(
+          "nginx logged the second request's upstream error",
           () -> read(dead.errorLog()).contains("\"GET /ws/calls/transcriptions HTTP/1.1\""));
       String log = read(dead.errorLog());
       assertFalse(log.contains(secret), log);

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.support.Await;
 import io.callstream.app.Node;
 import io.callstream.auth.Tokens;
 import io.callstream.live.LiveRole;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -42,14 +42,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Throws a seeded corpus of hostile inputs ({@link Corpus}) at both webhook endpoints, validly signed so that
- * the body is what is tested, and at the WebSocket protocol (text, binary, fragmented mid-UTF-8, invalid UTF-8).
- * Expected: never a 5xx, never a stack trace in an answer, the node's heap flat, and no table changed except the
- * webhook inbox. Seed: -Dcallstream.fuzz.seed (default fixed, so the run is reproducible).
+ * Throws a seeded corpus of hostile inputs ({@link Corpus}) at both webhook endpoints, validly
+ * signed so that the body is what is tested, and at the WebSocket protocol (text, binary,
+ * fragmented mid-UTF-8, invalid UTF-8). Expected: never a 5xx, never a stack trace in an answer,
+ * the node's heap flat, and no table changed except the webhook inbox. Seed: -Dcallstream.fuzz.seed
+ * (default fixed, so the run is reproducible).
  */
 class ParserFuzzTest {
   static final long SEED = Long.getLong("callstream.fuzz.seed", 20_261_125L);
-  static final Path FIXTURES = Path.of(System.getProperty("callstream.fixtures", "src/test/resources/fixtures"));
+  static final Path FIXTURES =
+      Path.of(System.getProperty("callstream.fixtures", "src/test/resources/fixtures"));
   static final String[] TABLES = {"calls", "transcriptions", "users", "drivers"};
 
   static String schema;
@@ -65,8 +67,10 @@ class ParserFuzzTest {
     vertx = Vertx.vertx();
     client = Http.client(vertx);
     // a call the corpus does not name: it must come through untouched
-    TestDatabase.queryValue(schema, "INSERT INTO calls (call_sid, status) VALUES ('EL_FUZZ_1', 'in_progress') "
-        + "RETURNING id");
+    TestDatabase.queryValue(
+        schema,
+        "INSERT INTO calls (call_sid, status) VALUES ('EL_FUZZ_1', 'in_progress') "
+            + "RETURNING id");
   }
 
   @AfterAll
@@ -101,12 +105,27 @@ class ParserFuzzTest {
     for (int i = 0; i < corpus.size(); i++) {
       for (String path : List.of(WebhookRole.POST_CALL, WebhookRole.TRANSCRIPTION)) {
         byte[] body = corpus.get(i);
-        HttpResponse<Buffer> r = Await.result(client.post(node.port(), "127.0.0.1", path)
-            .putHeader(SignatureVerifier.HEADER, WebhookSigner.sign(body, TestConfig.WEBHOOK_SECRET))
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(Buffer.buffer(body)));
-        String where = path + " #" + i + " (seed " + SEED + "): " + preview(body) + " -> " + r.statusCode() + " "
-            + r.bodyAsString();
+        HttpResponse<Buffer> r =
+            Await.result(
+                client
+                    .post(node.port(), "127.0.0.1", path)
+                    .putHeader(
+                        SignatureVerifier.HEADER,
+                        WebhookSigner.sign(body, TestConfig.WEBHOOK_SECRET))
+                    .putHeader("Content-Type", "application/json")
+                    .sendBuffer(Buffer.buffer(body)));
+        String where =
+            path
+                + " #"
+                + i
+                + " (seed "
+                + SEED
+                + "): "
+                + preview(body)
+                + " -> "
+                + r.statusCode()
+                + " "
+                + r.bodyAsString();
         assertTrue(r.statusCode() < 500, where);
         assertNoStackTrace(r.bodyAsString(), where);
         statuses.merge(r.statusCode(), 1, Integer::sum);
@@ -124,20 +143,27 @@ class ParserFuzzTest {
       Await.result(socket.ws.writeTextMessage(message));
     }
     Await.result(socket.ws.writeBinaryMessage(Buffer.buffer(new byte[] {1, 2, 3, (byte) 0xFF})));
-    // one message in three frames, split inside the two-byte characters é and ü: reassembled before decoding
+    // one message in three frames, split inside the two-byte characters é and ü: reassembled before
+    // decoding
     byte[] split = "{\"subscribe\":\"é-ü\"}".getBytes(StandardCharsets.UTF_8);
     int e = 15; // the middle of é
-    // (not starting with an empty fragment: Vert.x 5.0.10 drops such a message with an IndexOutOfBoundsException)
+    // (not starting with an empty fragment: Vert.x 5.0.10 drops such a message with an
+    // IndexOutOfBoundsException)
     Await.result(socket.ws.writeFrame(WebSocketFrame.textFrame("{", false)));
-    Await.result(socket.ws.writeFrame(WebSocketFrame.continuationFrame(
-        Buffer.buffer(Arrays.copyOfRange(split, 1, e)), false)));
-    Await.result(socket.ws.writeFrame(WebSocketFrame.continuationFrame(
-        Buffer.buffer(Arrays.copyOfRange(split, e, split.length)), true)));
+    Await.result(
+        socket.ws.writeFrame(
+            WebSocketFrame.continuationFrame(
+                Buffer.buffer(Arrays.copyOfRange(split, 1, e)), false)));
+    Await.result(
+        socket.ws.writeFrame(
+            WebSocketFrame.continuationFrame(
+                Buffer.buffer(Arrays.copyOfRange(split, e, split.length)), true)));
     Await.result(socket.ws.writeTextMessage("{\"subscribe\":\"fuzz-sentinel\"}"));
 
     JsonObject reassembled = null;
-    for (JsonObject frame = socket.next(); !"fuzz-sentinel".equals(frame.getString("identifier"));
-         frame = socket.next()) {
+    for (JsonObject frame = socket.next();
+        !"fuzz-sentinel".equals(frame.getString("identifier"));
+        frame = socket.next()) {
       assertEquals("error", frame.getString("type"), frame.encode());
       assertNoStackTrace(frame.getString("message"), frame.encode());
       if ("é-ü".equals(frame.getString("identifier"))) {
@@ -148,19 +174,25 @@ class ParserFuzzTest {
     assertEquals("INVALID_IDENTIFIER", reassembled.getString("code"));
     assertFalse(socket.closed.isDone(), "bad messages never close the socket");
 
-    // invalid UTF-8 in a text message: the socket may be closed (1007) or answered, the node is unharmed
+    // invalid UTF-8 in a text message: the socket may be closed (1007) or answered, the node is
+    // unharmed
     Socket broken = Socket.open(node.port(), token);
     Await.result(broken.ws.writeFrame(WebSocketFrame.textFrame("{\"subscribe\":\"", false)));
-    Await.result(broken.ws.writeFrame(WebSocketFrame.continuationFrame(
-        Buffer.buffer(new byte[] {(byte) 0xC3, 0x28, '"', '}'}), true)));
-    CompletableFuture.anyOf(broken.closed, CompletableFuture.supplyAsync(broken::next)).get(20, TimeUnit.SECONDS);
+    Await.result(
+        broken.ws.writeFrame(
+            WebSocketFrame.continuationFrame(
+                Buffer.buffer(new byte[] {(byte) 0xC3, 0x28, '"', '}'}), true)));
+    CompletableFuture.anyOf(broken.closed, CompletableFuture.supplyAsync(broken::next))
+        .get(20, TimeUnit.SECONDS);
     broken.frames.forEach(f -> assertNoStackTrace(f.encode(), f.encode()));
 
-    // a message over the 64 KiB limit is refused by Vert.x (dropped or the socket closed), nothing else
+    // a message over the 64 KiB limit is refused by Vert.x (dropped or the socket closed), nothing
+    // else
     Socket huge = Socket.open(node.port(), token);
     huge.ws.writeTextMessage("{\"subscribe\":\"" + "h".repeat(70_000) + "\"}");
     huge.ws.writeTextMessage("{\"subscribe\":\"fuzz-huge\"}");
-    CompletableFuture.anyOf(huge.closed, CompletableFuture.supplyAsync(huge::next)).get(20, TimeUnit.SECONDS);
+    CompletableFuture.anyOf(huge.closed, CompletableFuture.supplyAsync(huge::next))
+        .get(20, TimeUnit.SECONDS);
     huge.frames.forEach(f -> assertNoStackTrace(f.encode(), f.encode()));
 
     Await.result(socket.ws.writeTextMessage("{\"subscribe\":\"fuzz-after\"}"));
@@ -170,14 +202,19 @@ class ParserFuzzTest {
   }
 
   /** A real WebSocket client that queues the server's frames. */
-  record Socket(ClientWebSocket ws, LinkedBlockingQueue<JsonObject> frames, CompletableFuture<Short> closed) {
+  record Socket(
+      ClientWebSocket ws, LinkedBlockingQueue<JsonObject> frames, CompletableFuture<Short> closed) {
     static Socket open(int port, String token) {
       ClientWebSocket ws = vertx.createWebSocketClient().webSocket();
       Socket s = new Socket(ws, new LinkedBlockingQueue<>(), new CompletableFuture<>());
       ws.textMessageHandler(text -> s.frames.add(new JsonObject(text)));
       ws.closeHandler(v -> s.closed.complete(ws.closeStatusCode()));
-      Await.result(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-          .setURI(LiveRole.PATH + "?token=" + token)));
+      Await.result(
+          ws.connect(
+              new WebSocketConnectOptions()
+                  .setHost("127.0.0.1")
+                  .setPort(port)
+                  .setURI(LiveRole.PATH + "?token=" + token)));
       return s;
     }
 
@@ -194,7 +231,9 @@ class ParserFuzzTest {
 
   private static void assertNoStackTrace(String text, String where) {
     if (text != null) {
-      assertFalse(text.contains("Exception") || text.contains("\tat ") || text.contains("io.callstream."), where);
+      assertFalse(
+          text.contains("Exception") || text.contains("\tat ") || text.contains("io.callstream."),
+          where);
     }
   }
 
@@ -202,8 +241,14 @@ class ParserFuzzTest {
   private static Map<String, String> snapshot() {
     Map<String, String> digests = new java.util.TreeMap<>();
     for (String table : TABLES) {
-      digests.put(table, String.valueOf(TestDatabase.queryValue(schema,
-          "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM " + table + " t")));
+      digests.put(
+          table,
+          String.valueOf(
+              TestDatabase.queryValue(
+                  schema,
+                  "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "
+                      + table
+                      + " t")));
     }
     return digests;
   }

@@ -14,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The fleet feed ({"watch": "calls"}): a snapshot of active calls, then every call's lifecycle, across nodes. */
+/**
+ * The fleet feed ({"watch": "calls"}): a snapshot of active calls, then every call's lifecycle,
+ * across nodes.
+ */
 class FleetFeedTest {
   @RegisterExtension
   static final ClusterExtension cluster = LiveCluster.twoNodes("fleet", Map.of());
@@ -33,22 +36,29 @@ class FleetFeedTest {
   void snapshotThenLifecycleOfEveryCallWithoutTurns() {
     Call active = CallFeed.newCall(cluster.a());
     Call ended = CallFeed.newCall(cluster.a());
-    // ended in the database only: its completion events would (rightly) reach a watcher that started meanwhile
-    TestDatabase.queryValue(cluster.schema(),
+    // ended in the database only: its completion events would (rightly) reach a watcher that
+    // started meanwhile
+    TestDatabase.queryValue(
+        cluster.schema(),
         "UPDATE calls SET status = 'completed' WHERE id = " + ended.id() + " RETURNING 1");
     TestSocket s = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
     JsonObject confirmed = watch(s);
     assertTrue(holds(confirmed, active.callSid()), confirmed.encode());
     assertFalse(holds(confirmed, ended.callSid()), "an ended call is not on the board");
-    JsonObject snapshotCall = confirmed.getJsonArray("calls").stream().map(JsonObject.class::cast)
-        .filter(c -> active.callSid().equals(c.getString("call_sid"))).findFirst().orElseThrow();
+    JsonObject snapshotCall =
+        confirmed.getJsonArray("calls").stream()
+            .map(JsonObject.class::cast)
+            .filter(c -> active.callSid().equals(c.getString("call_sid")))
+            .findFirst()
+            .orElseThrow();
     assertEquals("in_progress", snapshotCall.getString("status"));
     assertTrue(snapshotCall.containsKey("violation_types"));
 
     // a call started on node A reaches the watcher on node B; its transcript turns do not
     Call fresh = CallFeed.newCall(cluster.a());
-    CallEvents.publish(cluster.a().vertx().eventBus(), new CallStartedEvent(fresh.id(), fresh.callSid(),
-        fresh.conversationId(), fresh.toJson()));
+    CallEvents.publish(
+        cluster.a().vertx().eventBus(),
+        new CallStartedEvent(fresh.id(), fresh.callSid(), fresh.conversationId(), fresh.toJson()));
     JsonObject started = s.next("call_started");
     assertEquals(fresh.callSid(), started.getString("call_sid"));
     assertEquals(fresh.callSid(), started.getJsonObject("call_data").getString("call_sid"));
@@ -72,8 +82,9 @@ class FleetFeedTest {
     s.send(new JsonObject().put("unwatch", "calls"));
     s.next("unwatch_confirmed");
     Call other = CallFeed.newCall(cluster.a());
-    CallEvents.publish(cluster.a().vertx().eventBus(), new CallStartedEvent(other.id(), other.callSid(),
-        other.conversationId(), other.toJson()));
+    CallEvents.publish(
+        cluster.a().vertx().eventBus(),
+        new CallStartedEvent(other.id(), other.callSid(), other.conversationId(), other.toJson()));
     CallFeed.probe(cluster.a(), followed);
     // the probe of the subscribed call arrives; the call_started published before it does not
     JsonObject next = s.next("call_status");

@@ -13,8 +13,13 @@ final class Jwts {
   private Jwts() {}
 
   static String dispatcher(Vertx vertx, long expiresInSeconds) {
-    return sign(vertx, TestConfig.SECRET_KEY, new JsonObject().put("sub", "dispatcher1").put("role", "dispatcher")
-        .put("exp", System.currentTimeMillis() / 1000 + expiresInSeconds));
+    return sign(
+        vertx,
+        TestConfig.SECRET_KEY,
+        new JsonObject()
+            .put("sub", "dispatcher1")
+            .put("role", "dispatcher")
+            .put("exp", System.currentTimeMillis() / 1000 + expiresInSeconds));
   }
 
   static String dispatcher(Vertx vertx) {
@@ -22,8 +27,11 @@ final class Jwts {
   }
 
   static String sign(Vertx vertx, String secret, JsonObject claims) {
-    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    JWTAuth jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256"));
   }
 }

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Found by the soak (issue 19): a PostgreSQL restart closed dashboards with 1011 when their subscription's or fleet
- * watch's read failed. The reads are now tried again while the database is unavailable (CatchUp, bounded), so the
- * socket stays open and the answer comes once PostgreSQL is back. The outage here: the database behind a TcpProxy
- * that is taken down (connections refused, open ones cut) and brought back.
+ * Found by the soak (issue 19): a PostgreSQL restart closed dashboards with 1011 when their
+ * subscription's or fleet watch's read failed. The reads are now tried again while the database is
+ * unavailable (CatchUp, bounded), so the socket stays open and the answer comes once PostgreSQL is
+ * back. The outage here: the database behind a TcpProxy that is taken down (connections refused,
+ * open ones cut) and brought back.
  */
 class LiveDatabaseOutageTest {
   static String schema;
@@ -40,7 +41,9 @@ class LiveDatabaseOutageTest {
     proxy = new TcpProxy(vertx, "127.0.0.1", 5432);
     Await.result(proxy.up());
     String url = TestDatabase.URL.replace(":5432/", ":" + proxy.port() + "/");
-    node = nodes.start(TestConfig.config(schema, Map.of("DATABASE_URL", url, "RECONCILE_ENABLED", "false")));
+    node =
+        nodes.start(
+            TestConfig.config(schema, Map.of("DATABASE_URL", url, "RECONCILE_ENABLED", "false")));
     client = TestSocket.client(vertx);
   }
 
@@ -59,7 +62,8 @@ class LiveDatabaseOutageTest {
     try {
       s.send(new JsonObject().put("subscribe", call.callSid()).put("since", 0));
       s.send(new JsonObject().put("watch", "calls"));
-      // the node's own probe has seen the database gone, so the reads above have been tried and refused by now
+      // the node's own probe has seen the database gone, so the reads above have been tried and
+      // refused by now
       Await.until("the node sees the database down", () -> !node.state().databaseAnswers());
       assertFalse(s.closed.isDone(), "the socket stays open while the database is away");
     } finally {
@@ -67,8 +71,10 @@ class LiveDatabaseOutageTest {
     }
     JsonObject first = s.next();
     JsonObject second = s.next();
-    assertEquals(Set.of("subscription_confirmed", "watch_confirmed"),
-        Set.of(first.getString("type"), second.getString("type")), first + " " + second);
+    assertEquals(
+        Set.of("subscription_confirmed", "watch_confirmed"),
+        Set.of(first.getString("type"), second.getString("type")),
+        first + " " + second);
     assertFalse(s.closed.isDone(), "still open after the outage");
   }
 }

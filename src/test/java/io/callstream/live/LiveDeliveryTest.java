@@ -22,7 +22,10 @@ class LiveDeliveryTest {
   @RegisterExtension
   static final ClusterExtension cluster = LiveCluster.twoNodes("livedelivery", Map.of());
 
-  /** Subscribing while turns keep arriving: every turn after since exactly once, in order, many times over. */
+  /**
+   * Subscribing while turns keep arriving: every turn after since exactly once, in order, many
+   * times over.
+   */
   @Test
   void sinceReplayRacesLiveTurnsWithoutGapOrDuplicate() {
     for (int round = 0; round < 20; round++) {
@@ -35,12 +38,14 @@ class LiveDeliveryTest {
       TestSocket s = TestSocket.open(cluster.webSockets(), subscriberNode.port(), cluster.token());
       Future<Integer> producing = CallFeed.produce(publisher, call, 15);
       Integer since = round % 4 == 3 ? null : round % 5;
-      JsonObject confirmed = s.subscribe(round % 3 == 0 ? call.conversationId() : call.callSid(), since);
+      JsonObject confirmed =
+          s.subscribe(round % 3 == 0 ? call.conversationId() : call.callSid(), since);
       int expected = since == null ? confirmed.getInteger("last_sequence_number") + 1 : since + 1;
       int last = Await.result(producing);
       for (int seq = expected; seq <= last; seq++) {
         JsonObject frame = s.next("transcription");
-        assertEquals(seq, frame.getInteger("sequence_number"), "round " + round + ": " + frame.encode());
+        assertEquals(
+            seq, frame.getInteger("sequence_number"), "round " + round + ": " + frame.encode());
       }
       CallFeed.probe(publisher, call);
       s.next("call_status");
@@ -123,7 +128,8 @@ class LiveDeliveryTest {
     JsonObject confirmed = s.subscribe(call.callSid(), null);
     assertEquals("completed", confirmed.getString("status"));
     assertEquals(2, confirmed.getInteger("last_sequence_number"));
-    assertEquals(2, s.next("call_completed").getJsonObject("call_data").getInteger("last_sequence_number"));
+    assertEquals(
+        2, s.next("call_completed").getJsonObject("call_data").getInteger("last_sequence_number"));
     s.subscribe(call.conversationId(), 0);
     assertEquals("one", s.next("transcription").getString("message_text"));
     assertEquals("two", s.next("transcription").getString("message_text"));
@@ -148,7 +154,8 @@ class LiveDeliveryTest {
       sockets.add(s);
       for (int i = 0; i < calls.size(); i++) {
         Call c = calls.get(i);
-        s.ws.writeTextMessage(message("subscribe", i % 2 == 0 ? c.callSid() : c.conversationId()).encode());
+        s.ws.writeTextMessage(
+            message("subscribe", i % 2 == 0 ? c.callSid() : c.conversationId()).encode());
       }
     }
     for (TestSocket s : sockets) {
@@ -178,7 +185,9 @@ class LiveDeliveryTest {
 
   /** The node-wide gauge, summed over both nodes, as /metrics exports it. */
   private static long gauges(String name) {
-    return (long) (cluster.a().registry().get(name).gauge().value() + cluster.b().registry().get(name).gauge().value());
+    return (long)
+        (cluster.a().registry().get(name).gauge().value()
+            + cluster.b().registry().get(name).gauge().value());
   }
 
   private static double gapRepairs(Node node) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Authentication of the upgrade and fan-out of events across two clustered nodes. */
 class LiveFeedTest {
   @RegisterExtension
-  static final ClusterExtension cluster = LiveCluster.twoNodes("livefeed", Map.of("WS_MAX_SUBSCRIPTIONS", "10"));
+  static final ClusterExtension cluster =
+      LiveCluster.twoNodes("livefeed", Map.of("WS_MAX_SUBSCRIPTIONS", "10"));
 
   @Test
   void upgradeWithoutTokenIs401() {
@@ -28,17 +29,28 @@ class LiveFeedTest {
 
   @Test
   void upgradeWithInvalidOrExpiredTokenIs403() {
-    for (String bad : List.of("garbage", Jwts.dispatcher(cluster.vertx(), -10),
-        Jwts.sign(cluster.vertx(), "another-secret-key-that-is-32-bytes-long!!", new JsonObject().put("sub", "x")
-            .put("role", "dispatcher").put("exp", System.currentTimeMillis() / 1000 + 600)))) {
-      Throwable e = Await.failure(TestSocket.connect(cluster.webSockets(), cluster.a().port(), bad));
+    for (String bad :
+        List.of(
+            "garbage",
+            Jwts.dispatcher(cluster.vertx(), -10),
+            Jwts.sign(
+                cluster.vertx(),
+                "another-secret-key-that-is-32-bytes-long!!",
+                new JsonObject()
+                    .put("sub", "x")
+                    .put("role", "dispatcher")
+                    .put("exp", System.currentTimeMillis() / 1000 + 600)))) {
+      Throwable e =
+          Await.failure(TestSocket.connect(cluster.webSockets(), cluster.a().port(), bad));
       assertEquals(403, assertInstanceOf(UpgradeRejectedException.class, e).getStatus());
     }
   }
 
   @Test
   void bearerHeaderAuthenticatesToo() {
-    TestSocket s = Await.result(TestSocket.connectBearer(cluster.webSockets(), cluster.b().port(), cluster.token()));
+    TestSocket s =
+        Await.result(
+            TestSocket.connectBearer(cluster.webSockets(), cluster.b().port(), cluster.token()));
     Call call = CallFeed.newCall(cluster.a());
     JsonObject confirmed = s.subscribe(call.callSid(), null);
     assertEquals(call.callSid(), confirmed.getString("call_sid"));
@@ -47,9 +59,11 @@ class LiveFeedTest {
 
   @Test
   void plainGetWithoutUpgradeIsRefusedCleanly() {
-    var response = Await.result(Http.client(cluster.vertx())
-        .get(cluster.a().port(), "127.0.0.1", LiveRole.PATH + "?token=" + cluster.token())
-        .send());
+    var response =
+        Await.result(
+            Http.client(cluster.vertx())
+                .get(cluster.a().port(), "127.0.0.1", LiveRole.PATH + "?token=" + cluster.token())
+                .send());
     assertEquals(400, response.statusCode());
   }
 
@@ -78,7 +92,9 @@ class LiveFeedTest {
     CallFeed.complete(cluster.b(), call, true);
     for (TestSocket s : List.of(onA, onB)) {
       assertEquals("completed", s.next("call_status").getString("status"));
-      assertEquals(20, s.next("call_completed").getJsonObject("call_data").getInteger("last_sequence_number"));
+      assertEquals(
+          20,
+          s.next("call_completed").getJsonObject("call_data").getInteger("last_sequence_number"));
       assertTrue(s.frames.isEmpty());
       s.close();
     }

@@ -10,10 +10,7 @@ import io.callstream.call.Call;
 import io.callstream.support.Await;
 import io.callstream.support.ClusterExtension;
 import io.callstream.support.TestConfig;
-import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
 import io.micrometer.core.instrument.Counter;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
@@ -25,15 +22,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Protection and lifecycle: slow consumers (1013), unanswered pings, draining (503) and stop (1001). */
+/**
+ * Protection and lifecycle: slow consumers (1013), unanswered pings, draining (503) and stop
+ * (1001).
+ */
 class LiveLifecycleTest {
-  @RegisterExtension
-  static final ClusterExtension live = ClusterExtension.noNodes("livelife");
+  @RegisterExtension static final ClusterExtension live = ClusterExtension.noNodes("livelife");
 
   @Test
   void aClientThatDoesNotReadIsClosedWith1013WhileOthersKeepReceiving() throws Exception {
-    Node node = live.starter().start(TestConfig.config(live.schema(),
-        Map.of("WS_MAX_QUEUE_BYTES", "65536", "HTTP_INSTANCES", "1")));
+    Node node =
+        live.starter()
+            .start(
+                TestConfig.config(
+                    live.schema(), Map.of("WS_MAX_QUEUE_BYTES", "65536", "HTTP_INSTANCES", "1")));
     Call call = CallFeed.newCall(node);
     WebSocketClient smallBuffers =
         live.vertx().createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(4096));
@@ -42,7 +44,8 @@ class LiveLifecycleTest {
     slow.subscribe(call.callSid(), null);
     reader.subscribe(call.callSid(), null);
     slow.ws.pause();
-    Counter slowConsumerCloses = node.registry().get("callstream_ws_slow_consumer_closes").counter();
+    Counter slowConsumerCloses =
+        node.registry().get("callstream_ws_slow_consumer_closes").counter();
     double closedBefore = slowConsumerCloses.count();
     String text = "x".repeat(4000);
     int seq = 0;
@@ -65,22 +68,30 @@ class LiveLifecycleTest {
 
   @Test
   void pingsDropSilentSocketsAndDrainingRefusesThenStopCloses1001() throws Exception {
-    Node node = live.starter().start(TestConfig.config(live.schema(), Map.of("WS_PING_INTERVAL_SECONDS", "1")));
+    Node node =
+        live.starter()
+            .start(TestConfig.config(live.schema(), Map.of("WS_PING_INTERVAL_SECONDS", "1")));
     TestSocket answering = TestSocket.open(live.webSockets(), node.port(), live.token());
     // a raw client that completes the handshake and then never answers a ping
     CompletableFuture<Buffer> closeFrame = new CompletableFuture<>();
     Buffer received = Buffer.buffer();
     NetSocket raw = Await.result(live.vertx().createNetClient().connect(node.port(), "127.0.0.1"));
-    raw.handler(data -> {
-      received.appendBuffer(data);
-      int at = indexOfCloseFrame(received);
-      if (at >= 0) {
-        closeFrame.complete(received.getBuffer(at, received.length()));
-      }
-    });
-    raw.write("GET " + LiveRole.PATH + "?token=" + live.token() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        + "Sec-WebSocket-Version: 13\r\n\r\n");
+    raw.handler(
+        data -> {
+          received.appendBuffer(data);
+          int at = indexOfCloseFrame(received);
+          if (at >= 0) {
+            closeFrame.complete(received.getBuffer(at, received.length()));
+          }
+        });
+    raw.write(
+        "GET "
+            + LiveRole.PATH
+            + "?token="
+            + live.token()
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n");
     Buffer close = closeFrame.get(20, TimeUnit.SECONDS);
     assertTrue(received.toString().startsWith("HTTP/1.1 101"), received.toString());
     assertEquals(1001, close.getUnsignedShort(2));
@@ -91,20 +102,26 @@ class LiveLifecycleTest {
     answering.subscribe(call.callSid(), null);
 
     node.state().startDraining();
-    Throwable refused = Await.failure(TestSocket.connect(live.webSockets(), node.port(), live.token()));
+    Throwable refused =
+        Await.failure(TestSocket.connect(live.webSockets(), node.port(), live.token()));
     assertEquals(503, assertInstanceOf(UpgradeRejectedException.class, refused).getStatus());
-    CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
-      try {
-        node.shutdown(20);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Void> stopped =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                node.shutdown(20);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     assertEquals((short) 1001, answering.awaitClose());
     stopped.get(30, TimeUnit.SECONDS);
   }
 
-  /** Index of a server close frame (FIN + opcode 8, unmasked, 2-byte code + reason) after the 101 answer. */
+  /**
+   * Index of a server close frame (FIN + opcode 8, unmasked, 2-byte code + reason) after the 101
+   * answer.
+   */
   private static int indexOfCloseFrame(Buffer b) {
     String text = b.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
     int start = text.indexOf("\r\n\r\n");

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every client message and error code of contract §4, and the token's expiry and refresh on a live socket. */
+/**
+ * Every client message and error code of contract §4, and the token's expiry and refresh on a live
+ * socket.
+ */
 class LiveProtocolTest {
   @RegisterExtension
   static final ClusterExtension live =
@@ -52,13 +55,24 @@ class LiveProtocolTest {
   void malformedMessagesAreInvalidMessageAndNeverClose() {
     Call call = CallFeed.newCall(live.node());
     TestSocket s = TestSocket.open(live.webSockets(), live.node().port(), live.token());
-    List<String> bad = List.of("not json", "[1,2]", "{}", "{\"hello\":1}",
-        new JsonObject().put("subscribe", call.callSid()).put("unsubscribe", call.callSid()).encode(),
-        new JsonObject().put("subscribe", call.callSid()).put("since", -1).encode(),
-        new JsonObject().put("subscribe", call.callSid()).put("since", "3").encode(),
-        new JsonObject().put("subscribe", call.callSid()).put("since", 1.5).encode(),
-        new JsonObject().put("auth", 7).encode(),
-        new JsonObject().put("subscribe", call.callSid()).put("pad", "x".repeat(5000)).encode());
+    List<String> bad =
+        List.of(
+            "not json",
+            "[1,2]",
+            "{}",
+            "{\"hello\":1}",
+            new JsonObject()
+                .put("subscribe", call.callSid())
+                .put("unsubscribe", call.callSid())
+                .encode(),
+            new JsonObject().put("subscribe", call.callSid()).put("since", -1).encode(),
+            new JsonObject().put("subscribe", call.callSid()).put("since", "3").encode(),
+            new JsonObject().put("subscribe", call.callSid()).put("since", 1.5).encode(),
+            new JsonObject().put("auth", 7).encode(),
+            new JsonObject()
+                .put("subscribe", call.callSid())
+                .put("pad", "x".repeat(5000))
+                .encode());
     for (String text : bad) {
       s.send(text);
       assertEquals("INVALID_MESSAGE", s.next("error").getString("code"), text);
@@ -128,12 +142,17 @@ class LiveProtocolTest {
     assertTrue(throttled, "no rate-limit error in " + codes.size() + " answers");
     assertTrue(codes.size() < 200, "every message was answered");
     Call call = CallFeed.newCall(live.node());
-    JsonObject answer = Await.latest(() -> {
-      s.frames.clear();
-      s.send(message("subscribe", call.callSid()));
-      return s.poll(Duration.ofSeconds(2));
-    }, a -> a != null && "subscription_confirmed".equals(a.getString("type")), Await.TIMEOUT);
-    assertEquals("subscription_confirmed", answer.getString("type"), "socket did not recover: " + answer);
+    JsonObject answer =
+        Await.latest(
+            () -> {
+              s.frames.clear();
+              s.send(message("subscribe", call.callSid()));
+              return s.poll(Duration.ofSeconds(2));
+            },
+            a -> a != null && "subscription_confirmed".equals(a.getString("type")),
+            Await.TIMEOUT);
+    assertEquals(
+        "subscription_confirmed", answer.getString("type"), "socket did not recover: " + answer);
     s.close();
   }
 

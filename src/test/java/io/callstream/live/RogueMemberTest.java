@@ -41,42 +41,48 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 12, finding 1: two callstream nodes with the event bus's mutual TLS, and two rogue processes with the same
- * Hazelcast settings, one with a plain event bus and one with TLS and a certificate from another CA (trusting any
- * server). Both rogues become Hazelcast members (Hazelcast's open-source edition does not authenticate members),
- * but no event reaches them and nothing they publish reaches a dashboard.
+ * Issue 12, finding 1: two callstream nodes with the event bus's mutual TLS, and two rogue
+ * processes with the same Hazelcast settings, one with a plain event bus and one with TLS and a
+ * certificate from another CA (trusting any server). Both rogues become Hazelcast members
+ * (Hazelcast's open-source edition does not authenticate members), but no event reaches them and
+ * nothing they publish reaches a dashboard.
  */
 class RogueMemberTest {
   /** Vert.x logs this (WARN) when a node cannot open its event-bus connection to another member. */
-  private static final Logger BUS_LOG = Logger.getLogger("io.vertx.core.eventbus.impl.clustered.ClusteredEventBus");
+  private static final Logger BUS_LOG =
+      Logger.getLogger("io.vertx.core.eventbus.impl.clustered.ClusteredEventBus");
 
   static final TestCerts certs = TestCerts.generate();
   static final TestCerts foreignCerts = TestCerts.generate();
+
   /** Registered first, so it runs after the nodes were shut down. */
   @RegisterExtension
-  static final AfterAllCallback deleteCerts = context -> {
-    certs.delete();
-    foreignCerts.delete();
-  };
-  @RegisterExtension
-  static final ClusterExtension cluster = LiveCluster.twoNodes("rogue", tls());
+  static final AfterAllCallback deleteCerts =
+      context -> {
+        certs.delete();
+        foreignCerts.delete();
+      };
+
+  @RegisterExtension static final ClusterExtension cluster = LiveCluster.twoNodes("rogue", tls());
   static final List<Rogue> rogues = new ArrayList<>();
   static final BlockingQueue<String> unreachable = new LinkedBlockingQueue<>();
-  static final Handler unreachableHandler = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      String m = r.getMessage();
-      if (m != null && m.startsWith("Connecting to server ") && m.endsWith(" failed")) {
-        unreachable.add(m.substring("Connecting to server ".length(), m.length() - " failed".length()));
-      }
-    }
+  static final Handler unreachableHandler =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          String m = r.getMessage();
+          if (m != null && m.startsWith("Connecting to server ") && m.endsWith(" failed")) {
+            unreachable.add(
+                m.substring("Connecting to server ".length(), m.length() - " failed".length()));
+          }
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   private static Map<String, String> tls() {
     Map<String, String> tls = new HashMap<>(certs.settings());
@@ -84,36 +90,58 @@ class RogueMemberTest {
     return tls;
   }
 
-  /** A clustered Vert.x that is not a callstream node, and what it received on the call-events address. */
-  record Rogue(String name, Vertx vertx, HazelcastClusterManager hazelcast, BlockingQueue<String> received) {}
+  /**
+   * A clustered Vert.x that is not a callstream node, and what it received on the call-events
+   * address.
+   */
+  record Rogue(
+      String name,
+      Vertx vertx,
+      HazelcastClusterManager hazelcast,
+      BlockingQueue<String> received) {}
 
   @BeforeAll
   static void setUp() {
     BUS_LOG.addHandler(unreachableHandler);
     rogues.add(rogue("plain", new EventBusOptions()));
-    rogues.add(rogue("foreign-ca", new EventBusOptions().setSsl(true).setTrustAll(true)
-        .setClientAuth(ClientAuth.NONE)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(foreignCerts.cert().toString())
-            .setKeyPath(foreignCerts.key().toString()))));
+    rogues.add(
+        rogue(
+            "foreign-ca",
+            new EventBusOptions()
+                .setSsl(true)
+                .setTrustAll(true)
+                .setClientAuth(ClientAuth.NONE)
+                .setKeyCertOptions(
+                    new PemKeyCertOptions()
+                        .setCertPath(foreignCerts.cert().toString())
+                        .setKeyPath(foreignCerts.key().toString()))));
   }
 
   private static Rogue rogue(String name, EventBusOptions bus) {
-    List<String> members = cluster.nodes().stream()
-        .map(n -> "127.0.0.1:" + n.config().cluster().port()).toList();
+    List<String> members =
+        cluster.nodes().stream().map(n -> "127.0.0.1:" + n.config().cluster().port()).toList();
     // the Hazelcast settings of a callstream node: same cluster name, same join list
     Config.Cluster settings = new Config.Cluster(true, "127.0.0.1", Ports.free(), members, null, 5);
     HazelcastClusterManager hazelcast = ClusterSetup.clusterManager(settings);
-    Vertx v = Await.result(Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(bus.setHost("127.0.0.1").setPort(0)))
-        .withClusterManager(hazelcast)
-        .buildClustered());
+    Vertx v =
+        Await.result(
+            Vertx.builder()
+                .with(new VertxOptions().setEventBusOptions(bus.setHost("127.0.0.1").setPort(0)))
+                .withClusterManager(hazelcast)
+                .buildClustered());
     BlockingQueue<String> received = new LinkedBlockingQueue<>();
-    // a publish is also delivered to the publisher's own consumers: the rogue's own forgeries do not count
-    Await.result(v.eventBus().<String>consumer(CallEvents.ADDRESS, m -> {
-      if (!m.body().contains(forgery(name))) {
-        received.add(m.body());
-      }
-    }).completion());
+    // a publish is also delivered to the publisher's own consumers: the rogue's own forgeries do
+    // not count
+    Await.result(
+        v.eventBus()
+            .<String>consumer(
+                CallEvents.ADDRESS,
+                m -> {
+                  if (!m.body().contains(forgery(name))) {
+                    received.add(m.body());
+                  }
+                })
+            .completion());
     return new Rogue(name, v, hazelcast, received);
   }
 
@@ -141,24 +169,53 @@ class RogueMemberTest {
     TestSocket onA = TestSocket.open(cluster.webSockets(), cluster.a().port(), cluster.token());
     onA.subscribe(call.callSid(), null);
 
-    // forged frames first: a turn with the next sequence number and a completion that would end the feed
+    // forged frames first: a turn with the next sequence number and a completion that would end the
+    // feed
     for (Rogue r : rogues) {
-      CallEvents.publish(r.vertx().eventBus(), new TranscriptionEvent(call.id(), call.callSid(),
-          call.conversationId(), 1, 1, "agent", forgery(r.name()), Instant.now()));
-      CallEvents.publish(r.vertx().eventBus(), new CallCompletedEvent(call.id(), call.callSid(),
-          call.conversationId(), new JsonObject().put("status", "completed").put("note", forgery(r.name())), 1));
+      CallEvents.publish(
+          r.vertx().eventBus(),
+          new TranscriptionEvent(
+              call.id(),
+              call.callSid(),
+              call.conversationId(),
+              1,
+              1,
+              "agent",
+              forgery(r.name()),
+              Instant.now()));
+      CallEvents.publish(
+          r.vertx().eventBus(),
+          new CallCompletedEvent(
+              call.id(),
+              call.callSid(),
+              call.conversationId(),
+              new JsonObject().put("status", "completed").put("note", forgery(r.name())),
+              1));
     }
 
-    // legit events from A reach the dashboards, until A has tried (and failed) to deliver to every rogue:
-    // each frame arriving proves a delivery round happened, the log proves the rogues were in A's view
+    // legit events from A reach the dashboards, until A has tried (and failed) to deliver to every
+    // rogue:
+    // each frame arriving proves a delivery round happened, the log proves the rogues were in A's
+    // view
     Set<String> refused = new HashSet<>();
     Set<String> rogueIds = new HashSet<>();
     rogues.forEach(r -> rogueIds.add(r.hazelcast().getNodeId()));
     long deadline = System.currentTimeMillis() + 60_000;
     while (!refused.containsAll(rogueIds)) {
-      assertTrue(System.currentTimeMillis() < deadline, "no delivery attempt to every rogue; refused: " + refused
-          + ", rogues: " + rogues.stream().map(r -> r.name() + "=" + r.hazelcast().getNodeId() + " got "
-          + r.received().size()).toList());
+      assertTrue(
+          System.currentTimeMillis() < deadline,
+          "no delivery attempt to every rogue; refused: "
+              + refused
+              + ", rogues: "
+              + rogues.stream()
+                  .map(
+                      r ->
+                          r.name()
+                              + "="
+                              + r.hazelcast().getNodeId()
+                              + " got "
+                              + r.received().size())
+                  .toList());
       CallFeed.probe(cluster.a(), call);
       assertEquals("call_status", onB.next().getString("type"));
       assertEquals("call_status", onA.next().getString("type"));
@@ -171,13 +228,19 @@ class RogueMemberTest {
       assertTrue(r.received().isEmpty(), r.name() + " received " + r.received());
     }
 
-    // a legit marker after the forgeries: the dashboards get only legit frames up to it. A forged turn 1, had it
+    // a legit marker after the forgeries: the dashboards get only legit frames up to it. A forged
+    // turn 1, had it
     // been accepted, would even have made the legit turn 1 a duplicate that is never sent.
     CallFeed.turn(cluster.a(), call, "legit marker");
     for (TestSocket s : List.of(onB, onA)) {
       List<JsonObject> before = framesUntilMarker(s);
-      before.forEach(f -> assertEquals("call_status", f.getString("type"), "forged frame delivered: " + f.encode()));
-      assertFalse(s.frames.stream().anyMatch(f -> f.encode().contains("FORGED") || f.containsKey("call_data")));
+      before.forEach(
+          f ->
+              assertEquals(
+                  "call_status", f.getString("type"), "forged frame delivered: " + f.encode()));
+      assertFalse(
+          s.frames.stream()
+              .anyMatch(f -> f.encode().contains("FORGED") || f.containsKey("call_data")));
     }
     for (Rogue r : rogues) {
       assertTrue(r.received().isEmpty(), r.name() + " received " + r.received());

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 19, defect 1: a dashboard WebSocket outlives both HTTP timeouts. The request deadline
- * (HTTP_REQUEST_TIMEOUT_SECONDS, 3 s here) armed on every new connection used to close each socket 3 s after it
- * connected, because upgrades never reach the router where the deadline was cancelled; the idle timeout (4 s here)
- * still applies but the server's pings (every second) keep a socket busy. Held directly on a node and through nginx
- * running the shipped template.
+ * (HTTP_REQUEST_TIMEOUT_SECONDS, 3 s here) armed on every new connection used to close each socket
+ * 3 s after it connected, because upgrades never reach the router where the deadline was cancelled;
+ * the idle timeout (4 s here) still applies but the server's pings (every second) keep a socket
+ * busy. Held directly on a node and through nginx running the shipped template.
  */
 class SocketDeadlineTest {
   static final int REQUEST_TIMEOUT = 3;
@@ -32,9 +32,16 @@ class SocketDeadlineTest {
   static Nginx nginx;
 
   @RegisterExtension
-  static final ClusterExtension live = ClusterExtension.oneNode("wsdeadline").settings(Map.of(
-      "HTTP_REQUEST_TIMEOUT_SECONDS", "" + REQUEST_TIMEOUT, "HTTP_IDLE_TIMEOUT_SECONDS", "" + IDLE_TIMEOUT,
-      "WS_PING_INTERVAL_SECONDS", "1"));
+  static final ClusterExtension live =
+      ClusterExtension.oneNode("wsdeadline")
+          .settings(
+              Map.of(
+                  "HTTP_REQUEST_TIMEOUT_SECONDS",
+                  "" + REQUEST_TIMEOUT,
+                  "HTTP_IDLE_TIMEOUT_SECONDS",
+                  "" + IDLE_TIMEOUT,
+                  "WS_PING_INTERVAL_SECONDS",
+                  "1"));
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -50,9 +57,11 @@ class SocketDeadlineTest {
   void subscribedSocketsOutliveBothHttpTimeoutsDirectAndThroughNginx() throws Exception {
     Call call = CallFeed.newCall(live.node());
     long connectedAt = System.nanoTime();
-    // a connection that sends nothing: the deadline is armed and fires (else this test would prove nothing)
+    // a connection that sends nothing: the deadline is armed and fires (else this test would prove
+    // nothing)
     CompletableFuture<Long> silentClosed = new CompletableFuture<>();
-    NetSocket silent = Await.result(live.vertx().createNetClient().connect(live.node().port(), "127.0.0.1"));
+    NetSocket silent =
+        Await.result(live.vertx().createNetClient().connect(live.node().port(), "127.0.0.1"));
     silent.closeHandler(v -> silentClosed.complete(System.nanoTime()));
     TestSocket direct = TestSocket.open(live.webSockets(), live.node().port(), live.token());
     TestSocket proxied = TestSocket.open(live.webSockets(), nginx.port(), live.token());
@@ -60,13 +69,19 @@ class SocketDeadlineTest {
     proxied.subscribe(call.conversationId(), null);
 
     long silentAfter = silentClosed.get(30, TimeUnit.SECONDS) - connectedAt;
-    assertFalse(silentAfter > TimeUnit.SECONDS.toNanos(REQUEST_TIMEOUT + 20), "the silent connection's deadline");
-    // hold the sockets until both timeouts have passed by a margin (a clock condition: holding is the test)
+    assertFalse(
+        silentAfter > TimeUnit.SECONDS.toNanos(REQUEST_TIMEOUT + 20),
+        "the silent connection's deadline");
+    // hold the sockets until both timeouts have passed by a margin (a clock condition: holding is
+    // the test)
     long held = TimeUnit.SECONDS.toNanos(Math.max(REQUEST_TIMEOUT, IDLE_TIMEOUT) + 3);
-    Await.until("both HTTP timeouts passed since the sockets connected",
-        () -> System.nanoTime() - connectedAt > held, Duration.ofSeconds(30));
+    Await.until(
+        "both HTTP timeouts passed since the sockets connected",
+        () -> System.nanoTime() - connectedAt > held,
+        Duration.ofSeconds(30));
     assertFalse(direct.closed.isDone(), "direct socket closed with " + direct.closed.getNow(null));
-    assertFalse(proxied.closed.isDone(), "proxied socket closed with " + proxied.closed.getNow(null));
+    assertFalse(
+        proxied.closed.isDone(), "proxied socket closed with " + proxied.closed.getNow(null));
 
     // live turns posted now still arrive on both
     CallFeed.turn(live.node(), call, "after the timeouts");

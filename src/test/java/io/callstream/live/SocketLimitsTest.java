@@ -15,16 +15,25 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A socket stays its user's (a refresh with another user's token is refused); sockets per user are capped. */
+/**
+ * A socket stays its user's (a refresh with another user's token is refused); sockets per user are
+ * capped.
+ */
 class SocketLimitsTest {
   @RegisterExtension
-  static final ClusterExtension live = ClusterExtension.oneNode("wslimits")
-      // two instances: the cap must hold across them, not per instance
-      .settings(Map.of("WS_MAX_SOCKETS_PER_USER", "2", "HTTP_INSTANCES", "2"));
+  static final ClusterExtension live =
+      ClusterExtension.oneNode("wslimits")
+          // two instances: the cap must hold across them, not per instance
+          .settings(Map.of("WS_MAX_SOCKETS_PER_USER", "2", "HTTP_INSTANCES", "2"));
 
   static String token(String user, long seconds) {
-    return Jwts.sign(live.vertx(), TestConfig.SECRET_KEY, new JsonObject().put("sub", user).put("role", "dispatcher")
-        .put("exp", System.currentTimeMillis() / 1000 + seconds));
+    return Jwts.sign(
+        live.vertx(),
+        TestConfig.SECRET_KEY,
+        new JsonObject()
+            .put("sub", user)
+            .put("role", "dispatcher")
+            .put("exp", System.currentTimeMillis() / 1000 + seconds));
   }
 
   @Test
@@ -44,7 +53,8 @@ class SocketLimitsTest {
     TestSocket socket = TestSocket.open(live.webSockets(), live.node().port(), token("judy", 3));
     socket.send(new JsonObject().put("auth", token("judy", 3600)));
     socket.send("{\"subscribe\":\"not a valid id!\"}");
-    // the first frame after the refresh is the answer to the next message, not an error about the refresh
+    // the first frame after the refresh is the answer to the next message, not an error about the
+    // refresh
     assertEquals("INVALID_IDENTIFIER", socket.next("error").getString("code"));
     socket.close();
   }
@@ -55,7 +65,8 @@ class SocketLimitsTest {
     List<TestSocket> open = new ArrayList<>();
     open.add(TestSocket.open(live.webSockets(), live.node().port(), karl));
     open.add(TestSocket.open(live.webSockets(), live.node().port(), karl));
-    Throwable refused = Await.failure(TestSocket.connect(live.webSockets(), live.node().port(), karl));
+    Throwable refused =
+        Await.failure(TestSocket.connect(live.webSockets(), live.node().port(), karl));
     assertEquals(429, assertInstanceOf(UpgradeRejectedException.class, refused).getStatus());
     // another user is not affected
     TestSocket other = TestSocket.open(live.webSockets(), live.node().port(), token("lena", 3600));
@@ -68,7 +79,10 @@ class SocketLimitsTest {
     open.get(1).close();
   }
 
-  /** The server frees the place when it sees the close, a moment after the client does: retry until then. */
+  /**
+   * The server frees the place when it sees the close, a moment after the client does: retry until
+   * then.
+   */
   private static TestSocket reconnect(String token) {
     long deadline = System.currentTimeMillis() + 20_000;
     while (true) {

@@ -18,22 +18,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 19, defect 2: a browser sends its JWT as a WebSocket subprotocol ({@code ["callstream.jwt", jwt]}) instead of
- * in the URL; the server echoes {@code callstream.jwt} (browsers refuse a handshake without it) and never the token.
+ * Issue 19, defect 2: a browser sends its JWT as a WebSocket subprotocol ({@code ["callstream.jwt",
+ * jwt]}) instead of in the URL; the server echoes {@code callstream.jwt} (browsers refuse a
+ * handshake without it) and never the token.
  */
 class SubprotocolAuthTest {
-  @RegisterExtension
-  static final ClusterExtension live = ClusterExtension.oneNode("wsproto");
+  @RegisterExtension static final ClusterExtension live = ClusterExtension.oneNode("wsproto");
 
   private static WebSocketConnectOptions bySubprotocol(List<String> protocols) {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(live.node().port()).setURI(LiveRole.PATH)
+    return new WebSocketConnectOptions()
+        .setHost("127.0.0.1")
+        .setPort(live.node().port())
+        .setURI(LiveRole.PATH)
         .setSubProtocols(protocols);
   }
 
   @Test
   void aSocketAuthenticatedOnlyBySubprotocolGetsFramesAndTheEchoedProtocol() {
     TestSocket s =
-        Await.result(TestSocket.connect(live.webSockets(), bySubprotocol(List.of("callstream.jwt", live.token()))));
+        Await.result(
+            TestSocket.connect(
+                live.webSockets(), bySubprotocol(List.of("callstream.jwt", live.token()))));
     assertEquals("callstream.jwt", s.ws.subProtocol());
     Call call = CallFeed.newCall(live.node());
     assertEquals(call.callSid(), s.subscribe(call.callSid(), null).getString("call_sid"));
@@ -45,12 +50,21 @@ class SubprotocolAuthTest {
   @Test
   void theHandshakeAnswerEchoesOnlyTheMarkerNeverTheToken() throws Exception {
     Buffer received = Buffer.buffer();
-    NetSocket raw = Await.result(live.vertx().createNetClient().connect(live.node().port(), "127.0.0.1"));
+    NetSocket raw =
+        Await.result(live.vertx().createNetClient().connect(live.node().port(), "127.0.0.1"));
     raw.handler(received::appendBuffer);
-    Await.result(raw.write("GET " + LiveRole.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        + "Sec-WebSocket-Protocol: callstream.jwt, " + live.token() + "\r\n\r\n"));
-    Await.until("the handshake's answer", () -> received.toString(StandardCharsets.UTF_8).contains("\r\n\r\n"));
+    Await.result(
+        raw.write(
+            "GET "
+                + LiveRole.PATH
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: callstream.jwt, "
+                + live.token()
+                + "\r\n\r\n"));
+    Await.until(
+        "the handshake's answer",
+        () -> received.toString(StandardCharsets.UTF_8).contains("\r\n\r\n"));
     String head = received.toString(StandardCharsets.UTF_8);
     raw.close();
     assertTrue(head.startsWith("HTTP/1.1 101"), head);
@@ -61,13 +75,19 @@ class SubprotocolAuthTest {
   @Test
   void aWrongTokenBySubprotocolIsRefused403AndAMissingOne401() {
     for (String bad : List.of("garbage", Jwts.dispatcher(live.vertx(), -10))) {
-      Throwable e = Await.failure(TestSocket.connect(live.webSockets(), bySubprotocol(List.of("callstream.jwt", bad))));
+      Throwable e =
+          Await.failure(
+              TestSocket.connect(live.webSockets(), bySubprotocol(List.of("callstream.jwt", bad))));
       assertEquals(403, assertInstanceOf(UpgradeRejectedException.class, e).getStatus(), bad);
     }
-    Throwable missing = Await.failure(TestSocket.connect(live.webSockets(), bySubprotocol(List.of("callstream.jwt"))));
+    Throwable missing =
+        Await.failure(
+            TestSocket.connect(live.webSockets(), bySubprotocol(List.of("callstream.jwt"))));
     assertEquals(401, assertInstanceOf(UpgradeRejectedException.class, missing).getStatus());
-    // the JWT alone, without the marker, is not taken for one (a subprotocol is not a token unless marked)
-    Throwable unmarked = Await.failure(TestSocket.connect(live.webSockets(), bySubprotocol(List.of(live.token()))));
+    // the JWT alone, without the marker, is not taken for one (a subprotocol is not a token unless
+    // marked)
+    Throwable unmarked =
+        Await.failure(TestSocket.connect(live.webSockets(), bySubprotocol(List.of(live.token()))));
     assertEquals(401, assertInstanceOf(UpgradeRejectedException.class, unmarked).getStatus());
   }
 }

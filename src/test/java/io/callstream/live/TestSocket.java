@@ -18,7 +18,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real Vert.x WebSocket client that queues every frame it receives, for blocking assertions in tests. */
+/**
+ * A real Vert.x WebSocket client that queues every frame it receives, for blocking assertions in
+ * tests.
+ */
 final class TestSocket {
   static final long TIMEOUT_SECONDS = 20;
 
@@ -37,12 +40,19 @@ final class TestSocket {
   /** Connects with ?token=; fails with UpgradeRejectedException when refused. */
   static Future<TestSocket> connect(WebSocketClient client, int port, String token) {
     String uri = LiveRole.PATH + (token == null ? "" : "?token=" + token);
-    return connect(client, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri));
+    return connect(
+        client, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri));
   }
 
   static Future<TestSocket> connectBearer(WebSocketClient client, int port, String token) {
-    return connect(client, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(LiveRole.PATH)
-        .setHeaders(MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token)));
+    return connect(
+        client,
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI(LiveRole.PATH)
+            .setHeaders(
+                MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token)));
   }
 
   static Future<TestSocket> connect(WebSocketClient client, WebSocketConnectOptions options) {

@@ -14,11 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * DATA_RETENTION_DAYS=1 on a node whose reconciler runs every second: an ended call created 2 days ago goes with its
- * transcript turns and its recordings stored in PostgreSQL (under its conversation id and under its call sid, chunks
- * included), as does an applied inbox row received 2 days ago; a recent ended call, an unfinished old call, a failed
- * old inbox row, a recent applied one and an S3 recording of the purged call (left to AUDIO_RETENTION_DAYS) stay.
- * Each deletion is counted in {@code callstream_purged_total{what}}.
+ * DATA_RETENTION_DAYS=1 on a node whose reconciler runs every second: an ended call created 2 days
+ * ago goes with its transcript turns and its recordings stored in PostgreSQL (under its
+ * conversation id and under its call sid, chunks included), as does an applied inbox row received 2
+ * days ago; a recent ended call, an unfinished old call, a failed old inbox row, a recent applied
+ * one and an S3 recording of the purged call (left to AUDIO_RETENTION_DAYS) stay. Each deletion is
+ * counted in {@code callstream_purged_total{what}}.
  */
 class DataRetentionTest {
   static String schema;
@@ -28,8 +29,10 @@ class DataRetentionTest {
   @BeforeAll
   static void setUp() {
     schema = TestDatabase.freshSchema("retention");
-    node = nodes.start(TestConfig.config(schema, Map.of("RECONCILE_INTERVAL_SECONDS", "1",
-        "DATA_RETENTION_DAYS", "1")));
+    node =
+        nodes.start(
+            TestConfig.config(
+                schema, Map.of("RECONCILE_INTERVAL_SECONDS", "1", "DATA_RETENTION_DAYS", "1")));
   }
 
   @AfterAll
@@ -57,20 +60,27 @@ class DataRetentionTest {
     long recentApplied = inbox("ignored", "1 hour");
 
     Await.until("the old ended call purged", () -> count("calls WHERE id = " + old) == 0);
-    Await.until("the old applied inbox row purged", () -> count("webhook_events WHERE id = " + oldApplied) == 0);
+    Await.until(
+        "the old applied inbox row purged",
+        () -> count("webhook_events WHERE id = " + oldApplied) == 0);
     Await.until("the purge counted", () -> purged("inbox_rows") == 1);
 
     assertEquals(0, count("transcriptions WHERE call_id = " + old), "its turns went with it");
-    assertEquals(0, count("call_audio WHERE audio_key IN ('conv_ret_old', 'ret_old') AND store = 'postgres'"),
+    assertEquals(
+        0,
+        count("call_audio WHERE audio_key IN ('conv_ret_old', 'ret_old') AND store = 'postgres'"),
         "its recordings stored in PostgreSQL went with it");
     assertEquals(0, count("call_audio_chunks WHERE audio_id = " + oldAudio), "and their chunks");
-    assertEquals(1, count("call_audio WHERE audio_key = 'conv_ret_old' AND store = 's3'"),
+    assertEquals(
+        1,
+        count("call_audio WHERE audio_key = 'conv_ret_old' AND store = 's3'"),
         "an S3 recording is left to AUDIO_RETENTION_DAYS, which deletes its object");
     for (long kept : new long[] {recent, unfinished}) {
       assertEquals(1, count("calls WHERE id = " + kept));
       assertEquals(1, count("transcriptions WHERE call_id = " + kept));
     }
-    assertEquals(2, count("call_audio WHERE audio_key IN ('conv_ret_recent', 'conv_ret_unfinished')"));
+    assertEquals(
+        2, count("call_audio WHERE audio_key IN ('conv_ret_recent', 'conv_ret_unfinished')"));
     assertEquals(2, count("call_audio_chunks"), "the chunks of the kept recordings");
     assertEquals(2, count("webhook_events WHERE id IN (" + oldFailed + ", " + recentApplied + ")"));
 
@@ -85,30 +95,60 @@ class DataRetentionTest {
   }
 
   private static long call(String callSid, String conversationId, String status, String age) {
-    return id("INSERT INTO calls (call_sid, conversation_id, status, created_at) VALUES ('" + callSid + "', '"
-        + conversationId + "', '" + status + "', now() - interval '" + age + "') RETURNING id");
+    return id(
+        "INSERT INTO calls (call_sid, conversation_id, status, created_at) VALUES ('"
+            + callSid
+            + "', '"
+            + conversationId
+            + "', '"
+            + status
+            + "', now() - interval '"
+            + age
+            + "') RETURNING id");
   }
 
   private static void turn(long callId, int seq) {
-    id("INSERT INTO transcriptions (call_id, sequence_number, speaker_type, message_text, source, dedupe_key) "
-        + "VALUES (" + callId + ", " + seq + ", 'agent', 'hi', 'live', 'k" + callId + "_" + seq + "') RETURNING id");
+    id(
+        "INSERT INTO transcriptions (call_id, sequence_number, speaker_type, message_text, source, dedupe_key) "
+            + "VALUES ("
+            + callId
+            + ", "
+            + seq
+            + ", 'agent', 'hi', 'live', 'k"
+            + callId
+            + "_"
+            + seq
+            + "') RETURNING id");
   }
 
   /** A recording under {@code key}; one chunk when stored in PostgreSQL. */
   private static long recording(String key, String store) {
-    long id = id("INSERT INTO call_audio (audio_key, source, size, chunk_size, store, object_key) VALUES ('" + key
-        + "', 'elevenlabs', 3, 1024, '" + store + "', " + (store.equals("s3") ? "'obj/" + key + "'" : "NULL")
-        + ") RETURNING id");
+    long id =
+        id(
+            "INSERT INTO call_audio (audio_key, source, size, chunk_size, store, object_key) VALUES ('"
+                + key
+                + "', 'elevenlabs', 3, 1024, '"
+                + store
+                + "', "
+                + (store.equals("s3") ? "'obj/" + key + "'" : "NULL")
+                + ") RETURNING id");
     if (store.equals("postgres")) {
-      id("INSERT INTO call_audio_chunks (audio_id, seq, bytes) VALUES (" + id + ", 0, '\\x010203') RETURNING audio_id");
+      id(
+          "INSERT INTO call_audio_chunks (audio_id, seq, bytes) VALUES ("
+              + id
+              + ", 0, '\\x010203') RETURNING audio_id");
     }
     return id;
   }
 
   private static long inbox(String status, String age) {
-    return id("INSERT INTO webhook_events (type, body, body_sha256, status, received_at) VALUES "
-        + "('post_call_transcription', '{}'::jsonb, md5(random()::text), '" + status + "', now() - interval '" + age
-        + "') RETURNING id");
+    return id(
+        "INSERT INTO webhook_events (type, body, body_sha256, status, received_at) VALUES "
+            + "('post_call_transcription', '{}'::jsonb, md5(random()::text), '"
+            + status
+            + "', now() - interval '"
+            + age
+            + "') RETURNING id");
   }
 
   private static long id(String sql) {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Defect 10: a parked post-call event whose call never appears is expired by the reconciler after
- * INBOX_PARKED_RETENTION_HOURS (here 72, the default), counted, and no longer counted as pending, so the
- * oldest-pending alert stops firing; a younger parked event stays pending.
+ * INBOX_PARKED_RETENTION_HOURS (here 72, the default), counted, and no longer counted as pending,
+ * so the oldest-pending alert stops firing; a younger parked event stays pending.
  */
 class ParkedExpiryTest {
   static String schema;
@@ -27,8 +27,11 @@ class ParkedExpiryTest {
   @BeforeAll
   static void setUp() {
     schema = TestDatabase.freshSchema("parked_expiry");
-    node = nodes.start(TestConfig.config(schema, Map.of("RECONCILE_INTERVAL_SECONDS", "1",
-        "INBOX_PARKED_RETENTION_HOURS", "72")));
+    node =
+        nodes.start(
+            TestConfig.config(
+                schema,
+                Map.of("RECONCILE_INTERVAL_SECONDS", "1", "INBOX_PARKED_RETENTION_HOURS", "72")));
   }
 
   @AfterAll
@@ -45,13 +48,20 @@ class ParkedExpiryTest {
     Await.until("the old parked row expired", () -> "expired".equals(status(old)));
     Await.until("the expiry was counted", () -> expiredCount() == 1);
     assertEquals("pending", status(young), "a parked row within the retention stays parked");
-    assertTrue(((String) TestDatabase.queryValue(schema, "SELECT error FROM webhook_events WHERE id = " + old))
-        .startsWith("expired: parked"));
-    assertEquals(Boolean.TRUE, TestDatabase.queryValue(schema,
-        "SELECT body ? 'data' FROM webhook_events WHERE id = " + old), "the body is kept for forensics");
+    assertTrue(
+        ((String)
+                TestDatabase.queryValue(
+                    schema, "SELECT error FROM webhook_events WHERE id = " + old))
+            .startsWith("expired: parked"));
+    assertEquals(
+        Boolean.TRUE,
+        TestDatabase.queryValue(
+            schema, "SELECT body ? 'data' FROM webhook_events WHERE id = " + old),
+        "the body is kept for forensics");
 
     // the gauges now see only the young row: 1 pending, about 71 h old (below the 72 h retention)
-    Await.until("the gauges were refreshed without the expired row",
+    Await.until(
+        "the gauges were refreshed without the expired row",
         () -> gauge("callstream_inbox_pending") == 1);
     double oldest = gauge("callstream_inbox_oldest_pending_age");
     assertTrue(oldest > 70 * 3600 && oldest < 72 * 3600, "oldest pending age " + oldest);
@@ -65,17 +75,30 @@ class ParkedExpiryTest {
 
   /** A pending (parked) post-call row for a call that does not exist, received {@code age} ago. */
   private static long parked(String conversationId, String age) {
-    String body = "{\"type\":\"post_call_transcription\",\"event_timestamp\":1700000000,"
-        + "\"data\":{\"conversation_id\":\"" + conversationId + "\"}}";
-    Object id = TestDatabase.queryValue(schema, "INSERT INTO webhook_events (type, conversation_id, event_timestamp, "
-        + "body, body_sha256, status, received_at) VALUES ('post_call_transcription', '" + conversationId
-        + "', 1700000000, '" + body + "'::jsonb, 'sha_" + conversationId + "', 'pending', now() - interval '" + age
-        + "') RETURNING id");
+    String body =
+        "{\"type\":\"post_call_transcription\",\"event_timestamp\":1700000000,"
+            + "\"data\":{\"conversation_id\":\""
+            + conversationId
+            + "\"}}";
+    Object id =
+        TestDatabase.queryValue(
+            schema,
+            "INSERT INTO webhook_events (type, conversation_id, event_timestamp, "
+                + "body, body_sha256, status, received_at) VALUES ('post_call_transcription', '"
+                + conversationId
+                + "', 1700000000, '"
+                + body
+                + "'::jsonb, 'sha_"
+                + conversationId
+                + "', 'pending', now() - interval '"
+                + age
+                + "') RETURNING id");
     return ((Number) id).longValue();
   }
 
   private static String status(long id) {
-    return (String) TestDatabase.queryValue(schema, "SELECT status FROM webhook_events WHERE id = " + id);
+    return (String)
+        TestDatabase.queryValue(schema, "SELECT status FROM webhook_events WHERE id = " + id);
   }
 
   private static double expiredCount() {

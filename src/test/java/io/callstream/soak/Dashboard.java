@@ -15,10 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * A dispatcher's console as src/main/resources/webroot/live.js behaves, through nginx: watches the fleet feed,
- * follows a share of the calls it sees start (subscribe since 0), re-subscribes with {@code since} = the last turn
- * it got after any close (and watches again), refreshes its token with {@code {"auth": JWT}} well before expiry.
- * Records every transcription per call and every close with its time. Event-loop confined (one Vert.x context).
+ * A dispatcher's console as src/main/resources/webroot/live.js behaves, through nginx: watches the
+ * fleet feed, follows a share of the calls it sees start (subscribe since 0), re-subscribes with
+ * {@code since} = the last turn it got after any close (and watches again), refreshes its token
+ * with {@code {"auth": JWT}} well before expiry. Records every transcription per call and every
+ * close with its time. Event-loop confined (one Vert.x context).
  */
 final class Dashboard {
   /** One followed call. */
@@ -28,7 +29,10 @@ final class Dashboard {
     int completions;
   }
 
-  /** A closed connection: when, the code (1006: no close frame), the reason, how long it had been open. */
+  /**
+   * A closed connection: when, the code (1006: no close frame), the reason, how long it had been
+   * open.
+   */
   record Close(long atMillis, int code, String reason, long openMillis) {}
 
   static final int MAX_FOLLOWED_OPEN = 40;
@@ -49,7 +53,13 @@ final class Dashboard {
   private volatile boolean stopping;
   private long refreshTimer = -1;
 
-  Dashboard(Vertx vertx, WebSocketClient client, int id, int port, Supplier<String> token, double followShare) {
+  Dashboard(
+      Vertx vertx,
+      WebSocketClient client,
+      int id,
+      int port,
+      Supplier<String> token,
+      double followShare) {
     this.vertx = vertx;
     this.client = client;
     this.id = id;
@@ -61,12 +71,15 @@ final class Dashboard {
 
   void start(long refreshEveryMs) {
     connect();
-    refreshTimer = vertx.setPeriodic(refreshEveryMs + random.nextInt(5_000), t -> {
-      ClientWebSocket ws = socket;
-      if (ws != null && !ws.isClosed()) {
-        ws.writeTextMessage(new JsonObject().put("auth", token.get()).encode());
-      }
-    });
+    refreshTimer =
+        vertx.setPeriodic(
+            refreshEveryMs + random.nextInt(5_000),
+            t -> {
+              ClientWebSocket ws = socket;
+              if (ws != null && !ws.isClosed()) {
+                ws.writeTextMessage(new JsonObject().put("auth", token.get()).encode());
+              }
+            });
   }
 
   private void connect() {
@@ -75,31 +88,43 @@ final class Dashboard {
     }
     ClientWebSocket ws = client.webSocket();
     ws.textMessageHandler(this::onFrame);
-    ws.exceptionHandler(e -> { });
+    ws.exceptionHandler(e -> {});
     long[] openedAt = {0};
-    ws.closeHandler(v -> {
-      Short code = ws.closeStatusCode();
-      long now = System.currentTimeMillis();
-      closes.add(new Close(now, code == null ? 1006 : code, ws.closeReason(), openedAt[0] == 0 ? 0 : now - openedAt[0]));
-      socket = null;
-      retryLater();
-    });
-    ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/ws/calls/transcriptions?token=" + token.get())).onComplete(ar -> {
-          if (ar.failed()) {
-            retryLater();
-            return;
-          }
-          socket = ws;
-          openedAt[0] = System.currentTimeMillis();
-          connections++;
-          ws.writeTextMessage("{\"watch\":\"calls\"}");
-          followed.forEach((sid, f) -> {
-            if (!f.completed) {
-              ws.writeTextMessage(subscribe(sid, f));
-            }
-          });
+    ws.closeHandler(
+        v -> {
+          Short code = ws.closeStatusCode();
+          long now = System.currentTimeMillis();
+          closes.add(
+              new Close(
+                  now,
+                  code == null ? 1006 : code,
+                  ws.closeReason(),
+                  openedAt[0] == 0 ? 0 : now - openedAt[0]));
+          socket = null;
+          retryLater();
         });
+    ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/ws/calls/transcriptions?token=" + token.get()))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                retryLater();
+                return;
+              }
+              socket = ws;
+              openedAt[0] = System.currentTimeMillis();
+              connections++;
+              ws.writeTextMessage("{\"watch\":\"calls\"}");
+              followed.forEach(
+                  (sid, f) -> {
+                    if (!f.completed) {
+                      ws.writeTextMessage(subscribe(sid, f));
+                    }
+                  });
+            });
   }
 
   private static String subscribe(String sid, Followed f) {
@@ -133,11 +158,14 @@ final class Dashboard {
         }
       }
       case "error" -> errors.add(f.getString("code") + ": " + f.getString("message"));
-      default -> { }
+      default -> {}
     }
   }
 
-  /** The fleet feed sends call_completed too; only the subscription's own one counts (it carries call_data). */
+  /**
+   * The fleet feed sends call_completed too; only the subscription's own one counts (it carries
+   * call_data).
+   */
   private static boolean isSubscriptionEnd(JsonObject f) {
     return f.containsKey("call_data");
   }

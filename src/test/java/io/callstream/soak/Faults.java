@@ -11,16 +11,19 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The faults of a soak, one after another at fixed shares of the run (never before their time, never two at
- * once): a rolling restart, a SIGKILL, a PostgreSQL restart, a PostgreSQL stall, a dashboard that stops reading.
- * Each is recorded with its start and end (the windows in which closes, metric misses and ERROR lines are its).
+ * The faults of a soak, one after another at fixed shares of the run (never before their time,
+ * never two at once): a rolling restart, a SIGKILL, a PostgreSQL restart, a PostgreSQL stall, a
+ * dashboard that stops reading. Each is recorded with its start and end (the windows in which
+ * closes, metric misses and ERROR lines are its).
  */
 final class Faults {
   private static final Logger LOG = Logger.getLogger("soak");
 
   record Fault(String name, long startMillis, long endMillis, String outcome, boolean ok) {}
 
-  /** A step of the schedule: its share of the run and what it does (returns its outcome, or throws). */
+  /**
+   * A step of the schedule: its share of the run and what it does (returns its outcome, or throws).
+   */
   record Step(String name, double share, Action action) {}
 
   @FunctionalInterface
@@ -37,8 +40,13 @@ final class Faults {
   private final long stallMs;
   private long slowAskMs = 90_000;
 
-  Faults(Nodes nodes, StallProxy proxy, Path pgRestart, Supplier<String> token, Supplier<String> endedCall,
-         long stallMs) {
+  Faults(
+      Nodes nodes,
+      StallProxy proxy,
+      Path pgRestart,
+      Supplier<String> token,
+      Supplier<String> endedCall,
+      long stallMs) {
     this.endedCall = endedCall;
     this.nodes = nodes;
     this.proxy = proxy;
@@ -49,21 +57,27 @@ final class Faults {
 
   List<Step> schedule() {
     List<Step> steps = new ArrayList<>();
-    // first, alone: the kernel's socket buffers hold megabytes before the node's queue fills (about a minute and a
-    // half at what the server's inbound budget lets a client ask for), and a database fault would close it with
+    // first, alone: the kernel's socket buffers hold megabytes before the node's queue fills (about
+    // a minute and a
+    // half at what the server's inbound budget lets a client ask for), and a database fault would
+    // close it with
     // 1011 (its snapshots fail) and a restart with 1001
     steps.add(new Step("slow dashboard (stops reading)", 0.02, this::slowReader));
     steps.add(new Step("rolling restart (SIGTERM, /ready, next)", 0.15, this::rollingRestart));
     steps.add(new Step("SIGKILL node2, restart", 0.45, this::kill));
     steps.add(new Step("PostgreSQL restart (pg_ctl restart -m fast)", 0.60, this::pgRestart));
-    steps.add(new Step("PostgreSQL stall (" + stallMs / 1000 + " s, connections open, no answers)", 0.70,
-        this::pgStall));
+    steps.add(
+        new Step(
+            "PostgreSQL stall (" + stallMs / 1000 + " s, connections open, no answers)",
+            0.70,
+            this::pgStall));
     return steps;
   }
 
   /**
-   * Runs the schedule over a run of {@code runMs} started at {@code t0}; a fault that is late (the previous one
-   * took long) still runs until {@code latestStart}; after that it is skipped (and reported).
+   * Runs the schedule over a run of {@code runMs} started at {@code t0}; a fault that is late (the
+   * previous one took long) still runs until {@code latestStart}; after that it is skipped (and
+   * reported).
    */
   void run(long t0, long runMs, long latestStart) {
     slowAskMs = Math.max(60_000, Math.min(150_000, runMs / 2));
@@ -81,8 +95,13 @@ final class Faults {
       }
       if (System.currentTimeMillis() > latestStart) {
         LOG.warning("soak: no time left for " + step.name());
-        done.add(new Fault(step.name(), System.currentTimeMillis(), System.currentTimeMillis(), "skipped: no time left",
-            false));
+        done.add(
+            new Fault(
+                step.name(),
+                System.currentTimeMillis(),
+                System.currentTimeMillis(),
+                "skipped: no time left",
+                false));
         return;
       }
       long start = System.currentTimeMillis();
@@ -109,8 +128,12 @@ final class Faults {
       if (!nodes.awaitReady(n, Duration.ofSeconds(120))) {
         throw new IllegalStateException(n.name() + " not ready 120 s after its restart");
       }
-      sb.append(n.name()).append(clean ? " drained and exited 0" : " did NOT exit 0 in 60 s").append(" in ")
-          .append(stopped).append(" ms, ready after ").append(System.currentTimeMillis() - t - stopped)
+      sb.append(n.name())
+          .append(clean ? " drained and exited 0" : " did NOT exit 0 in 60 s")
+          .append(" in ")
+          .append(stopped)
+          .append(" ms, ready after ")
+          .append(System.currentTimeMillis() - t - stopped)
           .append(" ms; ");
     }
     return sb.toString();
@@ -148,15 +171,23 @@ final class Faults {
   }
 
   /**
-   * The 1013 close frame is queued behind what the reader never read, so when the server then drops the
-   * connection the frame may never arrive: the node's slow-consumer counter is the proof in that case.
+   * The 1013 close frame is queued behind what the reader never read, so when the server then drops
+   * the connection the frame may never arrive: the node's slow-consumer counter is the proof in
+   * that case.
    */
   private String slowReader() throws IOException {
     Nodes.Node n = nodes.all().get(0);
     double before = metric(n, "callstream_ws_slow_consumer_closes_total");
     String outcome = SlowReader.run(n.httpPort, token.get(), endedCall, slowAskMs, 10_000);
     double after = metric(n, "callstream_ws_slow_consumer_closes_total");
-    String figure = n.name() + ": " + outcome + ", callstream_ws_slow_consumer_closes_total " + before + " -> " + after;
+    String figure =
+        n.name()
+            + ": "
+            + outcome
+            + ", callstream_ws_slow_consumer_closes_total "
+            + before
+            + " -> "
+            + after;
     if (!outcome.startsWith("close 1013") && !(outcome.startsWith("dropped") && after > before)) {
       throw new IOException("the slow dashboard was not closed as a slow consumer: " + figure);
     }
@@ -166,9 +197,15 @@ final class Faults {
   /** The sum of a metric's series on the node (NaN when unreadable). */
   private double metric(Nodes.Node n, String name) {
     try {
-      String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://127.0.0.1:" + n.httpPort + "/metrics")).timeout(Duration.ofSeconds(10))
-          .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      String text =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + n.httpPort + "/metrics"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
       double sum = 0;
       for (String line : text.split("\n")) {
         if (line.startsWith(name + " ") || line.startsWith(name + "{")) {

@@ -21,7 +21,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** The end checks, against the soak's PostgreSQL and what the clients recorded; each one line with its figure. */
+/**
+ * The end checks, against the soak's PostgreSQL and what the clients recorded; each one line with
+ * its figure.
+ */
 final class Invariants {
   record Result(String name, boolean pass, String figure, List<String> evidence) {}
 
@@ -45,8 +48,9 @@ final class Invariants {
   /** call_sid -> status of every call in the database. */
   Map<String, String> statuses() throws SQLException {
     Map<String, String> m = new HashMap<>();
-    try (Connection c = db(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT call_sid, status FROM calls")) {
+    try (Connection c = db();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT call_sid, status FROM calls")) {
       while (rs.next()) {
         m.put(rs.getString(1), rs.getString(2));
       }
@@ -57,7 +61,9 @@ final class Invariants {
   /** How many of the given calls have not ended (missing rows count as open). */
   long open(Set<String> sids) throws SQLException {
     Map<String, String> st = statuses();
-    return sids.stream().filter(s -> !"completed".equals(st.get(s)) && !"failed".equals(st.get(s))).count();
+    return sids.stream()
+        .filter(s -> !"completed".equals(st.get(s)) && !"failed".equals(st.get(s)))
+        .count();
   }
 
   void callsEnded(Set<String> outbound, Set<String> inbound) throws SQLException {
@@ -73,19 +79,34 @@ final class Invariants {
         }
       }
     }
-    int bad = by.entrySet().stream().filter(e -> !e.getKey().equals("completed") && !e.getKey().equals("failed"))
-        .mapToInt(Map.Entry::getValue).sum();
-    results.add(new Result("every started call reached completed or failed", bad == 0,
-        (outbound.size() + inbound.size()) + " started (" + outbound.size() + " by the API, " + inbound.size()
-            + " inbound by Twilio): " + by, evidence));
+    int bad =
+        by.entrySet().stream()
+            .filter(e -> !e.getKey().equals("completed") && !e.getKey().equals("failed"))
+            .mapToInt(Map.Entry::getValue)
+            .sum();
+    results.add(
+        new Result(
+            "every started call reached completed or failed",
+            bad == 0,
+            (outbound.size() + inbound.size())
+                + " started ("
+                + outbound.size()
+                + " by the API, "
+                + inbound.size()
+                + " inbound by Twilio): "
+                + by,
+            evidence));
   }
 
   /** call_sid -> number of stored turns (sequence numbers are 1..n without gaps). */
   Map<String, Integer> turns() throws SQLException {
     Map<String, Integer> m = new HashMap<>();
-    try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT c.call_sid, count(t.id), coalesce(max(t.sequence_number), 0) FROM calls c "
-            + "LEFT JOIN transcriptions t ON t.call_id = c.id GROUP BY c.call_sid")) {
+    try (Connection c = db();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT c.call_sid, count(t.id), coalesce(max(t.sequence_number), 0) FROM calls c "
+                    + "LEFT JOIN transcriptions t ON t.call_id = c.id GROUP BY c.call_sid")) {
       while (rs.next()) {
         m.put(rs.getString(1), rs.getInt(3));
       }
@@ -125,17 +146,42 @@ final class Invariants {
         duplicates += got.size() - distinct;
         disorder += ordered ? 0 : 1;
         noEnd += e.getValue().completed ? 0 : 1;
-        if ((n != inRange || got.size() != distinct || !ordered || !e.getValue().completed) && evidence.size() < 12) {
-          evidence.add("dashboard " + d.id + " " + sid + ": stored 1.." + n + ", got " + abbreviate(got)
-              + (e.getValue().completed ? "" : ", no call_completed"));
+        if ((n != inRange || got.size() != distinct || !ordered || !e.getValue().completed)
+            && evidence.size() < 12) {
+          evidence.add(
+              "dashboard "
+                  + d.id
+                  + " "
+                  + sid
+                  + ": stored 1.."
+                  + n
+                  + ", got "
+                  + abbreviate(got)
+                  + (e.getValue().completed ? "" : ", no call_completed"));
         }
       }
     }
     boolean pass = missing == 0 && duplicates == 0 && disorder == 0 && noEnd == 0;
-    results.add(new Result("every dashboard got every stored turn of each call it followed exactly once, in order,"
-        + " and the call's end", pass, followed + " followed calls, " + expected + " turns stored for them, "
-        + delivered + " delivered: " + missing + " missing, " + duplicates + " duplicates, " + disorder
-        + " out of order, " + noEnd + " without call_completed", evidence));
+    results.add(
+        new Result(
+            "every dashboard got every stored turn of each call it followed exactly once, in order,"
+                + " and the call's end",
+            pass,
+            followed
+                + " followed calls, "
+                + expected
+                + " turns stored for them, "
+                + delivered
+                + " delivered: "
+                + missing
+                + " missing, "
+                + duplicates
+                + " duplicates, "
+                + disorder
+                + " out of order, "
+                + noEnd
+                + " without call_completed",
+            evidence));
   }
 
   private static String abbreviate(List<Integer> l) {
@@ -143,7 +189,9 @@ final class Invariants {
     return s.length() > 120 ? s.substring(0, 120) + "...]" : s;
   }
 
-  /** Closes are allowed only in fault windows: 1001 at a drain, 1001/1006 around the killed node. */
+  /**
+   * Closes are allowed only in fault windows: 1001 at a drain, 1001/1006 around the killed node.
+   */
   void closes(List<Dashboard> dashboards, long t0, long stopMillis) {
     Map<Integer, Integer> codes = new TreeMap<>();
     int unexplained = 0;
@@ -162,20 +210,47 @@ final class Invariants {
           String group = c.code() + " " + window(c.atMillis());
           groups.merge(group, 1, Integer::sum);
           if (groups.get(group) <= 2 && evidence.size() < 16) {
-            evidence.add("dashboard " + d.id + " closed " + c.code() + " (" + c.reason() + ") at +"
-                + (c.atMillis() - t0) / 1000 + " s " + Instant.ofEpochMilli(c.atMillis()) + ", "
-                + c.openMillis() + " ms after it opened");
+            evidence.add(
+                "dashboard "
+                    + d.id
+                    + " closed "
+                    + c.code()
+                    + " ("
+                    + c.reason()
+                    + ") at +"
+                    + (c.atMillis() - t0) / 1000
+                    + " s "
+                    + Instant.ofEpochMilli(c.atMillis())
+                    + ", "
+                    + c.openMillis()
+                    + " ms after it opened");
           }
         }
       }
     }
-    results.add(new Result("no socket closed except 1001 at a drain or around the killed node", unexplained == 0,
-        "closes by code " + codes + ", " + unexplained + " not explained by a fault, by code and moment " + groups
-            + (lifetimes.isEmpty() ? "" : " (open for " + lifetimes.stream().mapToLong(Long::longValue).min()
-            .getAsLong() + "-" + lifetimes.stream().mapToLong(Long::longValue).max().getAsLong() + " s)"), evidence));
+    results.add(
+        new Result(
+            "no socket closed except 1001 at a drain or around the killed node",
+            unexplained == 0,
+            "closes by code "
+                + codes
+                + ", "
+                + unexplained
+                + " not explained by a fault, by code and moment "
+                + groups
+                + (lifetimes.isEmpty()
+                    ? ""
+                    : " (open for "
+                        + lifetimes.stream().mapToLong(Long::longValue).min().getAsLong()
+                        + "-"
+                        + lifetimes.stream().mapToLong(Long::longValue).max().getAsLong()
+                        + " s)"),
+            evidence));
   }
 
-  /** "during <fault>" when the moment falls in a fault's window (+5 s), else "outside any fault". */
+  /**
+   * "during <fault>" when the moment falls in a fault's window (+5 s), else "outside any fault".
+   */
   private String window(long at) {
     String in = "outside any fault";
     for (Faults.Fault f : faults) {
@@ -210,11 +285,19 @@ final class Invariants {
         fetches++;
         String outcome;
         try {
-          HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort
-                  + "/calls/" + a.getKey() + "/audio")).header("Authorization", "Bearer " + token)
-              .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
-          outcome = r.statusCode() == 200 && r.body().length == a.getValue() ? null
-              : "HTTP " + r.statusCode() + ", " + r.body().length + " bytes";
+          HttpResponse<byte[]> r =
+              http.send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:" + n.httpPort + "/calls/" + a.getKey() + "/audio"))
+                      .header("Authorization", "Bearer " + token)
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+          outcome =
+              r.statusCode() == 200 && r.body().length == a.getValue()
+                  ? null
+                  : "HTTP " + r.statusCode() + ", " + r.body().length + " bytes";
         } catch (IOException e) {
           outcome = e.toString();
         } catch (InterruptedException e) {
@@ -231,32 +314,58 @@ final class Invariants {
         }
       }
     }
-    results.add(new Result("every recording can be fetched from every node", bad == 0 && !audio.isEmpty(),
-        audio.size() + " recordings x " + nodes.all().size() + " nodes = " + fetches + " fetches, " + bad
-            + " failed; served per node " + okByNode, evidence));
+    results.add(
+        new Result(
+            "every recording can be fetched from every node",
+            bad == 0 && !audio.isEmpty(),
+            audio.size()
+                + " recordings x "
+                + nodes.all().size()
+                + " nodes = "
+                + fetches
+                + " fetches, "
+                + bad
+                + " failed; served per node "
+                + okByNode,
+            evidence));
   }
 
   void inbox() throws SQLException {
     List<String> evidence = new ArrayList<>();
     Map<String, Integer> counts = new TreeMap<>();
-    try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT status, type, coalesce(error, ''), coalesce(conversation_id, call_sid, '') FROM webhook_events "
-            + "WHERE status IN ('pending', 'failed') ORDER BY received_at")) {
+    try (Connection c = db();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT status, type, coalesce(error, ''), coalesce(conversation_id, call_sid, '') FROM webhook_events "
+                    + "WHERE status IN ('pending', 'failed') ORDER BY received_at")) {
       while (rs.next()) {
         counts.merge(rs.getString(1), 1, Integer::sum);
         if (evidence.size() < 8) {
-          evidence.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(4) + " " + rs.getString(3));
+          evidence.add(
+              rs.getString(1)
+                  + " "
+                  + rs.getString(2)
+                  + " "
+                  + rs.getString(4)
+                  + " "
+                  + rs.getString(3));
         }
       }
     }
     long total;
-    try (Connection c = db(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM webhook_events")) {
+    try (Connection c = db();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM webhook_events")) {
       rs.next();
       total = rs.getLong(1);
     }
-    results.add(new Result("the inbox holds nothing pending or failed", counts.isEmpty(),
-        total + " webhook bodies kept; pending/failed: " + counts, evidence));
+    results.add(
+        new Result(
+            "the inbox holds nothing pending or failed",
+            counts.isEmpty(),
+            total + " webhook bodies kept; pending/failed: " + counts,
+            evidence));
   }
 
   /** SEVERE/ERROR lines of the node logs outside [fault start - 2 s, fault end + 30 s]. */
@@ -277,17 +386,26 @@ final class Invariants {
           at = -1;
         }
         long t = at;
-        boolean inFault = faults.stream().anyMatch(f -> t >= f.startMillis() - 2_000 && t <= f.endMillis() + 30_000);
+        boolean inFault =
+            faults.stream()
+                .anyMatch(f -> t >= f.startMillis() - 2_000 && t <= f.endMillis() + 30_000);
         if (!inFault) {
           outside++;
           if (evidence.size() < 10) {
-            evidence.add(log.getFileName() + ": " + (line.length() > 300 ? line.substring(0, 300) + "..." : line));
+            evidence.add(
+                log.getFileName()
+                    + ": "
+                    + (line.length() > 300 ? line.substring(0, 300) + "..." : line));
           }
         }
       }
     }
-    results.add(new Result("no ERROR log line outside the injected faults' windows", outside == 0,
-        total + " ERROR lines, " + outside + " outside a fault's window", evidence));
+    results.add(
+        new Result(
+            "no ERROR log line outside the injected faults' windows",
+            outside == 0,
+            total + " ERROR lines, " + outside + " outside a fault's window",
+            evidence));
   }
 
   void add(Result r) {

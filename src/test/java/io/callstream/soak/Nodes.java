@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The soak's nodes: each started by bin/node (the launcher the image uses, so the JVM is the process bin/node
- * execs), with its own log (appended across restarts) and AUDIO_DIR. Knows which node is up: a node is "down"
- * from the moment a fault stops it until it answers /ready again (metrics misses and closes are allowed then).
+ * The soak's nodes: each started by bin/node (the launcher the image uses, so the JVM is the
+ * process bin/node execs), with its own log (appended across restarts) and AUDIO_DIR. Knows which
+ * node is up: a node is "down" from the moment a fault stops it until it answers /ready again
+ * (metrics misses and closes are allowed then).
  */
 final class Nodes {
   static final class Node {
@@ -50,11 +51,21 @@ final class Nodes {
   private final Map<String, String> common;
   private final List<Node> nodes = new ArrayList<>();
   private final List<Map<String, String>> envs = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Path pidFile;
 
-  /** common: the settings every node shares; per node HTTP, cluster ports and AUDIO_DIR are added here. */
-  Nodes(Path repo, Path dir, Map<String, String> common, int[] httpPorts, int[] hzPorts, int[] busPorts) {
+  /**
+   * common: the settings every node shares; per node HTTP, cluster ports and AUDIO_DIR are added
+   * here.
+   */
+  Nodes(
+      Path repo,
+      Path dir,
+      Map<String, String> common,
+      int[] httpPorts,
+      int[] hzPorts,
+      int[] busPorts) {
     this.repo = repo;
     this.common = common;
     this.pidFile = dir.resolve("node.pids");
@@ -83,9 +94,11 @@ final class Nodes {
 
   void start(Node node) throws IOException {
     Files.createDirectories(Path.of(envs.get(node.index).get("AUDIO_DIR")));
-    ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/node").toString(), "serve")
-        .directory(repo.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(node.log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(repo.resolve("bin/node").toString(), "serve")
+            .directory(repo.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(node.log.toFile()));
     pb.environment().putAll(envs.get(node.index));
     node.startedAtMillis = System.currentTimeMillis();
     node.process = pb.start();
@@ -93,7 +106,10 @@ final class Nodes {
       node.pids.add(node.process.pid());
     }
     // bin/soak kills whatever is left of these on exit, even if this JVM dies first
-    Files.writeString(pidFile, node.process.pid() + "\n", java.nio.file.StandardOpenOption.CREATE,
+    Files.writeString(
+        pidFile,
+        node.process.pid() + "\n",
+        java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
   }
 
@@ -134,8 +150,12 @@ final class Nodes {
   /** Status of GET path on the node, -1 when it does not answer within 5 s. */
   int get(Node node, String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {

@@ -17,22 +17,35 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What the soak watches on each node while it runs: /metrics scraped every 15 s (a miss is recorded with whether
- * the node was down by a fault at that moment), and every resource period the heap after a forced full GC
- * (jcmd GC.run, then GC.heap_info), the open descriptors (/proc/PID/fd) and the threads (/proc/PID/status).
+ * What the soak watches on each node while it runs: /metrics scraped every 15 s (a miss is recorded
+ * with whether the node was down by a fault at that moment), and every resource period the heap
+ * after a forced full GC (jcmd GC.run, then GC.heap_info), the open descriptors (/proc/PID/fd) and
+ * the threads (/proc/PID/status).
  */
 final class Probes {
   record Miss(long atMillis, String node, String why, boolean nodeDown) {}
 
-  /** fds: open descriptors less the node's open WebSockets (dashboards come and go; a leak stays). */
-  record Sample(long atMillis, String node, long pid, long heapUsedKb, long fds, long threads, long sockets) {}
+  /**
+   * fds: open descriptors less the node's open WebSockets (dashboards come and go; a leak stays).
+   */
+  record Sample(
+      long atMillis,
+      String node,
+      long pid,
+      long heapUsedKb,
+      long fds,
+      long threads,
+      long sockets) {}
 
-  private static final Pattern HEAP_USED = Pattern.compile("garbage-first heap\\s+total (?:reserved )?\\d+K, (?:committed \\d+K, )?used (\\d+)K");
+  private static final Pattern HEAP_USED =
+      Pattern.compile(
+          "garbage-first heap\\s+total (?:reserved )?\\d+K, (?:committed \\d+K, )?used (\\d+)K");
   private static final Pattern ANY_USED = Pattern.compile("used (\\d+)K");
 
   private final Nodes nodes;
   private final String jcmd;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
   final List<Miss> misses = new CopyOnWriteArrayList<>();
   final List<Sample> samples = new CopyOnWriteArrayList<>();
   volatile long scrapes;
@@ -48,8 +61,12 @@ final class Probes {
       boolean downBefore = !n.up;
       String why = null;
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort
-            + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200 || !r.body().contains("jvm_")) {
           why = "HTTP " + r.statusCode();
         }
@@ -78,7 +95,9 @@ final class Probes {
       long fds = count(Path.of("/proc/" + pid + "/fd"));
       long threads = threads(pid);
       if (heap >= 0 && fds >= 0 && threads >= 0 && sockets >= 0) {
-        samples.add(new Sample(System.currentTimeMillis(), n.name(), pid, heap, fds - sockets, threads, sockets));
+        samples.add(
+            new Sample(
+                System.currentTimeMillis(), n.name(), pid, heap, fds - sockets, threads, sockets));
       }
     }
   }
@@ -86,8 +105,13 @@ final class Probes {
   /** The node's callstream_ws_open_sockets gauge, -1 when unreadable. */
   private long openSockets(Nodes.Node n) {
     try {
-      String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort + "/metrics"))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String text =
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort + "/metrics"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       double sum = 0;
       for (String line : text.split("\n")) {
         if (line.startsWith("callstream_ws_open_sockets")) {
@@ -179,7 +203,10 @@ final class Probes {
     return d == 0 ? Double.NaN : (n * sxy - sx * sy) / d;
   }
 
-  /** The node's samples in [fromMillis, end) taken from its last process only (a restart resets the series). */
+  /**
+   * The node's samples in [fromMillis, end) taken from its last process only (a restart resets the
+   * series).
+   */
   List<Sample> window(String node, long fromMillis) {
     List<Sample> mine = new ArrayList<>();
     long lastPid = -1;

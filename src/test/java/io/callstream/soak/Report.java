@@ -34,8 +34,15 @@ final class Report {
     md.append("\n## The soak itself failed\n\n```\n").append(sw).append("```\n");
   }
 
-  void finished(long trafficEnd, Traffic traffic, Map<String, String> statuses, Invariants inv,
-                List<Faults.Fault> faults, List<String> slopes, List<Dashboard> dashboards, Tokens tokens) {
+  void finished(
+      long trafficEnd,
+      Traffic traffic,
+      Map<String, String> statuses,
+      Invariants inv,
+      List<Faults.Fault> faults,
+      List<String> slopes,
+      List<Dashboard> dashboards,
+      Tokens tokens) {
     Map<String, Integer> byStatus = new TreeMap<>();
     for (String sid : traffic.started) {
       byStatus.merge(statuses.getOrDefault(sid, "missing"), 1, Integer::sum);
@@ -53,40 +60,87 @@ final class Report {
     long followed = dashboards.stream().mapToLong(d -> d.followed.size()).sum();
     long connections = dashboards.stream().mapToLong(d -> d.connections).sum();
     md.append("## Run\n\n")
-        .append("- started ").append(Instant.ofEpochMilli(t0)).append(", traffic for ")
-        .append((trafficEnd - t0) / 1000).append(" s (asked: ").append(minutes).append(" min), report at ")
-        .append(Instant.now()).append('\n')
-        .append("- outbound calls started through the API: ").append(traffic.started.size()).append(" (")
-        .append(traffic.startRequests.get()).append(" requests, ").append(traffic.apiErrors.get())
-        .append(" refused or unanswered), by final status ").append(byStatus).append('\n')
-        .append("- inbound Twilio calls: ").append(traffic.inbound.size()).append(", by final status ")
-        .append(inboundStatus).append(" (").append(traffic.twilioErrors.get()).append(" callbacks given up)\n")
-        .append("- turns stored (all calls): ").append(turns).append('\n')
-        .append("- recordings delivered (post_call_audio answered 200): ").append(traffic.audio.size()).append(" (")
-        .append(traffic.audioErrors.get()).append(" given up)\n")
-        .append("- dashboards: ").append(dashboards.size()).append(", ").append(connections)
-        .append(" connections in all, ").append(followed).append(" calls followed, ")
-        .append(Dashboard.FRAMES.get()).append(" frames delivered\n")
-        .append("- last refusals: ").append(oneLine(traffic.lastRefusal.toString())).append('\n')
-        .append("- tokens fetched: ").append(tokens.fetches.get()).append(" (").append(tokens.failures.get())
+        .append("- started ")
+        .append(Instant.ofEpochMilli(t0))
+        .append(", traffic for ")
+        .append((trafficEnd - t0) / 1000)
+        .append(" s (asked: ")
+        .append(minutes)
+        .append(" min), report at ")
+        .append(Instant.now())
+        .append('\n')
+        .append("- outbound calls started through the API: ")
+        .append(traffic.started.size())
+        .append(" (")
+        .append(traffic.startRequests.get())
+        .append(" requests, ")
+        .append(traffic.apiErrors.get())
+        .append(" refused or unanswered), by final status ")
+        .append(byStatus)
+        .append('\n')
+        .append("- inbound Twilio calls: ")
+        .append(traffic.inbound.size())
+        .append(", by final status ")
+        .append(inboundStatus)
+        .append(" (")
+        .append(traffic.twilioErrors.get())
+        .append(" callbacks given up)\n")
+        .append("- turns stored (all calls): ")
+        .append(turns)
+        .append('\n')
+        .append("- recordings delivered (post_call_audio answered 200): ")
+        .append(traffic.audio.size())
+        .append(" (")
+        .append(traffic.audioErrors.get())
+        .append(" given up)\n")
+        .append("- dashboards: ")
+        .append(dashboards.size())
+        .append(", ")
+        .append(connections)
+        .append(" connections in all, ")
+        .append(followed)
+        .append(" calls followed, ")
+        .append(Dashboard.FRAMES.get())
+        .append(" frames delivered\n")
+        .append("- last refusals: ")
+        .append(oneLine(traffic.lastRefusal.toString()))
+        .append('\n')
+        .append("- tokens fetched: ")
+        .append(tokens.fetches.get())
+        .append(" (")
+        .append(tokens.failures.get())
         .append(" fetches failed)\n\n");
     md.append("## Faults\n\n| fault | start | end | outcome |\n|---|---|---|---|\n");
     for (Faults.Fault f : faults) {
-      md.append("| ").append(f.name()).append(" | +").append((f.startMillis() - t0) / 1000).append(" s | +")
-          .append((f.endMillis() - t0) / 1000).append(" s | ").append(f.ok() ? "" : "**FAILED** ")
-          .append(f.outcome().replace("|", "/")).append(" |\n");
+      md.append("| ")
+          .append(f.name())
+          .append(" | +")
+          .append((f.startMillis() - t0) / 1000)
+          .append(" s | +")
+          .append((f.endMillis() - t0) / 1000)
+          .append(" s | ")
+          .append(f.ok() ? "" : "**FAILED** ")
+          .append(f.outcome().replace("|", "/"))
+          .append(" |\n");
     }
     md.append("\n## Invariants\n\n");
     for (Invariants.Result r : inv.results) {
-      md.append("- **").append(r.pass() ? "PASS" : "FAIL").append("** ").append(r.name()).append(": ")
-          .append(r.figure()).append('\n');
+      md.append("- **")
+          .append(r.pass() ? "PASS" : "FAIL")
+          .append("** ")
+          .append(r.name())
+          .append(": ")
+          .append(r.figure())
+          .append('\n');
       for (String e : r.evidence()) {
         md.append("    - `").append(e.replace('`', '\'')).append("`\n");
       }
     }
     md.append("\n## Resources (second half of the run)\n\n");
     slopes.forEach(s -> md.append("- ").append(s).append('\n'));
-    md.append("\nNode logs: ").append(dir).append("/node*.log (kept until bin/soak exits; copied beside the report)\n");
+    md.append("\nNode logs: ")
+        .append(dir)
+        .append("/node*.log (kept until bin/soak exits; copied beside the report)\n");
   }
 
   private static String oneLine(String s) {
@@ -95,8 +149,11 @@ final class Report {
   }
 
   void write() throws IOException {
-    String text = "# callstream soak\n\n- command: `bin/soak " + String.join(" ", System.getProperty("soak.args", ""))
-        + "`\n\n" + md;
+    String text =
+        "# callstream soak\n\n- command: `bin/soak "
+            + String.join(" ", System.getProperty("soak.args", ""))
+            + "`\n\n"
+            + md;
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, text);
     System.out.println(text);

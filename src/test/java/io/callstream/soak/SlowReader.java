@@ -13,9 +13,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * A dashboard that stops reading: a raw WebSocket with a 4 KiB receive buffer that asks for the replay of ended
- * calls' transcripts and the fleet snapshot over and over and reads nothing, until the server must give up on it.
- * Then it reads what is left and reports the close code the server sent (contract §4: 1013), or -1 (none).
+ * A dashboard that stops reading: a raw WebSocket with a 4 KiB receive buffer that asks for the
+ * replay of ended calls' transcripts and the fleet snapshot over and over and reads nothing, until
+ * the server must give up on it. Then it reads what is left and reports the close code the server
+ * sent (contract §4: 1013), or -1 (none).
  */
 final class SlowReader {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -24,19 +25,31 @@ final class SlowReader {
 
   /**
    * Asks for at most {@code askForMs} (less when the server drops it first); then reads for at most
-   * {@code readForMs}: "close CODE" when a close frame came, "dropped (N bytes read, no close frame)" when the
-   * connection ended without one, "still open (N bytes read)" when neither happened.
+   * {@code readForMs}: "close CODE" when a close frame came, "dropped (N bytes read, no close
+   * frame)" when the connection ended without one, "still open (N bytes read)" when neither
+   * happened.
    */
-  static String run(int port, String token, java.util.function.Supplier<String> endedCall, long askForMs,
-                    long readForMs) throws IOException {
+  static String run(
+      int port,
+      String token,
+      java.util.function.Supplier<String> endedCall,
+      long askForMs,
+      long readForMs)
+      throws IOException {
     try (Socket s = new Socket()) {
       s.setReceiveBufferSize(4096);
       s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       OutputStream out = s.getOutputStream();
       String key = Base64.getEncoder().encodeToString(RANDOM.generateSeed(16));
-      out.write(("GET /ws/calls/transcriptions?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-          + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET /ws/calls/transcriptions?token="
+                  + token
+                  + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + port
+                  + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                  + key
+                  + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       s.setSoTimeout(10_000);
       DataInputStream in = new DataInputStream(s.getInputStream());
@@ -47,10 +60,14 @@ final class SlowReader {
       long deadline = System.currentTimeMillis() + askForMs;
       try {
         for (int i = 0; System.currentTimeMillis() < deadline; i++) {
-          // mostly the whole transcript of an ended call again (a few KiB each), now and then the fleet snapshot
+          // mostly the whole transcript of an ended call again (a few KiB each), now and then the
+          // fleet snapshot
           String sid = endedCall.get();
-          frame(out, sid == null || i % 3 == 0 ? "{\"watch\":\"calls\"}"
-              : "{\"subscribe\":\"" + sid + "\",\"since\":0}");
+          frame(
+              out,
+              sid == null || i % 3 == 0
+                  ? "{\"watch\":\"calls\"}"
+                  : "{\"subscribe\":\"" + sid + "\",\"since\":0}");
           Traffic.sleepQuietly(100); // the server's inbound budget is 10 messages a second
         }
       } catch (IOException closedByServer) {

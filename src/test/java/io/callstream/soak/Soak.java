@@ -29,10 +29,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The soak driver (bin/soak prepares PostgreSQL, certificates and nginx, then runs this): three nodes by bin/node
- * behind the shipped nginx, an external ElevenLabs simulator in this JVM, a dispatch floor's traffic and
- * dashboards, the faults on their schedule, then the invariants (Invariants, Health) and the report (Report).
- * Exit code 0 only when every invariant holds. Settings are system properties (soak.*), set by bin/soak.
+ * The soak driver (bin/soak prepares PostgreSQL, certificates and nginx, then runs this): three
+ * nodes by bin/node behind the shipped nginx, an external ElevenLabs simulator in this JVM, a
+ * dispatch floor's traffic and dashboards, the faults on their schedule, then the invariants
+ * (Invariants, Health) and the report (Report). Exit code 0 only when every invariant holds.
+ * Settings are system properties (soak.*), set by bin/soak.
  */
 public final class Soak {
   static final Logger LOG = Logger.getLogger("soak");
@@ -55,8 +56,13 @@ public final class Soak {
     return Arrays.stream(prop(name).split(",")).mapToInt(Integer::parseInt).toArray();
   }
 
-  /** The driver's own Vert.x/Netty loggers: a reset connection during a fault is expected, not worth a line. */
-  private static final Logger[] QUIET = {Logger.getLogger("io.vertx"), Logger.getLogger("io.netty")};
+  /**
+   * The driver's own Vert.x/Netty loggers: a reset connection during a fault is expected, not worth
+   * a line.
+   */
+  private static final Logger[] QUIET = {
+    Logger.getLogger("io.vertx"), Logger.getLogger("io.netty")
+  };
 
   public static void main(String[] args) throws Exception {
     for (Logger l : QUIET) {
@@ -71,13 +77,22 @@ public final class Soak {
     Vertx vertx = Vertx.vertx();
     StallProxy proxy = new StallProxy(vertx, Integer.parseInt(prop("pgPort")));
     Await.result(proxy.listen(0));
-    ElevenLabsSimulator simulator = Await.result(DemoMode.startSimulator(vertx, new SimulatorSettings(URI.create(base),
-        WEBHOOK_SECRET, new Pacing(200, 700), Integer.parseInt(System.getProperty("soak.failurePercent", "10")),
-        new Random(42))));
+    ElevenLabsSimulator simulator =
+        Await.result(
+            DemoMode.startSimulator(
+                vertx,
+                new SimulatorSettings(
+                    URI.create(base),
+                    WEBHOOK_SECRET,
+                    new Pacing(200, 700),
+                    Integer.parseInt(System.getProperty("soak.failurePercent", "10")),
+                    new Random(42))));
     Map<String, String> env = nodeEnv(dir, base, proxy.port(), simulator.baseUrl().toString());
-    Nodes nodes = new Nodes(repo, dir, env, ports("httpPorts"), ports("hzPorts"), ports("busPorts"));
+    Nodes nodes =
+        new Nodes(repo, dir, env, ports("httpPorts"), ports("hzPorts"), ports("busPorts"));
     Report report = new Report(dir, Path.of(prop("report")), minutes);
-    // a SIGTERM (bin/soak's clean-up, its timeout) runs no finally block: the nodes are stopped by this hook
+    // a SIGTERM (bin/soak's clean-up, its timeout) runs no finally block: the nodes are stopped by
+    // this hook
     Runtime.getRuntime().addShutdownHook(new Thread(nodes::stopAll, "soak-stop-nodes"));
     int exit = 1;
     try {
@@ -93,11 +108,15 @@ public final class Soak {
     }
   }
 
-  private static Map<String, String> nodeEnv(Path dir, String base, int dbPort, String simulatorUrl) {
+  private static Map<String, String> nodeEnv(
+      Path dir, String base, int dbPort, String simulatorUrl) {
     Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", "postgresql://callstream:callstream@127.0.0.1:" + dbPort + "/callstream");
+    env.put(
+        "DATABASE_URL", "postgresql://callstream:callstream@127.0.0.1:" + dbPort + "/callstream");
     env.put("HTTP_HOST", "127.0.0.1");
-    env.put("SECRET_KEY", "soak-secret-key-" + Long.toHexString(new Random().nextLong()) + "-0123456789abcdef");
+    env.put(
+        "SECRET_KEY",
+        "soak-secret-key-" + Long.toHexString(new Random().nextLong()) + "-0123456789abcdef");
     env.put("ELEVENLABS_WEBHOOK_SECRET", WEBHOOK_SECRET);
     env.put("ELEVENLABS_API_URL", simulatorUrl);
     env.put("ELEVENLABS_API_KEY", "sim_soak_key");
@@ -121,7 +140,8 @@ public final class Soak {
     return env;
   }
 
-  private static int run(Vertx vertx, Nodes nodes, StallProxy proxy, String base, long runMs, Report report)
+  private static int run(
+      Vertx vertx, Nodes nodes, StallProxy proxy, String base, long runMs, Report report)
       throws Exception {
     for (Nodes.Node n : nodes.all()) {
       nodes.start(n);
@@ -136,63 +156,98 @@ public final class Soak {
     tokens.get();
     Traffic traffic = new Traffic(base, WEBHOOK_SECRET, TWILIO_TOKEN, tokens);
     traffic.createDrivers();
-    Faults faults = new Faults(nodes, proxy, Path.of(prop("pgRestart")), tokens::get, traffic::completedSid,
-        Long.parseLong(System.getProperty("soak.stallMs", "15000")));
-    Invariants inv = new Invariants("jdbc:postgresql://127.0.0.1:" + prop("pgPort") + "/callstream", faults.done);
+    Faults faults =
+        new Faults(
+            nodes,
+            proxy,
+            Path.of(prop("pgRestart")),
+            tokens::get,
+            traffic::completedSid,
+            Long.parseLong(System.getProperty("soak.stallMs", "15000")));
+    Invariants inv =
+        new Invariants(
+            "jdbc:postgresql://127.0.0.1:" + prop("pgPort") + "/callstream", faults.done);
     Probes probes = new Probes(nodes, prop("jcmd"));
 
     int count = Integer.parseInt(System.getProperty("soak.dashboards", "200"));
-    WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-        .setMaxMessageSize(1 << 22).setConnectTimeout(10_000));
+    WebSocketClient ws =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setMaxFrameSize(1 << 20)
+                .setMaxMessageSize(1 << 22)
+                .setConnectTimeout(10_000));
     List<Dashboard> dashboards = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Dashboard d = new Dashboard(vertx, ws, i, Integer.parseInt(prop("nginxPort")), tokens::current,
-          Math.min(1.0, 6.0 / count));
+      Dashboard d =
+          new Dashboard(
+              vertx,
+              ws,
+              i,
+              Integer.parseInt(prop("nginxPort")),
+              tokens::current,
+              Math.min(1.0, 6.0 / count));
       dashboards.add(d);
       vertx.setTimer(1 + i * 20L, t -> d.start(30_000));
     }
 
-    // the load blocks on its requests during faults: the monitoring (tokens, scrapes, samples) has its own threads
+    // the load blocks on its requests during faults: the monitoring (tokens, scrapes, samples) has
+    // its own threads
     ScheduledExecutorService sched = Executors.newScheduledThreadPool(16);
     ScheduledExecutorService monitor = Executors.newScheduledThreadPool(4);
     Set<String> audioPosted = ConcurrentHashMap.newKeySet();
     long t0 = System.currentTimeMillis();
     report.started(t0);
     long callEvery = Long.parseLong(System.getProperty("soak.callEveryMs", "1000"));
-    List<ScheduledFuture<?>> load = List.of(
-        sched.scheduleAtFixedRate(traffic::startCall, 500, callEvery, TimeUnit.MILLISECONDS),
-        sched.scheduleAtFixedRate(() -> traffic.inboundCall(sched), 1_000,
-            Long.parseLong(System.getProperty("soak.inboundEveryMs", "5000")), TimeUnit.MILLISECONDS));
+    List<ScheduledFuture<?>> load =
+        List.of(
+            sched.scheduleAtFixedRate(traffic::startCall, 500, callEvery, TimeUnit.MILLISECONDS),
+            sched.scheduleAtFixedRate(
+                () -> traffic.inboundCall(sched),
+                1_000,
+                Long.parseLong(System.getProperty("soak.inboundEveryMs", "5000")),
+                TimeUnit.MILLISECONDS));
     monitor.scheduleAtFixedRate(tokens::refresh, 5, 5, TimeUnit.SECONDS);
     monitor.scheduleAtFixedRate(probes::scrape, 0, 15, TimeUnit.SECONDS);
     long samplePeriod = Math.max(10_000, Math.min(60_000, runMs / 12));
     monitor.scheduleAtFixedRate(probes::sample, 5_000, samplePeriod, TimeUnit.MILLISECONDS);
-    sched.scheduleWithFixedDelay(() -> postAudio(inv, traffic, audioPosted), 3, 3, TimeUnit.SECONDS);
+    sched.scheduleWithFixedDelay(
+        () -> postAudio(inv, traffic, audioPosted), 3, 3, TimeUnit.SECONDS);
 
     long latestFault = t0 + runMs + 60_000;
     Thread faultThread = new Thread(() -> faults.run(t0, runMs, latestFault), "soak-faults");
     faultThread.start();
-    Await.within(Duration.ofMillis(runMs), () -> false); // the run's length: traffic goes on meanwhile
+    Await.within(
+        Duration.ofMillis(runMs), () -> false); // the run's length: traffic goes on meanwhile
     faultThread.join(latestFault + 240_000 - System.currentTimeMillis());
     load.forEach(f -> f.cancel(false));
     long trafficEnd = System.currentTimeMillis();
-    LOG.info("soak: traffic stopped after " + (trafficEnd - t0) / 1000 + " s; waiting for the calls to end");
+    LOG.info(
+        "soak: traffic stopped after "
+            + (trafficEnd - t0) / 1000
+            + " s; waiting for the calls to end");
 
     Set<String> all = ConcurrentHashMap.newKeySet();
     all.addAll(traffic.started);
     all.addAll(traffic.inbound);
-    // the reconciler needs RECONCILE_AFTER_SECONDS (30) and a cycle or two for a call whose webhooks were lost
-    long grace = Long.parseLong(System.getProperty("soak.graceMs", runMs < 600_000 ? "60000" : "90000"));
-    Await.within(Duration.ofMillis(grace), () -> {
-      try {
-        return inv.open(all) == 0;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    // the reconciler needs RECONCILE_AFTER_SECONDS (30) and a cycle or two for a call whose
+    // webhooks were lost
+    long grace =
+        Long.parseLong(System.getProperty("soak.graceMs", runMs < 600_000 ? "60000" : "90000"));
+    Await.within(
+        Duration.ofMillis(grace),
+        () -> {
+          try {
+            return inv.open(all) == 0;
+          } catch (Exception e) {
+            return false;
+          }
+        });
     postAudio(inv, traffic, audioPosted);
-    Await.within(Duration.ofSeconds(20), () -> dashboards.stream().allMatch(d -> d.followed.values().stream()
-        .allMatch(f -> f.completed)));
+    Await.within(
+        Duration.ofSeconds(20),
+        () ->
+            dashboards.stream()
+                .allMatch(d -> d.followed.values().stream().allMatch(f -> f.completed)));
     long stopAt = System.currentTimeMillis();
     sched.shutdownNow();
     monitor.shutdownNow();
@@ -216,9 +271,12 @@ public final class Soak {
   /** ElevenLabs' post_call_audio for each completed outbound call not yet sent. */
   private static void postAudio(Invariants inv, Traffic traffic, Set<String> posted) {
     List<String> due = new ArrayList<>();
-    try (Connection c = inv.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT conversation_id FROM calls WHERE status = 'completed' AND conversation_id IS NOT NULL "
-            + "AND call_sid LIKE 'EL\\_%'")) {
+    try (Connection c = inv.db();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT conversation_id FROM calls WHERE status = 'completed' AND conversation_id IS NOT NULL "
+                    + "AND call_sid LIKE 'EL\\_%'")) {
       while (rs.next()) {
         if (posted.add(rs.getString(1))) {
           due.add(rs.getString(1));

@@ -10,10 +10,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP forwarder in front of the soak's PostgreSQL (the nodes' DATABASE_URL points here). {@link #stall()} makes
- * the database hang without failing: every connection stays open but no byte moves in either direction, and new
- * connections are accepted and then left unanswered; {@link #resume()} lets everything flow again, nothing lost.
- * Event-loop confined (the methods hop onto the proxy's context).
+ * A TCP forwarder in front of the soak's PostgreSQL (the nodes' DATABASE_URL points here). {@link
+ * #stall()} makes the database hang without failing: every connection stays open but no byte moves
+ * in either direction, and new connections are accepted and then left unanswered; {@link #resume()}
+ * lets everything flow again, nothing lost. Event-loop confined (the methods hop onto the proxy's
+ * context).
  */
 final class StallProxy {
   private final Vertx vertx;
@@ -31,10 +32,15 @@ final class StallProxy {
 
   Future<Integer> listen(int listenPort) {
     client = vertx.createNetClient();
-    return vertx.createNetServer().connectHandler(this::accept).listen(listenPort, "127.0.0.1").map(s -> {
-      port = s.actualPort();
-      return port;
-    });
+    return vertx
+        .createNetServer()
+        .connectHandler(this::accept)
+        .listen(listenPort, "127.0.0.1")
+        .map(
+            s -> {
+              port = s.actualPort();
+              return port;
+            });
   }
 
   int port() {
@@ -65,43 +71,56 @@ final class StallProxy {
   }
 
   private void forward(NetSocket in) {
-    client.connect(targetPort, "127.0.0.1").onComplete(ar -> {
-      if (ar.failed()) {
-        in.close();
-        return;
-      }
-      NetSocket out = ar.result();
-      sockets.add(in);
-      sockets.add(out);
-      out.closeHandler(v -> {
-        sockets.remove(out);
-        in.close();
-      });
-      in.closeHandler(v -> {
-        sockets.remove(in);
-        out.close();
-      });
-      in.handler(b -> {
-        out.write(b);
-        if (out.writeQueueFull()) {
-          in.pause();
-          out.drainHandler(v -> { if (!stalled) in.resume(); });
-        }
-      });
-      out.handler(b -> {
-        in.write(b);
-        if (in.writeQueueFull()) {
-          out.pause();
-          in.drainHandler(v -> { if (!stalled) out.resume(); });
-        }
-      });
-      synchronized (this) {
-        if (stalled) {
-          out.pause();
-        } else {
-          in.resume();
-        }
-      }
-    });
+    client
+        .connect(targetPort, "127.0.0.1")
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                in.close();
+                return;
+              }
+              NetSocket out = ar.result();
+              sockets.add(in);
+              sockets.add(out);
+              out.closeHandler(
+                  v -> {
+                    sockets.remove(out);
+                    in.close();
+                  });
+              in.closeHandler(
+                  v -> {
+                    sockets.remove(in);
+                    out.close();
+                  });
+              in.handler(
+                  b -> {
+                    out.write(b);
+                    if (out.writeQueueFull()) {
+                      in.pause();
+                      out.drainHandler(
+                          v -> {
+                            if (!stalled) in.resume();
+                          });
+                    }
+                  });
+              out.handler(
+                  b -> {
+                    in.write(b);
+                    if (in.writeQueueFull()) {
+                      out.pause();
+                      in.drainHandler(
+                          v -> {
+                            if (!stalled) out.resume();
+                          });
+                    }
+                  });
+              synchronized (this) {
+                if (stalled) {
+                  out.pause();
+                } else {
+                  in.resume();
+                }
+              }
+            });
   }
 }

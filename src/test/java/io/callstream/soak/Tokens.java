@@ -10,14 +10,15 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The soak user's JWT from POST /auth/token (through nginx), fetched again once a third of its lifetime has
- * passed, as the console does; while a fetch fails (a fault) the last token is kept.
+ * The soak user's JWT from POST /auth/token (through nginx), fetched again once a third of its
+ * lifetime has passed, as the console does; while a fetch fails (a fault) the last token is kept.
  */
 final class Tokens {
   private final String base;
   private final String username;
   private final String password;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private volatile String token;
   private volatile long refreshAtMillis;
   final AtomicLong fetches = new AtomicLong();
@@ -46,10 +47,19 @@ final class Tokens {
       return;
     }
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/auth/token"))
-          .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", username)
-              .put("password", password).encode())).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/auth/token"))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          new JsonObject()
+                              .put("username", username)
+                              .put("password", password)
+                              .encode()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new IOException("POST /auth/token answered " + r.statusCode() + " " + r.body());
       }

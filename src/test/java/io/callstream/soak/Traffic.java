@@ -25,10 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The dispatch floor's traffic, all through nginx (PUBLIC_BASE_URL): outbound calls started by the API (the
- * simulator then plays them back through the webhooks), inbound Twilio calls as Twilio's signed callbacks, and
- * ElevenLabs' signed post_call_audio for every completed outbound call. Every call the soak started is remembered
- * (call_sid) for the end checks. Requests are blocking (java.net.http) on a small scheduler.
+ * The dispatch floor's traffic, all through nginx (PUBLIC_BASE_URL): outbound calls started by the
+ * API (the simulator then plays them back through the webhooks), inbound Twilio calls as Twilio's
+ * signed callbacks, and ElevenLabs' signed post_call_audio for every completed outbound call. Every
+ * call the soak started is remembered (call_sid) for the end checks. Requests are blocking
+ * (java.net.http) on a small scheduler.
  */
 final class Traffic {
   static final int DRIVERS = 40;
@@ -38,17 +39,21 @@ final class Traffic {
   private final String webhookSecret;
   private final String twilioToken;
   private final Tokens tokens;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Random random = new Random(7);
   private final AtomicInteger nextDriver = new AtomicInteger();
   final Set<String> started = ConcurrentHashMap.newKeySet();
   final Set<String> inbound = ConcurrentHashMap.newKeySet();
+
   /** conversation_id -> size of the audio ElevenLabs delivered (200). */
   final Map<String, Integer> audio = new ConcurrentHashMap<>();
+
   final AtomicLong apiErrors = new AtomicLong();
   final AtomicLong twilioErrors = new AtomicLong();
   final AtomicLong audioErrors = new AtomicLong();
   final AtomicLong startRequests = new AtomicLong();
+
   /** The last refusal of each kind (evidence for the report). */
   final Map<String, String> lastRefusal = new ConcurrentHashMap<>();
 
@@ -59,7 +64,10 @@ final class Traffic {
     this.tokens = tokens;
   }
 
-  /** A call the soak started that has ended (its audio was delivered), at random; null before the first. */
+  /**
+   * A call the soak started that has ended (its audio was delivered), at random; null before the
+   * first.
+   */
   String completedSid() {
     Object[] done = audio.keySet().toArray();
     return done.length == 0 ? null : (String) done[random.nextInt(done.length)];
@@ -75,10 +83,17 @@ final class Traffic {
 
   void createDrivers() throws IOException, InterruptedException {
     for (int i = 0; i < DRIVERS; i++) {
-      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/drivers/" + driverId(i)))
-          .header("Authorization", "Bearer " + tokens.get()).header("Content-Type", "application/json")
-          .PUT(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", "Soak Driver " + i)
-              .put("phone_number", phone(i)).encode())));
+      HttpResponse<String> r =
+          send(
+              HttpRequest.newBuilder(URI.create(base + "/drivers/" + driverId(i)))
+                  .header("Authorization", "Bearer " + tokens.get())
+                  .header("Content-Type", "application/json")
+                  .PUT(
+                      HttpRequest.BodyPublishers.ofString(
+                          new JsonObject()
+                              .put("name", "Soak Driver " + i)
+                              .put("phone_number", phone(i))
+                              .encode())));
       if (r.statusCode() / 100 != 2) {
         throw new IllegalStateException("PUT /drivers answered " + r.statusCode() + " " + r.body());
       }
@@ -89,12 +104,17 @@ final class Traffic {
   void startCall() {
     startRequests.incrementAndGet();
     String driver = driverId(nextDriver.getAndIncrement() % DRIVERS);
-    JsonObject body = new JsonObject().put("driver_ids", new JsonArray().add(driver))
-        .put("violation_types", new JsonArray().add("speeding"));
+    JsonObject body =
+        new JsonObject()
+            .put("driver_ids", new JsonArray().add(driver))
+            .put("violation_types", new JsonArray().add("speeding"));
     try {
-      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/driver_data/call-elevenlabs"))
-          .header("Authorization", "Bearer " + tokens.get()).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+      HttpResponse<String> r =
+          send(
+              HttpRequest.newBuilder(URI.create(base + "/driver_data/call-elevenlabs"))
+                  .header("Authorization", "Bearer " + tokens.get())
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
       if (r.statusCode() != 200) {
         apiErrors.incrementAndGet();
         lastRefusal.put("call-elevenlabs", r.statusCode() + " " + r.body());
@@ -113,42 +133,69 @@ final class Traffic {
     }
   }
 
-  /** One inbound call: voice webhook, then in-progress and completed status callbacks a few seconds apart. */
+  /**
+   * One inbound call: voice webhook, then in-progress and completed status callbacks a few seconds
+   * apart.
+   */
   void inboundCall(ScheduledExecutorService scheduler) {
     String sid = "CA" + java.util.UUID.randomUUID().toString().replace("-", "");
     String from = phone(random.nextInt(DRIVERS));
-    MultiMap voice = MultiMap.caseInsensitiveMultiMap().add("AccountSid", Soak.TWILIO_ACCOUNT).add("CallSid", sid)
-        .add("From", from).add("To", "+15557770000").add("CallStatus", "ringing").add("Direction", "inbound")
-        .add("ApiVersion", "2010-04-01");
+    MultiMap voice =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("AccountSid", Soak.TWILIO_ACCOUNT)
+            .add("CallSid", sid)
+            .add("From", from)
+            .add("To", "+15557770000")
+            .add("CallStatus", "ringing")
+            .add("Direction", "inbound")
+            .add("ApiVersion", "2010-04-01");
     if (!twilio("/twilio/voice/inbound", voice)) {
       return;
     }
     inbound.add(sid);
-    scheduler.schedule(() -> twilio("/twilio/voice/status", status(sid, "in-progress", null)),
-        1 + random.nextInt(2), TimeUnit.SECONDS);
+    scheduler.schedule(
+        () -> twilio("/twilio/voice/status", status(sid, "in-progress", null)),
+        1 + random.nextInt(2),
+        TimeUnit.SECONDS);
     int duration = 3 + random.nextInt(5);
-    scheduler.schedule(() -> twilio("/twilio/voice/status", status(sid, "completed", String.valueOf(duration))),
-        duration + 2, TimeUnit.SECONDS);
+    scheduler.schedule(
+        () -> twilio("/twilio/voice/status", status(sid, "completed", String.valueOf(duration))),
+        duration + 2,
+        TimeUnit.SECONDS);
   }
 
   private static MultiMap status(String sid, String status, String duration) {
-    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("AccountSid", Soak.TWILIO_ACCOUNT).add("CallSid", sid)
-        .add("CallStatus", status).add("Direction", "inbound");
+    MultiMap form =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("AccountSid", Soak.TWILIO_ACCOUNT)
+            .add("CallSid", sid)
+            .add("CallStatus", status)
+            .add("Direction", "inbound");
     return duration == null ? form : form.add("CallDuration", duration);
   }
 
-  /** A signed Twilio callback, retried like Twilio (a few times on 5xx or no answer); true on 2xx. */
+  /**
+   * A signed Twilio callback, retried like Twilio (a few times on 5xx or no answer); true on 2xx.
+   */
   boolean twilio(String path, MultiMap form) {
     StringBuilder encoded = new StringBuilder();
-    form.forEach(e -> encoded.append(encoded.length() == 0 ? "" : "&")
-        .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
-        .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)));
+    form.forEach(
+        e ->
+            encoded
+                .append(encoded.length() == 0 ? "" : "&")
+                .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
+                .append('=')
+                .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)));
     for (int attempt = 0; attempt < 4; attempt++) {
       try {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path))
-            .header(TwilioSignature.HEADER, TwilioSignature.sign(twilioToken, base + path, form))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(encoded.toString())));
+        HttpResponse<String> r =
+            send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                    .header(
+                        TwilioSignature.HEADER,
+                        TwilioSignature.sign(twilioToken, base + path, form))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(encoded.toString())));
         if (r.statusCode() / 100 == 2) {
           return true;
         }
@@ -168,21 +215,35 @@ final class Traffic {
     return false;
   }
 
-  /** ElevenLabs' post_call_audio for a completed conversation, signed, retried on 5xx like ElevenLabs. */
+  /**
+   * ElevenLabs' post_call_audio for a completed conversation, signed, retried on 5xx like
+   * ElevenLabs.
+   */
   void postAudio(String conversationId) {
     byte[] mp3 = new byte[AUDIO_BYTES];
     new Random(conversationId.hashCode()).nextBytes(mp3);
     mp3[0] = 'I';
     mp3[1] = 'D';
     mp3[2] = '3';
-    String body = new JsonObject().put("type", "post_call_audio").put("event_timestamp", Instant.now().getEpochSecond())
-        .put("data", new JsonObject().put("agent_id", Soak.AGENT_ID).put("conversation_id", conversationId)
-            .put("full_audio", Base64.getEncoder().encodeToString(mp3))).encode();
+    String body =
+        new JsonObject()
+            .put("type", "post_call_audio")
+            .put("event_timestamp", Instant.now().getEpochSecond())
+            .put(
+                "data",
+                new JsonObject()
+                    .put("agent_id", Soak.AGENT_ID)
+                    .put("conversation_id", conversationId)
+                    .put("full_audio", Base64.getEncoder().encodeToString(mp3)))
+            .encode();
     for (int attempt = 0; attempt < 4; attempt++) {
       try {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/webhooks/elevenlabs/post-call"))
-            .header("ElevenLabs-Signature", WebhookSigner.sign(body, webhookSecret))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        HttpResponse<String> r =
+            send(
+                HttpRequest.newBuilder(URI.create(base + "/webhooks/elevenlabs/post-call"))
+                    .header("ElevenLabs-Signature", WebhookSigner.sign(body, webhookSecret))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
         if (r.statusCode() == 200) {
           audio.put(conversationId, AUDIO_BYTES);
           return;
@@ -201,8 +262,10 @@ final class Traffic {
     audioErrors.incrementAndGet();
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return http.send(
+        request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static void sleepQuietly(long ms) {

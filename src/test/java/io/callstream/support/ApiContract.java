@@ -20,22 +20,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP API contract, enforced on the tests' own traffic: every answer a test client receives on a route that
- * api/openapi.yaml documents (method + path) is validated against it: the status must be documented for that
- * operation, the content type must be one it lists, and a JSON body must match its schema. A mismatch fails the
- * request (the test sees an AssertionError naming the operation and what did not match). Answers on routes the
- * document does not list (the console's files, an unknown path's 404, a method the path does not serve) are not
- * checked here; {@code OpenApiCoverageTest} checks that every served route is listed.
+ * The HTTP API contract, enforced on the tests' own traffic: every answer a test client receives on
+ * a route that api/openapi.yaml documents (method + path) is validated against it: the status must
+ * be documented for that operation, the content type must be one it lists, and a JSON body must
+ * match its schema. A mismatch fails the request (the test sees an AssertionError naming the
+ * operation and what did not match). Answers on routes the document does not list (the console's
+ * files, an unknown path's 404, a method the path does not serve) are not checked here; {@code
+ * OpenApiCoverageTest} checks that every served route is listed.
  */
 public final class ApiContract {
-  private static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
-      .createForInlineApiSpecification(document())
-      .withLevelResolver(LevelResolver.create()
-          // routes the document does not describe are OpenApiCoverageTest's business, not this check's
-          .withLevel("validation.request.path.missing", ValidationReport.Level.IGNORE)
-          .withLevel("validation.request.operation.notAllowed", ValidationReport.Level.IGNORE)
-          .build())
-      .build();
+  private static final OpenApiInteractionValidator VALIDATOR =
+      OpenApiInteractionValidator.createForInlineApiSpecification(document())
+          .withLevelResolver(
+              LevelResolver.create()
+                  // routes the document does not describe are OpenApiCoverageTest's business, not
+                  // this check's
+                  .withLevel("validation.request.path.missing", ValidationReport.Level.IGNORE)
+                  .withLevel(
+                      "validation.request.operation.notAllowed", ValidationReport.Level.IGNORE)
+                  .build())
+          .build();
   private static final AtomicLong CHECKED = new AtomicLong();
 
   private ApiContract() {}
@@ -66,20 +70,33 @@ public final class ApiContract {
     }
   }
 
-  /** Why the answer breaks the documented contract, or null when it keeps it (or the route is not documented). */
+  /**
+   * Why the answer breaks the documented contract, or null when it keeps it (or the route is not
+   * documented).
+   */
   public static String problem(String method, String path, HttpResponse<?> response) {
     Object body = response.body();
-    return problem(method, path, response.statusCode(), response.getHeader("Content-Type"),
+    return problem(
+        method,
+        path,
+        response.statusCode(),
+        response.getHeader("Content-Type"),
         body instanceof Buffer buffer ? buffer.getBytes() : null);
   }
 
   /**
-   * For answers received by other clients (java.net.http): fails with an AssertionError naming what breaks the
-   * document.
+   * For answers received by other clients (java.net.http): fails with an AssertionError naming what
+   * breaks the document.
    */
-  public static void check(String method, String path, int status, String contentType, String body) {
-    String problem = problem(method, path.split("\\?", 2)[0], status, contentType,
-        body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+  public static void check(
+      String method, String path, int status, String contentType, String body) {
+    String problem =
+        problem(
+            method,
+            path.split("\\?", 2)[0],
+            status,
+            contentType,
+            body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     if (problem != null) {
       throw new AssertionError(problem);
     }
@@ -97,7 +114,8 @@ public final class ApiContract {
       answer.withContentType(type);
     }
     if (body != null && body.length > 0) {
-      if (type != null && (type.contains("json") || type.startsWith("text/") || type.contains("yaml"))) {
+      if (type != null
+          && (type.contains("json") || type.startsWith("text/") || type.contains("yaml"))) {
         answer.withBody(new String(body, StandardCharsets.UTF_8));
       } else {
         answer.withBody(body);
@@ -109,8 +127,17 @@ public final class ApiContract {
       return null;
     }
     String text = body == null ? "(none)" : new String(body, StandardCharsets.UTF_8);
-    return "the answer to " + method + " " + path + " breaks api/openapi.yaml: status " + status
-        + ", Content-Type " + type + ", body " + (text.length() > 600 ? text.substring(0, 600) + "..." : text) + "\n"
+    return "the answer to "
+        + method
+        + " "
+        + path
+        + " breaks api/openapi.yaml: status "
+        + status
+        + ", Content-Type "
+        + type
+        + ", body "
+        + (text.length() > 600 ? text.substring(0, 600) + "..." : text)
+        + "\n"
         + SimpleValidationReportFormat.getInstance().apply(report);
   }
 

@@ -11,16 +11,24 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The suite's one way to wait: for a Vert.x future's outcome, or (when there is no event to wait on: a counter, a
- * row, another process's answer) for a condition, checked with a short park between checks and bounded by a
- * deadline. Never sleeps for a fixed time.
+ * The suite's one way to wait: for a Vert.x future's outcome, or (when there is no event to wait
+ * on: a counter, a row, another process's answer) for a condition, checked with a short park
+ * between checks and bounded by a deadline. Never sleeps for a fixed time.
  */
 public final class Await {
-  /** Bound of a future's outcome: generous, since a node or cluster start on a loaded machine takes seconds. */
+  /**
+   * Bound of a future's outcome: generous, since a node or cluster start on a loaded machine takes
+   * seconds.
+   */
   public static final Duration FUTURE_TIMEOUT = Duration.ofSeconds(60);
+
   /** Default bound of a condition. */
   public static final Duration TIMEOUT = Duration.ofSeconds(20);
-  /** Between two checks: short enough to notice a change at once, long enough not to spin a shared core. */
+
+  /**
+   * Between two checks: short enough to notice a change at once, long enough not to spin a shared
+   * core.
+   */
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private Await() {}
@@ -32,7 +40,10 @@ public final class Await {
 
   public static <T> T result(Future<T> future, Duration timeout) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {
@@ -53,7 +64,10 @@ public final class Await {
   /** The future's failure; an AssertionError if it succeeds. */
   public static Throwable failure(Future<?> future) {
     try {
-      future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       return e.getCause();
     } catch (TimeoutException e) {
@@ -70,16 +84,20 @@ public final class Await {
     until(description, condition, TIMEOUT);
   }
 
-  /** Waits until the condition holds; fails with "timed out after N s waiting until {description}". */
+  /**
+   * Waits until the condition holds; fails with "timed out after N s waiting until {description}".
+   */
   public static void until(String description, BooleanSupplier condition, Duration timeout) {
     if (!within(timeout, condition)) {
-      throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + description);
+      throw new AssertionError(
+          "timed out after " + timeout.toSeconds() + " s waiting until " + description);
     }
   }
 
   /**
-   * Waits until the condition holds or the timeout passes; says which. For callers that fail with their own
-   * message, or (benchmarks) carry on after a bounded wait. The condition may throw to give up early.
+   * Waits until the condition holds or the timeout passes; says which. For callers that fail with
+   * their own message, or (benchmarks) carry on after a bounded wait. The condition may throw to
+   * give up early.
    */
   public static boolean within(Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -96,16 +114,19 @@ public final class Await {
   }
 
   /**
-   * Probes until a probed value is accepted or the timeout passes, and returns the last value either way: the
-   * caller asserts on it, so a failure shows what was last seen (e.g. a response's status and body).
+   * Probes until a probed value is accepted or the timeout passes, and returns the last value
+   * either way: the caller asserts on it, so a failure shows what was last seen (e.g. a response's
+   * status and body).
    */
   public static <T> T latest(Supplier<T> probe, Predicate<T> accept, Duration timeout) {
     Object[] last = new Object[1];
-    within(timeout, () -> {
-      T value = probe.get();
-      last[0] = value;
-      return accept.test(value);
-    });
+    within(
+        timeout,
+        () -> {
+          T value = probe.get();
+          last[0] = value;
+          return accept.test(value);
+        });
     @SuppressWarnings("unchecked")
     T value = (T) last[0];
     return value;

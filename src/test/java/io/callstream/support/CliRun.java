@@ -15,7 +15,8 @@ public record CliRun(int code, String out, String err) {
     return withInput(env, "", args);
   }
 
-  public static synchronized CliRun withInput(Map<String, String> env, String stdin, String... args) {
+  public static synchronized CliRun withInput(
+      Map<String, String> env, String stdin, String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -23,8 +24,11 @@ public record CliRun(int code, String out, String err) {
     System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
     try {
-      int code = Main.run(List.of(args), env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      return new CliRun(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+      int code =
+          Main.run(
+              List.of(args), env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      return new CliRun(
+          code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
       System.setErr(err);

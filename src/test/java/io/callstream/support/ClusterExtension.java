@@ -14,16 +14,20 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The set-up every node test class shares, as one JUnit 5 extension: a fresh migrated schema, real callstream nodes
- * on it (two clustered, one standalone, or none yet), the clients' own Vert.x (apart from the nodes', as a
- * dashboard's would be) with a WebSocket client, and a dispatcher's token. Register it on a static field:
+ * The set-up every node test class shares, as one JUnit 5 extension: a fresh migrated schema, real
+ * callstream nodes on it (two clustered, one standalone, or none yet), the clients' own Vert.x
+ * (apart from the nodes', as a dashboard's would be) with a WebSocket client, and a dispatcher's
+ * token. Register it on a static field:
+ *
  * <pre>
  * {@literal @}RegisterExtension
  * static final ClusterExtension cluster = ClusterExtension.twoNodes("livefeed").settings(Map.of(...));
  * </pre>
- * Everything starts before the class's {@code @BeforeAll} methods and is closed after its {@code @AfterAll}
- * methods (nodes shut down, the clients' Vert.x closed, the schema dropped). {@link #ready} runs once everything
- * is up, e.g. to wait until the event bus delivers both ways; {@link #starter()} starts more nodes on the schema.
+ *
+ * Everything starts before the class's {@code @BeforeAll} methods and is closed after its
+ * {@code @AfterAll} methods (nodes shut down, the clients' Vert.x closed, the schema dropped).
+ * {@link #ready} runs once everything is up, e.g. to wait until the event bus delivers both ways;
+ * {@link #starter()} starts more nodes on the schema.
  */
 public final class ClusterExtension implements BeforeAllCallback, AfterAllCallback {
   private final String schemaPrefix;
@@ -63,7 +67,10 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
     return settings(() -> overrides);
   }
 
-  /** Settings computed when the nodes start (e.g. from a proxy or certificates made in a static initialiser). */
+  /**
+   * Settings computed when the nodes start (e.g. from a proxy or certificates made in a static
+   * initialiser).
+   */
   public ClusterExtension settings(Supplier<Map<String, String>> overrides) {
     this.settings = overrides;
     return this;
@@ -80,9 +87,12 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
     schema = TestDatabase.freshSchema(schemaPrefix);
     nodes = new TestNodes();
     vertx = Vertx.vertx();
-    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
+    webSockets =
+        vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
     Map<String, String> overrides = settings.get();
-    token = new Tokens(vertx, TestConfig.config(schema, overrides).auth()).issue("dispatcher1", "dispatcher");
+    token =
+        new Tokens(vertx, TestConfig.config(schema, overrides).auth())
+            .issue("dispatcher1", "dispatcher");
     if (count == 1) {
       started = List.of(nodes.start(TestConfig.config(schema, overrides)));
     } else if (count > 1) {
@@ -147,7 +157,10 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
     return token;
   }
 
-  /** Waits until the route delivers both ways between the two nodes (see {@link TwoNodeCluster#awaitRoute}). */
+  /**
+   * Waits until the route delivers both ways between the two nodes (see {@link
+   * TwoNodeCluster#awaitRoute}).
+   */
   public void awaitVisible(TwoNodeCluster.Route route) {
     TwoNodeCluster.awaitRoute(a(), b(), route);
     TwoNodeCluster.awaitRoute(b(), a(), route);

@@ -14,9 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
 
 /**
- * A dashboard as the README describes it: connects to /ws/calls/transcriptions, subscribes to calls, records
- * every frame, and (when asked) reconnects after a lost connection and resubscribes with {@code since} = the last
- * sequence number it received for each call that has not completed.
+ * A dashboard as the README describes it: connects to /ws/calls/transcriptions, subscribes to
+ * calls, records every frame, and (when asked) reconnects after a lost connection and resubscribes
+ * with {@code since} = the last sequence number it received for each call that has not completed.
  */
 public final class DashboardClient {
   /** What one call's subscription received. */
@@ -45,8 +45,12 @@ public final class DashboardClient {
 
   public DashboardClient(Vertx vertx, IntSupplier port, String token, boolean reconnect) {
     this.vertx = vertx;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setDefaultHost("127.0.0.1")
-        .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
+    this.client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setMaxFrameSize(1 << 20)
+                .setMaxMessageSize(1 << 22));
     this.port = port;
     this.token = token;
     this.reconnect = reconnect;
@@ -60,7 +64,9 @@ public final class DashboardClient {
     return calls;
   }
 
-  /** Connects and subscribes (since 0) to the given calls; reconnects later resubscribe with since. */
+  /**
+   * Connects and subscribes (since 0) to the given calls; reconnects later resubscribe with since.
+   */
   public void start(List<String> callSids) {
     callSids.forEach(this::log);
     connect();
@@ -70,25 +76,32 @@ public final class DashboardClient {
     ClientWebSocket ws = client.webSocket();
     ws.textMessageHandler(this::onFrame);
     ws.closeHandler(v -> onClosed(ws));
-    ws.exceptionHandler(e -> { });
-    ws.connect(new WebSocketConnectOptions().setPort(port.getAsInt()).setHost("127.0.0.1")
-        .setURI("/ws/calls/transcriptions?token=" + token)).onComplete(ar -> {
-          if (ar.failed()) {
-            retryLater();
-            return;
-          }
-          socket = ws;
-          connections++;
-          List<String> open = new ArrayList<>();
-          calls.forEach((sid, log) -> {
-            if (!log.completed) {
-              open.add(sid);
-            }
-          });
-          for (String sid : open) {
-            ws.writeTextMessage(new JsonObject().put("subscribe", sid).put("since", log(sid).last()).encode());
-          }
-        });
+    ws.exceptionHandler(e -> {});
+    ws.connect(
+            new WebSocketConnectOptions()
+                .setPort(port.getAsInt())
+                .setHost("127.0.0.1")
+                .setURI("/ws/calls/transcriptions?token=" + token))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                retryLater();
+                return;
+              }
+              socket = ws;
+              connections++;
+              List<String> open = new ArrayList<>();
+              calls.forEach(
+                  (sid, log) -> {
+                    if (!log.completed) {
+                      open.add(sid);
+                    }
+                  });
+              for (String sid : open) {
+                ws.writeTextMessage(
+                    new JsonObject().put("subscribe", sid).put("since", log(sid).last()).encode());
+              }
+            });
   }
 
   private void onClosed(ClientWebSocket ws) {
@@ -122,7 +135,7 @@ public final class DashboardClient {
         log.completed = true;
       }
       case "error" -> errors.add(f);
-      default -> { }
+      default -> {}
     }
   }
 

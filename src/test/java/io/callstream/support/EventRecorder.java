@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * Records every event published on {@link CallEvents#ADDRESS} as one node's event bus delivers it, decoded the
- * way the live role decodes it. Markers it publishes itself (negative call ids, call_sid "marker") let a test wait
- * for a point in the stream: see {@link #settle} and {@link #awaitVisibleFrom}.
+ * Records every event published on {@link CallEvents#ADDRESS} as one node's event bus delivers it,
+ * decoded the way the live role decodes it. Markers it publishes itself (negative call ids,
+ * call_sid "marker") let a test wait for a point in the stream: see {@link #settle} and {@link
+ * #awaitVisibleFrom}.
  */
 public final class EventRecorder implements AutoCloseable {
   private static final AtomicLong MARKERS = new AtomicLong();
@@ -25,7 +26,8 @@ public final class EventRecorder implements AutoCloseable {
   private final MessageConsumer<String> consumer;
 
   private EventRecorder(Node node) {
-    consumer = node.vertx().eventBus().consumer(CallEvents.ADDRESS, m -> events.add(CallEvents.decode(m)));
+    consumer =
+        node.vertx().eventBus().consumer(CallEvents.ADDRESS, m -> events.add(CallEvents.decode(m)));
     Await.result(consumer.completion());
   }
 
@@ -44,15 +46,23 @@ public final class EventRecorder implements AutoCloseable {
     return of(callId).stream().map(CallEvents.Received::type).toList();
   }
 
-  /** The frames of the events that name this call_sid, in arrival order (for tests that know no row id). */
+  /**
+   * The frames of the events that name this call_sid, in arrival order (for tests that know no row
+   * id).
+   */
   public List<JsonObject> frames(String callSid) {
-    return events.stream().map(e -> new JsonObject(e.frame()))
-        .filter(f -> callSid.equals(f.getString("call_sid"))).toList();
+    return events.stream()
+        .map(e -> new JsonObject(e.frame()))
+        .filter(f -> callSid.equals(f.getString("call_sid")))
+        .toList();
   }
 
-  /** Waits until at least {@code count} events of the call have arrived; returns the call's events. */
+  /**
+   * Waits until at least {@code count} events of the call have arrived; returns the call's events.
+   */
   public List<CallEvents.Received> awaitCount(long callId, int count) {
-    Await.until(count + " events of call " + callId + " arrived (so far: " + types(callId) + ")",
+    Await.until(
+        count + " events of call " + callId + " arrived (so far: " + types(callId) + ")",
         () -> of(callId).size() >= count);
     return of(callId);
   }
@@ -60,20 +70,27 @@ public final class EventRecorder implements AutoCloseable {
   /** Waits for the first frame that matches; fails naming what was recorded instead. */
   public JsonObject awaitFrame(String description, Predicate<JsonObject> match) {
     if (!Await.within(Await.TIMEOUT, () -> firstFrame(match) != null)) {
-      throw new AssertionError("no event " + description + "; recorded: "
-          + events.stream().map(CallEvents.Received::frame).toList());
+      throw new AssertionError(
+          "no event "
+              + description
+              + "; recorded: "
+              + events.stream().map(CallEvents.Received::frame).toList());
     }
     return firstFrame(match);
   }
 
   private JsonObject firstFrame(Predicate<JsonObject> match) {
-    return events.stream().map(e -> new JsonObject(e.frame())).filter(match).findFirst().orElse(null);
+    return events.stream()
+        .map(e -> new JsonObject(e.frame()))
+        .filter(match)
+        .findFirst()
+        .orElse(null);
   }
 
   /**
-   * Waits until every event these nodes published so far has arrived here: each publishes a marker after
-   * everything it published before (one connection per sender keeps the order), and the markers are awaited.
-   * For checks that something was published once and nothing more.
+   * Waits until every event these nodes published so far has arrived here: each publishes a marker
+   * after everything it published before (one connection per sender keeps the order), and the
+   * markers are awaited. For checks that something was published once and nothing more.
    */
   public void settle(Node... publishers) {
     long marker = -1_000_000 - MARKERS.incrementAndGet() * 100L;
@@ -85,17 +102,23 @@ public final class EventRecorder implements AutoCloseable {
     }
   }
 
-  /** Waits until this recorder's consumer is known on another node: markers published there arrive here. */
+  /**
+   * Waits until this recorder's consumer is known on another node: markers published there arrive
+   * here.
+   */
   public void awaitVisibleFrom(Node other) {
-    Await.until("the event recorder became visible across the cluster", () -> {
-      long marker = -2_000_000 - MARKERS.incrementAndGet();
-      publishMarker(other, marker);
-      return Await.within(Duration.ofMillis(500), () -> !of(marker).isEmpty());
-    });
+    Await.until(
+        "the event recorder became visible across the cluster",
+        () -> {
+          long marker = -2_000_000 - MARKERS.incrementAndGet();
+          publishMarker(other, marker);
+          return Await.within(Duration.ofMillis(500), () -> !of(marker).isEmpty());
+        });
   }
 
   private static void publishMarker(Node node, long callId) {
-    CallEvents.publish(node.vertx().eventBus(),
+    CallEvents.publish(
+        node.vertx().eventBus(),
         new CallStatusEvent(callId, MARKER_SID, null, "marker", Instant.now()));
   }
 

@@ -9,7 +9,9 @@ public final class Jdk17 {
 
   private Jdk17() {}
 
-  /** -Dcallstream.jdk17, else the JDK running the tests when it is a 17, else Debian's openjdk-17. */
+  /**
+   * -Dcallstream.jdk17, else the JDK running the tests when it is a 17, else Debian's openjdk-17.
+   */
   public static Path home() {
     String configured = System.getProperty("callstream.jdk17");
     Path home;
@@ -21,8 +23,11 @@ public final class Jdk17 {
       home = DEBIAN;
     }
     if (!Files.isExecutable(home.resolve("bin/java"))) {
-      throw new IllegalStateException("no JDK 17 at " + home + ": install one (openjdk-17-jre-headless) or set "
-          + "-Dcallstream.jdk17=<its home>");
+      throw new IllegalStateException(
+          "no JDK 17 at "
+              + home
+              + ": install one (openjdk-17-jre-headless) or set "
+              + "-Dcallstream.jdk17=<its home>");
     }
     return home;
   }

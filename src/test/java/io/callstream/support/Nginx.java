@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The project's nginx configuration (docker/nginx/callstream.conf.template, rendered by bin/render-nginx exactly
- * as bin/run --nodes renders it) in front of the given loopback ports, on a free port.
+ * The project's nginx configuration (docker/nginx/callstream.conf.template, rendered by
+ * bin/render-nginx exactly as bin/run --nodes renders it) in front of the given loopback ports, on
+ * a free port.
  */
 public final class Nginx implements AutoCloseable {
   private final Path dir;
@@ -21,9 +22,12 @@ public final class Nginx implements AutoCloseable {
 
   public static Nginx start(List<Integer> upstreamPorts) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("callstream-nginx-");
-    // run as root, nginx's workers are 'nobody': they must reach the temp paths under this directory to buffer a
-    // request body over client_body_buffer_size (1 MiB) to disk, or nginx answers 500 (Permission denied)
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    // run as root, nginx's workers are 'nobody': they must reach the temp paths under this
+    // directory to buffer a
+    // request body over client_body_buffer_size (1 MiB) to disk, or nginx answers 500 (Permission
+    // denied)
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     int port = Ports.free();
     StringBuilder upstreams = new StringBuilder();
     for (int p : upstreamPorts) {
@@ -51,7 +55,10 @@ public final class Nginx implements AutoCloseable {
     return dir.resolve("logs/access.log");
   }
 
-  /** nginx's error log for this configuration (the main one and the template's ${CALLSTREAM_ERROR_LOG}). */
+  /**
+   * nginx's error log for this configuration (the main one and the template's
+   * ${CALLSTREAM_ERROR_LOG}).
+   */
   public Path errorLog() {
     return dir.resolve("logs/error.log");
   }
@@ -62,6 +69,14 @@ public final class Nginx implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    run(List.of(binary(), "-c", dir.resolve("nginx.conf").toString(), "-p", dir.toString(), "-s", "stop"));
+    run(
+        List.of(
+            binary(),
+            "-c",
+            dir.resolve("nginx.conf").toString(),
+            "-p",
+            dir.toString(),
+            "-s",
+            "stop"));
   }
 }

@@ -4,7 +4,10 @@ import io.callstream.db.Database;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
-/** A fresh migrated schema with a Vert.x and a node pool on it, for tests of one repository or writer. */
+/**
+ * A fresh migrated schema with a Vert.x and a node pool on it, for tests of one repository or
+ * writer.
+ */
 public record SchemaPool(String schema, Vertx vertx, Pool pool) implements AutoCloseable {
   public static SchemaPool open(String name) {
     String schema = TestDatabase.freshSchema(name);

@@ -2,21 +2,21 @@ package io.callstream.support;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import java.util.ArrayDeque;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP forwarder in front of the real PostgreSQL: {@link #down()} closes it and every connection through it
- * (the database "stops" for whatever uses this port), {@link #up()} opens it again on the same port.
- * {@link #stall()} keeps every connection open but forwards nothing either way (new connections are accepted and
- * held too): the database "hangs", as behind a lost network path or a frozen server; {@link #unstall()} delivers
- * what was held, in order, and forwards again.
+ * A TCP forwarder in front of the real PostgreSQL: {@link #down()} closes it and every connection
+ * through it (the database "stops" for whatever uses this port), {@link #up()} opens it again on
+ * the same port. {@link #stall()} keeps every connection open but forwards nothing either way (new
+ * connections are accepted and held too): the database "hangs", as behind a lost network path or a
+ * frozen server; {@link #unstall()} delivers what was held, in order, and forwards again.
  */
 public final class TcpProxy {
   private final Vertx vertx;
@@ -55,18 +55,21 @@ public final class TcpProxy {
   private void forward(NetSocket in) {
     in.pause();
     sockets.add(in);
-    client.connect(targetPort, targetHost).onComplete(ar -> {
-      if (ar.failed()) {
-        in.close();
-        return;
-      }
-      NetSocket out = ar.result();
-      sockets.add(out);
-      Context context = Vertx.currentContext();
-      relay(in, out, context);
-      relay(out, in, context);
-      in.resume();
-    });
+    client
+        .connect(targetPort, targetHost)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                in.close();
+                return;
+              }
+              NetSocket out = ar.result();
+              sockets.add(out);
+              Context context = Vertx.currentContext();
+              relay(in, out, context);
+              relay(out, in, context);
+              in.resume();
+            });
   }
 
   public void stall() {
@@ -78,26 +81,34 @@ public final class TcpProxy {
     flushers.forEach(Runnable::run);
   }
 
-  /** Forwards {@code from}'s bytes to {@code to}, holding them while stalled; all on the connection's context. */
+  /**
+   * Forwards {@code from}'s bytes to {@code to}, holding them while stalled; all on the
+   * connection's context.
+   */
   private void relay(NetSocket from, NetSocket to, Context context) {
     ArrayDeque<Buffer> held = new ArrayDeque<>();
-    Runnable flush = () -> context.runOnContext(v -> {
-      while (!stalled && !held.isEmpty()) {
-        to.write(held.poll());
-      }
-    });
+    Runnable flush =
+        () ->
+            context.runOnContext(
+                v -> {
+                  while (!stalled && !held.isEmpty()) {
+                    to.write(held.poll());
+                  }
+                });
     flushers.add(flush);
-    from.handler(data -> {
-      if (stalled || !held.isEmpty()) {
-        held.add(data);
-        flush.run();
-      } else {
-        to.write(data);
-      }
-    });
-    from.closeHandler(v -> {
-      flushers.remove(flush);
-      to.close();
-    });
+    from.handler(
+        data -> {
+          if (stalled || !held.isEmpty()) {
+            held.add(data);
+            flush.run();
+          } else {
+            to.write(data);
+          }
+        });
+    from.closeHandler(
+        v -> {
+          flushers.remove(flush);
+          to.close();
+        });
   }
 }

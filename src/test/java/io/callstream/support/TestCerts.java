@@ -8,16 +8,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway cluster CA and node certificate made by bin/cluster-certs (the openssl CLI) in a temporary
- * directory: no private key is committed. Each call makes a new, unrelated CA.
+ * A throwaway cluster CA and node certificate made by bin/cluster-certs (the openssl CLI) in a
+ * temporary directory: no private key is committed. Each call makes a new, unrelated CA.
  */
 public record TestCerts(Path dir, Path ca, Path cert, Path key) {
 
   public static TestCerts generate() {
     try {
       Path dir = Files.createTempDirectory("callstream-certs");
-      Process p = new ProcessBuilder("bin/cluster-certs", dir.resolve("tls").toString())
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("bin/cluster-certs", dir.resolve("tls").toString())
+              .redirectErrorStream(true)
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("bin/cluster-certs did not finish");
@@ -27,7 +29,8 @@ public record TestCerts(Path dir, Path ca, Path cert, Path key) {
         throw new IllegalStateException("bin/cluster-certs failed: " + out);
       }
       Path tls = dir.resolve("tls");
-      return new TestCerts(dir, tls.resolve("ca.crt"), tls.resolve("node.crt"), tls.resolve("node.key"));
+      return new TestCerts(
+          dir, tls.resolve("ca.crt"), tls.resolve("node.crt"), tls.resolve("node.key"));
     } catch (IOException e) {
       throw new IllegalStateException("cannot run bin/cluster-certs (is openssl installed?)", e);
     } catch (InterruptedException e) {
@@ -38,8 +41,13 @@ public record TestCerts(Path dir, Path ca, Path cert, Path key) {
 
   /** The node settings that turn the event bus's mutual TLS on with these files. */
   public Map<String, String> settings() {
-    return Map.of("CLUSTER_TLS_CERT", cert.toString(), "CLUSTER_TLS_KEY", key.toString(),
-        "CLUSTER_TLS_CA", ca.toString());
+    return Map.of(
+        "CLUSTER_TLS_CERT",
+        cert.toString(),
+        "CLUSTER_TLS_KEY",
+        key.toString(),
+        "CLUSTER_TLS_CA",
+        ca.toString());
   }
 
   public void delete() {

@@ -36,8 +36,12 @@ public final class TestConfig {
     return config(schema, Map.of());
   }
 
-  /** Settings for member {@code index} of an in-JVM cluster whose Hazelcast ports are {@code hzPorts}. */
-  public static Config clustered(String schema, int[] hzPorts, int index, Map<String, String> overrides) {
+  /**
+   * Settings for member {@code index} of an in-JVM cluster whose Hazelcast ports are {@code
+   * hzPorts}.
+   */
+  public static Config clustered(
+      String schema, int[] hzPorts, int index, Map<String, String> overrides) {
     Map<String, String> env = env(schema);
     StringBuilder members = new StringBuilder();
     for (int p : hzPorts) {

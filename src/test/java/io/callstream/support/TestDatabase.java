@@ -10,18 +10,22 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * The suite's one real PostgreSQL (bin/test starts it), with a fresh, migrated schema per test class.
- * CALLSTREAM_TEST_DATABASE_URL overrides the default local database.
+ * The suite's one real PostgreSQL (bin/test starts it), with a fresh, migrated schema per test
+ * class. CALLSTREAM_TEST_DATABASE_URL overrides the default local database.
  */
 public final class TestDatabase {
-  public static final String URL = System.getenv().getOrDefault("CALLSTREAM_TEST_DATABASE_URL",
-      "postgresql://callstream:callstream@127.0.0.1:5432/callstream");
+  public static final String URL =
+      System.getenv()
+          .getOrDefault(
+              "CALLSTREAM_TEST_DATABASE_URL",
+              "postgresql://callstream:callstream@127.0.0.1:5432/callstream");
 
   private TestDatabase() {}
 
   /** A new empty schema name (not created). */
   public static String newSchemaName(String prefix) {
-    return ("t_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+    return ("t_" + prefix + "_" + UUID.randomUUID().toString().substring(0, 8))
+        .toLowerCase(Locale.ROOT);
   }
 
   public static Config.Database database(String schema) {
@@ -42,7 +46,7 @@ public final class TestDatabase {
   public static void execute(String sql) {
     Config.Database db = database("public");
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-         Statement s = c.createStatement()) {
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
@@ -53,7 +57,7 @@ public final class TestDatabase {
   public static Object queryValue(String schema, String sql) {
     Config.Database db = database(schema);
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-         Statement s = c.createStatement()) {
+        Statement s = c.createStatement()) {
       s.execute("SET search_path TO " + schema);
       try (var rs = s.executeQuery(sql)) {
         return rs.next() ? rs.getObject(1) : null;

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts real callstream nodes in this JVM: one standalone, or a cluster of several Hazelcast members on free
- * loopback ports (so they never collide with a running node), all on the same migrated schema.
+ * Starts real callstream nodes in this JVM: one standalone, or a cluster of several Hazelcast
+ * members on free loopback ports (so they never collide with a running node), all on the same
+ * migrated schema.
  */
 public final class TestNodes implements AutoCloseable {
   private final List<Node> nodes = new ArrayList<>();

@@ -10,10 +10,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The suite's one webhook signer: signs a body the way ElevenLabs does (shared/tools/sign-webhook), with the
- * current time, through {@link ElevenLabsSignature#sign}, whose output SignatureVerifierTest checks against
- * ElevenLabs' test vector. Only a body too large to hold is signed here, streamed through the same HMAC;
- * SignatureVerifierTest checks that it agrees with {@link ElevenLabsSignature#sign}.
+ * The suite's one webhook signer: signs a body the way ElevenLabs does (shared/tools/sign-webhook),
+ * with the current time, through {@link ElevenLabsSignature#sign}, whose output
+ * SignatureVerifierTest checks against ElevenLabs' test vector. Only a body too large to hold is
+ * signed here, streamed through the same HMAC; SignatureVerifierTest checks that it agrees with
+ * {@link ElevenLabsSignature#sign}.
  */
 public final class WebhookSigner {
   private WebhookSigner() {}

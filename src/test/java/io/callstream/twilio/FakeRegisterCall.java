@@ -2,7 +2,6 @@ package io.callstream.twilio;
 
 import io.callstream.support.Await;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,22 +12,33 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A fake ElevenLabs register-call endpoint: records each request with the calls row's status and direction when it
- * arrived (so tests prove the row was written first) and answers as told for the request's {@code from_number}.
+ * A fake ElevenLabs register-call endpoint: records each request with the calls row's status and
+ * direction when it arrived (so tests prove the row was written first) and answers as told for the
+ * request's {@code from_number}.
  */
 final class FakeRegisterCall {
   static final String API_KEY = "xi-inbound-key";
-  static final String TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>\n  <Connect>\n"
-      + "    <Stream url=\"wss://api.elevenlabs.io/v1/convai/conversation/twilio?agent_id=agent_in\">\n"
-      + "      <Parameter name=\"conversation_id\" value=\"conv_in\"/>\n    </Stream>\n  </Connect>\n</Response>";
+  static final String TWIML =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>\n  <Connect>\n"
+          + "    <Stream url=\"wss://api.elevenlabs.io/v1/convai/conversation/twilio?agent_id=agent_in\">\n"
+          + "      <Parameter name=\"conversation_id\" value=\"conv_in\"/>\n    </Stream>\n  </Connect>\n</Response>";
 
   /** HOLD: the stream TwiML once the test calls {@link #release()}; HANG: never. */
-  enum Answer { STREAM, STREAM_AS_JSON_STRING, RECORD_FIRST, SAY_FIRST, SERVER_ERROR, HANG, HOLD }
+  enum Answer {
+    STREAM,
+    STREAM_AS_JSON_STRING,
+    RECORD_FIRST,
+    SAY_FIRST,
+    SERVER_ERROR,
+    HANG,
+    HOLD
+  }
 
   /** One recorded request: its body and the calls row (status/direction) on arrival. */
   record Registration(JsonObject body, String apiKey, String rowOnArrival) {
     JsonObject variables() {
-      return body.getJsonObject("conversation_initiation_client_data").getJsonObject("dynamic_variables");
+      return body.getJsonObject("conversation_initiation_client_data")
+          .getJsonObject("dynamic_variables");
     }
   }
 
@@ -45,7 +55,8 @@ final class FakeRegisterCall {
   }
 
   FakeRegisterCall start() {
-    server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    server =
+        Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
     return this;
   }
 
@@ -59,7 +70,10 @@ final class FakeRegisterCall {
 
   /** Answers every HOLD request so far with the stream TwiML (on the fake's own event loop). */
   void release() {
-    vertx.runOnContext(v -> held.forEach(r -> r.response().putHeader("Content-Type", "application/xml").end(TWIML)));
+    vertx.runOnContext(
+        v ->
+            held.forEach(
+                r -> r.response().putHeader("Content-Type", "application/xml").end(TWIML)));
   }
 
   void answer(String fromNumber, Answer answer) {
@@ -67,8 +81,10 @@ final class FakeRegisterCall {
   }
 
   Registration of(String callSid) {
-    List<Registration> found = registrations.stream()
-        .filter(r -> callSid.equals(r.variables().getString("callstream_call_sid"))).toList();
+    List<Registration> found =
+        registrations.stream()
+            .filter(r -> callSid.equals(r.variables().getString("callstream_call_sid")))
+            .toList();
     if (found.size() != 1) {
       throw new AssertionError(found.size() + " register-call requests for " + callSid);
     }
@@ -76,38 +92,60 @@ final class FakeRegisterCall {
   }
 
   private void handle(HttpServerRequest request) {
-    if (!request.path().equals("/v1/convai/twilio/register-call") || request.method().name().equals("GET")) {
+    if (!request.path().equals("/v1/convai/twilio/register-call")
+        || request.method().name().equals("GET")) {
       request.response().setStatusCode(404).end();
       return;
     }
-    request.body().onSuccess(buffer -> {
-      JsonObject body = buffer.toJsonObject();
-      String sid = body.getJsonObject("conversation_initiation_client_data").getJsonObject("dynamic_variables")
-          .getString("callstream_call_sid");
-      vertx.executeBlocking(() -> String.valueOf(TestDatabase.queryValue(schema,
-              "SELECT status || '/' || direction FROM calls WHERE call_sid = '" + sid.replace("'", "''") + "'")))
-          .onComplete(row -> {
-            registrations.add(new Registration(body, request.getHeader("xi-api-key"), row.result()));
-            Answer answer = answers.getOrDefault(body.getString("from_number"), Answer.STREAM);
-            if (answer == Answer.HOLD) {
-              held.add(request);
-            }
-            reply(request, answer);
-          });
-    });
+    request
+        .body()
+        .onSuccess(
+            buffer -> {
+              JsonObject body = buffer.toJsonObject();
+              String sid =
+                  body.getJsonObject("conversation_initiation_client_data")
+                      .getJsonObject("dynamic_variables")
+                      .getString("callstream_call_sid");
+              vertx
+                  .executeBlocking(
+                      () ->
+                          String.valueOf(
+                              TestDatabase.queryValue(
+                                  schema,
+                                  "SELECT status || '/' || direction FROM calls WHERE call_sid = '"
+                                      + sid.replace("'", "''")
+                                      + "'")))
+                  .onComplete(
+                      row -> {
+                        registrations.add(
+                            new Registration(body, request.getHeader("xi-api-key"), row.result()));
+                        Answer answer =
+                            answers.getOrDefault(body.getString("from_number"), Answer.STREAM);
+                        if (answer == Answer.HOLD) {
+                          held.add(request);
+                        }
+                        reply(request, answer);
+                      });
+            });
   }
 
   private static void reply(HttpServerRequest request, Answer answer) {
     var response = request.response().putHeader("Content-Type", "application/xml");
     switch (answer) {
       case STREAM -> response.end(TWIML);
-      case STREAM_AS_JSON_STRING -> response.putHeader("Content-Type", "application/json")
-          .end(io.vertx.core.json.Json.encode(TWIML));
-      case RECORD_FIRST -> response.end(TWIML.replace("<Connect>", "<Record maxLength=\"3600\"/>\n  <Connect>"));
+      case STREAM_AS_JSON_STRING ->
+          response
+              .putHeader("Content-Type", "application/json")
+              .end(io.vertx.core.json.Json.encode(TWIML));
+      case RECORD_FIRST ->
+          response.end(TWIML.replace("<Connect>", "<Record maxLength=\"3600\"/>\n  <Connect>"));
       case SAY_FIRST -> response.end(TWIML.replace("<Connect>", "<Say>Please hold</Say><Connect>"));
-      case SERVER_ERROR -> response.setStatusCode(500).putHeader("Content-Type", "application/json")
-          .end("{\"detail\":\"internal\"}");
-      case HANG, HOLD -> { }
+      case SERVER_ERROR ->
+          response
+              .setStatusCode(500)
+              .putHeader("Content-Type", "application/json")
+              .end("{\"detail\":\"internal\"}");
+      case HANG, HOLD -> {}
     }
   }
 }

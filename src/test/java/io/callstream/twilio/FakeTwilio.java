@@ -1,7 +1,6 @@
 package io.callstream.twilio;
 
 import io.callstream.support.Await;
-import io.callstream.support.TestNodes;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,16 +20,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A fake Twilio REST API: {@code POST .../Calls/{CallSid}/Recordings.json} (basic auth checked, recorded) and the
- * recordings' media {@code GET .../Recordings/{RecordingSid}.mp3}, generated on the fly (never held in memory),
- * optionally failing the first requests or pausing half-way until the test releases it.
+ * A fake Twilio REST API: {@code POST .../Calls/{CallSid}/Recordings.json} (basic auth checked,
+ * recorded) and the recordings' media {@code GET .../Recordings/{RecordingSid}.mp3}, generated on
+ * the fly (never held in memory), optionally failing the first requests or pausing half-way until
+ * the test releases it.
  */
 final class FakeTwilio {
   static final String ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
   static final String AUTH_TOKEN = "twilio-test-auth-token";
   static final int CHUNK = 64 * 1024;
-  private static final Pattern START = Pattern.compile("/2010-04-01/Accounts/([^/]+)/Calls/([^/]+)/Recordings\\.json");
-  private static final Pattern MEDIA = Pattern.compile("/2010-04-01/Accounts/([^/]+)/Recordings/([^/.]+)\\.mp3");
+  private static final Pattern START =
+      Pattern.compile("/2010-04-01/Accounts/([^/]+)/Calls/([^/]+)/Recordings\\.json");
+  private static final Pattern MEDIA =
+      Pattern.compile("/2010-04-01/Accounts/([^/]+)/Recordings/([^/.]+)\\.mp3");
 
   /** One start-recording request: the call, the form and whether its credentials were right. */
   record Start(String callSid, Map<String, String> form, boolean authorized) {}
@@ -40,8 +42,10 @@ final class FakeTwilio {
     final long size;
     final AtomicInteger failuresLeft;
     final Promise<Void> resume;
+
     /** Completed when the body has been sent up to the pause. */
     final Promise<Void> halfway = Promise.promise();
+
     final AtomicInteger requests = new AtomicInteger();
     volatile String sha256;
 
@@ -63,7 +67,8 @@ final class FakeTwilio {
   }
 
   FakeTwilio start() {
-    server = Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
+    server =
+        Await.result(vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1"));
     return this;
   }
 
@@ -93,20 +98,37 @@ final class FakeTwilio {
   private void handle(HttpServerRequest request) {
     Matcher start = START.matcher(request.path());
     Matcher get = MEDIA.matcher(request.path());
-    boolean authorized = ("Basic " + java.util.Base64.getEncoder().encodeToString(
-        (ACCOUNT_SID + ":" + AUTH_TOKEN).getBytes())).equals(request.getHeader("Authorization"));
+    boolean authorized =
+        ("Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString((ACCOUNT_SID + ":" + AUTH_TOKEN).getBytes()))
+            .equals(request.getHeader("Authorization"));
     if (request.method().name().equals("POST") && start.matches()) {
       request.setExpectMultipart(true);
-      request.end().onSuccess(v -> {
-        Map<String, String> form = new ConcurrentHashMap<>();
-        request.formAttributes().forEach(e -> form.put(e.getKey(), e.getValue()));
-        starts.add(new Start(start.group(2), form, authorized && ACCOUNT_SID.equals(start.group(1))));
-        String sid = "RE" + String.format("%032d", ids.incrementAndGet());
-        request.response().setStatusCode(authorized ? 201 : 401).putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("sid", sid).put("call_sid", start.group(2)).put("status", "in-progress")
-                .encode());
-      });
-    } else if (request.method().name().equals("GET") && get.matches() && media.containsKey(get.group(2))) {
+      request
+          .end()
+          .onSuccess(
+              v -> {
+                Map<String, String> form = new ConcurrentHashMap<>();
+                request.formAttributes().forEach(e -> form.put(e.getKey(), e.getValue()));
+                starts.add(
+                    new Start(
+                        start.group(2), form, authorized && ACCOUNT_SID.equals(start.group(1))));
+                String sid = "RE" + String.format("%032d", ids.incrementAndGet());
+                request
+                    .response()
+                    .setStatusCode(authorized ? 201 : 401)
+                    .putHeader("Content-Type", "application/json")
+                    .end(
+                        new JsonObject()
+                            .put("sid", sid)
+                            .put("call_sid", start.group(2))
+                            .put("status", "in-progress")
+                            .encode());
+              });
+    } else if (request.method().name().equals("GET")
+        && get.matches()
+        && media.containsKey(get.group(2))) {
       serve(request, media.get(get.group(2)), authorized);
     } else {
       request.response().setStatusCode(404).end("{\"code\":20404}");
@@ -120,13 +142,18 @@ final class FakeTwilio {
     } else if (m.failuresLeft.getAndDecrement() > 0) {
       request.response().setStatusCode(503).end("try later");
     } else {
-      HttpServerResponse response = request.response().putHeader("Content-Type", "audio/mpeg")
-          .putHeader("Content-Length", String.valueOf(m.size));
+      HttpServerResponse response =
+          request
+              .response()
+              .putHeader("Content-Type", "audio/mpeg")
+              .putHeader("Content-Length", String.valueOf(m.size));
       write(response, m, 0, sha256());
     }
   }
 
-  /** Deterministic bytes, chunk by chunk, respecting back-pressure; pauses at half until released. */
+  /**
+   * Deterministic bytes, chunk by chunk, respecting back-pressure; pauses at half until released.
+   */
   private void write(HttpServerResponse response, Media m, long offset, MessageDigest digest) {
     io.vertx.core.Context context = Vertx.currentContext();
     long position = offset;
@@ -134,7 +161,9 @@ final class FakeTwilio {
       if (m.resume != null && position >= m.size / 2 && !m.resume.future().isComplete()) {
         long at = position;
         m.halfway.tryComplete();
-        m.resume.future().onComplete(v -> context.runOnContext(x -> write(response, m, at, digest)));
+        m.resume
+            .future()
+            .onComplete(v -> context.runOnContext(x -> write(response, m, at, digest)));
         return;
       }
       if (response.writeQueueFull()) {

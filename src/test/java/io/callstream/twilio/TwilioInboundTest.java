@@ -1,6 +1,5 @@
 package io.callstream.twilio;
 
-import io.callstream.support.Await;
 import static io.callstream.twilio.TwilioTestSupport.PUBLIC_BASE_URL;
 import static io.callstream.twilio.TwilioTestSupport.callId;
 import static io.callstream.twilio.TwilioTestSupport.column;
@@ -15,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstream.app.Node;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
@@ -52,15 +52,35 @@ class TwilioInboundTest {
     vertx = Vertx.vertx();
     elevenLabs = new FakeRegisterCall(vertx, schema).start();
     twilio = new FakeTwilio(vertx).start();
-    node = nodes.start(TestConfig.config(schema, Map.of("ELEVENLABS_API_URL", elevenLabs.url(),
-        "ELEVENLABS_API_KEY", FakeRegisterCall.API_KEY, "ELEVENLABS_AGENT_ID", "agent_out",
-        "ELEVENLABS_INBOUND_AGENT_ID", "agent_in", "TWILIO_AUTH_TOKEN", FakeTwilio.AUTH_TOKEN,
-        "TWILIO_ACCOUNT_SID", FakeTwilio.ACCOUNT_SID, "TWILIO_API_URL", twilio.url(),
-        "PUBLIC_BASE_URL", PUBLIC_BASE_URL, "TWILIO_REGISTER_TIMEOUT_MS", String.valueOf(REGISTER_TIMEOUT_MS))));
+    node =
+        nodes.start(
+            TestConfig.config(
+                schema,
+                Map.of(
+                    "ELEVENLABS_API_URL",
+                    elevenLabs.url(),
+                    "ELEVENLABS_API_KEY",
+                    FakeRegisterCall.API_KEY,
+                    "ELEVENLABS_AGENT_ID",
+                    "agent_out",
+                    "ELEVENLABS_INBOUND_AGENT_ID",
+                    "agent_in",
+                    "TWILIO_AUTH_TOKEN",
+                    FakeTwilio.AUTH_TOKEN,
+                    "TWILIO_ACCOUNT_SID",
+                    FakeTwilio.ACCOUNT_SID,
+                    "TWILIO_API_URL",
+                    twilio.url(),
+                    "PUBLIC_BASE_URL",
+                    PUBLIC_BASE_URL,
+                    "TWILIO_REGISTER_TIMEOUT_MS",
+                    String.valueOf(REGISTER_TIMEOUT_MS))));
     client = Http.client(vertx);
     recorder = new TwilioTestSupport.Recorder(node.vertx());
-    TestDatabase.queryValue(schema, "INSERT INTO drivers (driver_id, name, phone_number) "
-        + "VALUES ('D-7', 'Dora', '+15550007777') RETURNING driver_id");
+    TestDatabase.queryValue(
+        schema,
+        "INSERT INTO drivers (driver_id, name, phone_number) "
+            + "VALUES ('D-7', 'Dora', '+15550007777') RETURNING driver_id");
     elevenLabs.answer("+15550001001", Answer.RECORD_FIRST);
     elevenLabs.answer("+15550001002", Answer.SAY_FIRST);
     elevenLabs.answer("+15550001003", Answer.SERVER_ERROR);
@@ -86,7 +106,8 @@ class TwilioInboundTest {
   }
 
   static void callback(String sid, String callStatus, String duration) {
-    HttpResponse<Buffer> r = post(client, node, TwilioRoutes.VOICE_STATUS, status(sid, callStatus, duration));
+    HttpResponse<Buffer> r =
+        post(client, node, TwilioRoutes.VOICE_STATUS, status(sid, callStatus, duration));
     assertEquals(200, r.statusCode(), r.bodyAsString());
   }
 
@@ -99,20 +120,27 @@ class TwilioInboundTest {
     assertTrue(TwimlCheck.check(twiml).ok());
 
     FakeRegisterCall.Registration reg = elevenLabs.of(sid);
-    assertEquals("initiated/inbound", reg.rowOnArrival(), "the calls row existed before ElevenLabs was asked");
+    assertEquals(
+        "initiated/inbound",
+        reg.rowOnArrival(),
+        "the calls row existed before ElevenLabs was asked");
     assertEquals(FakeRegisterCall.API_KEY, reg.apiKey());
     assertEquals("agent_in", reg.body().getString("agent_id"));
     assertEquals("+15550007777", reg.body().getString("from_number"));
     assertEquals("+15557770000", reg.body().getString("to_number"));
     assertEquals("inbound", reg.body().getString("direction"));
-    assertEquals(new JsonObject().put("callstream_call_sid", sid).put("driver_name", "Dora"), reg.variables());
+    assertEquals(
+        new JsonObject().put("callstream_call_sid", sid).put("driver_name", "Dora"),
+        reg.variables());
 
     assertEquals("initiated", column(schema, sid, "status"));
     assertEquals("inbound", column(schema, sid, "direction"));
     assertEquals("D-7", column(schema, sid, "driver_id"));
     assertNotNull(column(schema, sid, "call_start_time"));
     recorder.settle();
-    assertEquals(List.of("call_started"), recorder.types(callId(schema, sid)),
+    assertEquals(
+        List.of("call_started"),
+        recorder.types(callId(schema, sid)),
         "only call_started (the fleet feed) for an initiated call");
   }
 
@@ -124,7 +152,10 @@ class TwilioInboundTest {
     assertEquals("+15559990000", column(schema, sid, "caller_number"));
     assertEquals("", elevenLabs.of(sid).variables().getString("driver_name"));
     String unwrapped = newCallSid();
-    assertEquals(FakeRegisterCall.TWIML, call(unwrapped, "+15550001005").bodyAsString(), "JSON string unwrapped");
+    assertEquals(
+        FakeRegisterCall.TWIML,
+        call(unwrapped, "+15550001005").bodyAsString(),
+        "JSON string unwrapped");
   }
 
   @Test
@@ -134,14 +165,22 @@ class TwilioInboundTest {
       String twiml = call(sid, from).bodyAsString();
       assertEquals(TwimlCheck.FALLBACK, twiml, from);
       assertFalse(twiml.contains("<Stream") || twiml.contains("<Record"));
-      assertEquals(1, elevenLabs.registrations.stream()
-          .filter(r -> sid.equals(r.variables().getString("callstream_call_sid"))).count());
+      assertEquals(
+          1,
+          elevenLabs.registrations.stream()
+              .filter(r -> sid.equals(r.variables().getString("callstream_call_sid")))
+              .count());
       assertEquals("failed", column(schema, sid, "status"));
       String reason = (String) column(schema, sid, "failure_reason");
-      assertTrue(reason.contains(from.endsWith("1") ? "carries <Record>" : "<Say> before <Connect><Stream>"), reason);
+      assertTrue(
+          reason.contains(
+              from.endsWith("1") ? "carries <Record>" : "<Say> before <Connect><Stream>"),
+          reason);
       assertNotNull(column(schema, sid, "call_end_time"));
       recorder.settle();
-      assertEquals(List.of("call_started", "call_status", "call_completed"), recorder.types(callId(schema, sid)));
+      assertEquals(
+          List.of("call_started", "call_status", "call_completed"),
+          recorder.types(callId(schema, sid)));
     }
   }
 
@@ -155,7 +194,8 @@ class TwilioInboundTest {
     long started = System.nanoTime();
     assertEquals(TwimlCheck.FALLBACK, call(slow, "+15550001004").bodyAsString());
     long tookMs = (System.nanoTime() - started) / 1_000_000;
-    assertTrue(tookMs >= REGISTER_TIMEOUT_MS - 100 && tookMs < REGISTER_TIMEOUT_MS + 5000, tookMs + " ms");
+    assertTrue(
+        tookMs >= REGISTER_TIMEOUT_MS - 100 && tookMs < REGISTER_TIMEOUT_MS + 5000, tookMs + " ms");
     assertEquals("failed", column(schema, slow, "status"));
     assertTrue(((String) column(schema, slow, "failure_reason")).contains("timeout"));
   }
@@ -165,28 +205,56 @@ class TwilioInboundTest {
     String sid = newCallSid();
     MultiMap form = voice(sid, "+15550007777");
     String url = PUBLIC_BASE_URL + TwilioRoutes.VOICE_INBOUND;
-    assertEquals(403, post(client, node, TwilioRoutes.VOICE_INBOUND, form, null, url).statusCode(), "missing");
-    assertEquals(403, post(client, node, TwilioRoutes.VOICE_INBOUND, form, "wrong-token", url).statusCode());
-    assertEquals(403, post(client, node, TwilioRoutes.VOICE_INBOUND, form, FakeTwilio.AUTH_TOKEN,
-        "http://127.0.0.1:" + node.port() + TwilioRoutes.VOICE_INBOUND).statusCode(), "not the public URL");
-    var tampered = client.post(node.port(), "127.0.0.1", TwilioRoutes.VOICE_INBOUND)
-        .putHeader(TwilioSignature.HEADER, TwilioSignature.sign(FakeTwilio.AUTH_TOKEN, url, form));
+    assertEquals(
+        403,
+        post(client, node, TwilioRoutes.VOICE_INBOUND, form, null, url).statusCode(),
+        "missing");
+    assertEquals(
+        403, post(client, node, TwilioRoutes.VOICE_INBOUND, form, "wrong-token", url).statusCode());
+    assertEquals(
+        403,
+        post(
+                client,
+                node,
+                TwilioRoutes.VOICE_INBOUND,
+                form,
+                FakeTwilio.AUTH_TOKEN,
+                "http://127.0.0.1:" + node.port() + TwilioRoutes.VOICE_INBOUND)
+            .statusCode(),
+        "not the public URL");
+    var tampered =
+        client
+            .post(node.port(), "127.0.0.1", TwilioRoutes.VOICE_INBOUND)
+            .putHeader(
+                TwilioSignature.HEADER, TwilioSignature.sign(FakeTwilio.AUTH_TOKEN, url, form));
     MultiMap changed = voice(sid, "+15550001234");
     assertEquals(403, Await.result(tampered.sendForm(changed)).statusCode(), "changed parameter");
-    assertEquals(403, post(client, node, TwilioRoutes.VOICE_STATUS, status(sid, "completed", "3"), "x",
-        PUBLIC_BASE_URL + TwilioRoutes.VOICE_STATUS).statusCode());
+    assertEquals(
+        403,
+        post(
+                client,
+                node,
+                TwilioRoutes.VOICE_STATUS,
+                status(sid, "completed", "3"),
+                "x",
+                PUBLIC_BASE_URL + TwilioRoutes.VOICE_STATUS)
+            .statusCode());
     assertNull(column(schema, sid, "id"));
-    assertTrue(elevenLabs.registrations.stream()
-        .noneMatch(r -> sid.equals(r.variables().getString("callstream_call_sid"))));
+    assertTrue(
+        elevenLabs.registrations.stream()
+            .noneMatch(r -> sid.equals(r.variables().getString("callstream_call_sid"))));
   }
 
   @Test
   void badOrUnknownCallsAreClientErrors() {
-    HttpResponse<Buffer> bad = post(client, node, TwilioRoutes.VOICE_INBOUND, voice("CA123", "+15550007777"));
+    HttpResponse<Buffer> bad =
+        post(client, node, TwilioRoutes.VOICE_INBOUND, voice("CA123", "+15550007777"));
     assertEquals(400, bad.statusCode());
     assertTrue(bad.bodyAsJsonObject().getString("error").contains("CallSid"));
-    assertEquals(404, post(client, node, TwilioRoutes.VOICE_STATUS, status(newCallSid(), "completed", "1"))
-        .statusCode());
+    assertEquals(
+        404,
+        post(client, node, TwilioRoutes.VOICE_STATUS, status(newCallSid(), "completed", "1"))
+            .statusCode());
     MultiMap noStatus = status(newCallSid(), "completed", null);
     noStatus.remove("CallStatus");
     assertEquals(400, post(client, node, TwilioRoutes.VOICE_STATUS, noStatus).statusCode());
@@ -203,8 +271,11 @@ class TwilioInboundTest {
     callback(sid, "completed", "99");
     PostCall.assertElevenLabsData(schema, sid);
     recorder.settle();
-    assertEquals(List.of("call_started", "call_status", "call_status", "call_completed"),
-        recorder.types(callId(schema, sid)).stream().filter(t -> !t.equals("transcription")).toList());
+    assertEquals(
+        List.of("call_started", "call_status", "call_status", "call_completed"),
+        recorder.types(callId(schema, sid)).stream()
+            .filter(t -> !t.equals("transcription"))
+            .toList());
   }
 
   @Test
@@ -221,7 +292,9 @@ class TwilioInboundTest {
     List<String> types = recorder.types(callId(schema, sid));
     assertEquals("call_completed", types.get(types.size() - 1));
     String last = recorder.of(callId(schema, sid)).get(types.size() - 1).frame();
-    assertEquals(PostCall.SUMMARY, new JsonObject(last).getJsonObject("call_data").getString("transcript_summary"));
+    assertEquals(
+        PostCall.SUMMARY,
+        new JsonObject(last).getJsonObject("call_data").getString("transcript_summary"));
   }
 
   @Test
@@ -234,7 +307,9 @@ class TwilioInboundTest {
     callback(sid, "completed", "0");
     assertEquals("failed", column(schema, sid, "status"), "an ended call stays ended");
     recorder.settle();
-    assertEquals(List.of("call_started", "call_status", "call_completed"), recorder.types(callId(schema, sid)));
+    assertEquals(
+        List.of("call_started", "call_status", "call_completed"),
+        recorder.types(callId(schema, sid)));
   }
 
   @Test
@@ -248,16 +323,24 @@ class TwilioInboundTest {
   }
 
   static double answers(String shape) {
-    String text = Await.result(client.get(node.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
-    Matcher m = Pattern.compile("^callstream_twilio_inbound_answers_total\\{[^}]*shape=\"" + shape
-        + "\"[^}]*} (\\S+)$", Pattern.MULTILINE).matcher(text);
+    String text =
+        Await.result(client.get(node.port(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    Matcher m =
+        Pattern.compile(
+                "^callstream_twilio_inbound_answers_total\\{[^}]*shape=\""
+                    + shape
+                    + "\"[^}]*} (\\S+)$",
+                Pattern.MULTILINE)
+            .matcher(text);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   @Test
   void withoutAnAuthTokenTheRoutesAnswer503() {
     Node plain = nodes.start(TestConfig.config(schema));
-    for (String path : List.of(TwilioRoutes.VOICE_INBOUND, TwilioRoutes.VOICE_STATUS, TwilioRoutes.RECORDING_STATUS)) {
+    for (String path :
+        List.of(
+            TwilioRoutes.VOICE_INBOUND, TwilioRoutes.VOICE_STATUS, TwilioRoutes.RECORDING_STATUS)) {
       HttpResponse<Buffer> r = post(client, plain, path, voice(newCallSid(), "+15550007777"));
       assertEquals(503, r.statusCode(), path);
       assertTrue(r.bodyAsJsonObject().getString("error").contains("TWILIO_AUTH_TOKEN"));

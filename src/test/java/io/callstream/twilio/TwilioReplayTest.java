@@ -29,8 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 19, defect 8: a replayed or duplicate signed voice webhook for a known CallSid is answered from the calls row
- * (hang-up when ended, the first TwiML while live) and never asks ElevenLabs to register the call a second time.
+ * Issue 19, defect 8: a replayed or duplicate signed voice webhook for a known CallSid is answered
+ * from the calls row (hang-up when ended, the first TwiML while live) and never asks ElevenLabs to
+ * register the call a second time.
  */
 class TwilioReplayTest {
   static final String HELD_CALLER = "+15550002001";
@@ -48,10 +49,27 @@ class TwilioReplayTest {
     vertx = Vertx.vertx();
     elevenLabs = new FakeRegisterCall(vertx, schema).start();
     twilio = new FakeTwilio(vertx).start();
-    node = nodes.start(TestConfig.config(schema, Map.of("ELEVENLABS_API_URL", elevenLabs.url(),
-        "ELEVENLABS_API_KEY", FakeRegisterCall.API_KEY, "ELEVENLABS_INBOUND_AGENT_ID", "agent_in",
-        "TWILIO_AUTH_TOKEN", FakeTwilio.AUTH_TOKEN, "TWILIO_ACCOUNT_SID", FakeTwilio.ACCOUNT_SID,
-        "TWILIO_API_URL", twilio.url(), "PUBLIC_BASE_URL", PUBLIC_BASE_URL, "TWILIO_REGISTER_TIMEOUT_MS", "10000")));
+    node =
+        nodes.start(
+            TestConfig.config(
+                schema,
+                Map.of(
+                    "ELEVENLABS_API_URL",
+                    elevenLabs.url(),
+                    "ELEVENLABS_API_KEY",
+                    FakeRegisterCall.API_KEY,
+                    "ELEVENLABS_INBOUND_AGENT_ID",
+                    "agent_in",
+                    "TWILIO_AUTH_TOKEN",
+                    FakeTwilio.AUTH_TOKEN,
+                    "TWILIO_ACCOUNT_SID",
+                    FakeTwilio.ACCOUNT_SID,
+                    "TWILIO_API_URL",
+                    twilio.url(),
+                    "PUBLIC_BASE_URL",
+                    PUBLIC_BASE_URL,
+                    "TWILIO_REGISTER_TIMEOUT_MS",
+                    "10000")));
     client = Http.client(vertx);
     elevenLabs.answer(HELD_CALLER, Answer.HOLD);
   }
@@ -73,14 +91,17 @@ class TwilioReplayTest {
 
   static long registrations(String sid) {
     return elevenLabs.registrations.stream()
-        .filter(r -> sid.equals(r.variables().getString("callstream_call_sid"))).count();
+        .filter(r -> sid.equals(r.variables().getString("callstream_call_sid")))
+        .count();
   }
 
   @Test
   void aReplayAfterTheCallEndedHangsUpAndRegistersNothing() {
     String sid = newCallSid();
     assertEquals(FakeRegisterCall.TWIML, voiceCall(sid, "+15550007777"));
-    assertEquals(200, post(client, node, TwilioRoutes.VOICE_STATUS, status(sid, "completed", "12")).statusCode());
+    assertEquals(
+        200,
+        post(client, node, TwilioRoutes.VOICE_STATUS, status(sid, "completed", "12")).statusCode());
     assertEquals("completed", column(schema, sid, "status"));
 
     assertEquals(InboundCalls.HANGUP, voiceCall(sid, "+15550007777"));
@@ -94,7 +115,10 @@ class TwilioReplayTest {
     String first = voiceCall(sid, "+15550007777");
     assertEquals(FakeRegisterCall.TWIML, first);
     assertEquals(first, voiceCall(sid, "+15550007777"), "initiated");
-    assertEquals(200, post(client, node, TwilioRoutes.VOICE_STATUS, status(sid, "in-progress", null)).statusCode());
+    assertEquals(
+        200,
+        post(client, node, TwilioRoutes.VOICE_STATUS, status(sid, "in-progress", null))
+            .statusCode());
     assertEquals(first, voiceCall(sid, "+15550007777"), "in progress");
     assertEquals(1, registrations(sid), "register-call requests");
   }
@@ -110,8 +134,10 @@ class TwilioReplayTest {
     for (int i = 0; i < 4; i++) {
       duplicates.add(send(form));
     }
-    // the duplicates are either answered from the row (counted as replays) or, unfixed, register again
-    Await.until("the duplicates reach the node",
+    // the duplicates are either answered from the row (counted as replays) or, unfixed, register
+    // again
+    Await.until(
+        "the duplicates reach the node",
         () -> replays() - replaysBefore >= 4 || registrations(sid) > 1);
     elevenLabs.release();
     assertEquals(FakeRegisterCall.TWIML, Await.result(first).bodyAsString());
@@ -125,8 +151,11 @@ class TwilioReplayTest {
 
   private static Future<HttpResponse<Buffer>> send(MultiMap form) {
     String path = TwilioRoutes.VOICE_INBOUND;
-    return client.post(node.port(), "127.0.0.1", path)
-        .putHeader(TwilioSignature.HEADER, TwilioSignature.sign(FakeTwilio.AUTH_TOKEN, PUBLIC_BASE_URL + path, form))
+    return client
+        .post(node.port(), "127.0.0.1", path)
+        .putHeader(
+            TwilioSignature.HEADER,
+            TwilioSignature.sign(FakeTwilio.AUTH_TOKEN, PUBLIC_BASE_URL + path, form))
         .sendForm(form);
   }
 

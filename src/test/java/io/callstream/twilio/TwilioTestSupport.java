@@ -1,11 +1,10 @@
 package io.callstream.twilio;
 
-import io.callstream.support.Await;
 import io.callstream.app.Node;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
+import io.callstream.support.Await;
 import io.callstream.support.TestDatabase;
-import io.callstream.support.TestNodes;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,10 +16,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
-/** Signed Twilio requests, calls-row reads, an event recorder and a bounded wait for the Twilio tests. */
+/**
+ * Signed Twilio requests, calls-row reads, an event recorder and a bounded wait for the Twilio
+ * tests.
+ */
 final class TwilioTestSupport {
   static final String PUBLIC_BASE_URL = "https://calls.example.com";
   private static final AtomicLong MARKERS = new AtomicLong();
@@ -31,9 +32,11 @@ final class TwilioTestSupport {
     return "CA" + UUID.randomUUID().toString().replace("-", "");
   }
 
-  /** The form, signed with {@code token} over {@code signedUrl}, posted to the node's {@code path}. */
-  static HttpResponse<Buffer> post(WebClient client, Node node, String path, MultiMap form, String token,
-                                   String signedUrl) {
+  /**
+   * The form, signed with {@code token} over {@code signedUrl}, posted to the node's {@code path}.
+   */
+  static HttpResponse<Buffer> post(
+      WebClient client, Node node, String path, MultiMap form, String token, String signedUrl) {
     var request = client.post(node.port(), "127.0.0.1", path);
     if (token != null) {
       request.putHeader(TwilioSignature.HEADER, TwilioSignature.sign(token, signedUrl, form));
@@ -42,10 +45,14 @@ final class TwilioTestSupport {
   }
 
   /** Signed as Twilio would, not waited for. */
-  static io.vertx.core.Future<HttpResponse<Buffer>> postAsync(WebClient client, Node node, String path,
-                                                              MultiMap form) {
-    return client.post(node.port(), "127.0.0.1", path).putHeader(TwilioSignature.HEADER,
-        TwilioSignature.sign(FakeTwilio.AUTH_TOKEN, PUBLIC_BASE_URL + path, form)).sendForm(form);
+  static io.vertx.core.Future<HttpResponse<Buffer>> postAsync(
+      WebClient client, Node node, String path, MultiMap form) {
+    return client
+        .post(node.port(), "127.0.0.1", path)
+        .putHeader(
+            TwilioSignature.HEADER,
+            TwilioSignature.sign(FakeTwilio.AUTH_TOKEN, PUBLIC_BASE_URL + path, form))
+        .sendForm(form);
   }
 
   /** Signed as Twilio would: the auth token over PUBLIC_BASE_URL + path. */
@@ -54,19 +61,29 @@ final class TwilioTestSupport {
   }
 
   static MultiMap voice(String callSid, String from) {
-    return MultiMap.caseInsensitiveMultiMap().add("AccountSid", FakeTwilio.ACCOUNT_SID).add("CallSid", callSid)
-        .add("From", from).add("To", "+15557770000").add("CallStatus", "ringing").add("Direction", "inbound")
+    return MultiMap.caseInsensitiveMultiMap()
+        .add("AccountSid", FakeTwilio.ACCOUNT_SID)
+        .add("CallSid", callSid)
+        .add("From", from)
+        .add("To", "+15557770000")
+        .add("CallStatus", "ringing")
+        .add("Direction", "inbound")
         .add("ApiVersion", "2010-04-01");
   }
 
   static MultiMap status(String callSid, String callStatus, String duration) {
-    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("AccountSid", FakeTwilio.ACCOUNT_SID)
-        .add("CallSid", callSid).add("CallStatus", callStatus).add("Direction", "inbound");
+    MultiMap form =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("AccountSid", FakeTwilio.ACCOUNT_SID)
+            .add("CallSid", callSid)
+            .add("CallStatus", callStatus)
+            .add("Direction", "inbound");
     return duration == null ? form : form.add("CallDuration", duration);
   }
 
   static Object column(String schema, String callSid, String column) {
-    return TestDatabase.queryValue(schema, "SELECT " + column + " FROM calls WHERE call_sid = '" + callSid + "'");
+    return TestDatabase.queryValue(
+        schema, "SELECT " + column + " FROM calls WHERE call_sid = '" + callSid + "'");
   }
 
   static long callId(String schema, String callSid) {
@@ -90,23 +107,33 @@ final class TwilioTestSupport {
 
     Recorder(Vertx vertx) {
       this.vertx = vertx;
-      consumer = vertx.eventBus().consumer(CallEvents.ADDRESS, m -> events.add(CallEvents.decode(m)));
+      consumer =
+          vertx.eventBus().consumer(CallEvents.ADDRESS, m -> events.add(CallEvents.decode(m)));
       Await.result(consumer.completion());
     }
 
     List<String> types(long callId) {
-      return events.stream().filter(e -> e.callId() == callId).map(CallEvents.Received::type).toList();
+      return events.stream()
+          .filter(e -> e.callId() == callId)
+          .map(CallEvents.Received::type)
+          .toList();
     }
 
     List<CallEvents.Received> of(long callId) {
       return events.stream().filter(e -> e.callId() == callId).toList();
     }
 
-    /** Waits until everything published before now has arrived: a marker published after it arrives after it. */
+    /**
+     * Waits until everything published before now has arrived: a marker published after it arrives
+     * after it.
+     */
     void settle() {
       long marker = -1_000_000 - MARKERS.incrementAndGet();
-      CallEvents.publish(vertx.eventBus(), new CallStatusEvent(marker, "marker", null, "marker", Instant.now()));
-      eventually("the event marker", () -> events.stream().anyMatch(e -> e.callId() == marker) ? true : null);
+      CallEvents.publish(
+          vertx.eventBus(), new CallStatusEvent(marker, "marker", null, "marker", Instant.now()));
+      eventually(
+          "the event marker",
+          () -> events.stream().anyMatch(e -> e.callId() == marker) ? true : null);
     }
 
     void close() {

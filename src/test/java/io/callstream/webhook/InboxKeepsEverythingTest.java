@@ -29,8 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12, findings 4 and 5: a signed post-call body that cannot be applied is kept (status failed, raw bytes, the
- * error) and a redelivery counts another attempt; a redelivered, already applied body re-publishes the call's end.
+ * Issue 12, findings 4 and 5: a signed post-call body that cannot be applied is kept (status
+ * failed, raw bytes, the error) and a redelivery counts another attempt; a redelivered, already
+ * applied body re-publishes the call's end.
  */
 class InboxKeepsEverythingTest {
   static String schema;
@@ -60,22 +61,38 @@ class InboxKeepsEverythingTest {
   @Test
   void aBodyPostgresCannotStoreIsKeptAsFailedWithItsRawBytes() {
     JsonObject body = new JsonObject(Buffer.buffer(fixture("post_call_transcription.json")));
-    body.getJsonObject("data").put("conversation_id", "conv_nul_1")
-        .getJsonObject("analysis").put("transcript_summary", "a NUL \u0000 inside");
+    body.getJsonObject("data")
+        .put("conversation_id", "conv_nul_1")
+        .getJsonObject("analysis")
+        .put("transcript_summary", "a NUL \u0000 inside");
     byte[] raw = bytes(body.encode());
     HttpResponse<Buffer> first = post(client, node.port(), WebhookRole.POST_CALL, raw);
     assertEquals(400, first.statusCode(), first.bodyAsString());
-    assertEquals("failed 1", TestDatabase.queryValue(schema,
-        "SELECT status || ' ' || attempts FROM webhook_events WHERE conversation_id = 'conv_nul_1'"));
-    assertArrayEquals(raw, (byte[]) TestDatabase.queryValue(schema,
-        "SELECT raw_body FROM webhook_events WHERE conversation_id = 'conv_nul_1'"));
-    assertTrue(String.valueOf(TestDatabase.queryValue(schema,
-        "SELECT error FROM webhook_events WHERE conversation_id = 'conv_nul_1'")).contains("22"),
+    assertEquals(
+        "failed 1",
+        TestDatabase.queryValue(
+            schema,
+            "SELECT status || ' ' || attempts FROM webhook_events WHERE conversation_id = 'conv_nul_1'"));
+    assertArrayEquals(
+        raw,
+        (byte[])
+            TestDatabase.queryValue(
+                schema,
+                "SELECT raw_body FROM webhook_events WHERE conversation_id = 'conv_nul_1'"));
+    assertTrue(
+        String.valueOf(
+                TestDatabase.queryValue(
+                    schema,
+                    "SELECT error FROM webhook_events WHERE conversation_id = 'conv_nul_1'"))
+            .contains("22"),
         "the error names the SQLSTATE");
     // ElevenLabs does not retry a 400; a redelivery by hand fails again and counts, still one row
     assertEquals(400, post(client, node.port(), WebhookRole.POST_CALL, raw).statusCode());
-    assertEquals("failed 2", TestDatabase.queryValue(schema,
-        "SELECT status || ' ' || attempts FROM webhook_events WHERE conversation_id = 'conv_nul_1'"));
+    assertEquals(
+        "failed 2",
+        TestDatabase.queryValue(
+            schema,
+            "SELECT status || ' ' || attempts FROM webhook_events WHERE conversation_id = 'conv_nul_1'"));
   }
 
   @Test
@@ -85,22 +102,40 @@ class InboxKeepsEverythingTest {
     assertEquals(200, post(client, node.port(), WebhookRole.POST_CALL, body).statusCode());
     recorder.settle(node);
     int before = recorder.of(callId).size();
-    assertEquals(List.of("call_status", "call_completed"),
+    assertEquals(
+        List.of("call_status", "call_completed"),
         recorder.types(callId).subList(before - 2, before));
     // announced: a redelivery is a plain duplicate
-    assertEquals(true, post(client, node.port(), WebhookRole.POST_CALL, body).bodyAsJsonObject()
-        .getBoolean("duplicate"));
+    assertEquals(
+        true,
+        post(client, node.port(), WebhookRole.POST_CALL, body)
+            .bodyAsJsonObject()
+            .getBoolean("duplicate"));
     recorder.settle(node);
     assertEquals(before, recorder.of(callId).size());
-    // the node that applied it died between the commit and the publish (no published_at, applied a while ago)
-    TestDatabase.queryValue(schema, "UPDATE webhook_events SET published_at = NULL, processed_at = now() - "
-        + "interval '1 minute' WHERE conversation_id = '" + CONVERSATION_ID + "' RETURNING 1");
+    // the node that applied it died between the commit and the publish (no published_at, applied a
+    // while ago)
+    TestDatabase.queryValue(
+        schema,
+        "UPDATE webhook_events SET published_at = NULL, processed_at = now() - "
+            + "interval '1 minute' WHERE conversation_id = '"
+            + CONVERSATION_ID
+            + "' RETURNING 1");
     HttpResponse<Buffer> again = post(client, node.port(), WebhookRole.POST_CALL, body);
     assertEquals(true, again.bodyAsJsonObject().getBoolean("duplicate"));
     recorder.settle(node);
-    assertEquals(List.of("call_status", "call_completed"), recorder.types(callId).subList(before, before + 2));
+    assertEquals(
+        List.of("call_status", "call_completed"),
+        recorder.types(callId).subList(before, before + 2));
     assertEquals(before + 2, recorder.of(callId).size());
-    assertEquals(1, count(schema, "SELECT count(*) FROM webhook_events WHERE conversation_id = '" + CONVERSATION_ID + "'"));
-    assertEquals("completed", new JsonObject(recorder.of(callId).get(before).frame()).getString("status"));
+    assertEquals(
+        1,
+        count(
+            schema,
+            "SELECT count(*) FROM webhook_events WHERE conversation_id = '"
+                + CONVERSATION_ID
+                + "'"));
+    assertEquals(
+        "completed", new JsonObject(recorder.of(callId).get(before).frame()).getString("status"));
   }
 }

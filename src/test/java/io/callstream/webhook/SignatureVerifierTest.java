@@ -19,7 +19,8 @@ class SignatureVerifierTest {
   static final String SECRET = "whsec_test_secret";
   static final long NOW = 1_700_000_000L;
   static final byte[] PING = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
-  static final String VECTOR = "t=1700000000,v0=285bd17edcfe07d7c1799aa88331540be6730f0682a6ca1b715671d4b688991b";
+  static final String VECTOR =
+      "t=1700000000,v0=285bd17edcfe07d7c1799aa88331540be6730f0682a6ca1b715671d4b688991b";
 
   private final SignatureVerifier verifier =
       new SignatureVerifier(SECRET, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
@@ -64,24 +65,34 @@ class SignatureVerifierTest {
     assertEquals("signature timestamp too old", reason(() -> verifier.verify(old, PING)));
     String future = ElevenLabsSignature.sign(SECRET, NOW + 10 * 60, PING);
     assertEquals("signature timestamp in the future", reason(() -> verifier.verify(future, PING)));
-    assertDoesNotThrow(() -> verifier.verify(ElevenLabsSignature.sign(SECRET, NOW - 29 * 60, PING), PING));
-    assertDoesNotThrow(() -> verifier.verify(ElevenLabsSignature.sign(SECRET, NOW + 4 * 60, PING), PING));
+    assertDoesNotThrow(
+        () -> verifier.verify(ElevenLabsSignature.sign(SECRET, NOW - 29 * 60, PING), PING));
+    assertDoesNotThrow(
+        () -> verifier.verify(ElevenLabsSignature.sign(SECRET, NOW + 4 * 60, PING), PING));
   }
 
   @Test
   void missingOrMalformedHeader() {
     assertEquals("missing ElevenLabs-Signature header", reason(() -> verifier.verify(null, PING)));
     assertEquals("missing ElevenLabs-Signature header", reason(() -> verifier.verify("", PING)));
-    for (String bad : new String[] {"garbage", "t=1700000000", "v0=285bd17edcfe07d7c1799aa88331540be6730f0682a6ca1b715671d4b688991b",
-        "t=abc,v0=285bd17edcfe07d7c1799aa88331540be6730f0682a6ca1b715671d4b688991b", "t=1700000000,v0=xyz",
-        "t=1700000000,v0=285bd17e"}) {
-      assertEquals("malformed ElevenLabs-Signature header", reason(() -> verifier.verify(bad, PING)), bad);
+    for (String bad :
+        new String[] {
+          "garbage",
+          "t=1700000000",
+          "v0=285bd17edcfe07d7c1799aa88331540be6730f0682a6ca1b715671d4b688991b",
+          "t=abc,v0=285bd17edcfe07d7c1799aa88331540be6730f0682a6ca1b715671d4b688991b",
+          "t=1700000000,v0=xyz",
+          "t=1700000000,v0=285bd17e"
+        }) {
+      assertEquals(
+          "malformed ElevenLabs-Signature header", reason(() -> verifier.verify(bad, PING)), bad);
     }
   }
 
   @Test
   void uppercaseHexIsAccepted() {
-    String upper = "t=1700000000,v0=" + VECTOR.substring(VECTOR.indexOf("v0=") + 3).toUpperCase(Locale.ROOT);
+    String upper =
+        "t=1700000000,v0=" + VECTOR.substring(VECTOR.indexOf("v0=") + 3).toUpperCase(Locale.ROOT);
     assertDoesNotThrow(() -> verifier.verify(upper, PING));
   }
 
@@ -89,8 +100,8 @@ class SignatureVerifierTest {
   void extraPartsAreTolerated() {
     assertDoesNotThrow(() -> verifier.verify(VECTOR + ",v1=abc,foo=bar", PING));
     assertDoesNotThrow(() -> verifier.verify("x=1," + VECTOR, PING));
-    String wrongFirst = "t=1700000000,v0=" + "0".repeat(64) + ","
-        + VECTOR.substring(VECTOR.indexOf("v0="));
+    String wrongFirst =
+        "t=1700000000,v0=" + "0".repeat(64) + "," + VECTOR.substring(VECTOR.indexOf("v0="));
     assertDoesNotThrow(() -> verifier.verify(wrongFirst, PING));
   }
 }

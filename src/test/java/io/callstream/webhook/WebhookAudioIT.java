@@ -32,13 +32,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A 50 MiB post_call_audio body, streamed chunked (generated on the fly, never held by the test either) to the
- * packaged jar running with a 96 MiB heap: it answers 200 only once the decoded audio is committed to PostgreSQL
- * (chunk rows), byte for byte.
+ * A 50 MiB post_call_audio body, streamed chunked (generated on the fly, never held by the test
+ * either) to the packaged jar running with a 96 MiB heap: it answers 200 only once the decoded
+ * audio is committed to PostgreSQL (chunk rows), byte for byte.
  */
 class WebhookAudioIT {
-  static final int BLOCK = 3 * 16_384;          // raw bytes per generated block (a multiple of 3: no padding)
-  static final int BLOCKS = 800;                // 800 * 64 KiB of base64 = 50 MiB of body
+  static final int BLOCK =
+      3 * 16_384; // raw bytes per generated block (a multiple of 3: no padding)
+  static final int BLOCKS = 800; // 800 * 64 KiB of base64 = 50 MiB of body
   static final String CONVERSATION_ID = "conv_big_audio_1";
 
   static String schema;
@@ -53,10 +54,17 @@ class WebhookAudioIT {
     TestDatabase.dropSchema(schema);
   }
 
-  /** The body: envelope prefix, base64 of BLOCKS seeded-random blocks, suffix; the same bytes on every call. */
+  /**
+   * The body: envelope prefix, base64 of BLOCKS seeded-random blocks, suffix; the same bytes on
+   * every call.
+   */
   static InputStream body() {
-    byte[] prefix = ("{\"type\":\"post_call_audio\",\"event_timestamp\":1795262415,\"data\":{\"agent_id\":\"agent_x\","
-        + "\"conversation_id\":\"" + CONVERSATION_ID + "\",\"full_audio\":\"").getBytes(StandardCharsets.US_ASCII);
+    byte[] prefix =
+        ("{\"type\":\"post_call_audio\",\"event_timestamp\":1795262415,\"data\":{\"agent_id\":\"agent_x\","
+                + "\"conversation_id\":\""
+                + CONVERSATION_ID
+                + "\",\"full_audio\":\"")
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] suffix = "\"}}".getBytes(StandardCharsets.US_ASCII);
     return new InputStream() {
       final Random random = new Random(42);
@@ -117,14 +125,15 @@ class WebhookAudioIT {
   static String signature(long t) throws Exception {
     long[] size = new long[1];
     String header;
-    try (InputStream in = new FilterInputStream(body()) {
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        size[0] += Math.max(n, 0);
-        return n;
-      }
-    }) {
+    try (InputStream in =
+        new FilterInputStream(body()) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            size[0] += Math.max(n, 0);
+            return n;
+          }
+        }) {
       header = WebhookSigner.sign(in, TestConfig.WEBHOOK_SECRET, t);
     }
     assertTrue(size[0] > 50L << 20, "more than 50 MiB: " + size[0]);
@@ -141,27 +150,45 @@ class WebhookAudioIT {
     try (NodeProcess node = NodeProcess.start("audio", env)) {
       node.awaitStatus("/ready", 200, Duration.ofSeconds(60));
       String header = signature(System.currentTimeMillis() / 1000);
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port()
-              + WebhookRole.POST_CALL))
-          .header(SignatureVerifier.HEADER, header)
-          .header("Content-Type", "application/json")
-          .timeout(Duration.ofSeconds(180))
-          .POST(HttpRequest.BodyPublishers.ofInputStream(WebhookAudioIT::body)) // unknown length: chunked
-          .build();
-      HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-          .send(request, HttpResponse.BodyHandlers.ofString());
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + node.port() + WebhookRole.POST_CALL))
+              .header(SignatureVerifier.HEADER, header)
+              .header("Content-Type", "application/json")
+              .timeout(Duration.ofSeconds(180))
+              .POST(
+                  HttpRequest.BodyPublishers.ofInputStream(
+                      WebhookAudioIT::body)) // unknown length: chunked
+              .build();
+      HttpResponse<String> response =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .build()
+              .send(request, HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), response.body() + "\n" + node.log());
-      ApiContract.check("POST", WebhookRole.POST_CALL, response.statusCode(),
-          response.headers().firstValue("Content-Type").orElse(null), response.body());
+      ApiContract.check(
+          "POST",
+          WebhookRole.POST_CALL,
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null),
+          response.body());
       // committed before the answer: the moment the 200 is here, PostgreSQL has every byte
-      assertEquals((long) BLOCK * BLOCKS + " " + expectedAudioSha256() + " " + expectedAudioSha256(),
-          TestDatabase.queryValue(schema, "SELECT a.size || ' ' || a.sha256 || ' ' || encode(sha256("
-              + "string_agg(c.bytes, ''::bytea ORDER BY c.seq)), 'hex') FROM call_audio a "
-              + "JOIN call_audio_chunks c ON c.audio_id = a.id WHERE a.audio_key = '" + CONVERSATION_ID + "' "
-              + "GROUP BY a.id"));
+      assertEquals(
+          (long) BLOCK * BLOCKS + " " + expectedAudioSha256() + " " + expectedAudioSha256(),
+          TestDatabase.queryValue(
+              schema,
+              "SELECT a.size || ' ' || a.sha256 || ' ' || encode(sha256("
+                  + "string_agg(c.bytes, ''::bytea ORDER BY c.seq)), 'hex') FROM call_audio a "
+                  + "JOIN call_audio_chunks c ON c.audio_id = a.id WHERE a.audio_key = '"
+                  + CONVERSATION_ID
+                  + "' "
+                  + "GROUP BY a.id"));
       assertFalse(node.log().contains("OutOfMemoryError"), node.log());
       try (var files = Files.list(spoolDir)) {
-        assertEquals(List.of(), files.map(p -> p.getFileName().toString()).toList(), "the spool file is gone");
+        assertEquals(
+            List.of(),
+            files.map(p -> p.getFileName().toString()).toList(),
+            "the spool file is gone");
       }
       assertEquals(0, node.terminate(Duration.ofSeconds(20)), node.log());
     }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstream.support.WebhookSigner;
-import io.callstream.support.Await;
 import io.callstream.app.Node;
+import io.callstream.support.Await;
 import io.callstream.support.Http;
 import io.callstream.support.TestConfig;
 import io.callstream.support.TestDatabase;
 import io.callstream.support.TestNodes;
+import io.callstream.support.WebhookSigner;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -27,15 +27,14 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Large webhook bodies are capped per node (WEBHOOK_MAX_CONCURRENT_SPOOLS; one more is a 503 with Retry-After),
- * and spool and partial audio files left by a dead node are removed at start-up.
+ * Large webhook bodies are capped per node (WEBHOOK_MAX_CONCURRENT_SPOOLS; one more is a 503 with
+ * Retry-After), and spool and partial audio files left by a dead node are removed at start-up.
  */
 class WebhookBoundsTest {
   static String schema;
@@ -71,17 +70,33 @@ class WebhookBoundsTest {
   @Test
   void oneLargeBodyTooManyIsRefused503UntilAPlaceIsFree() throws Exception {
     Path audioDir = Files.createTempDirectory("callstream-bounds-");
-    Node node = nodes.start(TestConfig.config(schema, Map.of("WEBHOOK_MAX_CONCURRENT_SPOOLS", "1",
-        "WEBHOOK_SPOOL_DIR", audioDir.toString())));
+    Node node =
+        nodes.start(
+            TestConfig.config(
+                schema,
+                Map.of(
+                    "WEBHOOK_MAX_CONCURRENT_SPOOLS",
+                    "1",
+                    "WEBHOOK_SPOOL_DIR",
+                    audioDir.toString())));
     LocalMap<String, Integer> inProgress = node.vertx().sharedData().getLocalMap(LargeBodies.MAP);
 
     // a slow sender of a large body holds the only place
     NetSocket slow = Await.result(clientVertx.createNetClient().connect(node.port(), "127.0.0.1"));
-    String head = "POST " + WebhookRole.POST_CALL + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + SignatureVerifier.HEADER + ": " + WebhookSigner.sign(new byte[0], TestConfig.WEBHOOK_SECRET) + "\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + (3 << 20) + "\r\n\r\n";
-    Await.result(slow.write(Buffer.buffer(head.getBytes(StandardCharsets.US_ASCII))
-        .appendBytes(junk(100_000))));
+    String head =
+        "POST "
+            + WebhookRole.POST_CALL
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + SignatureVerifier.HEADER
+            + ": "
+            + WebhookSigner.sign(new byte[0], TestConfig.WEBHOOK_SECRET)
+            + "\r\n"
+            + "Content-Type: application/json\r\nContent-Length: "
+            + (3 << 20)
+            + "\r\n\r\n";
+    Await.result(
+        slow.write(
+            Buffer.buffer(head.getBytes(StandardCharsets.US_ASCII)).appendBytes(junk(100_000))));
     await("the slow body holds a place", () -> Objects.equals(1, inProgress.get(LargeBodies.KEY)));
 
     HttpResponse<Buffer> refused = post(client, node.port(), WebhookRole.POST_CALL, junk(200_000));
@@ -93,13 +108,15 @@ class WebhookBoundsTest {
     assertEquals(WebhookAnswers.RETRY_AFTER_SECONDS, turn.getHeader("Retry-After"));
     // small bodies need no place
     assertEquals(400, post(client, node.port(), WebhookRole.POST_CALL, junk(1000)).statusCode());
-    assertEquals(400, post(client, node.port(), WebhookRole.TRANSCRIPTION, junk(1000)).statusCode());
+    assertEquals(
+        400, post(client, node.port(), WebhookRole.TRANSCRIPTION, junk(1000)).statusCode());
 
     // the slow sender goes away: its place is given back
     Await.result(slow.close());
     await("the place is given back", () -> inProgress.get(LargeBodies.KEY) == null);
     assertEquals(400, post(client, node.port(), WebhookRole.POST_CALL, junk(200_000)).statusCode());
-    assertEquals(400, post(client, node.port(), WebhookRole.TRANSCRIPTION, junk(100_000)).statusCode());
+    assertEquals(
+        400, post(client, node.port(), WebhookRole.TRANSCRIPTION, junk(100_000)).statusCode());
     await("every place is free again", () -> inProgress.get(LargeBodies.KEY) == null);
   }
 

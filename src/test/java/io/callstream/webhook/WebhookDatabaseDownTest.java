@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The database cut mid-test: webhooks answer 503 with nothing stored, and the same delivery succeeds later. */
+/**
+ * The database cut mid-test: webhooks answer 503 with nothing stored, and the same delivery
+ * succeeds later.
+ */
 class WebhookDatabaseDownTest {
   static String schema;
   static final TestNodes nodes = new TestNodes();
@@ -42,9 +45,13 @@ class WebhookDatabaseDownTest {
     TestDatabase.dropSchema(schema);
   }
 
-  /** Re-sends the delivery until it is answered with the status (the pool reconnects on its own). */
-  private static HttpResponse<Buffer> awaitStatus(WebClient client, int port, String path, byte[] body, int status) {
-    return Await.latest(() -> post(client, port, path, body), r -> r.statusCode() == status, Await.TIMEOUT);
+  /**
+   * Re-sends the delivery until it is answered with the status (the pool reconnects on its own).
+   */
+  private static HttpResponse<Buffer> awaitStatus(
+      WebClient client, int port, String path, byte[] body, int status) {
+    return Await.latest(
+        () -> post(client, port, path, body), r -> r.statusCode() == status, Await.TIMEOUT);
   }
 
   @Test
@@ -60,7 +67,8 @@ class WebhookDatabaseDownTest {
 
     Await.result(proxy.down());
     for (String path : new String[] {WebhookRole.TRANSCRIPTION, WebhookRole.POST_CALL}) {
-      HttpResponse<Buffer> down = post(client, node.port(), path, path.equals(WebhookRole.POST_CALL) ? postCall : turn);
+      HttpResponse<Buffer> down =
+          post(client, node.port(), path, path.equals(WebhookRole.POST_CALL) ? postCall : turn);
       assertEquals(503, down.statusCode(), down.bodyAsString());
       assertEquals("error", down.bodyAsJsonObject().getString("status"));
     }
@@ -68,12 +76,17 @@ class WebhookDatabaseDownTest {
     assertEquals(0, count(schema, "SELECT count(*) FROM transcriptions"));
 
     Await.result(proxy.up());
-    HttpResponse<Buffer> live = awaitStatus(client, node.port(), WebhookRole.TRANSCRIPTION, turn, 200);
+    HttpResponse<Buffer> live =
+        awaitStatus(client, node.port(), WebhookRole.TRANSCRIPTION, turn, 200);
     assertEquals(200, live.statusCode(), live.bodyAsString());
     assertEquals(1, live.bodyAsJsonObject().getInteger("sequence_number"));
-    HttpResponse<Buffer> completed = awaitStatus(client, node.port(), WebhookRole.POST_CALL, postCall, 200);
+    HttpResponse<Buffer> completed =
+        awaitStatus(client, node.port(), WebhookRole.POST_CALL, postCall, 200);
     assertEquals(200, completed.statusCode(), completed.bodyAsString());
-    assertEquals("completed", TestDatabase.queryValue(schema, "SELECT status FROM calls WHERE id = " + callId));
-    assertEquals(1, count(schema, "SELECT count(*) FROM webhook_events WHERE status = 'processed'"));
+    assertEquals(
+        "completed",
+        TestDatabase.queryValue(schema, "SELECT status FROM calls WHERE id = " + callId));
+    assertEquals(
+        1, count(schema, "SELECT count(*) FROM webhook_events WHERE status = 'processed'"));
   }
 }

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A lock held by another connection (an operator's long transaction, a migration) makes a live-turn write fail
- * within DB_LOCK_TIMEOUT_MS with a retryable 503, long before the webhook deadline, instead of waiting for the lock;
- * once the lock is gone the same delivery is stored once.
+ * A lock held by another connection (an operator's long transaction, a migration) makes a live-turn
+ * write fail within DB_LOCK_TIMEOUT_MS with a retryable 503, long before the webhook deadline,
+ * instead of waiting for the lock; once the lock is gone the same delivery is stored once.
  */
 class WebhookLockTimeoutTest {
   static String schema;
@@ -44,8 +44,17 @@ class WebhookLockTimeoutTest {
     schema = TestDatabase.freshSchema("webhook_lock");
     vertx = Vertx.vertx();
     // the deadline is far: what answers here is the lock timeout
-    node = nodes.start(TestConfig.config(schema, Map.of("DB_LOCK_TIMEOUT_MS", "1000", "WEBHOOK_DEADLINE_MS", "60000",
-        "RECONCILE_ENABLED", "false")));
+    node =
+        nodes.start(
+            TestConfig.config(
+                schema,
+                Map.of(
+                    "DB_LOCK_TIMEOUT_MS",
+                    "1000",
+                    "WEBHOOK_DEADLINE_MS",
+                    "60000",
+                    "RECONCILE_ENABLED",
+                    "false")));
   }
 
   @AfterAll
@@ -62,7 +71,7 @@ class WebhookLockTimeoutTest {
     byte[] turn = fixture("transcription_turn.json");
     Config.Database db = TestDatabase.database(schema);
     try (Connection holder = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-         Statement st = holder.createStatement()) {
+        Statement st = holder.createStatement()) {
       holder.setAutoCommit(false);
       st.execute("LOCK TABLE " + schema + ".transcriptions IN ACCESS EXCLUSIVE MODE");
       long start = System.nanoTime();
@@ -70,7 +79,8 @@ class WebhookLockTimeoutTest {
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(503, refused.statusCode(), refused.bodyAsString());
       assertNotNull(refused.getHeader("Retry-After"));
-      assertTrue(millis < 15_000, "answered after " + millis + " ms (lock timeout 1 s, deadline 60 s)");
+      assertTrue(
+          millis < 15_000, "answered after " + millis + " ms (lock timeout 1 s, deadline 60 s)");
       holder.rollback();
     }
     HttpResponse<Buffer> stored = post(client, node.port(), WebhookRole.TRANSCRIPTION, turn);

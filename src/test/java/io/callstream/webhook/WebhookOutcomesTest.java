@@ -29,9 +29,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every kind of webhook outcome on a real node (issue 20 item 4): the status and body each delivery is answered
- * with, and the {@code callstream_webhooks_total{endpoint,type,outcome}} series it counts in (the labels alert rules
- * and MetricsCardinalityTest rely on). Each test has its own call identifiers, so they share one node.
+ * Every kind of webhook outcome on a real node (issue 20 item 4): the status and body each delivery
+ * is answered with, and the {@code callstream_webhooks_total{endpoint,type,outcome}} series it
+ * counts in (the labels alert rules and MetricsCardinalityTest rely on). Each test has its own call
+ * identifiers, so they share one node.
  */
 class WebhookOutcomesTest {
   static final TestNodes nodes = new TestNodes();
@@ -58,35 +59,68 @@ class WebhookOutcomesTest {
   @Test
   void postCallParkedAppliedDuplicateIgnored() {
     byte[] body = fixture("post_call_transcription.json");
-    HttpResponse<Buffer> parked = counted("post_call", "post_call_transcription", "parked",
-        () -> post(client, node.port(), WebhookRole.POST_CALL, body));
-    assertError(404, "unknown call: the event is kept and will be applied when the call appears", parked);
+    HttpResponse<Buffer> parked =
+        counted(
+            "post_call",
+            "post_call_transcription",
+            "parked",
+            () -> post(client, node.port(), WebhookRole.POST_CALL, body));
+    assertError(
+        404, "unknown call: the event is kept and will be applied when the call appears", parked);
 
     insertCall(schema, CALL_SID, CONVERSATION_ID, "in_progress");
-    HttpResponse<Buffer> applied = counted("post_call", "post_call_transcription", "applied",
-        () -> post(client, node.port(), WebhookRole.POST_CALL, body));
+    HttpResponse<Buffer> applied =
+        counted(
+            "post_call",
+            "post_call_transcription",
+            "applied",
+            () -> post(client, node.port(), WebhookRole.POST_CALL, body));
     assertAnswer(new JsonObject().put("status", "success"), applied);
 
-    HttpResponse<Buffer> duplicate = counted("post_call", "post_call_transcription", "duplicate",
-        () -> post(client, node.port(), WebhookRole.POST_CALL, body));
+    HttpResponse<Buffer> duplicate =
+        counted(
+            "post_call",
+            "post_call_transcription",
+            "duplicate",
+            () -> post(client, node.port(), WebhookRole.POST_CALL, body));
     assertAnswer(new JsonObject().put("status", "success").put("duplicate", true), duplicate);
 
-    byte[] unknownType = bytes("{\"type\":\"post_call_summary\",\"event_timestamp\":1795262410,"
-        + "\"data\":{\"conversation_id\":\"conv_outcomes_other\"}}");
-    HttpResponse<Buffer> ignored = counted("post_call", "other", "ignored",
-        () -> post(client, node.port(), WebhookRole.POST_CALL, unknownType));
+    byte[] unknownType =
+        bytes(
+            "{\"type\":\"post_call_summary\",\"event_timestamp\":1795262410,"
+                + "\"data\":{\"conversation_id\":\"conv_outcomes_other\"}}");
+    HttpResponse<Buffer> ignored =
+        counted(
+            "post_call",
+            "other",
+            "ignored",
+            () -> post(client, node.port(), WebhookRole.POST_CALL, unknownType));
     assertAnswer(new JsonObject().put("status", "success").put("ignored", true), ignored);
   }
 
   @Test
   void postCallRefusals() {
-    HttpResponse<Buffer> malformed = counted("post_call", "unknown", "invalid",
-        () -> post(client, node.port(), WebhookRole.POST_CALL, bytes("{")));
+    HttpResponse<Buffer> malformed =
+        counted(
+            "post_call",
+            "unknown",
+            "invalid",
+            () -> post(client, node.port(), WebhookRole.POST_CALL, bytes("{")));
     assertError(400, "malformed JSON body", malformed);
 
-    HttpResponse<Buffer> unsigned = counted("post_call", "unknown", "rejected_signature",
-        () -> postWithHeader(client, node.port(), WebhookRole.POST_CALL, fixture("post_call_transcription.json"),
-            SignatureVerifier.HEADER, "t=1,v0=00"));
+    HttpResponse<Buffer> unsigned =
+        counted(
+            "post_call",
+            "unknown",
+            "rejected_signature",
+            () ->
+                postWithHeader(
+                    client,
+                    node.port(),
+                    WebhookRole.POST_CALL,
+                    fixture("post_call_transcription.json"),
+                    SignatureVerifier.HEADER,
+                    "t=1,v0=00"));
     assertEquals(401, unsigned.statusCode(), unsigned.bodyAsString());
     assertEquals("error", unsigned.bodyAsJsonObject().getString("status"));
   }
@@ -94,56 +128,113 @@ class WebhookOutcomesTest {
   @Test
   void liveTurnAppliedDuplicateAndRefusals() {
     insertCall(schema, "CA_outcomes_turn", null, "in_progress");
-    byte[] turn = bytes("{\"call_sid\":\"CA_outcomes_turn\",\"speaker\":\"user\",\"message\":\"hello\","
-        + "\"timestamp\":\"2026-11-21T11:19:07Z\"}");
-    HttpResponse<Buffer> applied = counted("transcription", "live_turn", "applied",
-        () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, turn));
+    byte[] turn =
+        bytes(
+            "{\"call_sid\":\"CA_outcomes_turn\",\"speaker\":\"user\",\"message\":\"hello\","
+                + "\"timestamp\":\"2026-11-21T11:19:07Z\"}");
+    HttpResponse<Buffer> applied =
+        counted(
+            "transcription",
+            "live_turn",
+            "applied",
+            () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, turn));
     assertEquals(200, applied.statusCode(), applied.bodyAsString());
     JsonObject first = applied.bodyAsJsonObject();
     assertEquals("success", first.getString("status"));
     assertEquals(1, first.getInteger("sequence_number"));
     assertEquals(false, first.getBoolean("duplicate"));
 
-    HttpResponse<Buffer> duplicate = counted("transcription", "live_turn", "duplicate",
-        () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, turn));
+    HttpResponse<Buffer> duplicate =
+        counted(
+            "transcription",
+            "live_turn",
+            "duplicate",
+            () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, turn));
     assertAnswer(first.copy().put("duplicate", true), duplicate);
 
-    byte[] unknownCall = bytes("{\"call_sid\":\"CA_outcomes_nobody\",\"speaker\":\"user\",\"message\":\"hi\","
-        + "\"timestamp\":\"2026-11-21T11:19:07Z\"}");
-    assertError(400, "unknown call", counted("transcription", "live_turn", "invalid",
-        () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, unknownCall)));
+    byte[] unknownCall =
+        bytes(
+            "{\"call_sid\":\"CA_outcomes_nobody\",\"speaker\":\"user\",\"message\":\"hi\","
+                + "\"timestamp\":\"2026-11-21T11:19:07Z\"}");
+    assertError(
+        400,
+        "unknown call",
+        counted(
+            "transcription",
+            "live_turn",
+            "invalid",
+            () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, unknownCall)));
 
-    assertError(400, "body is not a JSON object", counted("transcription", "live_turn", "invalid",
-        () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, bytes("["))));
-    assertError(400, "speaker must be \"agent\" or \"user\"", counted("transcription", "live_turn", "invalid",
-        () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, bytes("{\"call_sid\":\"x\"}"))));
+    assertError(
+        400,
+        "body is not a JSON object",
+        counted(
+            "transcription",
+            "live_turn",
+            "invalid",
+            () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, bytes("["))));
+    assertError(
+        400,
+        "speaker must be \"agent\" or \"user\"",
+        counted(
+            "transcription",
+            "live_turn",
+            "invalid",
+            () ->
+                post(
+                    client,
+                    node.port(),
+                    WebhookRole.TRANSCRIPTION,
+                    bytes("{\"call_sid\":\"x\"}"))));
 
     byte[] huge = new byte[(1 << 20) + 1];
     Arrays.fill(huge, (byte) ' ');
-    assertError(413, "request body too large", counted("transcription", "unknown", "invalid",
-        () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, huge)));
+    assertError(
+        413,
+        "request body too large",
+        counted(
+            "transcription",
+            "unknown",
+            "invalid",
+            () -> post(client, node.port(), WebhookRole.TRANSCRIPTION, huge)));
 
-    HttpResponse<Buffer> unsigned = counted("transcription", "unknown", "rejected_signature",
-        () -> postWithHeader(client, node.port(), WebhookRole.TRANSCRIPTION, turn, SignatureVerifier.HEADER,
-            "t=1,v0=00"));
+    HttpResponse<Buffer> unsigned =
+        counted(
+            "transcription",
+            "unknown",
+            "rejected_signature",
+            () ->
+                postWithHeader(
+                    client,
+                    node.port(),
+                    WebhookRole.TRANSCRIPTION,
+                    turn,
+                    SignatureVerifier.HEADER,
+                    "t=1,v0=00"));
     assertEquals(401, unsigned.statusCode(), unsigned.bodyAsString());
     assertEquals("error", unsigned.bodyAsJsonObject().getString("status"));
   }
 
   /** Sends, and checks that exactly this series went up by one once the answer ended. */
-  private static HttpResponse<Buffer> counted(String endpoint, String type, String outcome,
-                                              Supplier<HttpResponse<Buffer>> send) {
+  private static HttpResponse<Buffer> counted(
+      String endpoint, String type, String outcome, Supplier<HttpResponse<Buffer>> send) {
     double before = count(endpoint, type, outcome);
     HttpResponse<Buffer> response = send.get();
-    Await.until(endpoint + "/" + type + "/" + outcome + " counted",
+    Await.until(
+        endpoint + "/" + type + "/" + outcome + " counted",
         () -> count(endpoint, type, outcome) >= before + 1);
     assertEquals(before + 1, count(endpoint, type, outcome), endpoint + "/" + type + "/" + outcome);
     return response;
   }
 
   private static double count(String endpoint, String type, String outcome) {
-    Counter c = node.registry().find("callstream_webhooks").tag("endpoint", endpoint).tag("type", type)
-        .tag("outcome", outcome).counter();
+    Counter c =
+        node.registry()
+            .find("callstream_webhooks")
+            .tag("endpoint", endpoint)
+            .tag("type", type)
+            .tag("outcome", outcome)
+            .counter();
     return c == null ? 0 : c.count();
   }
 

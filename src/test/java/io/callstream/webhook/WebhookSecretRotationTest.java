@@ -21,8 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rotating the ElevenLabs webhook secret without downtime: while ELEVENLABS_WEBHOOK_SECRET lists the new and the old
- * secret, bodies signed with either are accepted; once the old one is removed, its signatures are refused.
+ * Rotating the ElevenLabs webhook secret without downtime: while ELEVENLABS_WEBHOOK_SECRET lists
+ * the new and the old secret, bodies signed with either are accepted; once the old one is removed,
+ * its signatures are refused.
  */
 class WebhookSecretRotationTest {
   static final String OLD = "whsec_old_secret";
@@ -48,9 +49,19 @@ class WebhookSecretRotationTest {
 
   /** A body of a type callstream keeps but does not apply: 200 once its signature is accepted. */
   static int post(Node node, String secret, String marker) {
-    byte[] body = bytes("{\"type\":\"rotation_probe\",\"event_timestamp\":1,\"data\":{\"n\":\"" + marker + "\"}}");
-    return postWithHeader(client, node.port(), WebhookRole.POST_CALL, body, SignatureVerifier.HEADER,
-        WebhookSigner.sign(body, secret)).statusCode();
+    byte[] body =
+        bytes(
+            "{\"type\":\"rotation_probe\",\"event_timestamp\":1,\"data\":{\"n\":\""
+                + marker
+                + "\"}}");
+    return postWithHeader(
+            client,
+            node.port(),
+            WebhookRole.POST_CALL,
+            body,
+            SignatureVerifier.HEADER,
+            WebhookSigner.sign(body, secret))
+        .statusCode();
   }
 
   @Test
@@ -59,7 +70,8 @@ class WebhookSecretRotationTest {
     assertEquals(200, post(before, OLD, "before-old"));
     assertEquals(401, post(before, NEW, "before-new"));
 
-    Config rotating = TestConfig.config(schema, Map.of("ELEVENLABS_WEBHOOK_SECRET", NEW + ", " + OLD));
+    Config rotating =
+        TestConfig.config(schema, Map.of("ELEVENLABS_WEBHOOK_SECRET", NEW + ", " + OLD));
     assertEquals(List.of(NEW, OLD), rotating.webhooks().secrets());
     assertEquals(NEW, rotating.webhooks().signingSecret(), "the simulator signs with the first");
     Node during = nodes.start(rotating);
