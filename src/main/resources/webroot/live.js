@@ -1,4 +1,4 @@
-// The one WebSocket of the console (contract §4): the fleet feed for the board ({"watch":"calls"}) and the
+// The one WebSocket of the console (docs/websocket-api.md): the fleet feed for the board ({"watch":"calls"}) and the
 // subscription of the open call. It reconnects by itself (backoff with jitter) and then restores what it was
 // asked for: watch again (the snapshot replaces the board) and re-subscribe with `since` = the last turn shown.
 //

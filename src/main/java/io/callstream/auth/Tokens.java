@@ -20,10 +20,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * HS256 JWTs signed with SECRET_KEY (contract §3): claims sub, role, iat, exp; header kid names the
- * key. Verification refuses other algorithms (including none), other keys, expired tokens and
- * tokens without exp or role. During a key rotation the previous keys (SECRET_KEYS_PREVIOUS) verify
- * too (docs/secrets.md).
+ * HS256 JWTs signed with SECRET_KEY (docs/http-api.md): claims sub, role, iat, exp; header kid
+ * names the key. Verification refuses other algorithms (including none), other keys, expired tokens
+ * and tokens without exp or role. During a key rotation the previous keys (SECRET_KEYS_PREVIOUS)
+ * verify too (docs/secrets.md).
  */
 public final class Tokens {
   /** Why a token was refused. */

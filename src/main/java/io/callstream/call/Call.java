@@ -104,10 +104,11 @@ public record Call(
   }
 
   /**
-   * Every column but id, as dashboards and the API see it (contract §4 {@code call_data}, §3 GET
-   * /calls/{id}), extended with {@code violation_types} and {@code started_by}. Of the inbound
-   * (Twilio) columns, {@code direction}, {@code caller_number} and {@code recording_status} are
-   * shown; the recording's sid, URL and file and the stored TwiML answer are internal and are not.
+   * Every column but id, as dashboards and the API see it (docs/websocket-api.md {@code call_data},
+   * docs/http-api.md GET /calls/{id}), extended with {@code violation_types} and {@code
+   * started_by}. Of the inbound (Twilio) columns, {@code direction}, {@code caller_number} and
+   * {@code recording_status} are shown; the recording's sid, URL and file and the stored TwiML
+   * answer are internal and are not.
    */
   public JsonObject toJson() {
     return new JsonObject()

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * One live transcript turn (contract §2), as the webhook role parsed it and as {@link
+ * One live transcript turn (docs/webhooks.md), as the webhook role parsed it and as {@link
  * LiveTurnWriter} stores it: the call is found by {@code callSid} or {@code conversationId} (either
  * may be null; the call_sid match wins when both match different calls); {@code dedupeKey}
  * identifies the turn for redelivery ({@link #of} computes it).

@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Typed, validated configuration of one node (contract §5). Built once at start-up from {@link
- * Settings}.
+ * Typed, validated configuration of one node (docs/configuration.md). Built once at start-up from
+ * {@link Settings}.
  */
 public record Config(
     Http http,

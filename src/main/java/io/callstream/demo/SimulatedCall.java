@@ -88,7 +88,10 @@ public final class SimulatedCall {
     status = "failed";
   }
 
-  /** The live-turn webhook body of callstream's contract (§2) for one played turn. */
+  /**
+   * The live-turn webhook body of callstream's live-turn webhook (docs/webhooks.md) for one played
+   * turn.
+   */
   JsonObject liveTurn(PlayedTurn turn) {
     JsonObject body = new JsonObject();
     if (dial.dynamicVariables().get("callstream_call_sid") instanceof String callSid) {

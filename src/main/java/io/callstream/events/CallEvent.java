@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * An event about one call, published cluster-wide after its change committed. Its {@link
- * #toFrame()} is exactly the WebSocket frame dashboards receive (contract §4), so a frame is
- * serialised once, by the publisher.
+ * #toFrame()} is exactly the WebSocket frame dashboards receive (docs/websocket-api.md), so a frame
+ * is serialised once, by the publisher.
  */
 public sealed interface CallEvent
     permits TranscriptionEvent, CallStatusEvent, CallCompletedEvent, CallStartedEvent {

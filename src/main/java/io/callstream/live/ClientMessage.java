@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.regex.Pattern;
 
 /**
- * One client frame, parsed and validated (contract §4). Nothing of it is kept after it is handled.
+ * One client frame, parsed and validated (docs/websocket-api.md). Nothing of it is kept after it is
+ * handled.
  */
 sealed interface ClientMessage {
   int MAX_CHARS = 4096;

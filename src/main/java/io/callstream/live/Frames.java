@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** The server's own frames (contract §4); event frames come ready-made from the bus. */
+/** The server's own frames (docs/websocket-api.md); event frames come ready-made from the bus. */
 final class Frames {
   static final String CALL_NOT_FOUND = "CALL_NOT_FOUND";
   static final String INVALID_IDENTIFIER = "INVALID_IDENTIFIER";

@@ -9,7 +9,7 @@ import java.time.Instant;
 
 /**
  * Publishes an inbound call's changes after they committed, exactly like the rest of callstream
- * (contract §4).
+ * (docs/websocket-api.md).
  */
 final class CallPublisher {
   private final EventBus bus;

@@ -12,7 +12,7 @@ import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 
 /**
- * The body posted to /webhooks/elevenlabs/transcription (contract §2), validated into a {@link
+ * The body posted to /webhooks/elevenlabs/transcription (docs/webhooks.md), validated into a {@link
  * LiveTurn}.
  */
 final class LiveTurnBody {

@@ -153,6 +153,7 @@ final class FakeTwilio {
 
   /**
    * Deterministic bytes, chunk by chunk, respecting back-pressure; pauses at half until released.
+   * One writer at a time: each drain handler is used once.
    */
   private void write(HttpServerResponse response, Media m, long offset, MessageDigest digest) {
     io.vertx.core.Context context = Vertx.currentContext();
@@ -168,7 +169,14 @@ final class FakeTwilio {
       }
       if (response.writeQueueFull()) {
         long at = position;
-        response.drainHandler(v -> write(response, m, at, digest));
+        // one-shot: a drain handler stays registered, and a second drain (e.g. while paused at
+        // half)
+        // would start a second writer from an old position, sending bytes twice
+        response.drainHandler(
+            v -> {
+              response.drainHandler(null);
+              write(response, m, at, digest);
+            });
         return;
       }
       int n = (int) Math.min(CHUNK, m.size - position);
