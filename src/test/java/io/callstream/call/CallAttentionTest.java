@@ -124,6 +124,8 @@ class CallAttentionTest {
   @Test
   void unknownCallIsNotFoundAndOnlyDispatchersMayMark(Vertx vertx) {
     ApiClient api = new ApiClient(vertx, node);
+    // not in demo mode: the console shows no banner
+    assertEquals(false, api.get("/health", null).bodyAsJsonObject().getBoolean("demo"));
     HttpResponse<Buffer> missing =
         api.post("/calls/EL_nope/handled", api.token("dispatcher"), null);
     assertEquals(404, missing.statusCode());
