@@ -124,7 +124,8 @@ public final class CallRepository {
             .addValue(f.to())
             .addValue(f.successful())
             .addValue(f.needsAttention());
-    return db.preparedQuery(LIST).execute(params).map(CallRepository::all);
+    String sql = Boolean.TRUE.equals(f.needsAttention()) ? LIST_ATTENTION : LIST;
+    return db.preparedQuery(sql).execute(params).map(CallRepository::all);
   }
 
   /**

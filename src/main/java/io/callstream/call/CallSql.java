@@ -56,17 +56,30 @@ final class CallSql {
           + "WHERE id = $1 AND handled_at IS NULL RETURNING "
           + Call.COLUMNS;
 
-  static final String LIST =
+  private static final String LIST_HEAD =
       "SELECT "
           + Call.COLUMNS
           + " FROM calls "
           + "WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) "
           + "AND ($5::text IS NULL OR driver_id = $5) AND ($6::timestamptz IS NULL OR created_at >= $6) "
-          + "AND ($7::timestamptz IS NULL OR created_at < $7) AND ($8::boolean IS NULL OR call_successful = $8) "
+          + "AND ($7::timestamptz IS NULL OR created_at < $7) AND ($8::boolean IS NULL OR call_successful = $8) ";
+  private static final String LIST_TAIL = "ORDER BY created_at DESC, id DESC LIMIT $4";
+
+  /** GET /calls; $9 needs_attention (null: either). */
+  static final String LIST =
+      LIST_HEAD
           + "AND ($9::boolean IS NULL OR COALESCE("
           + NEEDS_ATTENTION
           + ", false) = $9) "
-          + "ORDER BY created_at DESC, id DESC LIMIT $4";
+          + LIST_TAIL;
+
+  /**
+   * GET /calls?needs_attention=true: the rule as plain AND clauses, so the planner may use the
+   * partial index calls_attention_idx ($9 is true here).
+   */
+  static final String LIST_ATTENTION =
+      LIST_HEAD + "AND $9::boolean AND " + NEEDS_ATTENTION + " " + LIST_TAIL;
+
   static final String FIND_BY_IDENTIFIERS =
       "SELECT "
           + Call.COLUMNS
