@@ -4,6 +4,7 @@
 import {session, login, onReauthenticate} from './api.js';
 import {LiveFeed} from './live.js';
 import {Board} from './board.js';
+import {Attention} from './attention.js';
 import {CallView} from './call.js';
 import {StartCalls} from './start.js';
 import {History} from './history.js';
@@ -31,6 +32,7 @@ function main() {
     scheduleExpiry();
     renderUser();
   });
+  showDemoBanner();
   if (session.restore()) {
     startApp();
   } else {
@@ -119,6 +121,7 @@ function startApp() {
     const openCall = callSid => { location.hash = `#/${tab}/call/${encodeURIComponent(callSid)}`; };
     views = {
       board: new Board(live, openCall),
+      attention: new Attention(live, openCall),
       call: new CallView(live, $('call-panel'), () => { location.hash = `#/${tab}`; }),
       start: new StartCalls($('tab-start'), openCall),
       history: new History($('tab-history'), openCall),
@@ -129,7 +132,18 @@ function startApp() {
   scheduleExpiry();
   live.start();
   views.board.start();
+  views.attention.start();
   route();
+}
+
+/** GET /health says whether the server runs in demo mode (unauthenticated: shown on the sign-in page too). */
+async function showDemoBanner() {
+  try {
+    const health = await (await fetch('/health', {cache: 'no-store'})).json();
+    show($('demo-banner'), health?.demo === true);
+  } catch {
+    // no banner when the server cannot be reached; the sign-in says so
+  }
 }
 
 function renderUser() {

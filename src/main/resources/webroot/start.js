@@ -132,6 +132,12 @@ export class StartCalls {
       this.message.error(problem);
       return;
     }
+    // dialling several drivers at once is hard to undo: ask first (one driver is dialled straight away)
+    if (driverIds.length > 1 && !window.confirm(`Call ${driverIds.length} drivers now?`)) {
+      this.message.info('Nothing started.');
+      this.el.submit.focus();
+      return;
+    }
     this.el.submit.disabled = true;
     this.message.info(`Starting ${driverIds.length} call${driverIds.length > 1 ? 's' : ''}…`);
     try {

@@ -99,7 +99,8 @@ public final class Assembly {
                   .allowedHeaders(Set.of("Authorization", "Content-Type", "Range"))
                   .maxAgeSeconds(600));
     }
-    new HealthRoutes(pool, node.state(), node.registry()).addRoutes(router);
+    new HealthRoutes(pool, node.state(), node.registry(), config.elevenLabs().simulator())
+        .addRoutes(router);
   }
 
   /**
@@ -149,7 +150,8 @@ public final class Assembly {
             pool,
             config.elevenLabs(),
             auth,
-            new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics))
+            new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics),
+            vertx.eventBus())
         .addRoutes(router);
     new CallAudioRoutes(pool, node.audio(), auth).addRoutes(router);
     new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions))

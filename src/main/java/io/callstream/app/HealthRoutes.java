@@ -14,19 +14,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * GET /health (alive, with the version), GET /ready (database answers, cluster joined, not
- * draining), GET /metrics.
+ * GET /health (alive, with the version and whether the node runs in demo mode, which the console
+ * shows as a banner), GET /ready (database answers, cluster joined, not draining), GET /metrics.
  */
 final class HealthRoutes {
   private static final Logger LOG = Logger.getLogger(HealthRoutes.class.getName());
   private final Pool pool;
   private final NodeState state;
   private final MeterRegistry registry;
+  private final boolean demo;
 
   /** Only touched on this instance's event loop. */
   private String lastDatabaseError;
 
-  HealthRoutes(Pool pool, NodeState state, MeterRegistry registry) {
+  HealthRoutes(Pool pool, NodeState state, MeterRegistry registry, boolean demo) {
+    this.demo = demo;
     this.pool = pool;
     this.state = state;
     this.registry = registry;
@@ -41,7 +43,8 @@ final class HealthRoutes {
                     ctx.response(),
                     new JsonObject()
                         .put("status", "ok")
-                        .put("version", BuildInfo.CURRENT.version())));
+                        .put("version", BuildInfo.CURRENT.version())
+                        .put("demo", demo)));
     router.get("/ready").handler(this::ready);
     if (registry instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));

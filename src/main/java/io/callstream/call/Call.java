@@ -33,7 +33,9 @@ public record Call(
     String callerNumber,
     String recordingStatus,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String handledBy,
+    Instant handledAt) {
 
   public static final String INITIATED = "initiated";
   public static final String IN_PROGRESS = "in_progress";
@@ -45,7 +47,7 @@ public record Call(
       "id, call_sid, conversation_id, driver_id, status, failure_reason, "
           + "call_start_time, call_end_time, transcript_summary, call_duration_seconds, cost, call_successful, "
           + "analysis_data, metadata_json, last_sequence_number, violation_types, started_by, direction, caller_number, "
-          + "recording_status, created_at, updated_at";
+          + "recording_status, created_at, updated_at, handled_by, handled_at";
 
   public boolean ended() {
     return COMPLETED.equals(status) || FAILED.equals(status);
@@ -85,7 +87,9 @@ public record Call(
         r.getString("caller_number"),
         r.getString("recording_status"),
         instant(r, "created_at"),
-        instant(r, "updated_at"));
+        instant(r, "updated_at"),
+        r.getString("handled_by"),
+        instant(r, "handled_at"));
   }
 
   static Instant instant(Row r, String column) {
@@ -108,7 +112,8 @@ public record Call(
    * docs/http-api.md GET /calls/{id}), extended with {@code violation_types} and {@code
    * started_by}. Of the inbound (Twilio) columns, {@code direction}, {@code caller_number} and
    * {@code recording_status} are shown; the recording's sid, URL and file and the stored TwiML
-   * answer are internal and are not.
+   * answer are internal and are not. {@code handled_by}/{@code handled_at}: who marked the call
+   * handled on the attention list, and when (null until then).
    */
   public JsonObject toJson() {
     return new JsonObject()
@@ -132,7 +137,9 @@ public record Call(
         .put("caller_number", callerNumber)
         .put("recording_status", recordingStatus)
         .put("created_at", text(createdAt))
-        .put("updated_at", text(updatedAt));
+        .put("updated_at", text(updatedAt))
+        .put("handled_by", handledBy)
+        .put("handled_at", text(handledAt));
   }
 
   private static String text(Instant t) {

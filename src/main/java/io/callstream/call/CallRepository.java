@@ -30,8 +30,13 @@ import java.util.Optional;
 public final class CallRepository {
   /** Filters of the calls list; every field may be null (no filter). {@code to} is exclusive. */
   public record Filter(
-      String status, String driverId, OffsetDateTime from, OffsetDateTime to, Boolean successful) {
-    public static final Filter NONE = new Filter(null, null, null, null, null);
+      String status,
+      String driverId,
+      OffsetDateTime from,
+      OffsetDateTime to,
+      Boolean successful,
+      Boolean needsAttention) {
+    public static final Filter NONE = new Filter(null, null, null, null, null, null);
   }
 
   /** The columns a post_call_transcription sets. */
@@ -117,8 +122,25 @@ public final class CallRepository {
     Tuple params =
         Tuple.of(f.status(), beforeTime, beforeId, limit, f.driverId(), f.from())
             .addValue(f.to())
-            .addValue(f.successful());
-    return db.preparedQuery(LIST).execute(params).map(CallRepository::all);
+            .addValue(f.successful())
+            .addValue(f.needsAttention());
+    String sql = Boolean.TRUE.equals(f.needsAttention()) ? LIST_ATTENTION : LIST;
+    return db.preparedQuery(sql).execute(params).map(CallRepository::all);
+  }
+
+  /**
+   * Marks the call handled by {@code subject}: the call as it now is, and whether this mark changed
+   * it (false: someone marked it first, and keeps it).
+   */
+  public Future<Update> markHandled(SqlClient db, long id, String subject) {
+    return db.preparedQuery(MARK_HANDLED)
+        .execute(Tuple.of(id, subject))
+        .map(CallRepository::first)
+        .compose(
+            marked ->
+                marked.isPresent()
+                    ? Future.succeededFuture(new Update(marked.get(), true))
+                    : findById(db, id).map(c -> new Update(c.orElseThrow(), false)));
   }
 
   /** Which of these calls have ended. */

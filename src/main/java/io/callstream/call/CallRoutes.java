@@ -4,11 +4,14 @@ import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
 import io.callstream.config.Config;
 import io.callstream.driver.Driver;
+import io.callstream.events.CallEvents;
+import io.callstream.events.CallHandledEvent;
 import io.callstream.failure.ErrorCode;
 import io.callstream.failure.Failure;
 import io.callstream.web.ApiInput;
 import io.callstream.web.Responses;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -25,7 +28,8 @@ import java.util.Set;
 /**
  * Dispatchers' calls API: start calls ({@code POST /driver_data/call-elevenlabs}), list them
  * ({@code GET /calls}), read one ({@code GET /calls/{id}}) and its transcript ({@code GET
- * /calls/{id}/transcript}, the polling fallback).
+ * /calls/{id}/transcript}, the polling fallback), and take a call off the attention list ({@code
+ * POST /calls/{id}/handled}).
  */
 public final class CallRoutes {
   static final int MAX_DRIVERS = 50;
@@ -38,11 +42,17 @@ public final class CallRoutes {
   private final Config.ElevenLabs elevenLabs;
   private final AuthHandler auth;
   private final CallStarter starter;
+  private final EventBus bus;
   private final CallRepository calls = new CallRepository();
   private final TranscriptRepository transcripts = new TranscriptRepository();
 
   public CallRoutes(
-      Pool pool, Config.ElevenLabs elevenLabs, AuthHandler auth, CallStarter starter) {
+      Pool pool,
+      Config.ElevenLabs elevenLabs,
+      AuthHandler auth,
+      CallStarter starter,
+      EventBus bus) {
+    this.bus = bus;
     this.pool = pool;
     this.elevenLabs = elevenLabs;
     this.auth = auth;
@@ -61,6 +71,33 @@ public final class CallRoutes {
         .get("/calls/:id/transcript")
         .handler(auth.require(TokenClaims.DISPATCHER))
         .handler(this::transcript);
+    router
+        .post("/calls/:id/handled")
+        .handler(auth.require(TokenClaims.DISPATCHER))
+        .handler(this::handled);
+  }
+
+  /**
+   * Marks the call handled; idempotent (a second mark keeps the first handler and time). The first
+   * mark publishes call_handled to every node's fleet watchers, after its commit.
+   */
+  private void handled(RoutingContext ctx) {
+    TokenClaims claims = ctx.get(AuthHandler.CLAIMS);
+    String subject = claims == null ? null : claims.subject();
+    find(ctx)
+        .compose(call -> calls.markHandled(pool, call.id(), subject))
+        .onSuccess(
+            update -> {
+              Call c = update.call();
+              if (update.changed()) {
+                CallEvents.publish(
+                    bus,
+                    new CallHandledEvent(
+                        c.id(), c.callSid(), c.conversationId(), c.handledBy(), c.handledAt()));
+              }
+              Responses.json(ctx.response(), c.toJson());
+            })
+        .onFailure(ctx::fail);
   }
 
   private void startCalls(RoutingContext ctx) {
@@ -110,7 +147,8 @@ public final class CallRoutes {
             driverId,
             ApiInput.time(ctx, "from", false),
             ApiInput.time(ctx, "to", true),
-            ApiInput.bool(ctx, "successful"));
+            ApiInput.bool(ctx, "successful"),
+            ApiInput.bool(ctx, "needs_attention"));
     int limit = ApiInput.intParam(ctx, "limit", 50, 1, 500);
     String before = ctx.queryParams().get("before");
     cursor(before)

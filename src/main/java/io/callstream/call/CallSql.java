@@ -35,14 +35,51 @@ final class CallSql {
       "UPDATE calls SET status = 'failed', failure_reason = $2, "
           + "call_end_time = now(), updated_at = now() WHERE id = $1 AND status = 'initiated' RETURNING "
           + Call.COLUMNS;
-  static final String LIST =
+
+  /**
+   * The attention list (docs/console.md): an ended call, not handled yet, that failed (unanswered,
+   * busy, dial errors), completed unsuccessfully (call_successful false or the analysis says
+   * failure), or was an inbound call from an unknown number (no driver). Matches the partial index
+   * calls_attention_idx (migration V9).
+   */
+  static final String NEEDS_ATTENTION =
+      "handled_at IS NULL AND status IN ('completed', 'failed') AND (status = 'failed' "
+          + "OR call_successful IS FALSE OR analysis_data->>'call_successful' = 'failure' "
+          + "OR (direction = 'inbound' AND driver_id IS NULL))";
+
+  /**
+   * Marks a call handled; the first handler stays (a second mark changes nothing and returns no
+   * row).
+   */
+  static final String MARK_HANDLED =
+      "UPDATE calls SET handled_by = $2, handled_at = now() "
+          + "WHERE id = $1 AND handled_at IS NULL RETURNING "
+          + Call.COLUMNS;
+
+  private static final String LIST_HEAD =
       "SELECT "
           + Call.COLUMNS
           + " FROM calls "
           + "WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) "
           + "AND ($5::text IS NULL OR driver_id = $5) AND ($6::timestamptz IS NULL OR created_at >= $6) "
-          + "AND ($7::timestamptz IS NULL OR created_at < $7) AND ($8::boolean IS NULL OR call_successful = $8) "
-          + "ORDER BY created_at DESC, id DESC LIMIT $4";
+          + "AND ($7::timestamptz IS NULL OR created_at < $7) AND ($8::boolean IS NULL OR call_successful = $8) ";
+  private static final String LIST_TAIL = "ORDER BY created_at DESC, id DESC LIMIT $4";
+
+  /** GET /calls; $9 needs_attention (null: either). */
+  static final String LIST =
+      LIST_HEAD
+          + "AND ($9::boolean IS NULL OR COALESCE("
+          + NEEDS_ATTENTION
+          + ", false) = $9) "
+          + LIST_TAIL;
+
+  /**
+   * GET /calls?needs_attention=true: the rule as plain AND clauses, so the planner may use the
+   * partial index calls_attention_idx ($9 is true here).
+   */
+  static final String LIST_ATTENTION =
+      LIST_HEAD + "AND $9::boolean AND " + NEEDS_ATTENTION + " " + LIST_TAIL;
+
   static final String FIND_BY_IDENTIFIERS =
       "SELECT "
           + Call.COLUMNS

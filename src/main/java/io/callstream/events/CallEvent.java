@@ -8,7 +8,11 @@ import io.vertx.core.json.JsonObject;
  * is serialised once, by the publisher.
  */
 public sealed interface CallEvent
-    permits TranscriptionEvent, CallStatusEvent, CallCompletedEvent, CallStartedEvent {
+    permits TranscriptionEvent,
+        CallStatusEvent,
+        CallCompletedEvent,
+        CallStartedEvent,
+        CallHandledEvent {
 
   /** The internal calls.id: how every node routes the event to its local subscriptions. */
   long callId();
@@ -25,7 +29,8 @@ public sealed interface CallEvent
 
   /**
    * For a transcription, its sequence number; for call_completed, the call's last sequence number
-   * (every turn a subscriber is owed before the completion); for call_status and call_started, 0.
+   * (every turn a subscriber is owed before the completion); for call_status, call_started and
+   * call_handled, 0.
    */
   default int sequenceNumber() {
     return 0;

@@ -10,8 +10,8 @@ import java.util.function.Supplier;
  * The event-bus contract, in one place. Every stored change is published to {@link #ADDRESS}
  * (cluster-wide); the body is the frame's JSON text, ready for dashboards, and three headers (call
  * id, kind, sequence number) let a receiver route and order it without parsing the body.
- * Publishers: the webhook role, the calls API. Consumers: every live-role instance on every node,
- * which decode each message once into a {@link Received}.
+ * Publishers: the webhook role, the calls API (starts, handled marks). Consumers: every live-role
+ * instance on every node, which decode each message once into a {@link Received}.
  */
 public final class CallEvents {
   /** Publish/subscribe address of all call events, on every node of the cluster. */
@@ -32,7 +32,9 @@ public final class CallEvents {
     /** call_completed: after every turn up to its sequence number, and after the final status. */
     COMPLETED,
     /** call_started: a new call, for the fleet feed only. */
-    STARTED
+    STARTED,
+    /** call_handled: a call left the attention list, for the fleet feed only. */
+    HANDLED
   }
 
   private static final Kind[] KINDS = Kind.values();
@@ -94,6 +96,7 @@ public final class CallEvents {
         case STATUS, FINAL_STATUS -> CallStatusEvent.TYPE;
         case COMPLETED -> CallCompletedEvent.TYPE;
         case STARTED -> CallStartedEvent.TYPE;
+        case HANDLED -> CallHandledEvent.TYPE;
       };
     }
   }

@@ -73,7 +73,7 @@ final class LiveHub {
         w.fleetEvent(event.frame());
       }
     }
-    if (event.kind() == CallEvents.Kind.STARTED) {
+    if (event.kind() == CallEvents.Kind.STARTED || event.kind() == CallEvents.Kind.HANDLED) {
       return;
     }
     List<Subscription> subs = byCall.get(event.callId());

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callstream.api.ApiClient;
 import io.callstream.call.Call;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStartedEvent;
 import io.callstream.support.ClusterExtension;
 import io.callstream.support.TestDatabase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,6 +74,40 @@ class FleetFeedTest {
     JsonObject completed = s.next("call_completed");
     assertEquals(1, completed.getJsonObject("call_data").getInteger("last_sequence_number"));
     s.close();
+  }
+
+  @Test
+  void aCallMarkedHandledOnOneNodeReachesEveryWatcherOnceWithItsHandler() {
+    Call failed = CallFeed.newCall(cluster.a());
+    CallFeed.complete(cluster.a(), failed, false);
+    TestSocket onB = TestSocket.open(cluster.webSockets(), cluster.b().port(), cluster.token());
+    TestSocket onA = TestSocket.open(cluster.webSockets(), cluster.a().port(), cluster.token());
+    watch(onB);
+    watch(onA);
+    ApiClient api = new ApiClient(cluster.vertx(), cluster.a());
+    HttpResponse<Buffer> marked =
+        api.post("/calls/" + failed.callSid() + "/handled", api.token("dispatcher"), null);
+    assertEquals(200, marked.statusCode(), marked.bodyAsString());
+    for (TestSocket s : new TestSocket[] {onB, onA}) {
+      JsonObject handled = s.next("call_handled");
+      assertEquals(failed.callSid(), handled.getString("call_sid"));
+      assertEquals("test-dispatcher", handled.getString("handled_by"));
+      assertEquals(
+          marked.bodyAsJsonObject().getString("handled_at"), handled.getString("handled_at"));
+    }
+    // a second mark changes nothing and publishes nothing: the next frame on B is the probe's
+    assertEquals(
+        200,
+        api.post("/calls/" + failed.callSid() + "/handled", api.token("dispatcher"), null)
+            .statusCode());
+    Call other = CallFeed.newCall(cluster.a());
+    CallEvents.publish(
+        cluster.a().vertx().eventBus(),
+        new CallStartedEvent(other.id(), other.callSid(), other.conversationId(), other.toJson()));
+    JsonObject next = onB.next();
+    assertEquals("call_started", next.getString("type"), next.encode());
+    onA.close();
+    onB.close();
   }
 
   @Test
