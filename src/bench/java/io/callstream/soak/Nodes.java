@@ -17,8 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The soak's nodes: each started by bin/node (the launcher the image uses, so the JVM is the
- * process bin/node execs), with its own log (appended across restarts) and AUDIO_DIR. Knows which
- * node is up: a node is "down" from the moment a fault stops it until it answers /ready again
+ * process bin/node execs), with its own log (appended across restarts) and spool directory. Knows
+ * which node is up: a node is "down" from the moment a fault stops it until it answers /ready again
  * (metrics misses and closes are allowed then).
  */
 final class Nodes {
@@ -56,8 +56,8 @@ final class Nodes {
   private final Path pidFile;
 
   /**
-   * common: the settings every node shares; per node HTTP, cluster ports and AUDIO_DIR are added
-   * here.
+   * common: the settings every node shares; per node HTTP, cluster ports and a spool directory are
+   * added here.
    */
   Nodes(
       Path repo,
@@ -81,8 +81,8 @@ final class Nodes {
       env.put("CLUSTER_PORT", String.valueOf(hzPorts[i]));
       env.put("CLUSTER_BUS_PORT", String.valueOf(busPorts[i]));
       env.put("CLUSTER_MEMBERS", members.toString());
-      // each node its own disk, as in separate containers
-      env.put("AUDIO_DIR", dir.resolve("audio-node" + (i + 1)).toString());
+      // each node its own temporary directory (webhook spool files), as in separate containers
+      env.put("WEBHOOK_SPOOL_DIR", dir.resolve("spool-node" + (i + 1)).toString());
       envs.add(env);
       nodes.add(new Node(i, httpPorts[i], dir.resolve("node" + (i + 1) + ".log")));
     }
@@ -93,7 +93,7 @@ final class Nodes {
   }
 
   void start(Node node) throws IOException {
-    Files.createDirectories(Path.of(envs.get(node.index).get("AUDIO_DIR")));
+    Files.createDirectories(Path.of(envs.get(node.index).get("WEBHOOK_SPOOL_DIR")));
     ProcessBuilder pb =
         new ProcessBuilder(repo.resolve("bin/node").toString(), "serve")
             .directory(repo.toFile())

@@ -126,6 +126,8 @@ public final class Soak {
     env.put("TWILIO_ACCOUNT_SID", TWILIO_ACCOUNT);
     env.put("PUBLIC_BASE_URL", base);
     env.put("TRUSTED_PROXIES", "127.0.0.1");
+    // the cluster name is a shared secret, as compose and Kubernetes set it
+    env.put("CLUSTER_NAME", String.format("soak-cluster-%016x", new Random().nextLong()));
     env.put("CLUSTER_TLS_CERT", dir.resolve("tls/node.crt").toString());
     env.put("CLUSTER_TLS_KEY", dir.resolve("tls/node.key").toString());
     env.put("CLUSTER_TLS_CA", dir.resolve("tls/ca.crt").toString());
