@@ -59,6 +59,11 @@ final class Report {
     }
     long followed = dashboards.stream().mapToLong(d -> d.followed.size()).sum();
     long connections = dashboards.stream().mapToLong(d -> d.connections).sum();
+    // the error frames the dashboards received, by code (a refused subscribe leaves a call
+    // unfollowed)
+    Map<String, Long> errorCodes = new TreeMap<>();
+    dashboards.forEach(
+        d -> d.errors.forEach(e -> errorCodes.merge(e.split(":", 2)[0], 1L, Long::sum)));
     md.append("## Run\n\n")
         .append("- started ")
         .append(Instant.ofEpochMilli(t0))
@@ -101,7 +106,9 @@ final class Report {
         .append(followed)
         .append(" calls followed, ")
         .append(Dashboard.FRAMES.get())
-        .append(" frames delivered\n")
+        .append(" frames delivered, error frames by code ")
+        .append(errorCodes)
+        .append('\n')
         .append("- last refusals: ")
         .append(oneLine(traffic.lastRefusal.toString()))
         .append('\n')

@@ -186,7 +186,11 @@ final class Traffic {
                 .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
                 .append('=')
                 .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)));
-    for (int attempt = 0; attempt < 4; attempt++) {
+    // Twilio retries a callback only when its URL asks for it (connection overrides:
+    // #rc=5&rp=5xx,ct,rt);
+    // the docs tell operators to set that, so the soak's Twilio makes 1 + 5 attempts, as Twilio
+    // then does
+    for (int attempt = 0; attempt < 6; attempt++) {
       try {
         HttpResponse<String> r =
             send(
