@@ -5,6 +5,7 @@ import io.callstream.call.Call;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
+import java.util.function.Consumer;
 
 /**
  * One authenticated dashboard connection: parses client messages, owns its subscriptions (allocated
@@ -95,6 +96,15 @@ final class LiveSocket {
       tooManySubscriptions(identifier);
       return;
     }
+    resolved(identifier, call -> subscribe(identifier, since, call));
+  }
+
+  /**
+   * The call an identifier names, handed to {@code then} on this socket's context; a database
+   * failure closes the socket (the client resubscribes with since), an unknown call is
+   * CALL_NOT_FOUND.
+   */
+  private void resolved(String identifier, Consumer<Call> then) {
     hub.catchUp
         .resolve(identifier)
         .onComplete(
@@ -107,7 +117,7 @@ final class LiveSocket {
               } else if (ar.result().isEmpty()) {
                 callNotFound(identifier);
               } else {
-                subscribe(identifier, since, ar.result().get());
+                then.accept(ar.result().get());
               }
             });
   }
@@ -137,26 +147,15 @@ final class LiveSocket {
       send(Frames.unsubscribed(identifier, local.callSid));
       return;
     }
-    hub.catchUp
-        .resolve(identifier)
-        .onComplete(
-            ar -> {
-              if (closed) {
-                return;
-              }
-              if (ar.failed()) {
-                serverError();
-              } else if (ar.result().isEmpty()) {
-                callNotFound(identifier);
-              } else {
-                Call call = ar.result().get();
-                Subscription s = find(call.id());
-                if (s != null) {
-                  subscriptionEnded(s);
-                }
-                send(Frames.unsubscribed(identifier, call.callSid()));
-              }
-            });
+    resolved(
+        identifier,
+        call -> {
+          Subscription s = find(call.id());
+          if (s != null) {
+            subscriptionEnded(s);
+          }
+          send(Frames.unsubscribed(identifier, call.callSid()));
+        });
   }
 
   /**
