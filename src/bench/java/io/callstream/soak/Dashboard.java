@@ -27,6 +27,21 @@ final class Dashboard {
     final List<Integer> sequence = new ArrayList<>();
     volatile boolean completed;
     int completions;
+
+    /** What happened to this follow, for the report when it fails: "+ms event" entries. */
+    final List<String> trace = new CopyOnWriteArrayList<>();
+
+    final long since = System.currentTimeMillis();
+
+    {
+      trace.add("at " + java.time.Instant.ofEpochMilli(since));
+    }
+
+    void note(String what) {
+      if (trace.size() < 24) {
+        trace.add("+" + (System.currentTimeMillis() - since) + "ms " + what);
+      }
+    }
   }
 
   /**
@@ -101,6 +116,9 @@ final class Dashboard {
                   ws.closeReason(),
                   openedAt[0] == 0 ? 0 : now - openedAt[0]));
           socket = null;
+          followed.values().stream()
+              .filter(f -> !f.completed)
+              .forEach(f -> f.note("closed " + (code == null ? 1006 : code)));
           retryLater();
         });
     ws.connect(
@@ -121,6 +139,7 @@ final class Dashboard {
               followed.forEach(
                   (sid, f) -> {
                     if (!f.completed) {
+                      f.note("resubscribe on connection " + connections);
                       ws.writeTextMessage(subscribe(sid, f));
                     }
                   });
@@ -157,7 +176,19 @@ final class Dashboard {
           c.completions++;
         }
       }
-      case "error" -> errors.add(f.getString("code") + ": " + f.getString("message"));
+      case "subscription_confirmed" -> {
+        Followed c = followed.get(f.getString("identifier"));
+        if (c != null) {
+          c.note("confirmed (" + f.getString("status") + ")");
+        }
+      }
+      case "error" -> {
+        errors.add(f.getString("code") + ": " + f.getString("message"));
+        Followed c = followed.get(f.getString("identifier"));
+        if (c != null) {
+          c.note("error " + f.getString("code"));
+        }
+      }
       default -> {}
     }
   }
@@ -182,7 +213,10 @@ final class Dashboard {
     followed.put(sid, c);
     ClientWebSocket ws = socket;
     if (ws != null) {
+      c.note("subscribe on connection " + connections);
       ws.writeTextMessage(subscribe(sid, c));
+    } else {
+      c.note("followed while disconnected");
     }
   }
 

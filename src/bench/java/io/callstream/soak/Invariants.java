@@ -157,7 +157,9 @@ final class Invariants {
                   + n
                   + ", got "
                   + abbreviate(got)
-                  + (e.getValue().completed ? "" : ", no call_completed"));
+                  + (e.getValue().completed ? "" : ", no call_completed")
+                  + "; trace "
+                  + e.getValue().trace);
         }
       }
     }

@@ -150,7 +150,7 @@ public final class Assembly {
             pool,
             config.elevenLabs(),
             auth,
-            new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics),
+            new CallStarter(vertx, pool, elevenLabs, parked, callMetrics),
             vertx.eventBus())
         .addRoutes(router);
     new CallAudioRoutes(pool, node.audio(), auth).addRoutes(router);

@@ -1,12 +1,14 @@
 package io.callstream.call;
 
 import io.callstream.db.DatabaseErrors;
+import io.callstream.db.UnavailableRetry;
 import io.callstream.driver.Driver;
 import io.callstream.driver.DriverRepository;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStartedEvent;
 import io.callstream.events.CallStatusEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
@@ -21,9 +23,11 @@ import java.util.logging.Logger;
  * row is written first (initiated, call_sid {@code EL_{driver_id}_{unix_seconds}}, suffixed {@code
  * _2}, {@code _3}... when that sid is taken; with the violation types and who started it) and
  * announced ({@code call_started} for the fleet feed), then ElevenLabs is asked to dial, exactly
- * once (never retried: a retry could ring a driver twice). Success stores the conversation id,
- * moves the call to in_progress, publishes call_status and applies any webhook events already
- * parked for the call; failure marks the call failed with {@code api_error: ...}.
+ * once (never retried: a retry could ring a driver twice). Success stores the conversation id
+ * (tried again for up to {@link #AFTER_DIAL_RETRY_MS} while PostgreSQL is unavailable: the driver's
+ * phone is ringing, the id must not be lost), moves the call to in_progress, publishes call_status
+ * and applies any webhook events already parked for the call; failure marks the call failed with
+ * {@code api_error: ...}.
  */
 public final class CallStarter {
   private static final Logger LOG = Logger.getLogger(CallStarter.class.getName());
@@ -37,15 +41,25 @@ public final class CallStarter {
   private final CallRepository calls = new CallRepository();
   private final DriverRepository drivers = new DriverRepository();
 
+  /**
+   * How long the write after the dial is tried again while PostgreSQL is unavailable: ElevenLabs
+   * has dialled by then, and a lost conversation id would leave the call and its webhooks
+   * unmatched.
+   */
+  static final long AFTER_DIAL_RETRY_MS = 30_000;
+
+  private final UnavailableRetry afterDial;
+
   public CallStarter(
+      Vertx vertx,
       Pool pool,
-      EventBus bus,
       ElevenLabsClient elevenLabs,
       ParkedEvents parked,
       CallMetrics metrics) {
+    this.afterDial = new UnavailableRetry(vertx, AFTER_DIAL_RETRY_MS);
+    this.bus = vertx.eventBus();
     this.metrics = metrics;
     this.pool = pool;
-    this.bus = bus;
     this.elevenLabs = elevenLabs;
     this.parked = parked;
   }
@@ -127,8 +141,8 @@ public final class CallStarter {
   }
 
   private Future<CallStartResult> dialled(Call call, ElevenLabsClient.Dialled dialled) {
-    return calls
-        .markDialled(pool, call.id(), dialled.conversationId())
+    return afterDial
+        .run(() -> calls.markDialled(pool, call.id(), dialled.conversationId()))
         .compose(
             update -> {
               Call c = update.call();
@@ -171,8 +185,8 @@ public final class CallStarter {
     LOG.warning(
         "call " + call.callSid() + " to driver " + call.driverId() + " not started: " + reason);
     metrics.started("dial_failed");
-    return calls
-        .markFailed(pool, call.id(), reason)
+    return afterDial
+        .run(() -> calls.markFailed(pool, call.id(), reason))
         .map(
             failed -> {
               failed.ifPresent(

@@ -42,6 +42,7 @@ public final class FakeElevenLabs {
   private final Vertx vertx;
   private final String schema;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final Map<String, Runnable> beforeAnswer = new ConcurrentHashMap<>();
   private final Map<String, String> dialledConversationIds = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> conversations = new ConcurrentHashMap<>();
   private final Map<String, Integer> conversationFailures = new ConcurrentHashMap<>();
@@ -69,6 +70,13 @@ public final class FakeElevenLabs {
     if (server != null) {
       Await.result(server.close());
     }
+  }
+
+  /**
+   * Runs {@code action} when a dial to {@code toNumber} has been seen, just before answering it.
+   */
+  public void beforeAnswer(String toNumber, Runnable action) {
+    beforeAnswer.put(toNumber, action);
   }
 
   public void answer(String toNumber, Answer answer) {
@@ -139,6 +147,7 @@ public final class FakeElevenLabs {
                       body,
                       request.getHeader("xi-api-key"),
                       status.succeeded() ? status.result() : null));
+              beforeAnswer.getOrDefault(body.getString("to_number"), () -> {}).run();
               var response = request.response().putHeader("Content-Type", "application/json");
               switch (answer) {
                 case SUCCESS ->

@@ -26,6 +26,9 @@ public final class TcpProxy {
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Runnable> flushers = ConcurrentHashMap.newKeySet();
   private volatile boolean stalled;
+  private volatile boolean refusing;
+  private final java.util.concurrent.atomic.AtomicInteger refused =
+      new java.util.concurrent.atomic.AtomicInteger();
   private NetServer server;
   private NetClient client;
 
@@ -52,7 +55,32 @@ public final class TcpProxy {
     return server.close().compose(v -> client.close());
   }
 
+  /**
+   * Closes every connection through the proxy and closes each new one as soon as it is accepted
+   * (counted in {@link #refused()}) until {@link #admit()}: the database is "down" for whoever uses
+   * this port, and a test can wait for the moment a client tried it.
+   */
+  public void refuse() {
+    refusing = true;
+    sockets.forEach(NetSocket::close);
+    sockets.clear();
+  }
+
+  public void admit() {
+    refusing = false;
+  }
+
+  /** Connections closed by {@link #refuse()} on arrival. */
+  public int refused() {
+    return refused.get();
+  }
+
   private void forward(NetSocket in) {
+    if (refusing) {
+      refused.incrementAndGet();
+      in.close();
+      return;
+    }
     in.pause();
     sockets.add(in);
     client
