@@ -161,7 +161,7 @@ class InsightsBrowserIT {
     assertEquals(
         5,
         browser.findElements(By.cssSelector("[data-testid=chart-types] [data-testid=bar]")).size());
-    browser.manage().window().setSize(new Dimension(1280, 860));
+    browser.manage().window().setSize(new Dimension(1280, 990));
     Chromium.screenshot(browser, "insights");
     browser.navigate().back();
     waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(PER_DAY), 5));
