@@ -1,5 +1,5 @@
 // The dispatcher console: sign-in, session expiry, the section tabs and the address bar
-// (#/<tab> or #/<tab>/call/<call_sid>). The sections live in their own modules.
+// (#/<tab>, #/<tab>?<view settings> or #/<tab>/call/<call_sid>). The sections live in their own modules.
 
 import {session, login, onReauthenticate} from './api.js';
 import {LiveFeed} from './live.js';
@@ -9,10 +9,11 @@ import {CallView} from './call.js';
 import {StartCalls} from './start.js';
 import {History} from './history.js';
 import {Drivers} from './drivers.js';
+import {Insights} from './insights.js';
 import {fill, show, h} from './dom.js';
 
 const $ = id => document.getElementById(id);
-const TABS = ['board', 'start', 'history', 'drivers'];
+const TABS = ['board', 'start', 'history', 'insights', 'drivers'];
 const WARN_BEFORE_EXPIRY_MS = 60000;
 
 const live = new LiveFeed();
@@ -126,6 +127,7 @@ function startApp() {
       start: new StartCalls($('tab-start'), openCall),
       history: new History($('tab-history'), openCall),
       drivers: new Drivers($('tab-drivers')),
+      insights: new Insights($('tab-insights')),
     };
   }
   renderUser();
@@ -161,7 +163,8 @@ function signOut() {
 
 function route() {
   if (!views) return;
-  const [name, kind, id] = location.hash.replace(/^#\/?/, '').split('/');
+  // a view's own settings may follow a '?' (#/insights?from=...&to=...)
+  const [name, kind, id] = location.hash.replace(/^#\/?/, '').split('?')[0].split('/');
   tab = TABS.includes(name) && (name !== 'drivers' || session.isAdmin) ? name : 'board';
   for (const t of TABS) {
     show($(`tab-${t}`), t === tab);

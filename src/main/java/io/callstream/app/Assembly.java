@@ -19,6 +19,7 @@ import io.callstream.console.ConsoleRoutes;
 import io.callstream.db.DatabaseErrors;
 import io.callstream.driver.DriverRoutes;
 import io.callstream.failure.Failure;
+import io.callstream.insights.InsightsRoutes;
 import io.callstream.live.LiveRole;
 import io.callstream.twilio.TwilioRoutes;
 import io.callstream.web.AccessLog;
@@ -31,6 +32,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.Set;
 
 /**
@@ -138,7 +140,7 @@ public final class Assembly {
     return role;
   }
 
-  /** Login, drivers, calls (start, read, audio), backfill. */
+  /** Login, drivers, calls (start, read, audio), insights, backfill. */
   private void api() {
     AuthHandler auth = new AuthHandler(tokens);
     // parked post-call events are applied by the inbox of the webhook role; a node without it parks
@@ -154,6 +156,7 @@ public final class Assembly {
             vertx.eventBus())
         .addRoutes(router);
     new CallAudioRoutes(pool, node.audio(), auth).addRoutes(router);
+    new InsightsRoutes(pool, auth, Clock.systemUTC()).addRoutes(router);
     new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions))
         .addRoutes(router);
     new ApiDescriptionRoutes(vertx)

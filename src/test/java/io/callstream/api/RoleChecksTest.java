@@ -49,7 +49,8 @@ class RoleChecksTest {
               "admin",
               new JsonObject().put("name", "Marco").put("phone_number", "+15550000001")),
           new Route(HttpMethod.GET, "/drivers", "dispatcher", null),
-          new Route(HttpMethod.GET, "/calls/EL_x_1/audio", "dispatcher", null));
+          new Route(HttpMethod.GET, "/calls/EL_x_1/audio", "dispatcher", null),
+          new Route(HttpMethod.GET, "/insights", "dispatcher", null));
 
   static String schema;
   static final TestNodes nodes = new TestNodes();
