@@ -7,6 +7,7 @@ import io.callstream.call.Backfill;
 import io.callstream.call.BackfillRoutes;
 import io.callstream.call.CallAudioRoutes;
 import io.callstream.call.CallCompletions;
+import io.callstream.call.CallListRoutes;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.CallRoutes;
 import io.callstream.call.CallStarter;
@@ -153,6 +154,7 @@ public final class Assembly {
             new CallStarter(pool, vertx.eventBus(), elevenLabs, parked, callMetrics),
             vertx.eventBus())
         .addRoutes(router);
+    new CallListRoutes(pool, auth).addRoutes(router);
     new CallAudioRoutes(pool, node.audio(), auth).addRoutes(router);
     new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions))
         .addRoutes(router);
