@@ -1,5 +1,6 @@
 // The dispatcher console: sign-in, session expiry, the section tabs and the address bar
-// (#/<tab>, #/<tab>?<view settings> or #/<tab>/call/<call_sid>). The sections live in their own modules.
+// (#/<tab> or #/<tab>/call/<call_sid>, either followed by the tab's own settings, ?q=… or ?from=…). The sections
+// live in their own modules.
 
 import {session, login, onReauthenticate} from './api.js';
 import {LiveFeed} from './live.js';
@@ -119,11 +120,12 @@ function startApp() {
   hideLogin();
   show($('app'), true);
   if (!views) {
-    const openCall = callSid => { location.hash = `#/${tab}/call/${encodeURIComponent(callSid)}`; };
+    // the tab's filters (#/history?q=…) stay in the address while a call is open, and after it closes
+    const openCall = callSid => { location.hash = `#/${tab}/call/${encodeURIComponent(callSid)}${filters()}`; };
     views = {
       board: new Board(live, openCall),
       attention: new Attention(live, openCall),
-      call: new CallView(live, $('call-panel'), () => { location.hash = `#/${tab}`; }),
+      call: new CallView(live, $('call-panel'), () => { location.hash = `#/${tab}${filters()}`; }),
       start: new StartCalls($('tab-start'), openCall),
       history: new History($('tab-history'), openCall),
       drivers: new Drivers($('tab-drivers')),
@@ -161,9 +163,15 @@ function signOut() {
   location.reload();
 }
 
+/** The address's filters ("?q=…" after the path, or ""). */
+function filters() {
+  const i = location.hash.indexOf('?');
+  return i < 0 ? '' : location.hash.slice(i);
+}
+
 function route() {
   if (!views) return;
-  // a view's own settings may follow a '?' (#/insights?from=...&to=...)
+  // a view's own settings may follow a '?' (#/insights?from=...&to=..., #/history?q=...)
   const [name, kind, id] = location.hash.replace(/^#\/?/, '').split('?')[0].split('/');
   tab = TABS.includes(name) && (name !== 'drivers' || session.isAdmin) ? name : 'board';
   for (const t of TABS) {
@@ -171,7 +179,8 @@ function route() {
     if (t === tab) $(`nav-${t}`).setAttribute('aria-current', 'page');
     else $(`nav-${t}`).removeAttribute('aria-current');
   }
-  if (tab !== shownTab && tab !== 'board') views[tab].show();
+  if (tab === 'history') views.history.show(new URLSearchParams(filters().slice(1)));
+  else if (tab !== shownTab && tab !== 'board') views[tab].show();
   shownTab = tab;
   if (kind === 'call' && id) {
     views.call.open(decodeURIComponent(id));

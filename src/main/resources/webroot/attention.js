@@ -5,7 +5,8 @@
 // The count goes into the tab title; opt-in browser notifications announce calls added live.
 
 import {get, post, driverNames} from './api.js';
-import {h, fill, show, dateTime, statusBadge, isActive, violations} from './dom.js';
+import {h, fill, show, dateTime, statusBadge, isActive, violations, directionBadge, party, recordingText}
+  from './dom.js';
 
 const PAGE = 200;
 const BASE_TITLE = document.title;
@@ -122,14 +123,13 @@ export class Attention {
   render(call) {
     const existing = this.el.rows.querySelector(`tr[data-call-sid="${CSS.escape(call.call_sid)}"]`);
     const row = existing || h('tr', {'data-testid': 'attention-row', 'data-call-sid': call.call_sid});
-    const name = this.names.get(call.driver_id);
-    const who = call.driver_id ? (name ? `${name} (${call.driver_id})` : call.driver_id)
-      : `Unknown caller ${call.caller_number || ''}`.trim();
     const outcome = call.status === 'failed' ? (call.failure_reason || 'failed')
       : call.driver_id ? 'unsuccessful' : 'unknown number';
     fill(row,
-      h('td', {'data-label': 'Driver'}, who),
-      h('td', {'data-label': 'Outcome'}, statusBadge(call.status), ' ', h('span', {class: 'muted'}, outcome)),
+      h('td', {'data-label': 'Driver'}, party(call, this.names.get(call.driver_id)), ' ', directionBadge(call)),
+      h('td', {'data-label': 'Outcome'}, statusBadge(call.status), ' ', h('span', {class: 'muted'}, outcome),
+        call.recording_status ? h('div', {class: 'muted', 'data-testid': 'recording'},
+          `Recording: ${recordingText(call.recording_status)}`) : null),
       h('td', {'data-label': 'Ended'}, dateTime(call.call_end_time || call.updated_at || call.created_at)),
       h('td', {'data-label': 'Call', class: 'mono'}, call.call_sid),
       h('td', {'data-label': 'Violations'}, violations(call).join(', ') || '—'),

@@ -3,7 +3,8 @@
 // call_status and call_completed frames update it. A finished call stays a few seconds with its final status.
 
 import {get, driverNames} from './api.js';
-import {h, fill, show, duration, elapsedSince, statusBadge, isActive, violations} from './dom.js';
+import {h, fill, show, duration, elapsedSince, statusBadge, isActive, violations, directionBadge, party,
+  recordingText} from './dom.js';
 
 const LINGER_MS = 15000;
 
@@ -119,12 +120,12 @@ export class Board {
       this.rows.set(call.call_sid, row);
       this.el.rows.prepend(row); // newest on top
     }
-    const name = this.names.get(call.driver_id);
     const since = call.call_start_time || call.created_at;
     fill(row,
-      h('td', {'data-label': 'Driver'}, name ? h('span', {}, name, ' ', h('span', {class: 'muted'}, call.driver_id))
-        : call.driver_id || '—'),
-      h('td', {'data-label': 'Status', 'data-testid': 'board-status'}, statusBadge(call.status)),
+      h('td', {'data-label': 'Driver'}, party(call, this.names.get(call.driver_id)), ' ', directionBadge(call)),
+      h('td', {'data-label': 'Status', 'data-testid': 'board-status'}, statusBadge(call.status),
+        call.recording_status ? h('span', {class: 'muted', 'data-testid': 'recording'},
+          ` · recording: ${recordingText(call.recording_status)}`) : null),
       h('td', {'data-label': 'Elapsed', 'data-testid': 'board-elapsed', 'data-since': since || '',
         'data-end': isActive(call.status) ? '' : (call.call_end_time || call.updated_at || '')},
         this.elapsedText(since, isActive(call.status) ? null : (call.call_end_time || call.updated_at))),

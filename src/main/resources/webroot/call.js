@@ -5,7 +5,8 @@
 // is filled from GET /calls/{id}/transcript?since=.
 
 import {get, send, driverNames} from './api.js';
-import {h, fill, show, dateTime, time, statusBadge, isActive, violations, messageArea} from './dom.js';
+import {h, fill, show, dateTime, time, statusBadge, isActive, violations, messageArea, directionBadge, party,
+  recordingText} from './dom.js';
 import {completionCard} from './completion.js';
 
 export class CallView {
@@ -93,9 +94,12 @@ export class CallView {
     const row = (label, value, testid) => [h('dt', {}, label), h('dd', {'data-testid': testid}, value)];
     fill(this.el.title, c.call_sid);
     fill(this.el.meta,
-      row('Driver', c.driver_id ? [this.names?.get(c.driver_id) || '', ' ', h('span', {class: 'muted'}, c.driver_id)]
-        : '—', 'call-driver'),
+      row(c.driver_id ? 'Driver' : 'Caller', party(c, this.names?.get(c.driver_id)), 'call-driver'),
+      row('Direction', directionBadge(c, true), 'call-direction'),
+      c.caller_number ? row('Caller number', h('span', {class: 'mono'}, c.caller_number), 'call-caller-number') : null,
       row('Status', statusBadge(c.status), 'call-status'),
+      c.direction === 'inbound' || c.recording_status
+        ? row('Recording', recordingText(c.recording_status), 'call-recording') : null,
       row('Violations', violations(c).join(', ') || '—', 'call-violations'),
       row('Started', dateTime(c.call_start_time || c.created_at), 'call-started'),
       c.call_end_time ? row('Ended', dateTime(c.call_end_time), 'call-ended') : null,

@@ -94,3 +94,50 @@ export function messageArea(attrs = {}) {
   const set = (cls, text) => { el.className = `message ${cls}`; fill(el, text); el.hidden = !text; };
   return {el, info: t => set('info', t), error: t => set('error', t), clear: () => set('', '')};
 }
+
+/** An inbound call's marker (outbound calls, the usual case, get none unless `always`). */
+export function directionBadge(call, always = false) {
+  if (call?.direction === 'inbound') {
+    return h('span', {class: 'badge direction-inbound', 'data-testid': 'direction', 'data-direction': 'inbound',
+      title: 'The driver called in'}, '↙ Inbound');
+  }
+  return always ? h('span', {class: 'muted', 'data-testid': 'direction', 'data-direction': 'outbound'}, 'Outbound')
+    : null;
+}
+
+/**
+ * Who the call is with: the driver's name and id, else (an inbound call from a number that matches no driver)
+ * "Unknown caller" and the number, else "—". `name` is the driver's name when the caller knows it.
+ */
+export function party(call, name) {
+  if (call?.driver_id) {
+    return name ? h('span', {'data-testid': 'party'}, name, ' ', h('span', {class: 'muted'}, call.driver_id))
+      : h('span', {'data-testid': 'party'}, call.driver_id);
+  }
+  if (call?.caller_number) {
+    return h('span', {'data-testid': 'party', class: 'unknown-caller'}, 'Unknown caller ',
+      h('span', {class: 'mono'}, call.caller_number));
+  }
+  return h('span', {'data-testid': 'party'}, '—');
+}
+
+const RECORDING_WORDS = {
+  requested: 'Starting…', recording: 'Recording', downloading: 'Downloading', stored: 'Stored',
+  start_failed: 'Could not start', download_failed: 'Download failed', available: 'At Twilio (not downloaded)',
+  absent: 'None (Twilio recorded nothing)', failed: 'Failed at Twilio',
+};
+
+/** The state of an inbound call's Twilio recording in words; '—' when there is none. */
+export function recordingText(status) {
+  return status ? (RECORDING_WORDS[status] || status) : '—';
+}
+
+/** A search excerpt ({fragments: [{text, highlight}]}) as text nodes and <mark> elements, never markup. */
+export function excerpt(match) {
+  const parts = Array.isArray(match?.fragments) ? match.fragments : [];
+  return h('span', {class: 'excerpt', 'data-testid': 'match'},
+    match?.source === 'summary' ? h('span', {class: 'muted'}, 'Summary: ') : null,
+    match?.source === 'transcript' && match.speaker_type ? h('span', {class: 'muted'},
+      match.speaker_type === 'agent' ? 'Agent: ' : 'Driver: ') : null,
+    parts.map(p => p.highlight ? h('mark', {}, String(p.text ?? '')) : String(p.text ?? '')));
+}

@@ -5,7 +5,7 @@
 import {drivers, post} from './api.js';
 import {h, fill, show, messageArea} from './dom.js';
 
-const SUGGESTIONS = ['speeding', 'hours_of_service', 'seatbelt', 'phone_use', 'inspection_overdue'];
+export const SUGGESTIONS = ['speeding', 'hours_of_service', 'seatbelt', 'phone_use', 'inspection_overdue'];
 const DRIVER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_DRIVERS = 50;
 const MAX_VIOLATIONS = 20;

@@ -7,6 +7,7 @@ import io.callstream.call.Backfill;
 import io.callstream.call.BackfillRoutes;
 import io.callstream.call.CallAudioRoutes;
 import io.callstream.call.CallCompletions;
+import io.callstream.call.CallListRoutes;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.CallRoutes;
 import io.callstream.call.CallStarter;
@@ -155,6 +156,7 @@ public final class Assembly {
             new CallStarter(vertx, pool, elevenLabs, parked, callMetrics),
             vertx.eventBus())
         .addRoutes(router);
+    new CallListRoutes(pool, auth).addRoutes(router);
     new CallAudioRoutes(pool, node.audio(), auth).addRoutes(router);
     new InsightsRoutes(pool, auth, Clock.systemUTC()).addRoutes(router);
     new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions))

@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,17 +27,6 @@ import java.util.Optional;
  * something, so a repeated application publishes nothing.
  */
 public final class CallRepository {
-  /** Filters of the calls list; every field may be null (no filter). {@code to} is exclusive. */
-  public record Filter(
-      String status,
-      String driverId,
-      OffsetDateTime from,
-      OffsetDateTime to,
-      Boolean successful,
-      Boolean needsAttention) {
-    public static final Filter NONE = new Filter(null, null, null, null, null, null);
-  }
-
   /** The columns a post_call_transcription sets. */
   public record Completion(
       String conversationId,
@@ -110,22 +98,6 @@ public final class CallRepository {
    */
   public Future<Optional<Call>> markFailed(SqlClient db, long id, String reason) {
     return db.preparedQuery(MARK_FAILED).execute(Tuple.of(id, reason)).map(CallRepository::first);
-  }
-
-  /**
-   * Newest first, filtered; only calls created before {@code (beforeTime, beforeId)} when
-   * beforeTime is set (pass the id of the call to continue after, or 0 to take only strictly older
-   * calls).
-   */
-  public Future<List<Call>> list(
-      SqlClient db, Filter f, OffsetDateTime beforeTime, long beforeId, int limit) {
-    Tuple params =
-        Tuple.of(f.status(), beforeTime, beforeId, limit, f.driverId(), f.from())
-            .addValue(f.to())
-            .addValue(f.successful())
-            .addValue(f.needsAttention());
-    String sql = Boolean.TRUE.equals(f.needsAttention()) ? LIST_ATTENTION : LIST;
-    return db.preparedQuery(sql).execute(params).map(CallRepository::all);
   }
 
   /**

@@ -18,25 +18,19 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Dispatchers' calls API: start calls ({@code POST /driver_data/call-elevenlabs}), list them
- * ({@code GET /calls}), read one ({@code GET /calls/{id}}) and its transcript ({@code GET
- * /calls/{id}/transcript}, the polling fallback), and take a call off the attention list ({@code
- * POST /calls/{id}/handled}).
+ * Dispatchers' calls API: start calls ({@code POST /driver_data/call-elevenlabs}), read one ({@code
+ * GET /calls/{id}}) and its transcript ({@code GET /calls/{id}/transcript}, the polling fallback),
+ * and take a call off the attention list ({@code POST /calls/{id}/handled}).
  */
 public final class CallRoutes {
   static final int MAX_DRIVERS = 50;
   static final int MAX_VIOLATIONS = 20;
   static final int MAX_IDENTIFIER = 200;
-  private static final Set<String> STATUSES =
-      Set.of(Call.INITIATED, Call.IN_PROGRESS, Call.COMPLETED, Call.FAILED);
 
   private final Pool pool;
   private final Config.ElevenLabs elevenLabs;
@@ -65,7 +59,6 @@ public final class CallRoutes {
         .handler(ApiInput.body())
         .handler(auth.require(TokenClaims.DISPATCHER))
         .handler(this::startCalls);
-    router.get("/calls").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::list);
     router.get("/calls/:id").handler(auth.require(TokenClaims.DISPATCHER)).handler(this::one);
     router
         .get("/calls/:id/transcript")
@@ -130,72 +123,6 @@ public final class CallRoutes {
                             "results",
                             new JsonArray(results.stream().map(CallStartResult::toJson).toList()))))
         .onFailure(ctx::fail);
-  }
-
-  private void list(RoutingContext ctx) {
-    String status = ctx.queryParams().get("status");
-    if (status != null && !STATUSES.contains(status)) {
-      throw Failure.invalid("'status' must be one of initiated, in_progress, completed, failed");
-    }
-    String driverId = ctx.queryParams().get("driver_id");
-    if (driverId != null && !Driver.ID.matcher(driverId).matches()) {
-      throw Failure.invalid("'driver_id' is not a valid driver id");
-    }
-    CallRepository.Filter filter =
-        new CallRepository.Filter(
-            status,
-            driverId,
-            ApiInput.time(ctx, "from", false),
-            ApiInput.time(ctx, "to", true),
-            ApiInput.bool(ctx, "successful"),
-            ApiInput.bool(ctx, "needs_attention"));
-    int limit = ApiInput.intParam(ctx, "limit", 50, 1, 500);
-    String before = ctx.queryParams().get("before");
-    cursor(before)
-        .compose(
-            c ->
-                calls.list(
-                    pool, filter, c == null ? null : c.time(), c == null ? 0 : c.id(), limit))
-        .onSuccess(
-            page ->
-                Responses.json(
-                    ctx.response(),
-                    new JsonObject()
-                        .put("calls", new JsonArray(page.stream().map(Call::toJson).toList()))
-                        .put(
-                            "next_before",
-                            page.size() == limit ? page.get(page.size() - 1).callSid() : null)))
-        .onFailure(ctx::fail);
-  }
-
-  private record Cursor(OffsetDateTime time, long id) {}
-
-  /**
-   * {@code before}: an ISO-8601 timestamp (calls created strictly earlier) or a call identifier
-   * (calls after it).
-   */
-  private Future<Cursor> cursor(String before) {
-    if (before == null || before.isEmpty()) {
-      return Future.succeededFuture(null);
-    }
-    if (before.length() > MAX_IDENTIFIER) {
-      return Future.failedFuture(Failure.invalid("'before' is too long"));
-    }
-    if (Character.isDigit(before.charAt(0))) {
-      try {
-        return Future.succeededFuture(new Cursor(OffsetDateTime.parse(before), 0));
-      } catch (DateTimeParseException e) {
-        return Future.failedFuture(
-            Failure.invalid(
-                "'before' must be an ISO-8601 timestamp with offset (2025-01-31T12:00:00Z) or a call identifier"));
-      }
-    }
-    return calls
-        .findByIdentifier(pool, before)
-        .map(
-            call ->
-                call.map(c -> new Cursor(c.createdAt().atOffset(ZoneOffset.UTC), c.id()))
-                    .orElseThrow(() -> Failure.invalid("'before' names no known call")));
   }
 
   private void one(RoutingContext ctx) {

@@ -6,7 +6,7 @@ package io.callstream.call;
  * there and in the package), and every status literal of a call in SQL ({@link Call#INITIATED},
  * {@link Call#IN_PROGRESS}, {@link Call#COMPLETED}, {@link Call#FAILED}; the recording states of
  * inbound calls). Kept apart from the repository's methods only for length; nothing but {@link
- * CallRepository} reads it.
+ * CallRepository} reads it, and {@link CallSearch} the attention rule.
  */
 final class CallSql {
   private CallSql() {}
@@ -40,7 +40,7 @@ final class CallSql {
    * The attention list (docs/console.md): an ended call, not handled yet, that failed (unanswered,
    * busy, dial errors), completed unsuccessfully (call_successful false or the analysis says
    * failure), or was an inbound call from an unknown number (no driver). Matches the partial index
-   * calls_attention_idx (migration V9).
+   * calls_attention_idx (migration V9). Used by {@link CallSearch} (GET /calls?needs_attention=).
    */
   static final String NEEDS_ATTENTION =
       "handled_at IS NULL AND status IN ('completed', 'failed') AND (status = 'failed' "
@@ -55,30 +55,6 @@ final class CallSql {
       "UPDATE calls SET handled_by = $2, handled_at = now() "
           + "WHERE id = $1 AND handled_at IS NULL RETURNING "
           + Call.COLUMNS;
-
-  private static final String LIST_HEAD =
-      "SELECT "
-          + Call.COLUMNS
-          + " FROM calls "
-          + "WHERE ($1::text IS NULL OR status = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) "
-          + "AND ($5::text IS NULL OR driver_id = $5) AND ($6::timestamptz IS NULL OR created_at >= $6) "
-          + "AND ($7::timestamptz IS NULL OR created_at < $7) AND ($8::boolean IS NULL OR call_successful = $8) ";
-  private static final String LIST_TAIL = "ORDER BY created_at DESC, id DESC LIMIT $4";
-
-  /** GET /calls; $9 needs_attention (null: either). */
-  static final String LIST =
-      LIST_HEAD
-          + "AND ($9::boolean IS NULL OR COALESCE("
-          + NEEDS_ATTENTION
-          + ", false) = $9) "
-          + LIST_TAIL;
-
-  /**
-   * GET /calls?needs_attention=true: the rule as plain AND clauses, so the planner may use the
-   * partial index calls_attention_idx ($9 is true here).
-   */
-  static final String LIST_ATTENTION =
-      LIST_HEAD + "AND $9::boolean AND " + NEEDS_ATTENTION + " " + LIST_TAIL;
 
   static final String FIND_BY_IDENTIFIERS =
       "SELECT "
