@@ -55,6 +55,14 @@ public final class Revocations {
     return state(subject).map(s -> refusal(s, generation));
   }
 
+  /**
+   * As {@link #refusal(String, int)}, read from the database now (a WebSocket upgrade or token
+   * refresh: rare enough to pay one query, and a re-enabled user gets in at once).
+   */
+  public Future<String> refusalNow(String subject, int generation) {
+    return states(List.of(subject)).map(m -> refusal(m.get(subject), generation));
+  }
+
   /** Null when a token of this generation stands with this state, else why it does not. */
   public static String refusal(SessionState state, int generation) {
     if (state.disabled()) {

@@ -166,7 +166,7 @@ public final class LiveRole {
                 return;
               }
               hub.revocations
-                  .refusal(ar.result().subject(), ar.result().generation())
+                  .refusalNow(ar.result().subject(), ar.result().generation())
                   .onSuccess(
                       why -> {
                         if (why != null) {

@@ -68,7 +68,7 @@ final class SocketToken {
                 socket
                     .hub
                     .revocations
-                    .refusal(subject, fresh.generation())
+                    .refusalNow(subject, fresh.generation())
                     .onSuccess(
                         why -> {
                           if (why != null) {
