@@ -1,6 +1,7 @@
-// The HTTP API client and the session (one JWT, kept in sessionStorage so a reload keeps the tab signed in,
-// and gone when the tab closes). The token only ever travels in the Authorization header, except for the
-// WebSocket upgrade (see live.js).
+// The HTTP API client and the session (docs/sessions.md): one JWT, kept in localStorage so that every tab of the
+// console shares one sign-in (a sign-in, a refresh or a sign-out in one tab reaches the others through the
+// `storage` event). The token only ever travels in the Authorization header, except for the WebSocket upgrade
+// (see live.js) and never in a URL; recordings play from short-lived signed links (call.js).
 
 const STORAGE_KEY = 'callstream.token';
 
@@ -31,30 +32,52 @@ export const session = {
   listeners: new Set(),
 
   restore() {
-    const token = sessionStorage.getItem(STORAGE_KEY);
-    if (token) this.set(token, false);
+    sessionStorage.removeItem(STORAGE_KEY); // where earlier versions kept it, one sign-in per tab
+    const token = localStorage.getItem(STORAGE_KEY);
+    if (token) {
+      try {
+        this.set(token, false);
+      } catch {
+        localStorage.removeItem(STORAGE_KEY);
+      }
+    }
     if (this.token && this.expiresInMs() <= 0) this.clear();
     return this.token != null;
   },
-  set(token, notify = true) {
+  set(token, notify = true, store = true) {
     const claims = decodeClaims(token);
     if (!claims) throw new ApiError(0, 'the server returned an unreadable token');
     this.token = token;
     this.claims = claims;
-    sessionStorage.setItem(STORAGE_KEY, token);
+    if (store) localStorage.setItem(STORAGE_KEY, token);
     if (notify) this.listeners.forEach(fn => fn(this));
   },
-  clear() {
+  clear(store = true) {
     this.token = null;
     this.claims = null;
-    sessionStorage.removeItem(STORAGE_KEY);
+    if (store) localStorage.removeItem(STORAGE_KEY);
     this.listeners.forEach(fn => fn(this));
+  },
+  /**
+   * Another tab signed in, refreshed or signed out: `fn(token or null)`. A token adopted here is not written
+   * back (the other tab did); the caller decides what a sign-out elsewhere means for this page.
+   */
+  onOtherTab(fn) {
+    window.addEventListener('storage', e => {
+      if (e.key !== STORAGE_KEY && e.key !== null) return;
+      const token = localStorage.getItem(STORAGE_KEY);
+      if (token !== this.token) fn(token);
+    });
   },
   get username() { return this.claims?.sub ?? ''; },
   get role() { return this.claims?.role ?? ''; },
   get isAdmin() { return this.role === 'admin'; },
   expiresInMs() {
     return this.claims?.exp ? this.claims.exp * 1000 - Date.now() : Infinity;
+  },
+  /** The token's whole lifetime (exp - iat), for timing the refresh. */
+  lifetimeMs() {
+    return this.claims?.exp && this.claims?.iat ? (this.claims.exp - this.claims.iat) * 1000 : Infinity;
   },
   onChange(fn) { this.listeners.add(fn); },
 };
@@ -75,10 +98,30 @@ export async function login(username, password) {
 }
 
 /**
+ * POST /auth/refresh with the current token: the session goes on with a new token (every tab adopts it).
+ * Rejects with ApiError (401 when the session was revoked, the user disabled, or SESSION_MAX_HOURS reached).
+ */
+export async function refresh() {
+  const body = await send('POST', '/auth/refresh', {reauth: false});
+  session.set(body.access_token);
+  return session;
+}
+
+/** POST /auth/logout (best effort: the token is dropped here whatever the server says). */
+export async function logout() {
+  try {
+    if (session.token && session.expiresInMs() > 0) await send('POST', '/auth/logout', {reauth: false});
+  } catch {
+    // signed out here anyway; the server's tokens expire by themselves
+  }
+  session.clear();
+}
+
+/**
  * One API call. A 401 on an authenticated call (the token expired meanwhile) asks the user to sign in again
  * and retries once, so a dispatcher loses no work to an expiry. Failures become ApiError with the server's words.
  */
-export async function send(method, path, {body, query, auth = true, raw = false} = {}) {
+export async function send(method, path, {body, query, auth = true, raw = false, reauth = true} = {}) {
   const url = path + queryString(query);
   const attempt = () => fetch(url, {
     method,
@@ -91,7 +134,7 @@ export async function send(method, path, {body, query, auth = true, raw = false}
     cache: 'no-store',
   });
   let response = await attempt().catch(networkError);
-  if (response.status === 401 && auth && reauthenticate) {
+  if (response.status === 401 && auth && reauth && reauthenticate) {
     await reauthenticate('Your session has expired. Sign in again to continue.');
     response = await attempt().catch(networkError);
   }

@@ -38,9 +38,11 @@ export class Attention {
         onclick: () => this.toggleNotifications()}, 'Notify me'),
     };
     this.heading = h('h2', {id: 'attention-title', tabindex: -1}, 'Needs attention (', this.el.count, ')');
+    // screen readers hear each call that joins the list live (the table itself is not a live region)
+    this.announcer = h('p', {class: 'sr-only', role: 'status', 'aria-live': 'polite', 'data-testid': 'attention-announce'});
     fill(document.getElementById('attention'),
       h('div', {class: 'section-head'}, this.heading, this.el.notify),
-      this.message,
+      this.message, this.announcer,
       h('div', {class: 'table-wrap'},
         h('table', {class: 'grid', 'aria-labelledby': 'attention-title', 'data-testid': 'attention-table'},
           h('thead', {}, h('tr', {},
@@ -105,7 +107,12 @@ export class Attention {
     const row = this.render(this.calls.get(call.call_sid));
     if (!known) this.el.rows.prepend(row);
     this.renderCount();
-    if (live && !known) this.notify(this.calls.get(call.call_sid));
+    if (live && !known) {
+      const c = this.calls.get(call.call_sid);
+      fill(this.announcer, `Needs attention: ${this.names.get(c.driver_id) || c.driver_id || 'unknown caller'}, `
+        + `${c.failure_reason || c.status}.`);
+      this.notify(c);
+    }
   }
 
   /** Removes a call; if focus was in its row, it moves to the next row's first button (or the heading). */

@@ -2,9 +2,11 @@
 // the call runs), the completion card and the recording. The transcript is read over HTTP first, then the
 // socket subscription continues from the last turn shown (`since`), also after every reconnect. A frame whose
 // sequence_number is not larger than the last one shown is a duplicate and dropped; a gap (never expected)
-// is filled from GET /calls/{id}/transcript?since=.
+// is filled from GET /calls/{id}/transcript?since=. The recording streams in the browser's own <audio> element
+// from a short-lived signed link (POST /calls/{id}/audio/link), with Range requests, on any node. Opening the
+// panel moves the focus to its heading; Escape closes it and gives the focus back to where it was.
 
-import {get, send, driverNames} from './api.js';
+import {get, post, driverNames} from './api.js';
 import {h, fill, show, dateTime, time, statusBadge, isActive, violations, messageArea, directionBadge, party,
   recordingText} from './dom.js';
 import {completionCard} from './completion.js';
@@ -18,14 +20,22 @@ export class CallView {
     this.callSid = null;
     live.addEventListener('frame', e => this.onFrame(e.detail));
     live.addEventListener('state', e => this.renderLiveState(e.detail));
+    document.addEventListener('keydown', e => {
+      if (e.key !== 'Escape' || this.panel.hidden || this.panel.closest('[inert]') || e.defaultPrevented) return;
+      e.preventDefault();
+      this.close();
+    });
   }
 
   async open(identifier) {
     if (this.callSid === identifier || this.call?.conversation_id === identifier) return;
+    const opener = this.panel.contains(document.activeElement) ? this.opener : document.activeElement;
     this.close(false);
+    this.opener = opener;
     const generation = ++this.generation;
     this.build(identifier);
     show(this.panel, true);
+    this.el.title.focus();
     try {
       const [call, transcript, names] = await Promise.all([
         get(`/calls/${encodeURIComponent(identifier)}`),
@@ -57,12 +67,15 @@ export class CallView {
   close(notify = true) {
     this.generation++;
     if (this.callSid) this.live.unsubscribe(this.callSid);
-    if (this.audioUrl) URL.revokeObjectURL(this.audioUrl);
-    Object.assign(this, {callSid: null, call: null, lastSeq: 0, audioUrl: null, resyncing: null, buffer: []});
+    const hadFocus = this.panel.contains(document.activeElement);
+    const opener = this.opener;
+    Object.assign(this, {callSid: null, call: null, lastSeq: 0, resyncing: null, buffer: [], opener: null});
+    this.panel.querySelector('audio')?.removeAttribute('src'); // stops its requests
     this.panel.replaceChildren();
     delete this.panel.dataset.callSid;
     show(this.panel, false);
     if (notify) this.onClose();
+    if (hadFocus && opener?.isConnected) opener.focus();
   }
 
   build(identifier) {
@@ -70,7 +83,7 @@ export class CallView {
     this.buffer = [];
     this.message = messageArea({'data-testid': 'call-message'});
     this.el = {
-      title: h('h2', {id: 'call-title', class: 'mono'}, identifier),
+      title: h('h2', {id: 'call-title', class: 'mono', tabindex: -1}, identifier),
       meta: h('dl', {class: 'meta', 'data-testid': 'call-meta'}),
       loading: h('p', {class: 'loading', 'data-testid': 'call-loading'}, 'Loading call…'),
       live: h('span', {class: 'state', 'data-testid': 'call-live', role: 'status'}),
@@ -204,19 +217,34 @@ export class CallView {
     fill(this.el.audio, h('h3', {}, 'Recording'), button, status.el);
   }
 
-  /** <audio> cannot send the Authorization header: fetch the MP3 with it and play it from a blob: URL. */
+  /**
+   * <audio> cannot send the Authorization header: it gets a signed link instead (POST /calls/{id}/audio/link) and
+   * streams the recording with its own Range requests. A link that expired while the player waited is renewed
+   * once, at the same position.
+   */
   async loadAudio(button, status) {
     const generation = this.generation;
     button.disabled = true;
     status.info('Loading recording…');
     try {
-      const response = await send('GET', `/calls/${encodeURIComponent(this.callSid)}/audio`, {raw: true});
-      const blob = await response.blob();
+      const link = await this.audioLink();
       if (generation !== this.generation) return;
-      this.audioUrl = URL.createObjectURL(blob);
-      button.replaceWith(h('audio', {controls: true, src: this.audioUrl, 'data-testid': 'audio',
-        'aria-label': `Recording of call ${this.callSid}`}));
-      status.clear();
+      const audio = h('audio', {controls: true, preload: 'metadata', src: link.url, 'data-testid': 'audio',
+        'aria-label': `Recording of call ${this.callSid}`});
+      let renewed = false;
+      audio.addEventListener('error', async () => {
+        if (renewed || generation !== this.generation || !audio.getAttribute('src')) return;
+        renewed = true;
+        const at = audio.currentTime;
+        try {
+          audio.src = (await this.audioLink()).url;
+          audio.currentTime = at;
+        } catch (e) {
+          status.error(`The recording could not be played: ${e.message}`);
+        }
+      });
+      audio.addEventListener('loadedmetadata', () => { renewed = false; status.clear(); }, {once: true});
+      button.replaceWith(audio);
     } catch (e) {
       if (generation !== this.generation) return;
       button.disabled = false;
@@ -228,5 +256,9 @@ export class CallView {
         status.error(`The recording could not be loaded: ${e.message}`);
       }
     }
+  }
+
+  audioLink() {
+    return post(`/calls/${encodeURIComponent(this.callSid)}/audio/link`);
   }
 }

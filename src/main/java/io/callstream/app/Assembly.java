@@ -1,7 +1,10 @@
 package io.callstream.app;
 
+import io.callstream.auth.AudioLinks;
 import io.callstream.auth.AuthHandler;
 import io.callstream.auth.AuthRoutes;
+import io.callstream.auth.Revocations;
+import io.callstream.auth.SessionRoutes;
 import io.callstream.auth.Tokens;
 import io.callstream.call.Backfill;
 import io.callstream.call.BackfillRoutes;
@@ -51,6 +54,7 @@ public final class Assembly {
   private final Router router;
   private final ClientAddress clients;
   private final Tokens tokens;
+  private final Revocations revocations;
   private final CallMetrics callMetrics;
   private final CallCompletions completions;
   private final PostCallInbox inbox;
@@ -65,6 +69,7 @@ public final class Assembly {
     this.router = Router.router(vertx);
     this.clients = new ClientAddress(config.http().trustedProxies());
     this.tokens = new Tokens(vertx, config.auth());
+    this.revocations = new Revocations(pool, config.auth().sessions().revocationCheckSeconds());
     this.callMetrics = new CallMetrics(node.registry());
     this.completions = new CallCompletions(pool, vertx.eventBus(), callMetrics);
     this.inbox = new PostCallInbox(pool, completions);
@@ -136,18 +141,21 @@ public final class Assembly {
             pool,
             node.liveMetrics(),
             clients,
-            node.state()::draining);
+            node.state()::draining,
+            revocations,
+            config.auth().sessions().revocationCheckSeconds());
     role.addRoutes(router);
     return role;
   }
 
   /** Login, drivers, calls (start, read, audio), insights, backfill. */
   private void api() {
-    AuthHandler auth = new AuthHandler(tokens);
+    AuthHandler auth = new AuthHandler(tokens, revocations);
     // parked post-call events are applied by the inbox of the webhook role; a node without it parks
     // nothing
     ParkedEvents parked = config.http().has(NodeRole.WEBHOOK) ? inbox : ParkedEvents.NONE;
     new AuthRoutes(vertx, pool, tokens, clients).addRoutes(router);
+    new SessionRoutes(pool, tokens, auth, revocations, config.auth().sessions()).addRoutes(router);
     new DriverRoutes(pool, auth).addRoutes(router);
     new CallRoutes(
             pool,
@@ -157,7 +165,12 @@ public final class Assembly {
             vertx.eventBus())
         .addRoutes(router);
     new CallListRoutes(pool, auth).addRoutes(router);
-    new CallAudioRoutes(pool, node.audio(), auth).addRoutes(router);
+    new CallAudioRoutes(
+            pool,
+            node.audio(),
+            auth,
+            new AudioLinks(tokens, revocations, config.auth().sessions().audioLinkTtlSeconds()))
+        .addRoutes(router);
     new InsightsRoutes(pool, auth, Clock.systemUTC()).addRoutes(router);
     new BackfillRoutes(config.elevenLabs(), auth, new Backfill(elevenLabs, completions))
         .addRoutes(router);

@@ -64,7 +64,13 @@ public final class AuthRoutes {
               Responses.json(
                   ctx.response().putHeader("Cache-Control", "no-store"),
                   new JsonObject()
-                      .put("access_token", tokens.issue(user.username(), user.role()))
+                      .put(
+                          "access_token",
+                          tokens.issue(
+                              user.username(),
+                              user.role(),
+                              user.tokenGeneration(),
+                              java.time.Instant.now()))
                       .put("token_type", "bearer")
                       .put("expires_in", tokens.ttlSeconds()));
             })

@@ -20,10 +20,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * HS256 JWTs signed with SECRET_KEY (docs/http-api.md): claims sub, role, iat, exp; header kid
- * names the key. Verification refuses other algorithms (including none), other keys, expired tokens
- * and tokens without exp or role. During a key rotation the previous keys (SECRET_KEYS_PREVIOUS)
- * verify too (docs/secrets.md).
+ * HS256 JWTs signed with SECRET_KEY (docs/http-api.md): claims sub, role, gen, auth_time, iat, exp;
+ * header kid names the key. Verification refuses other algorithms (including none), other keys,
+ * expired tokens and tokens without exp or role. During a key rotation the previous keys
+ * (SECRET_KEYS_PREVIOUS) verify too (docs/secrets.md).
  */
 public final class Tokens {
   /** Why a token was refused. */
@@ -89,16 +89,40 @@ public final class Tokens {
     return ttlSeconds;
   }
 
-  /** Signed with SECRET_KEY, its {@code kid} in the header. */
+  /** A new session's first token: generation 0 (a user without a row), signed in now. */
   public String issue(String username, String role) {
+    return issue(username, role, 0, Instant.now());
+  }
+
+  /**
+   * Signed with SECRET_KEY, its {@code kid} in the header; {@code gen} and {@code auth_time} carry
+   * the user's token generation and when the password was given (docs/sessions.md).
+   */
+  public String issue(String username, String role, int generation, Instant authTime) {
+    return issue(username, role, generation, authTime, ttlSeconds);
+  }
+
+  /** As {@link #issue(String, String, int, Instant)}, valid for {@code seconds}. */
+  public String issue(String username, String role, int generation, Instant authTime, int seconds) {
+    return sign(
+        new JsonObject()
+            .put("sub", username)
+            .put("role", role)
+            .put("gen", generation)
+            .put("auth_time", authTime.getEpochSecond()),
+        seconds);
+  }
+
+  /** Any claims, signed like a token, valid for {@code seconds} (exp and iat added). */
+  String sign(JsonObject claims, int seconds) {
     Key signing = keys.get(0);
     return signing
         .jwt()
         .generateToken(
-            new JsonObject().put("sub", username).put("role", role),
+            claims,
             new JWTOptions()
                 .setAlgorithm("HS256")
-                .setExpiresInSeconds(ttlSeconds)
+                .setExpiresInSeconds(seconds)
                 .setHeader(new JsonObject().put("kid", signing.kid())));
   }
 
@@ -139,6 +163,33 @@ public final class Tokens {
 
   /** The claims of a valid token; fails with {@link InvalidToken} otherwise. */
   public Future<TokenClaims> verify(String token) {
+    return verifiedClaims(token)
+        .compose(
+            p -> {
+              String sub = p.getString("sub");
+              String role = p.getValue("role") instanceof String r ? r : null;
+              if (sub == null || role == null) {
+                return Future.failedFuture(new InvalidToken("token lacks exp, sub or role", false));
+              }
+              Object gen = p.getValue("gen");
+              Object authTime = p.getValue("auth_time", p.getValue("iat"));
+              return Future.succeededFuture(
+                  new TokenClaims(
+                      sub,
+                      role,
+                      Instant.ofEpochSecond(p.getLong("exp")),
+                      gen instanceof Number g ? g.intValue() : 0,
+                      authTime instanceof Number a
+                          ? Instant.ofEpochSecond(a.longValue())
+                          : Instant.EPOCH));
+            });
+  }
+
+  /**
+   * The claims of a token signed by one of the keys and not expired (it has an {@code exp}); fails
+   * with {@link InvalidToken} otherwise.
+   */
+  Future<JsonObject> verifiedClaims(String token) {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(new InvalidToken("missing token", false));
     }
@@ -156,17 +207,13 @@ public final class Tokens {
               // Vert.x keeps the verified claims in the attributes; the principal holds only
               // access_token
               JsonObject p = user.attributes().getJsonObject("accessToken", user.principal());
-              Object exp = p.getValue("exp");
-              String sub = p.getString("sub");
-              String role = p.getString("role");
-              if (!(exp instanceof Number n) || sub == null || role == null) {
+              if (!(p.getValue("exp") instanceof Number n)) {
                 return Future.failedFuture(new InvalidToken("token lacks exp, sub or role", false));
               }
-              Instant expiresAt = Instant.ofEpochSecond(n.longValue());
-              if (!expiresAt.isAfter(Instant.now())) {
+              if (!Instant.ofEpochSecond(n.longValue()).isAfter(Instant.now())) {
                 return Future.failedFuture(new InvalidToken("token expired", true));
               }
-              return Future.succeededFuture(new TokenClaims(sub, role, expiresAt));
+              return Future.succeededFuture(p);
             });
   }
 

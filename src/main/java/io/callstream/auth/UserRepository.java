@@ -7,8 +7,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,11 +24,19 @@ public final class UserRepository {
    * A disabled user is not found: the login answers as for an unknown user (same 401, same work).
    */
   private static final String FIND =
-      "SELECT username, password_hash, role FROM users WHERE username = $1 "
+      "SELECT username, password_hash, role, token_generation FROM users WHERE username = $1 "
           + "AND disabled_at IS NULL";
 
   private static final String DISABLED =
       "SELECT 1 FROM users WHERE username = $1 AND disabled_at IS NOT NULL";
+  private static final String STATES =
+      "SELECT username, token_generation, disabled_at IS NOT NULL AS disabled FROM users "
+          + "WHERE username = ANY($1)";
+  private static final String SIGN_OUT =
+      "UPDATE users SET token_generation = token_generation + 1, updated_at = now() "
+          + "WHERE username = $1 RETURNING token_generation";
+  private static final String GENERATION =
+      "SELECT role, token_generation FROM users WHERE username = $1 AND disabled_at IS NULL";
   private static final String LIST =
       "SELECT username, role, disabled_at, created_at FROM users ORDER BY username";
   private static final String SET_DISABLED =
@@ -54,7 +65,10 @@ public final class UserRepository {
               var r = it.next();
               return Optional.of(
                   new User(
-                      r.getString("username"), r.getString("password_hash"), r.getString("role")));
+                      r.getString("username"),
+                      r.getString("password_hash"),
+                      r.getString("role"),
+                      r.getInteger("token_generation")));
             });
   }
 
@@ -64,6 +78,58 @@ public final class UserRepository {
    */
   public Future<Boolean> disabled(SqlClient db, String username) {
     return db.preparedQuery(DISABLED).execute(Tuple.of(username)).map(rows -> rows.size() > 0);
+  }
+
+  /** What the token checks need of a user: the token generation in force, and disabled or not. */
+  public record SessionState(int generation, boolean disabled) {
+    /** A name without a row (a service's token): nothing revoked, not disabled. */
+    public static final SessionState NONE = new SessionState(0, false);
+  }
+
+  /** The state of each of these users that has a row. */
+  public Future<Map<String, SessionState>> states(SqlClient db, Collection<String> usernames) {
+    return db.preparedQuery(STATES)
+        .execute(Tuple.of(usernames.toArray(new String[0])))
+        .map(
+            rows -> {
+              Map<String, SessionState> states = new HashMap<>();
+              rows.forEach(
+                  r ->
+                      states.put(
+                          r.getString("username"),
+                          new SessionState(
+                              r.getInteger("token_generation"), r.getBoolean("disabled"))));
+              return states;
+            });
+  }
+
+  /**
+   * Revokes every token issued to the user so far (a sign-out); the new generation, or empty when
+   * there is no such user.
+   */
+  public Future<Optional<Integer>> signOut(SqlClient db, String username) {
+    return db.preparedQuery(SIGN_OUT)
+        .execute(Tuple.of(username))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(rows.iterator().next().getInteger(0)));
+  }
+
+  /** The role and token generation of an enabled user, for a refresh; empty otherwise. */
+  public Future<Optional<User.Session>> session(SqlClient db, String username) {
+    return db.preparedQuery(GENERATION)
+        .execute(Tuple.of(username))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              var r = rows.iterator().next();
+              return Optional.of(
+                  new User.Session(r.getString("role"), r.getInteger("token_generation")));
+            });
   }
 
   /** One line of {@code user list}. */

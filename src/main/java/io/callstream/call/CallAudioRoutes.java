@@ -2,15 +2,20 @@ package io.callstream.call;
 
 import io.callstream.audio.AudioStore;
 import io.callstream.audio.StoredAudio;
+import io.callstream.auth.AudioLinks;
 import io.callstream.auth.AuthHandler;
 import io.callstream.auth.TokenClaims;
 import io.callstream.failure.Failure;
+import io.callstream.web.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -23,28 +28,76 @@ import java.util.regex.Pattern;
  * id (ElevenLabs' post_call_audio), else under its call sid (a Twilio recording) — with HTTP range
  * support (a player seeks with {@code Range: bytes=a-b}; 206 with Content-Range, 416 when the range
  * lies beyond the recording). 404 when the call has no stored recording. Streamed a chunk at a
- * time, each written before the next is read.
+ * time, each written before the next is read. {@code POST /calls/{id}/audio/link} (dispatcher)
+ * answers a short-lived signed URL of it ({@link AudioLinks}) for clients that cannot send a
+ * header.
  */
 public final class CallAudioRoutes {
   private static final Logger LOG = Logger.getLogger(CallAudioRoutes.class.getName());
+
+  /** The query parameter of a signed link (kept out of every log: docs/sessions.md). */
+  public static final String SIGNATURE = "sig";
+
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
   private final Pool pool;
   private final AudioStore store;
   private final AuthHandler auth;
+  private final AudioLinks links;
   private final CallRepository calls = new CallRepository();
 
-  public CallAudioRoutes(Pool pool, AudioStore store, AuthHandler auth) {
+  public CallAudioRoutes(Pool pool, AudioStore store, AuthHandler auth, AudioLinks links) {
     this.pool = pool;
     this.store = store;
     this.auth = auth;
+    this.links = links;
   }
 
   public void addRoutes(Router router) {
+    router.get("/calls/:id/audio").handler(this::authorise).handler(this::audio);
     router
-        .get("/calls/:id/audio")
+        .post("/calls/:id/audio/link")
         .handler(auth.require(TokenClaims.DISPATCHER))
-        .handler(this::audio);
+        .handler(this::link);
+  }
+
+  /**
+   * A signed link ({@code ?sig=}, no header needed: an {@code <audio>} element's own requests),
+   * else the dispatcher's bearer token.
+   */
+  private void authorise(RoutingContext ctx) {
+    String sig = ctx.request().getParam(SIGNATURE);
+    if (sig == null) {
+      auth.require(TokenClaims.DISPATCHER).handle(ctx);
+      return;
+    }
+    links.verify(sig, ctx.pathParam("id")).onSuccess(v -> ctx.next()).onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code POST /calls/{id}/audio/link}: a URL of this call's recording that works without a header
+   * until it expires; 404 when there is no recording.
+   */
+  private void link(RoutingContext ctx) {
+    TokenClaims claims = ctx.get(AuthHandler.CLAIMS);
+    CallRoutes.byPathId(calls, pool, ctx)
+        .compose(call -> locate(call).map(audio -> call))
+        .onSuccess(
+            call ->
+                Responses.json(
+                    ctx.response().putHeader("Cache-Control", "no-store"),
+                    new JsonObject()
+                        .put(
+                            "url",
+                            "/calls/"
+                                + URLEncoder.encode(call.callSid(), StandardCharsets.UTF_8)
+                                + "/audio?"
+                                + SIGNATURE
+                                + "="
+                                + links.sign(claims, call.callSid()))
+                        .put("expires_in", links.ttlSeconds())
+                        .put("expires_at", links.expiresAt().toString())))
+        .onFailure(ctx::fail);
   }
 
   private void audio(RoutingContext ctx) {

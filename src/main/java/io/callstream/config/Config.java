@@ -133,9 +133,14 @@ public record Config(
    * {@code secretKey} signs new JWTs (SECRET_KEY); {@code previousKeys} (SECRET_KEYS_PREVIOUS) only
    * verify tokens signed before a rotation (docs/secrets.md).
    */
-  public record Auth(String secretKey, int jwtTtlSeconds, List<String> previousKeys) {
+  public record Auth(
+      String secretKey, int jwtTtlSeconds, List<String> previousKeys, SessionConfig sessions) {
     public Auth(String secretKey, int jwtTtlSeconds) {
       this(secretKey, jwtTtlSeconds, List.of());
+    }
+
+    public Auth(String secretKey, int jwtTtlSeconds, List<String> previousKeys) {
+      this(secretKey, jwtTtlSeconds, previousKeys, SessionConfig.DEFAULTS);
     }
 
     @Override
@@ -144,6 +149,8 @@ public record Config(
           + previousKeys.size()
           + ", jwtTtlSeconds="
           + jwtTtlSeconds
+          + ", "
+          + sessions
           + "]";
     }
   }
@@ -386,7 +393,12 @@ public record Config(
     }
     List<String> previousKeys =
         SettingParsers.previousKeys(s.optional("SECRET_KEYS_PREVIOUS"), MIN_SECRET_BYTES);
-    Auth auth = new Auth(secret, s.integer("JWT_TTL_SECONDS", 3600, 10, 31_536_000), previousKeys);
+    Auth auth =
+        new Auth(
+            secret,
+            s.integer("JWT_TTL_SECONDS", 3600, 10, 31_536_000),
+            previousKeys,
+            SessionConfig.from(s));
     boolean simulator = ElevenLabs.SIMULATOR.equalsIgnoreCase(s.string("ELEVENLABS_API_URL", ""));
     ElevenLabs el =
         new ElevenLabs(

@@ -29,7 +29,7 @@ public final class ConsoleRoutes {
    */
   static final String CONTENT_SECURITY_POLICY =
       "default-src 'self'; script-src 'self'; style-src 'self'; "
-          + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; "
+          + "img-src 'self' data:; media-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; "
           + "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
   private final StaticHandler files =

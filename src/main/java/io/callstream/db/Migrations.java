@@ -19,9 +19,9 @@ import org.flywaydb.core.api.output.MigrateResult;
  */
 public final class Migrations {
   /**
-   * The newest bundled migration (V10__…); MigrationsTest checks it against the migrations folder.
+   * The newest bundled migration (V11__…); MigrationsTest checks it against the migrations folder.
    */
-  public static final int NEWEST_VERSION = 10;
+  public static final int NEWEST_VERSION = 11;
 
   /**
    * A migration connection that receives nothing for this long fails start-up (a stalled or

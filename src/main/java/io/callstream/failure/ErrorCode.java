@@ -22,6 +22,12 @@ public final class ErrorCode {
   public static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
 
   /**
+   * The token was revoked: its user signed out or was disabled since it was issued (401;
+   * docs/sessions.md).
+   */
+  public static final String TOKEN_REVOKED = "TOKEN_REVOKED";
+
+  /**
    * Authenticated, but not allowed (403), or a webhook signature that does not verify (Twilio:
    * 403).
    */

@@ -1,12 +1,12 @@
 package io.callstream.live;
 
+import io.callstream.auth.Revocations;
 import io.callstream.auth.Tokens;
 import io.callstream.call.Call;
 import io.callstream.config.Config;
 import io.callstream.events.CallEvent;
 import io.callstream.events.CallEvents;
 import io.callstream.web.NodeLimit;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * What one verticle instance's sockets share: its open sockets, its local subscriptions (call id ->
@@ -41,10 +40,10 @@ final class LiveHub {
   private final Map<Long, List<Subscription>> byCall = new HashMap<>();
 
   /**
-   * Whether a user was disabled since their token was issued (checked at the upgrade and at each
-   * refresh).
+   * Whether a user signed out or was disabled since their token was issued (checked at the upgrade,
+   * at each refresh and every REVOCATION_CHECK_SECONDS).
    */
-  final Function<String, Future<Boolean>> disabled;
+  final Revocations revocations;
 
   LiveHub(
       Vertx vertx,
@@ -53,9 +52,9 @@ final class LiveHub {
       CatchUp catchUp,
       LiveMetrics metrics,
       NodeLimit users,
-      Function<String, Future<Boolean>> disabled) {
+      Revocations revocations) {
     this.users = users;
-    this.disabled = disabled;
+    this.revocations = revocations;
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;

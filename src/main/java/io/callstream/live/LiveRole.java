@@ -1,8 +1,8 @@
 package io.callstream.live;
 
+import io.callstream.auth.Revocations;
 import io.callstream.auth.TokenClaims;
 import io.callstream.auth.Tokens;
-import io.callstream.auth.UserRepository;
 import io.callstream.config.Config;
 import io.callstream.events.CallEvents;
 import io.callstream.failure.Failure;
@@ -17,6 +17,8 @@ import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
@@ -46,6 +48,8 @@ public final class LiveRole {
   private MessageConsumer<String> consumer;
   private Gauge instanceSockets;
   private long pingTimer = -1;
+  private long revocationTimer = -1;
+  private final int revocationCheckSeconds;
 
   /**
    * {@code metrics}: the node's, shared by its verticle instances (built once per node by the
@@ -58,12 +62,14 @@ public final class LiveRole {
       Pool pool,
       LiveMetrics metrics,
       ClientAddress clients,
-      BooleanSupplier draining) {
+      BooleanSupplier draining,
+      Revocations revocations,
+      int revocationCheckSeconds) {
     this.clients = clients;
     this.draining = draining;
     this.vertx = vertx;
     this.config = config;
-    UserRepository accounts = new UserRepository();
+    this.revocationCheckSeconds = revocationCheckSeconds;
     this.hub =
         new LiveHub(
             vertx,
@@ -72,20 +78,7 @@ public final class LiveRole {
             new CatchUp(vertx, pool),
             metrics,
             new NodeLimit(vertx, SOCKETS_PER_USER, config.maxSocketsPerUser()),
-            name ->
-                accounts
-                    .disabled(pool, name)
-                    .recover(
-                        e -> {
-                          // the database decides only this extra check: a valid token is let
-                          // through while it is unreachable
-                          LOG.warning(
-                              "could not check whether user "
-                                  + name
-                                  + " is disabled: "
-                                  + e.getMessage());
-                          return Future.succeededFuture(false);
-                        }));
+            revocations);
   }
 
   public void addRoutes(Router router) {
@@ -103,6 +96,8 @@ public final class LiveRole {
               hub.sockets().forEach(LiveSocket::ping);
               hub.completeEndedCalls();
             });
+    long every = TimeUnit.SECONDS.toMillis(revocationCheckSeconds);
+    revocationTimer = vertx.setPeriodic(every, every, id -> closeRevoked());
     instanceSockets = hub.metrics.instanceSockets(hub);
     return consumer.completion();
   }
@@ -111,6 +106,9 @@ public final class LiveRole {
   public Future<Void> stop() {
     if (pingTimer >= 0) {
       vertx.cancelTimer(pingTimer);
+    }
+    if (revocationTimer >= 0) {
+      vertx.cancelTimer(revocationTimer);
     }
     if (instanceSockets != null) {
       hub.metrics.remove(instanceSockets);
@@ -137,7 +135,8 @@ public final class LiveRole {
    * router: no routed request is kept alive behind each socket (its inbound queue alone is ~4 KB of
    * every socket's heap). Authenticated before accepting (the token from {@link HandshakeToken}):
    * 404 another path, 503 while draining, 401 no token, 403 invalid or expired or not allowed or
-   * the user disabled ({@code callstream user disable}), 429 over WS_MAX_SOCKETS_PER_USER.
+   * the user disabled ({@code callstream user disable}) or signed out since, 429 over
+   * WS_MAX_SOCKETS_PER_USER.
    */
   public void handshake(ServerWebSocketHandshake hs) {
     if (!PATH.equals(hs.path())) {
@@ -166,18 +165,47 @@ public final class LiveRole {
                 hs.reject(403);
                 return;
               }
-              hub.disabled
-                  .apply(ar.result().subject())
+              hub.revocations
+                  .refusalNow(ar.result().subject(), ar.result().generation())
                   .onSuccess(
-                      disabled -> {
-                        if (disabled) {
-                          hub.metrics.authFailure("disabled");
+                      why -> {
+                        if (why != null) {
+                          hub.metrics.authFailure("revoked");
                           hs.reject(403);
                         } else {
                           admit(hs, ar.result());
                         }
                       });
             });
+  }
+
+  /**
+   * Every REVOCATION_CHECK_SECONDS: the users of this instance's sockets read again in one query; a
+   * socket whose user signed out or was disabled since its token was issued is closed (error
+   * TOKEN_EXPIRED, close code 4401).
+   */
+  private void closeRevoked() {
+    Set<String> subjects = new HashSet<>();
+    hub.sockets().forEach(s -> subjects.add(s.subject()));
+    subjects.remove(null);
+    if (subjects.isEmpty()) {
+      return;
+    }
+    hub.revocations
+        .states(subjects)
+        .onSuccess(
+            states ->
+                hub.sockets()
+                    .forEach(
+                        s -> {
+                          SocketToken t = s.token();
+                          var state = t == null ? null : states.get(t.subject());
+                          String why =
+                              state == null ? null : Revocations.refusal(state, t.generation());
+                          if (why != null) {
+                            t.revoke(why);
+                          }
+                        }));
   }
 
   /**

@@ -306,6 +306,10 @@ final class LiveSocket {
     return token == null ? null : token.subject();
   }
 
+  SocketToken token() {
+    return token;
+  }
+
   private int count() {
     return subs == null ? 0 : subs.size();
   }

@@ -11,11 +11,13 @@ import java.time.Instant;
 final class SocketToken {
   private final LiveSocket socket;
   private final String subject;
+  private int generation;
   private long expiryTimer = -1;
 
   SocketToken(LiveSocket socket, TokenClaims claims) {
     this.socket = socket;
     this.subject = claims.subject();
+    this.generation = claims.generation();
     schedule(claims.expiresAt());
   }
 
@@ -23,9 +25,29 @@ final class SocketToken {
     return subject;
   }
 
+  /** The token generation of the token in force (a sign-out raises the user's). */
+  int generation() {
+    return generation;
+  }
+
+  /**
+   * The user signed out or was disabled since the token was issued: TOKEN_EXPIRED (with the reason)
+   * and close code 4401, as at expiry.
+   */
+  void revoke(String why) {
+    if (expiryTimer < 0) {
+      return;
+    }
+    socket.hub.metrics.authFailure("revoked");
+    cancel();
+    socket.send(Frames.error(Frames.TOKEN_EXPIRED, "session revoked: " + why, null));
+    socket.close(LiveSocket.TOKEN_EXPIRED, "session revoked");
+  }
+
   /**
    * A refresh; refused (with an error frame, the current token staying in force) unless valid and
-   * the same user; a user disabled meanwhile gets TOKEN_EXPIRED and the socket is closed.
+   * the same user; a user disabled or signed out meanwhile gets TOKEN_EXPIRED and the socket is
+   * closed.
    */
   void refresh(String token) {
     socket
@@ -42,23 +64,19 @@ final class SocketToken {
               } else if (!ar.result().subject().equals(subject)) {
                 refuse("auth: token is for another user; the current token stays in force");
               } else {
+                TokenClaims fresh = ar.result();
                 socket
                     .hub
-                    .disabled
-                    .apply(subject)
+                    .revocations
+                    .refusalNow(subject, fresh.generation())
                     .onSuccess(
-                        disabled -> {
-                          if (expiryTimer < 0) {
-                            return;
-                          }
-                          if (disabled) {
-                            // disabled since the socket opened: no extension, the socket ends now
-                            socket.hub.metrics.authFailure("disabled");
-                            cancel();
-                            socket.send(Frames.error(Frames.TOKEN_EXPIRED, "user disabled", null));
-                            socket.close(LiveSocket.TOKEN_EXPIRED, "user disabled");
-                          } else {
-                            schedule(ar.result().expiresAt());
+                        why -> {
+                          if (why != null) {
+                            // signed out or disabled since the socket opened: the socket ends now
+                            revoke(why);
+                          } else if (expiryTimer >= 0) {
+                            generation = fresh.generation();
+                            schedule(fresh.expiresAt());
                           }
                         });
               }
