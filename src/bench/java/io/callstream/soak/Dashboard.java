@@ -38,7 +38,7 @@ final class Dashboard {
     }
 
     void note(String what) {
-      if (trace.size() < 24) {
+      if (trace.size() < 40) {
         trace.add("+" + (System.currentTimeMillis() - since) + "ms " + what);
       }
     }
@@ -64,6 +64,7 @@ final class Dashboard {
   final List<Close> closes = new CopyOnWriteArrayList<>();
   final List<String> errors = new CopyOnWriteArrayList<>();
   volatile int connections;
+  private long attempts;
   private ClientWebSocket socket;
   private volatile boolean stopping;
   private long refreshTimer = -1;
@@ -102,6 +103,8 @@ final class Dashboard {
       return;
     }
     ClientWebSocket ws = client.webSocket();
+    long attempt = ++attempts;
+    noteOpen("connect attempt " + attempt);
     ws.textMessageHandler(this::onFrame);
     ws.exceptionHandler(e -> {});
     long[] openedAt = {0};
@@ -129,6 +132,7 @@ final class Dashboard {
         .onComplete(
             ar -> {
               if (ar.failed()) {
+                noteOpen("connect attempt " + attempt + " failed: " + ar.cause().getMessage());
                 retryLater();
                 return;
               }
@@ -144,6 +148,10 @@ final class Dashboard {
                     }
                   });
             });
+  }
+
+  private void noteOpen(String what) {
+    followed.values().stream().filter(f -> !f.completed).forEach(f -> f.note(what));
   }
 
   private static String subscribe(String sid, Followed f) {
