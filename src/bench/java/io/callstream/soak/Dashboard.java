@@ -228,6 +228,12 @@ final class Dashboard {
     }
   }
 
+  /** Connected now (an open socket, not waiting to reconnect). */
+  boolean connected() {
+    ClientWebSocket ws = socket;
+    return ws != null && !ws.isClosed();
+  }
+
   void stop() {
     stopping = true;
     vertx.cancelTimer(refreshTimer);

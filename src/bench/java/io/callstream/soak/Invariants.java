@@ -194,7 +194,7 @@ final class Invariants {
   /**
    * Closes are allowed only in fault windows: 1001 at a drain, 1001/1006 around the killed node.
    */
-  void closes(List<Dashboard> dashboards, long t0, long stopMillis) {
+  void closes(List<Dashboard> dashboards, long t0, long stopMillis, long connectedAtEnd) {
     Map<Integer, Integer> codes = new TreeMap<>();
     int unexplained = 0;
     List<String> evidence = new ArrayList<>();
@@ -232,9 +232,13 @@ final class Invariants {
     }
     results.add(
         new Result(
-            "no socket closed except 1001 at a drain or around the killed node",
-            unexplained == 0,
-            "closes by code "
+            "no socket closed except 1001 at a drain or around the killed node, and every dashboard"
+                + " is connected at the end",
+            unexplained == 0 && connectedAtEnd == dashboards.size(),
+            connectedAtEnd
+                + " of "
+                + dashboards.size()
+                + " dashboards connected at the end; closes by code "
                 + codes
                 + ", "
                 + unexplained

@@ -172,9 +172,15 @@ public final class Soak {
     Probes probes = new Probes(nodes, prop("jcmd"));
 
     int count = Integer.parseInt(System.getProperty("soak.dashboards", "200"));
+    // Vert.x keeps at most 50 WebSockets per endpoint by default and queues the rest: every
+    // dashboard
+    // talks to the one nginx, so without this only 50 were ever connected and a dashboard closed by
+    // a
+    // drain waited behind the 150 that had never connected (its followed calls looked "lost")
     WebSocketClient ws =
         vertx.createWebSocketClient(
             new WebSocketClientOptions()
+                .setMaxConnections(2 * count + 10)
                 .setMaxFrameSize(1 << 20)
                 .setMaxMessageSize(1 << 22)
                 .setConnectTimeout(10_000));
@@ -250,6 +256,9 @@ public final class Soak {
         () ->
             dashboards.stream()
                 .allMatch(d -> d.followed.values().stream().allMatch(f -> f.completed)));
+    // every dashboard is back (a close is followed by a reconnect within a second or so)
+    Await.within(Duration.ofSeconds(20), () -> dashboards.stream().allMatch(Dashboard::connected));
+    long connectedAtEnd = dashboards.stream().filter(Dashboard::connected).count();
     long stopAt = System.currentTimeMillis();
     sched.shutdownNow();
     monitor.shutdownNow();
@@ -258,7 +267,7 @@ public final class Soak {
     Map<String, String> statuses = inv.statuses();
     inv.callsEnded(traffic.started, traffic.inbound);
     inv.dashboards(dashboards, statuses);
-    inv.closes(dashboards, t0, stopAt);
+    inv.closes(dashboards, t0, stopAt, connectedAtEnd);
     inv.add(Health.faults(faults.done));
     inv.recordings(traffic.audio, nodes, tokens.get());
     inv.inbox();
