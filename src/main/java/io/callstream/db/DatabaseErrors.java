@@ -33,19 +33,27 @@ public final class DatabaseErrors {
   private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
 
   /**
+   * The same wait, when a connection was asked for itself ({@code Pool.getConnection}, {@code
+   * withTransaction}): SqlConnectionPool fails it with a plain "Timeout" (a NoStackTraceThrowable).
+   */
+  private static final String POOL_CONNECTION_WAIT_TIMEOUT = "Timeout";
+
+  /**
    * The database could not be reached or refused to work for now: connection refused/reset
    * (IOException), a closed connection, a connect timeout (TimeoutException; Netty's
    * ConnectTimeoutException is an IOException), a wait for a pooled connection that timed out
-   * ({@link #POOL_WAIT_TIMEOUT}), or SQLSTATE 08 (connection exception), 57P (operator
-   * intervention: shutdown), 53 (insufficient resources), or one of the timeouts set on every
-   * connection ({@link #TIMED_OUT}).
+   * ({@link #POOL_WAIT_TIMEOUT}, {@link #POOL_CONNECTION_WAIT_TIMEOUT}), or SQLSTATE 08 (connection
+   * exception), 57P (operator intervention: shutdown), 53 (insufficient resources), or one of the
+   * timeouts set on every connection ({@link #TIMED_OUT}).
    */
   public static boolean unavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof IOException
           || c instanceof ClosedConnectionException
           || c instanceof TimeoutException
-          || c instanceof VertxException && POOL_WAIT_TIMEOUT.equals(c.getMessage())) {
+          || c instanceof VertxException && POOL_WAIT_TIMEOUT.equals(c.getMessage())
+          || c.getClass().getSimpleName().equals("NoStackTraceThrowable")
+              && POOL_CONNECTION_WAIT_TIMEOUT.equals(c.getMessage())) {
         return true;
       }
       String state = sqlState(c);

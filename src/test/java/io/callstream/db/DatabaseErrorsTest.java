@@ -46,6 +46,12 @@ class DatabaseErrorsTest {
       SqlConnection held = Await.result(pool.getConnection());
       Throwable failure = Await.failure(pool.query("SELECT 1").execute());
       assertTrue(DatabaseErrors.unavailable(failure), "classified as unavailable: " + failure);
+      // a transaction asks the pool for a connection instead, and that wait fails with another
+      // message (a post-call webhook was answered 500 and its inbox row marked failed in a soak)
+      Throwable inTransaction =
+          Await.failure(pool.withTransaction(c -> c.query("SELECT 1").execute()));
+      assertTrue(
+          DatabaseErrors.unavailable(inTransaction), "classified as unavailable: " + inTransaction);
       Await.result(held.close());
       assertTrue(
           Await.result(pool.query("SELECT 1").execute()).size() == 1, "the pool works again");
