@@ -39,12 +39,20 @@ public final class DatabaseErrors {
   private static final String POOL_CONNECTION_WAIT_TIMEOUT = "Timeout";
 
   /**
+   * A statement given to a connection that is closing or closed (the server went away under it):
+   * the client fails it without sending it ({@code SocketConnectionBase}), so trying it again on
+   * another connection is safe.
+   */
+  private static final String NOT_ACTIVE = "Connection is not active now";
+
+  /**
    * The database could not be reached or refused to work for now: connection refused/reset
    * (IOException), a closed connection, a connect timeout (TimeoutException; Netty's
    * ConnectTimeoutException is an IOException), a wait for a pooled connection that timed out
-   * ({@link #POOL_WAIT_TIMEOUT}, {@link #POOL_CONNECTION_WAIT_TIMEOUT}), or SQLSTATE 08 (connection
-   * exception), 57P (operator intervention: shutdown), 53 (insufficient resources), or one of the
-   * timeouts set on every connection ({@link #TIMED_OUT}).
+   * ({@link #POOL_WAIT_TIMEOUT}, {@link #POOL_CONNECTION_WAIT_TIMEOUT}), a statement refused by a
+   * connection that closed meanwhile ({@link #NOT_ACTIVE}), or SQLSTATE 08 (connection exception),
+   * 57P (operator intervention: shutdown), 53 (insufficient resources), or one of the timeouts set
+   * on every connection ({@link #TIMED_OUT}).
    */
   public static boolean unavailable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
@@ -53,7 +61,10 @@ public final class DatabaseErrors {
           || c instanceof TimeoutException
           || c instanceof VertxException && POOL_WAIT_TIMEOUT.equals(c.getMessage())
           || c.getClass().getSimpleName().equals("NoStackTraceThrowable")
-              && POOL_CONNECTION_WAIT_TIMEOUT.equals(c.getMessage())) {
+              && POOL_CONNECTION_WAIT_TIMEOUT.equals(c.getMessage())
+          || c instanceof VertxException
+              && c.getMessage() != null
+              && c.getMessage().startsWith(NOT_ACTIVE)) {
         return true;
       }
       String state = sqlState(c);

@@ -7,6 +7,7 @@ import io.callstream.config.Config;
 import io.callstream.support.Await;
 import io.callstream.support.SchemaPool;
 import io.callstream.support.TestDatabase;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +59,24 @@ class DatabaseErrorsTest {
     } finally {
       Await.result(pool.close());
     }
+  }
+
+  /**
+   * A statement given to a connection that closed meanwhile (PostgreSQL restarted under it) is
+   * never sent: the client fails it with "Connection is not active now". Found by the soak: a
+   * dashboard's catch-up read failed that way and its socket was closed with 1011 instead of the
+   * read being tried again.
+   */
+  @Test
+  void aStatementOnAClosedConnectionIsUnavailable() {
+    SqlConnection c =
+        Await.result(
+            PgConnection.connect(
+                DB.vertx(),
+                Database.connectOptions(TestDatabase.database(DB.schema()), "dberrors-test")));
+    Await.result(c.close());
+    Throwable failure = Await.failure(c.query("SELECT 1").execute());
+    assertTrue(DatabaseErrors.unavailable(failure), "classified as unavailable: " + failure);
   }
 
   @Test
