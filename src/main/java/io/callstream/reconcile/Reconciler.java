@@ -6,7 +6,7 @@ import io.callstream.call.CallCompletions;
 import io.callstream.call.CallMetrics;
 import io.callstream.call.CallRepository;
 import io.callstream.call.ParkedEvents;
-import io.callstream.config.Config;
+import io.callstream.config.ReconcileConfig;
 import io.callstream.events.CallEvents;
 import io.callstream.failure.Failure;
 import io.callstream.reconcile.ReconcileMetrics.Action;
@@ -56,7 +56,7 @@ public final class Reconciler {
   private final ParkedEvents parked;
   private final CallMetrics callMetrics;
   private final ReconcileMetrics metrics;
-  private final Config.Reconcile settings;
+  private final ReconcileConfig settings;
   private final CallRepository calls = new CallRepository();
   private final DataRetention retention;
 
@@ -116,7 +116,7 @@ public final class Reconciler {
       ParkedEvents parked,
       CallMetrics callMetrics,
       MeterRegistry registry,
-      Config.Reconcile settings) {
+      ReconcileConfig settings) {
     this.vertx = vertx;
     this.pool = pool;
     this.lock = lock;
