@@ -3,7 +3,7 @@ package io.callstream.live;
 import io.callstream.auth.Revocations;
 import io.callstream.auth.Tokens;
 import io.callstream.call.Call;
-import io.callstream.config.Config;
+import io.callstream.config.LiveConfig;
 import io.callstream.events.CallEvent;
 import io.callstream.events.CallEvents;
 import io.callstream.web.NodeLimit;
@@ -22,7 +22,7 @@ import java.util.Set;
  */
 final class LiveHub {
   final Vertx vertx;
-  final Config.Live config;
+  final LiveConfig config;
   final Tokens tokens;
   final CatchUp catchUp;
   final LiveMetrics metrics;
@@ -47,7 +47,7 @@ final class LiveHub {
 
   LiveHub(
       Vertx vertx,
-      Config.Live config,
+      LiveConfig config,
       Tokens tokens,
       CatchUp catchUp,
       LiveMetrics metrics,

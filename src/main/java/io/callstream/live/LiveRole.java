@@ -3,7 +3,7 @@ package io.callstream.live;
 import io.callstream.auth.Revocations;
 import io.callstream.auth.TokenClaims;
 import io.callstream.auth.Tokens;
-import io.callstream.config.Config;
+import io.callstream.config.LiveConfig;
 import io.callstream.events.CallEvents;
 import io.callstream.failure.Failure;
 import io.callstream.web.ClientAddress;
@@ -41,7 +41,7 @@ public final class LiveRole {
   private static final Logger LOG = Logger.getLogger(LiveRole.class.getName());
 
   private final Vertx vertx;
-  private final Config.Live config;
+  private final LiveConfig config;
   private final LiveHub hub;
   private final ClientAddress clients;
   private final BooleanSupplier draining;
@@ -57,7 +57,7 @@ public final class LiveRole {
    */
   public LiveRole(
       Vertx vertx,
-      Config.Live config,
+      LiveConfig config,
       Tokens tokens,
       Pool pool,
       LiveMetrics metrics,

@@ -5,6 +5,7 @@ import io.callstream.call.CallRepository;
 import io.callstream.call.ParkedEvents;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.util.logging.Logger;
 
 /**
  * DATA_RETENTION_DAYS, the reconciler's last duty on the leader: one transaction per run deletes at
@@ -17,6 +18,8 @@ import io.vertx.sqlclient.Pool;
  * its row). A backlog drains one batch per run.
  */
 final class DataRetention {
+  private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+
   /**
    * Calls (and inbox rows) per run: one run stays a short transaction however much has piled up.
    */
@@ -41,6 +44,39 @@ final class DataRetention {
 
   boolean enabled() {
     return days > 0;
+  }
+
+  /** One pass as the reconciler's duty: logged when it deleted anything, counted in the tally. */
+  Future<Void> run(RunTally tally, ReconcileMetrics metrics) {
+    return run()
+        .onSuccess(
+            pass -> {
+              if (pass.any()) {
+                LOG.info(
+                    "reconcile: purged (DATA_RETENTION_DAYS="
+                        + days
+                        + ") calls="
+                        + pass.calls()
+                        + " transcriptions="
+                        + pass.transcriptions()
+                        + " recordings="
+                        + pass.recordings()
+                        + " inbox_rows="
+                        + pass.inboxRows()
+                        + (pass.s3Left() > 0
+                            ? " ("
+                                + pass.s3Left()
+                                + " S3 recordings left to "
+                                + "AUDIO_RETENTION_DAYS)"
+                            : ""));
+              }
+              tally.purgedCalls += pass.calls();
+              metrics.purged(ReconcileMetrics.Purged.CALLS, pass.calls());
+              metrics.purged(ReconcileMetrics.Purged.TRANSCRIPTIONS, pass.transcriptions());
+              metrics.purged(ReconcileMetrics.Purged.RECORDINGS, pass.recordings());
+              metrics.purged(ReconcileMetrics.Purged.INBOX_ROWS, pass.inboxRows());
+            })
+        .mapEmpty();
   }
 
   Future<Pass> run() {

@@ -4,6 +4,7 @@ import io.callstream.call.Call;
 import io.callstream.call.CallRepository;
 import io.callstream.call.ElevenLabsClient;
 import io.callstream.config.Config;
+import io.callstream.config.TwilioConfig;
 import io.callstream.driver.Driver;
 import io.callstream.driver.DriverRepository;
 import io.micrometer.core.instrument.Counter;
@@ -48,7 +49,7 @@ final class InboundCalls {
   private final CallPublisher publisher;
   private final ElevenLabsClient elevenLabs;
   private final Config.ElevenLabs elevenLabsSettings;
-  private final Config.Twilio twilio;
+  private final TwilioConfig twilio;
   private final Recordings recordings;
   private final CallRepository calls = new CallRepository();
   private final DriverRepository drivers = new DriverRepository();
@@ -62,7 +63,7 @@ final class InboundCalls {
       CallPublisher publisher,
       ElevenLabsClient elevenLabs,
       Config.ElevenLabs elevenLabsSettings,
-      Config.Twilio twilio,
+      TwilioConfig twilio,
       Recordings recordings,
       MeterRegistry metrics) {
     this.vertx = vertx;

@@ -2,7 +2,7 @@ package io.callstream.twilio;
 
 import io.callstream.call.CallRepository;
 import io.callstream.config.AudioConfig;
-import io.callstream.config.Config;
+import io.callstream.config.TwilioConfig;
 import io.callstream.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,7 +40,7 @@ public final class Recordings {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final Config.Twilio twilio;
+  private final TwilioConfig twilio;
   private final TwilioApiClient api;
   private final RecordingDownloader downloader;
   private final AudioConfig audio;
@@ -50,7 +50,7 @@ public final class Recordings {
   public Recordings(
       Vertx vertx,
       Pool pool,
-      Config.Twilio twilio,
+      TwilioConfig twilio,
       TwilioApiClient api,
       RecordingDownloader downloader,
       AudioConfig audio) {

@@ -1,7 +1,7 @@
 package io.callstream.twilio;
 
 import io.callstream.call.ElevenLabsException;
-import io.callstream.config.Config;
+import io.callstream.config.TwilioConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -23,10 +23,10 @@ public final class TwilioApiClient {
   static final int TIMEOUT_MS = 10_000;
 
   private final WebClient client;
-  private final Config.Twilio twilio;
+  private final TwilioConfig twilio;
   private final String basePath;
 
-  public TwilioApiClient(Vertx vertx, Config.Twilio twilio) {
+  public TwilioApiClient(Vertx vertx, TwilioConfig twilio) {
     this.twilio = twilio;
     URI uri = twilio.apiUrl();
     boolean tls = "https".equalsIgnoreCase(uri.getScheme());

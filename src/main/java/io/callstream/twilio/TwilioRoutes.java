@@ -4,6 +4,7 @@ import io.callstream.audio.AudioStore;
 import io.callstream.call.ElevenLabsClient;
 import io.callstream.config.AudioConfig;
 import io.callstream.config.Config;
+import io.callstream.config.TwilioConfig;
 import io.callstream.failure.ErrorCode;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
@@ -38,7 +39,7 @@ public final class TwilioRoutes {
 
   static final long DOWNLOAD_BACKOFF_MS = 1_000;
 
-  private final Config.Twilio twilio;
+  private final TwilioConfig twilio;
   private final InboundCalls inbound;
   private final CallStatusCallbacks statuses;
   private final Recordings recordings;
@@ -48,7 +49,7 @@ public final class TwilioRoutes {
       Vertx vertx,
       Pool pool,
       EventBus bus,
-      Config.Twilio twilio,
+      TwilioConfig twilio,
       Config.ElevenLabs elevenLabs,
       ElevenLabsClient elevenLabsClient,
       AudioStore audioStore,
@@ -68,7 +69,7 @@ public final class TwilioRoutes {
    * sweep.
    */
   public static Recordings recordings(
-      Vertx vertx, Pool pool, Config.Twilio twilio, AudioStore audioStore, AudioConfig audio) {
+      Vertx vertx, Pool pool, TwilioConfig twilio, AudioStore audioStore, AudioConfig audio) {
     return new Recordings(
         vertx,
         pool,
