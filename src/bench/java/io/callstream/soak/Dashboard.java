@@ -119,9 +119,7 @@ final class Dashboard {
                   ws.closeReason(),
                   openedAt[0] == 0 ? 0 : now - openedAt[0]));
           socket = null;
-          followed.values().stream()
-              .filter(f -> !f.completed)
-              .forEach(f -> f.note("closed " + (code == null ? 1006 : code)));
+          noteOpen("closed " + (code == null ? 1006 : code));
           retryLater();
         });
     ws.connect(
