@@ -88,7 +88,7 @@ public final class Bench {
         !options.contains("--no-write") && plan.name().equals("full") && only.isEmpty());
     System.out.println("\n=== summary (" + plan.name() + ") ===");
     System.out.print(bench.summary.render());
-    System.exit(0);
+    System.exit(bench.stallFailed ? 1 : 0);
   }
 
   private void run() throws Exception {
@@ -111,6 +111,7 @@ public final class Bench {
       section("latency_same_node", () -> latency("latency_same_node", nodeA, 10_000_000L));
       section("latency_cross_node", () -> latency("latency_cross_node", nodeB, 20_000_000L));
       section("fanout", this::fanout);
+      section("stall", this::stall);
     }
     if (bareX != null && bareY != null) {
       section("fanout_bare", this::fanoutBare);
@@ -259,6 +260,45 @@ public final class Bench {
       r.report(summary, name, name.contains("same") ? "latency_http_rtt" : "latency_eventbus_rtt");
     } finally {
       turns.close();
+    }
+  }
+
+  private static final String STALL_SEED_CALL = "BENCH_S_SEED";
+
+  /** Set when the stall check ran and failed: the bench then exits 1. */
+  private boolean stallFailed;
+
+  private void stall() throws Exception {
+    stallFailed = true; // until it has run and passed
+    long seeded = System.nanoTime();
+    db.seedCalls(List.of(STALL_SEED_CALL));
+    db.seedTurns(STALL_SEED_CALL, plan.stallSeedTurns());
+    System.out.printf(
+        "  %,d turns stored beforehand in %.1f s%n",
+        plan.stallSeedTurns(), (System.nanoTime() - seeded) / 1e9);
+    List<Turns> nodes =
+        List.of(
+            new Turns(vertx, nodeA.port, WEBHOOK_SECRET, 64),
+            new Turns(vertx, nodeB.port, WEBHOOK_SECRET, 64));
+    try {
+      StallBench.Result r =
+          StallBench.run(
+              vertx,
+              nodes,
+              BenchDb.sids("BENCH_L_", plan.latencyCalls()),
+              plan.stallRate(),
+              plan.stallWarmupSeconds(),
+              plan.stallSeconds());
+      System.out.println("  webhook latency at a fixed rate " + Lat.describe(r.latency()));
+      summary.put("stall_p99_ms", Lat.ms(r.latency(), 99));
+      summary.put("stall_p999_ms", Lat.ms(r.latency(), 99.9));
+      summary.put("stall_max_ms", Lat.maxMs(r.latency()));
+      summary.put("stall_webhooks_over_100ms", r.over100ms());
+      summary.put("stall_errors", r.errors());
+      summary.put("stall_check", r.passed() ? "pass" : "FAIL");
+      stallFailed = !r.passed();
+    } finally {
+      nodes.forEach(Turns::close);
     }
   }
 

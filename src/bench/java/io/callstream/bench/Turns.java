@@ -56,13 +56,18 @@ final class Turns {
   }
 
   static String body(String callSid, long id) {
+    return body(callSid, id, MESSAGE);
+  }
+
+  /** {@code message}: plain ASCII without quotes or backslashes. */
+  static String body(String callSid, long id, String message) {
     return "{\"call_sid\":\""
         + callSid
         + "\",\"speaker\":\"agent\",\"message\":\""
         + MARK
         + id
         + " "
-        + MESSAGE
+        + message
         + "\",\"timestamp\":\""
         + Instant.now()
         + "\"}";
@@ -70,7 +75,12 @@ final class Turns {
 
   /** Posts one signed turn; the future holds the HTTP status. */
   Future<Integer> post(String callSid, long id) {
-    byte[] body = body(callSid, id).getBytes(StandardCharsets.UTF_8);
+    return post(callSid, id, MESSAGE);
+  }
+
+  /** Posts one signed turn saying {@code message} (see {@link #body(String, long, String)}). */
+  Future<Integer> post(String callSid, long id, String message) {
+    byte[] body = body(callSid, id, message).getBytes(StandardCharsets.UTF_8);
     return client
         .post(port, "127.0.0.1", PATH)
         .putHeader("Content-Type", "application/json")

@@ -1,6 +1,7 @@
 package io.callstream.app;
 
 import io.callstream.call.LiveTurnWriter;
+import io.callstream.call.SearchIndexUpkeep;
 import io.callstream.config.Config;
 import io.callstream.db.Database;
 import io.callstream.live.LiveRole;
@@ -24,6 +25,7 @@ public final class HttpVerticle extends VerticleBase {
   private Assembly assembly;
   private HttpServer server;
   private Pool writerPool;
+  private SearchIndexUpkeep searchIndex;
 
   public HttpVerticle(NodeResources node) {
     this.node = node;
@@ -46,6 +48,10 @@ public final class HttpVerticle extends VerticleBase {
                   LiveTurnWriter.DEFAULT_MAX_BATCH,
                   webhooks.writerMaxQueue(),
                   webhooks.writerMaxQueueBytes()));
+      // the writer's host also keeps the transcript search index's merges out of its statements
+      searchIndex =
+          new SearchIndexUpkeep(vertx, node.pool(), webhooks.searchIndexFlushMs(), node.registry());
+      searchIndex.start();
     }
     assembly = new Assembly(vertx, node);
     Config.Http http = node.config().http();
@@ -92,6 +98,9 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (searchIndex != null) {
+      searchIndex.stop();
+    }
     Future<?> closing =
         assembly == null || assembly.live() == null
             ? Future.succeededFuture()

@@ -173,6 +173,20 @@ public final class TranscriptRepository {
   }
 
   /**
+   * Moves the entries waiting in the full-text index's pending list (GIN {@code fastupdate}) into
+   * the index proper; answers the number of pending-list pages it emptied. Left alone, the insert
+   * that finds the list over {@code gin_pending_list_limit} (4 MB) does this itself, inside its own
+   * statement: 100-300 ms during which the batch holds its calls' row locks (see {@link
+   * SearchIndexUpkeep}). Only the index's owner may run it (SQLSTATE 42501 otherwise).
+   */
+  static final String CLEAN_SEARCH_PENDING =
+      "SELECT gin_clean_pending_list('transcriptions_search_idx'::regclass) AS pages";
+
+  public Future<Long> cleanSearchPending(SqlClient db) {
+    return db.query(CLEAN_SEARCH_PENDING).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
    * Post-call turns, only when the call received no live turns; a turn already stored is skipped.
    */
   private static final String INSERT_TURNS =

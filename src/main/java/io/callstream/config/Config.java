@@ -186,7 +186,9 @@ public record Config(
    * simulator signs with; {@code spoolDir}: WEBHOOK_SPOOL_DIR, where bodies over 1 MiB wait while
    * read (default java.io.tmpdir); {@code writerMaxQueue}/{@code writerMaxQueueBytes}: the
    * live-turn writer's queue bound (WRITER_MAX_QUEUE, WRITER_MAX_QUEUE_BYTES); {@code deadlineMs}:
-   * a webhook not stored by then is answered 503 (WEBHOOK_DEADLINE_MS).
+   * a webhook not stored by then is answered 503 (WEBHOOK_DEADLINE_MS); {@code searchIndexFlushMs}:
+   * how often the node merges the transcript search index's pending list in the background
+   * (SEARCH_INDEX_FLUSH_MS; 0 = never, the inserts then do it themselves).
    */
   public record Webhooks(
       String secret,
@@ -197,7 +199,8 @@ public record Config(
       int maxConcurrentSpools,
       int writerMaxQueue,
       long writerMaxQueueBytes,
-      int deadlineMs) {
+      int deadlineMs,
+      int searchIndexFlushMs) {
     public List<String> secrets() {
       return SettingParsers.secretList(secret);
     }
