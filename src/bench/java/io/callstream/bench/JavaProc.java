@@ -26,7 +26,12 @@ import java.util.regex.Pattern;
 final class JavaProc implements AutoCloseable {
   private static final Pattern HISTOGRAM_LINE =
       Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
-  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+  /**
+   * JDK 17: "heap total 524288K, used 37305K"; JDK 25: "total reserved …K, committed …K, used …K".
+   */
+  private static final Pattern HEAP_USED =
+      Pattern.compile("heap\\s+total (?:reserved )?\\d+K,(?: committed \\d+K,)? used (\\d+)K");
 
   final String name;
   final int port;
