@@ -127,9 +127,9 @@ public final class TranscriptRepository {
   /**
    * {@link #INSERT_BATCH} for a batch of one turn, the usual batch below a few hundred webhooks per
    * second: the same steps, answers and errors, without the arrays, window and joins that only a
-   * batch needs. PostgreSQL runs it in about half the time (0.42-0.58 ms against 0.9-1.1 ms
-   * measured with EXPLAIN ANALYZE on a 100,000-turn table; the peer's one-turn statement: 0.19-0.26
-   * ms).
+   * batch needs. With the writer's generic plans PostgreSQL runs it in less than half the time:
+   * 0.19-0.22 ms against 0.44-0.50 ms (EXPLAIN ANALYZE EXECUTE of both, prepared, on a
+   * 100,000-turn table; the peer's one-turn statement: 0.16-0.25 ms).
    */
   static final String INSERT_ONE =
       """
