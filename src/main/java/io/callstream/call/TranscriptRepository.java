@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * The owner of {@code transcriptions}: all of this table's SQL is here. The live-turn insert also
  * bumps the calls' sequence counters in the same statement (one round trip and one commit per
- * batch; see {@link #INSERT_BATCH}): the only write of {@code calls} outside {@link
- * CallRepository}, and the only statement writing two tables.
+ * batch; see {@link #INSERT_BATCH}, and {@link #INSERT_ONE} for a batch of one): the only writes of
+ * {@code calls} outside {@link CallRepository}, and the only statements writing two tables.
  */
 public final class TranscriptRepository {
   /**
@@ -128,8 +128,8 @@ public final class TranscriptRepository {
    * {@link #INSERT_BATCH} for a batch of one turn, the usual batch below a few hundred webhooks per
    * second: the same steps, answers and errors, without the arrays, window and joins that only a
    * batch needs. With the writer's generic plans PostgreSQL runs it in less than half the time:
-   * 0.19-0.22 ms against 0.44-0.50 ms (EXPLAIN ANALYZE EXECUTE of both, prepared, on a
-   * 100,000-turn table; the peer's one-turn statement: 0.16-0.25 ms).
+   * 0.19-0.22 ms against 0.44-0.50 ms (EXPLAIN ANALYZE EXECUTE of both, prepared, on a 100,000-turn
+   * table; the peer's one-turn statement: 0.16-0.25 ms).
    */
   static final String INSERT_ONE =
       """
