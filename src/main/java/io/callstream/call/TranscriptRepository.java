@@ -139,8 +139,8 @@ public final class TranscriptRepository {
                       ORDER BY (m.call_sid = $1) DESC NULLS LAST LIMIT 1)
         FOR UPDATE
       ), e AS MATERIALIZED (
-        SELECT t.id, t.sequence_number, t.spoken_at FROM transcriptions t JOIN c ON t.call_id = c.id
-        WHERE t.dedupe_key = $3
+        SELECT t.id, t.sequence_number, t.spoken_at FROM transcriptions t
+        WHERE t.call_id = (SELECT c.id FROM c) AND t.dedupe_key = $3
       ), b AS (
         UPDATE calls u SET last_sequence_number = u.last_sequence_number + 1, updated_at = now(),
           status = CASE WHEN u.status = 'initiated' THEN 'in_progress' ELSE u.status END

@@ -82,4 +82,47 @@ class BatchStatementPlanTest {
     assertTrue(plan.contains("transcriptions_call_id_dedupe_key_key"), plan);
     assertFalse(plan.contains("Seq Scan"), "no sequential scan in the writer's plan:\n" + plan);
   }
+
+  /**
+   * The one-turn statement on a fresh database: its redelivery lookup must use both columns of
+   * (call_id, dedupe_key). Written as a join, its generic plan probed the index by dedupe_key alone
+   * (a scan of the whole index per turn): PostgreSQL's CPU at 500 webhooks/s doubled.
+   */
+  @Test
+  void theOneTurnStatementsGenericPlanProbesTheKeyWithBothColumns() {
+    assertTrue(
+        Database.connectOptions(TestDatabase.database(schema), "test")
+            .getPreparedStatementCacheSqlFilter()
+            .test(TranscriptRepository.INSERT_ONE));
+    String plan =
+        Await.result(
+            writerPool.withConnection(
+                c ->
+                    c.query(
+                            "INSERT INTO calls (call_sid, conversation_id, status) SELECT 'ONE_' || g, 'ONECONV_' || g, "
+                                + "'in_progress' FROM generate_series(1, 1000) g")
+                        .execute()
+                        .compose(
+                            v ->
+                                c.query(
+                                        "PREPARE one(text, text, text, text, text, timestamptz) AS "
+                                            + TranscriptRepository.INSERT_ONE)
+                                    .execute())
+                        .compose(
+                            v ->
+                                c.query(
+                                        "EXPLAIN (COSTS OFF) EXECUTE one('ONE_1', NULL, 'k1', 'user', 'a', now())")
+                                    .execute())
+                        .map(
+                            rows ->
+                                StreamSupport.stream(rows.spliterator(), false)
+                                    .map(r -> r.getString(0))
+                                    .collect(Collectors.joining("\n")))));
+    assertTrue(
+        plan.lines()
+            .anyMatch(l -> l.contains("Index Cond: ((call_id = ") && l.contains("dedupe_key = ")),
+        "the redelivery lookup uses both key columns:\n" + plan);
+    assertTrue(plan.contains("calls_pkey"), plan);
+    assertFalse(plan.contains("Seq Scan"), "no sequential scan in the writer's plan:\n" + plan);
+  }
 }
