@@ -66,11 +66,9 @@ public final class HttpVerticle extends VerticleBase {
             .setMaxWebSocketFrameSize(65_536)
             .setMaxWebSocketMessageSize(65_536)
             .setRegisterWebSocketWriteHandlers(false)
-            // every write happens on the connection's own event loop (futures complete on the
-            // caller's context), so a connection needs no cross-thread message queue: Vert.x 5.0
-            // then skips creating one per HTTP connection, which a WebSocket keeps alive (one
-            // 1,025-slot JCTools chunk, 4.7 KB of heap per idle socket; issue 21)
-            .setStrictThreadMode(true)
+            // not strict thread mode: it spares a JCTools queue per connection (4.9 KB of heap per
+            // idle WebSocket, issue 21) but with it nginx saw every node fail during the soak's
+            // rolling restart (BENCHMARKS.md)
             .setPerMessageWebSocketCompressionSupported(
                 false) // no per-socket zlib state: small idle sockets
             .setPerFrameWebSocketCompressionSupported(false)
