@@ -3,6 +3,7 @@ package io.callstream.app;
 import io.callstream.call.LiveTurnWriter;
 import io.callstream.call.SearchIndexUpkeep;
 import io.callstream.config.Config;
+import io.callstream.config.WebhookConfig;
 import io.callstream.db.Database;
 import io.callstream.live.LiveRole;
 import io.callstream.web.RequestDeadlines;
@@ -38,7 +39,7 @@ public final class HttpVerticle extends VerticleBase {
       writerPool =
           Database.createWriterPool(
               vertx, node.config().database(), LiveTurnWriter.DEFAULT_MAX_IN_FLIGHT);
-      Config.Webhooks webhooks = node.config().webhooks();
+      WebhookConfig webhooks = node.config().webhooks();
       node.turns()
           .bind(
               context,

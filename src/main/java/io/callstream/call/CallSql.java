@@ -2,11 +2,11 @@ package io.callstream.call;
 
 /**
  * The SQL of {@link CallRepository}, the owner of {@code calls}: every statement writing this table
- * is here (the one exception, the live-turn batch of {@link TranscriptRepository}, is documented
- * there and in the package), and every status literal of a call in SQL ({@link Call#INITIATED},
- * {@link Call#IN_PROGRESS}, {@link Call#COMPLETED}, {@link Call#FAILED}; the recording states of
- * inbound calls). Kept apart from the repository's methods only for length; nothing but {@link
- * CallRepository} reads it, and {@link CallSearch} the attention rule.
+ * is here (the one exception, the live-turn statements of {@link TranscriptRepository} in {@link
+ * LiveTurnSql}, is documented there and in the package), and every status literal of a call in SQL
+ * ({@link Call#INITIATED}, {@link Call#IN_PROGRESS}, {@link Call#COMPLETED}, {@link Call#FAILED};
+ * the recording states of inbound calls). Kept apart from the repository's methods only for length;
+ * nothing but {@link CallRepository} reads it, and {@link CallSearch} the attention rule.
  */
 final class CallSql {
   private CallSql() {}

@@ -6,7 +6,6 @@ import io.callstream.config.Config.Database;
 import io.callstream.config.Config.Demo;
 import io.callstream.config.Config.ElevenLabs;
 import io.callstream.config.Config.Http;
-import io.callstream.config.Config.Webhooks;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -89,8 +88,8 @@ final class ConfigParser {
       throw new ConfigException(
           "TRANSCRIPTION_WEBHOOK_TOKEN must be at least " + MIN_SECRET_BYTES + " bytes long");
     }
-    Webhooks webhooks =
-        new Webhooks(
+    WebhookConfig webhooks =
+        new WebhookConfig(
             webhookSecret,
             allowUnsigned,
             transcriptionToken,

@@ -2,7 +2,7 @@ package io.callstream.webhook;
 
 import io.callstream.audio.AudioStore;
 import io.callstream.call.PostCallEvent;
-import io.callstream.config.Config;
+import io.callstream.config.WebhookConfig;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
 import io.callstream.webhook.WebhookOutcome.Delivery;
@@ -27,7 +27,7 @@ final class PostCallHandler {
   private final Vertx vertx;
   private final WebhookAuth auth;
   private final PostCallInbox inbox;
-  private final Config.Webhooks config;
+  private final WebhookConfig config;
   private final Path spoolDir;
   private final LargeBodies largeBodies;
   private final WebhookDeadline deadline;
@@ -38,7 +38,7 @@ final class PostCallHandler {
       Vertx vertx,
       WebhookAuth auth,
       PostCallInbox inbox,
-      Config.Webhooks config,
+      WebhookConfig config,
       WebhookDeadline deadline,
       AudioStore audioStore) {
     this.deadline = deadline;

@@ -1,6 +1,6 @@
 package io.callstream.webhook;
 
-import io.callstream.config.Config;
+import io.callstream.config.WebhookConfig;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ public final class StaleFiles {
   private StaleFiles() {}
 
   /** Where post-call bodies are spooled: WEBHOOK_SPOOL_DIR (default java.io.tmpdir). */
-  static Path spoolDir(Config.Webhooks config) {
+  static Path spoolDir(WebhookConfig config) {
     return config.spoolDir();
   }
 
@@ -40,7 +40,7 @@ public final class StaleFiles {
   }
 
   /** Removes stale spool and .part files; returns how many. Never fails (a problem is logged). */
-  public static int remove(Config.Webhooks config, String legacyAudioDir, Duration staleAfter) {
+  public static int remove(WebhookConfig config, String legacyAudioDir, Duration staleAfter) {
     Instant before = Instant.now().minus(staleAfter);
     int removed = remove(spoolDir(config), SPOOL_GLOB, before);
     if (legacyAudioDir != null) {

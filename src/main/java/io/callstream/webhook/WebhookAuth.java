@@ -1,6 +1,6 @@
 package io.callstream.webhook;
 
-import io.callstream.config.Config;
+import io.callstream.config.WebhookConfig;
 import io.callstream.failure.Failure;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ public final class WebhookAuth {
   private final boolean allowUnsigned;
   private final byte[] bearer;
 
-  public WebhookAuth(Config.Webhooks config, Clock clock) {
+  public WebhookAuth(WebhookConfig config, Clock clock) {
     this.verifier = config.secret() == null ? null : new SignatureVerifier(config.secrets(), clock);
     this.allowUnsigned = config.allowUnsigned();
     this.bearer =

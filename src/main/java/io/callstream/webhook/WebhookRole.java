@@ -2,7 +2,7 @@ package io.callstream.webhook;
 
 import io.callstream.audio.AudioStore;
 import io.callstream.call.NodeTurnWriter;
-import io.callstream.config.Config;
+import io.callstream.config.WebhookConfig;
 import io.callstream.web.ClientAddress;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -24,7 +24,7 @@ public final class WebhookRole {
 
   public WebhookRole(
       Vertx vertx,
-      Config.Webhooks config,
+      WebhookConfig config,
       PostCallInbox inbox,
       MeterRegistry registry,
       NodeTurnWriter turns,

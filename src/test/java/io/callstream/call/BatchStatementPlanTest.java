@@ -44,9 +44,9 @@ class BatchStatementPlanTest {
     assertTrue(
         Database.connectOptions(TestDatabase.database(schema), "test")
             .getPreparedStatementCacheSqlFilter()
-            .test(TranscriptRepository.INSERT_BATCH),
+            .test(LiveTurnSql.INSERT_BATCH),
         "the batch statement ("
-            + TranscriptRepository.INSERT_BATCH.length()
+            + LiveTurnSql.INSERT_BATCH.length()
             + " characters) must be cached: beyond the cache's limit PostgreSQL parses and plans it on every batch");
   }
 
@@ -64,7 +64,7 @@ class BatchStatementPlanTest {
                             v ->
                                 c.query(
                                         "PREPARE batch(text[], text[], text[], text[], text[], timestamptz[]) AS "
-                                            + TranscriptRepository.INSERT_BATCH)
+                                            + LiveTurnSql.INSERT_BATCH)
                                     .execute())
                         .compose(
                             v ->
@@ -93,7 +93,7 @@ class BatchStatementPlanTest {
     assertTrue(
         Database.connectOptions(TestDatabase.database(schema), "test")
             .getPreparedStatementCacheSqlFilter()
-            .test(TranscriptRepository.INSERT_ONE));
+            .test(LiveTurnSql.INSERT_ONE));
     String plan =
         Await.result(
             writerPool.withConnection(
@@ -106,7 +106,7 @@ class BatchStatementPlanTest {
                             v ->
                                 c.query(
                                         "PREPARE one(text, text, text, text, text, timestamptz) AS "
-                                            + TranscriptRepository.INSERT_ONE)
+                                            + LiveTurnSql.INSERT_ONE)
                                     .execute())
                         .compose(
                             v ->

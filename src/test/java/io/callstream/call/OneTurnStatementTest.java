@@ -11,6 +11,7 @@ import io.callstream.support.Await;
 import io.callstream.support.SchemaPool;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A batch of one live turn runs {@link TranscriptRepository#INSERT_ONE}, not the batch statement:
- * each case runs through both, on twin calls, and must get the same answer and leave the same rows.
+ * A batch of one live turn runs {@link LiveTurnSql#INSERT_ONE}, not the batch statement: each case
+ * runs through both, on twin calls, and must get the same answer and leave the same rows.
  */
 class OneTurnStatementTest {
   static final SchemaPool db = SchemaPool.open("oneturn");
@@ -40,36 +41,24 @@ class OneTurnStatementTest {
    * Runs the same turn through both statements (the one-turn path on "one_", the batch on "b_").
    */
   private static List<LiveTurnResult> both(String sid, String conversation, String key) {
-    return both(sid, conversation, key, "agent");
+    return List.of(
+        write(repository::insertLive, "one_", sid, conversation, key),
+        write(repository::insertBatch, "b_", sid, conversation, key));
   }
 
-  private static List<LiveTurnResult> both(
-      String sid, String conversation, String key, String speaker) {
-    LiveTurnResult one =
-        single(
-            (s, c) -> repository.insertLive(pool, List.of(turn(s, c, key, speaker))),
-            "one_",
-            sid,
-            conversation);
-    LiveTurnResult batch =
-        single(
-            (s, c) -> repository.insertBatch(pool, List.of(turn(s, c, key, speaker))),
-            "b_",
-            sid,
-            conversation);
-    return List.of(one, batch);
-  }
-
-  private static LiveTurnResult single(
-      BiFunction<String, String, Future<List<LiveTurnResult>>> write,
+  private static LiveTurnResult write(
+      BiFunction<SqlClient, List<LiveTurn>, Future<List<LiveTurnResult>>> statement,
       String prefix,
       String sid,
-      String conversation) {
-    return Await.result(
-            write.apply(
-                sid == null ? null : prefix + sid,
-                conversation == null ? null : prefix + conversation))
-        .get(0);
+      String conversation,
+      String key) {
+    LiveTurn turn =
+        turn(
+            sid == null ? null : prefix + sid,
+            conversation == null ? null : prefix + conversation,
+            key,
+            "agent");
+    return Await.result(statement.apply(pool, List.of(turn))).get(0);
   }
 
   /** The answer with the database ids taken out (the twins' rows have different ids). */
