@@ -74,7 +74,11 @@ class NodeJarIT {
               .count());
     }
     try (NodeProcess node =
-        NodeProcess.start("cds", env, List.of("-Xshare:on", "-Xlog:class+load=info"), "--help")) {
+        NodeProcess.start(
+            "cds",
+            env,
+            List.of("-Xshare:on", "-Xlog:class+load=info", "-Xlog:cds=info", "-Xlog:gc=info"),
+            "--help")) {
       assertTrue(node.process().waitFor(60, TimeUnit.SECONDS));
       String log = node.log();
       assertEquals(0, node.process().exitValue(), log);
@@ -84,6 +88,13 @@ class NodeJarIT {
               .anyMatch(
                   l -> l.contains("io.callstream.app.Main") && l.contains("shared objects file")),
           "callstream's own classes come from the archive");
+      // CALLSTREAM_CDS_RELOCATE=no: mapped where it was dumped, so its pages are shared by the
+      // host's nodes (relocated, each JVM dirties its own copy)
+      assertTrue(
+          log.lines().anyMatch(l -> l.contains("ArchiveRelocationMode: 0")),
+          "the archive is mapped at its dump address");
+      // CALLSTREAM_GC's default
+      assertTrue(log.lines().anyMatch(l -> l.contains("Using Serial")), "the Serial collector");
     }
   }
 
