@@ -7,6 +7,7 @@ import io.callstream.config.WebhookConfig;
 import io.callstream.db.Database;
 import io.callstream.live.LiveRole;
 import io.callstream.web.RequestDeadlines;
+import io.callstream.webhook.LiveTurnEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -44,11 +45,13 @@ public final class HttpVerticle extends VerticleBase {
           .bind(
               context,
               new LiveTurnWriter(
-                  writerPool,
-                  LiveTurnWriter.DEFAULT_MAX_IN_FLIGHT,
-                  LiveTurnWriter.DEFAULT_MAX_BATCH,
-                  webhooks.writerMaxQueue(),
-                  webhooks.writerMaxQueueBytes()));
+                      writerPool,
+                      LiveTurnWriter.DEFAULT_MAX_IN_FLIGHT,
+                      LiveTurnWriter.DEFAULT_MAX_BATCH,
+                      webhooks.writerMaxQueue(),
+                      webhooks.writerMaxQueueBytes())
+                  // where a committed turn becomes an event: one bus message per statement
+                  .onCommitted(new LiveTurnEvents(vertx.eventBus(), webhooks.eventBusBatches())));
       // the writer's host also keeps the transcript search index's merges out of its statements
       searchIndex =
           new SearchIndexUpkeep(vertx, node.pool(), webhooks.searchIndexFlushMs(), node.registry());

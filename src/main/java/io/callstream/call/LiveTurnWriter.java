@@ -8,6 +8,9 @@ import io.vertx.sqlclient.Pool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Stores live turns with natural batching: when no batch is in flight a turn is written at once (an
@@ -26,6 +29,7 @@ import java.util.List;
  * turn), and batches touching the same call wait for each other's row lock. See README.md.
  */
 public final class LiveTurnWriter {
+  private static final Logger LOG = Logger.getLogger(LiveTurnWriter.class.getName());
   public static final int DEFAULT_MAX_IN_FLIGHT = 1;
   public static final int DEFAULT_MAX_BATCH = 256;
   public static final int DEFAULT_MAX_QUEUE = 10_000;
@@ -68,6 +72,7 @@ public final class LiveTurnWriter {
   private final int maxQueue;
   private final long maxQueueBytes;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private BiConsumer<List<LiveTurn>, List<LiveTurnResult>> committed = (requests, results) -> {};
   private Thread owner;
   private int inFlight;
   private long batches;
@@ -148,6 +153,16 @@ public final class LiveTurnWriter {
     return promise.future();
   }
 
+  /**
+   * Called on the writer's event loop with each statement's turns and results, in commit order,
+   * once it committed and before any of its writers hears of it: where the node publishes the
+   * stored turns (one event-bus message per statement). Set before the first write.
+   */
+  public LiveTurnWriter onCommitted(BiConsumer<List<LiveTurn>, List<LiveTurnResult>> listener) {
+    this.committed = listener;
+    return this;
+  }
+
   public Stats stats() {
     return new Stats(
         batches, turns, retries, isolated, rejected, expired, queued, queuedBytes, peakQueued);
@@ -210,6 +225,7 @@ public final class LiveTurnWriter {
             done -> {
               if (done.succeeded()) {
                 List<LiveTurnResult> results = done.result();
+                announce(requests, results);
                 for (int i = 0; i < batch.size(); i++) {
                   batch.get(i).promise().tryComplete(results.get(i));
                 }
@@ -222,6 +238,14 @@ public final class LiveTurnWriter {
               batch.forEach(p -> p.promise().tryFail(done.cause()));
               return Future.succeededFuture();
             });
+  }
+
+  private void announce(List<LiveTurn> requests, List<LiveTurnResult> results) {
+    try {
+      committed.accept(requests, results);
+    } catch (RuntimeException e) { // stored all the same: the writers still get their answers
+      LOG.log(Level.WARNING, "announcing stored live turns failed", e);
+    }
   }
 
   /**
@@ -238,6 +262,7 @@ public final class LiveTurnWriter {
         .transform(
             done -> {
               if (done.succeeded()) {
+                announce(one, done.result());
                 p.promise().tryComplete(done.result().get(0));
               } else {
                 p.promise().tryFail(done.cause());

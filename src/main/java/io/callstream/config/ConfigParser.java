@@ -99,7 +99,8 @@ final class ConfigParser {
             s.integer("WRITER_MAX_QUEUE", 10_000, 1, 10_000_000),
             s.longValue("WRITER_MAX_QUEUE_BYTES", 64L << 20, 1L << 20),
             s.integer("WEBHOOK_DEADLINE_MS", 10_000, 100, 600_000),
-            s.integer("SEARCH_INDEX_FLUSH_MS", 1_000, 0, 600_000));
+            s.integer("SEARCH_INDEX_FLUSH_MS", 1_000, 0, 600_000),
+            s.bool("EVENT_BUS_BATCHES", true));
     LiveConfig live =
         new LiveConfig(
             s.integer("WS_MAX_SUBSCRIPTIONS", 100, 1, 100_000),

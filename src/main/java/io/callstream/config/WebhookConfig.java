@@ -12,7 +12,9 @@ import java.util.List;
  * WRITER_MAX_QUEUE_BYTES); {@code deadlineMs}: a webhook not stored by then is answered 503
  * (WEBHOOK_DEADLINE_MS); {@code searchIndexFlushMs}: how often the node merges the transcript
  * search index's pending list in the background (SEARCH_INDEX_FLUSH_MS; 0 = never, the inserts then
- * do it themselves).
+ * do it themselves); {@code eventBusBatches}: the turns of one live-turn statement are published as
+ * one event-bus message (EVENT_BUS_BATCHES, default true; false while nodes older than it are in
+ * the cluster, see docs/configuration.md).
  */
 public record WebhookConfig(
     String secret,
@@ -24,7 +26,8 @@ public record WebhookConfig(
     int writerMaxQueue,
     long writerMaxQueueBytes,
     int deadlineMs,
-    int searchIndexFlushMs) {
+    int searchIndexFlushMs,
+    boolean eventBusBatches) {
   public List<String> secrets() {
     return SettingParsers.secretList(secret);
   }

@@ -1,9 +1,13 @@
 package io.callstream.events;
 
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -12,10 +16,22 @@ import java.util.function.Supplier;
  * id, kind, sequence number) let a receiver route and order it without parsing the body.
  * Publishers: the webhook role, the calls API (starts, handled marks). Consumers: every live-role
  * instance on every node, which decode each message once into a {@link Received}.
+ *
+ * <p>The turns one live-turn statement committed go as one {@link EventBatch} message on {@link
+ * #BATCH_ADDRESS} instead (EVENT_BUS_BATCHES, default on). Per-call order does not depend on it:
+ * receivers order a call's turns by sequence number whatever their address and node (turns of one
+ * call may be written by any node), and a call_completed waits for every turn it counts. {@link
+ * #consume} listens on both addresses, so a node reads what older and newer nodes publish.
  */
 public final class CallEvents {
   /** Publish/subscribe address of all call events, on every node of the cluster. */
   public static final String ADDRESS = "callstream.calls.events";
+
+  /**
+   * Publish/subscribe address of event batches ({@link EventBatch}, its own codec): nodes older
+   * than it do not listen here, hence EVENT_BUS_BATCHES=false while such nodes are in the cluster.
+   */
+  public static final String BATCH_ADDRESS = "callstream.calls.events.batch";
 
   static final String CALL_ID = "call_id";
   static final String KIND = "kind";
@@ -53,6 +69,80 @@ public final class CallEvents {
   /** Publishes in order: for one call, call_status before call_completed. */
   public static void publishAll(EventBus bus, List<? extends CallEvent> events) {
     events.forEach(e -> publish(bus, e));
+  }
+
+  /**
+   * Publishes these events as one message on {@link #BATCH_ADDRESS}, in this order (nothing for an
+   * empty list). The bus must have the codec ({@link #registerCodec}).
+   */
+  public static void publishBatch(EventBus bus, List<? extends CallEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    List<Received> batch = new ArrayList<>(events.size());
+    for (CallEvent e : events) {
+      batch.add(Received.of(e.callId(), e.kind(), e.sequenceNumber(), e.toFrame().encode()));
+    }
+    bus.publish(BATCH_ADDRESS, new EventBatch(batch));
+  }
+
+  /**
+   * Registers {@link EventBatch}'s codec on this bus unless it is there already. Once per user at
+   * start-up ({@link #consume}, the webhook role's publisher), never per publish: a second
+   * registration costs an exception.
+   */
+  public static void registerCodec(EventBus bus) {
+    try {
+      bus.registerDefaultCodec(EventBatch.class, new EventBatch.Codec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // registered by an earlier user on this node
+    }
+  }
+
+  /**
+   * Consumes every call event this node's bus delivers, single or batched, one {@link Received} at
+   * a time on the caller's context; a message that is no call event goes to {@code malformed} with
+   * the reason.
+   */
+  public static Consumers consume(
+      EventBus bus, Consumer<Received> handler, Consumer<String> malformed) {
+    registerCodec(bus);
+    MessageConsumer<String> single =
+        bus.consumer(
+            ADDRESS,
+            m -> {
+              Received event;
+              try {
+                event = decode(m);
+              } catch (IllegalArgumentException e) {
+                malformed.accept(e.getMessage());
+                return;
+              }
+              handler.accept(event);
+            });
+    MessageConsumer<Object> batches =
+        bus.consumer(
+            BATCH_ADDRESS,
+            m -> {
+              if (m.body() instanceof EventBatch batch) {
+                batch.events().forEach(handler);
+              } else {
+                malformed.accept("not an event batch: " + m.body());
+              }
+            });
+    return new Consumers(single, batches);
+  }
+
+  /** The two consumers {@link #consume} registered. */
+  public record Consumers(MessageConsumer<String> single, MessageConsumer<Object> batches) {
+    /** Completes when both are registered cluster-wide. */
+    public Future<Void> completion() {
+      return Future.all(single.completion(), batches.completion()).mapEmpty();
+    }
+
+    public Future<Void> unregister() {
+      return Future.all(single.unregister(), batches.unregister()).mapEmpty();
+    }
   }
 
   /**

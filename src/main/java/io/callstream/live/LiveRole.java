@@ -11,8 +11,6 @@ import io.callstream.web.NodeLimit;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -45,7 +43,7 @@ public final class LiveRole {
   private final LiveHub hub;
   private final ClientAddress clients;
   private final BooleanSupplier draining;
-  private MessageConsumer<String> consumer;
+  private CallEvents.Consumers consumer;
   private Gauge instanceSockets;
   private long pingTimer = -1;
   private long revocationTimer = -1;
@@ -86,7 +84,11 @@ public final class LiveRole {
   }
 
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(CallEvents.ADDRESS, this::onEvent);
+    consumer =
+        CallEvents.consume(
+            vertx.eventBus(),
+            hub::dispatch,
+            reason -> LOG.warning("ignored a malformed call event: " + reason));
     long interval = TimeUnit.SECONDS.toMillis(config.pingIntervalSeconds());
     pingTimer =
         vertx.setPeriodic(
@@ -224,16 +226,5 @@ public final class LiveRole {
                 new LiveSocket(hub, ws)
                     .open(claims, client)) // the hub gives the place back on close
         .onFailure(e -> hub.users.release(claims.subject()));
-  }
-
-  private void onEvent(Message<String> message) {
-    CallEvents.Received event;
-    try {
-      event = CallEvents.decode(message);
-    } catch (IllegalArgumentException e) {
-      LOG.warning("ignored a malformed call event: " + e.getMessage());
-      return;
-    }
-    hub.dispatch(event);
   }
 }

@@ -1,26 +1,20 @@
 package io.callstream.webhook;
 
-import io.callstream.call.Call;
 import io.callstream.call.LiveTurn;
 import io.callstream.call.LiveTurnResult;
 import io.callstream.call.NodeTurnWriter;
 import io.callstream.call.TranscriptRepository.StoredTurn;
-import io.callstream.events.CallEvents;
-import io.callstream.events.CallStatusEvent;
-import io.callstream.events.TranscriptionEvent;
 import io.callstream.failure.Failure;
 import io.callstream.web.Responses;
 import io.callstream.webhook.WebhookOutcome.Delivery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Instant;
 
 /**
  * POST /webhooks/elevenlabs/transcription: one live turn. Before the body is read, the signature
@@ -28,8 +22,8 @@ import java.time.Instant;
  * LargeBodies#THRESHOLD} or of unknown length needs one of the node's large-body permits (else
  * 503); the body (at most 1 MiB) is then read with its signature checked over the raw bytes,
  * parsed, stored by the node's {@link NodeTurnWriter} (turns arriving while a write is in flight
- * share the next statement and commit), answered only after its own row committed, then its {@code
- * transcription} event is published.
+ * share the next statement and commit), answered only after its own row committed; the writer
+ * publishes its {@code transcription} event on commit ({@link LiveTurnEvents}).
  */
 final class LiveTurnHandler {
   private static final String TYPE = "live_turn";
@@ -39,7 +33,6 @@ final class LiveTurnHandler {
   private final LargeBodies largeBodies;
   private final Path spoolDir;
   private final NodeTurnWriter writer;
-  private final EventBus bus;
   private final WebhookDeadline deadline;
 
   /**
@@ -58,7 +51,6 @@ final class LiveTurnHandler {
     this.largeBodies = largeBodies;
     this.spoolDir = spoolDir;
     this.writer = writer;
-    this.bus = vertx.eventBus();
     this.deadline = deadline;
   }
 
@@ -101,14 +93,13 @@ final class LiveTurnHandler {
 
   private Future<WebhookOutcome> store(LiveTurn turn) {
     Delivery delivery = new Delivery(TYPE, turn.conversationId(), turn.callSid());
-    // published when committed, even after the deadline answered 503: the retry then finds a
-    // duplicate
+    // published by the writer when committed (LiveTurnEvents), even after the deadline answered
+    // 503: the retry then finds a duplicate
     Future<StoredTurn> write =
         writer
             .write(turn, deadline.deadlineNanos())
             .recover(WebhookErrors::badDataIsBadRequest)
-            .compose(LiveTurnHandler::storedOrRefused)
-            .onSuccess(stored -> publish(turn, stored));
+            .compose(LiveTurnHandler::storedOrRefused);
     return deadline
         .answerBy(write)
         .<WebhookOutcome>map(
@@ -152,32 +143,5 @@ final class LiveTurnHandler {
       return Future.failedFuture(Failure.invalid("call already ended (" + ended.status() + ")"));
     }
     return Future.failedFuture(Failure.invalid("unknown call"));
-  }
-
-  private void publish(LiveTurn turn, StoredTurn stored) {
-    if (!stored.created()) {
-      return;
-    }
-    if (stored.started()) {
-      CallEvents.publish(
-          bus,
-          new CallStatusEvent(
-              stored.callId(),
-              stored.callSid(),
-              stored.conversationId(),
-              Call.IN_PROGRESS,
-              Instant.now()));
-    }
-    CallEvents.publish(
-        bus,
-        new TranscriptionEvent(
-            stored.callId(),
-            stored.callSid(),
-            stored.conversationId(),
-            stored.transcriptionId(),
-            stored.sequenceNumber(),
-            turn.speaker(),
-            turn.message(),
-            stored.spokenAt()));
   }
 }

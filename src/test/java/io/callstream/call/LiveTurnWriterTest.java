@@ -22,7 +22,12 @@ import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +84,48 @@ class LiveTurnWriterTest {
     assertEquals(List.of("k1", "k2", "k3", "k4", "k5", "k6", "k7"), keysInOrder(pool, a));
     assertEquals(List.of("k1", "k2"), keysInOrder(pool, b));
     assertEquals(Call.IN_PROGRESS, WriterLoop.status(pool, a));
+  }
+
+  /**
+   * The commit listener (where the node publishes): called once per committed statement, with its
+   * turns and results in arrival order, before any of that statement's writers hears of its turn.
+   */
+  @Test
+  void eachCommittedStatementIsAnnouncedOnceBeforeItsWritersHear() {
+    insertCall(pool, "announce", null, Call.INITIATED);
+    WriterLoop loop = loop();
+    List<List<Integer>> announced = new CopyOnWriteArrayList<>();
+    Set<String> answered = ConcurrentHashMap.newKeySet();
+    List<String> heardFirst = new CopyOnWriteArrayList<>();
+    loop.writer.onCommitted(
+        (requests, results) -> {
+          assertEquals(requests.size(), results.size());
+          announced.add(
+              results.stream()
+                  .map(r -> ((LiveTurnResult.Stored) r).turn().sequenceNumber())
+                  .toList());
+          requests.stream()
+              .map(LiveTurn::dedupeKey)
+              .filter(answered::contains)
+              .forEach(heardFirst::add);
+        });
+    CompletableFuture<List<Future<LiveTurnResult>>> submitted = new CompletableFuture<>();
+    loop.context.runOnContext(
+        v ->
+            submitted.complete(
+                Stream.of("k1", "k2", "k3")
+                    .map(
+                        k ->
+                            loop.writer
+                                .write(turn("announce", k))
+                                .onComplete(ar -> answered.add(k)))
+                    .toList()));
+    WriterLoop.awaitAll(submitted.join());
+    assertEquals(
+        List.of(List.of(1), List.of(2, 3)),
+        announced,
+        "two statements: k1 alone, then k2 and k3 together");
+    assertEquals(List.of(), heardFirst, "writers heard of these turns before they were announced");
   }
 
   @Test

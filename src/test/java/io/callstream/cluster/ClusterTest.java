@@ -3,7 +3,12 @@ package io.callstream.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callstream.app.Node;
+import io.callstream.events.CallEvent;
+import io.callstream.events.CallEvents;
+import io.callstream.events.CallStatusEvent;
+import io.callstream.events.TranscriptionEvent;
 import io.callstream.support.Await;
+import io.callstream.support.EventRecorder;
 import io.callstream.support.Http;
 import io.callstream.support.TwoNodeCluster;
 import io.vertx.core.Vertx;
@@ -11,6 +16,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +73,37 @@ class ClusterTest {
     TwoNodeCluster.awaitRoute(a, b, (from, to) -> answers(from, address));
     a.vertx().eventBus().publish(address, "hello from A");
     ctx.awaitCompletion(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The webhook nodes' way of publishing stored turns: one {@link io.callstream.events.EventBatch}
+   * message, encoded by its codec on A and decoded on B, arrives whole and in order (frames with
+   * non-ASCII text too).
+   */
+  @Test
+  void anEventBatchCrossesTheClusterIntactAndInOrder() {
+    try (EventRecorder onB = EventRecorder.on(cluster.b)) {
+      onB.awaitVisibleFrom(cluster.a);
+      long callId = 4_200_000_000L + System.nanoTime() % 1_000_000;
+      Instant at = Instant.parse("2026-12-02T05:00:00Z");
+      List<CallEvent> events =
+          List.of(
+              new CallStatusEvent(callId, "CA-batch", "conv", "in_progress", at),
+              new TranscriptionEvent(
+                  callId, "CA-batch", "conv", 11, 1, "agent", "Grüß dich 🚚", at),
+              new TranscriptionEvent(callId, "CA-batch", "conv", 12, 2, "user", "ok", at));
+      CallEvents.publishBatch(cluster.a.vertx().eventBus(), events);
+      List<CallEvents.Received> got = onB.awaitCount(callId, 3);
+      assertEquals(
+          List.of(
+              CallEvents.Kind.STATUS, CallEvents.Kind.TRANSCRIPTION, CallEvents.Kind.TRANSCRIPTION),
+          got.stream().map(CallEvents.Received::kind).toList());
+      assertEquals(
+          List.of(0, 1, 2), got.stream().map(CallEvents.Received::sequenceNumber).toList());
+      for (int i = 0; i < events.size(); i++) {
+        assertEquals(events.get(i).toFrame().encode(), got.get(i).frame());
+      }
+    }
   }
 
   private static boolean answers(Node from, String address) {

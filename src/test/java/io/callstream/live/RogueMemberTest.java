@@ -133,14 +133,14 @@ class RogueMemberTest {
     // a publish is also delivered to the publisher's own consumers: the rogue's own forgeries do
     // not count
     Await.result(
-        v.eventBus()
-            .<String>consumer(
-                CallEvents.ADDRESS,
-                m -> {
-                  if (!m.body().contains(forgery(name))) {
-                    received.add(m.body());
+        CallEvents.consume(
+                v.eventBus(),
+                e -> {
+                  if (!e.frame().contains(forgery(name))) {
+                    received.add(e.frame());
                   }
-                })
+                },
+                received::add)
             .completion());
     return new Rogue(name, v, hazelcast, received);
   }
@@ -183,6 +183,18 @@ class RogueMemberTest {
               "agent",
               forgery(r.name()),
               Instant.now()));
+      CallEvents.publishBatch( // and one as a batch, the webhook nodes' way of publishing turns
+          r.vertx().eventBus(),
+          List.of(
+              new TranscriptionEvent(
+                  call.id(),
+                  call.callSid(),
+                  call.conversationId(),
+                  2,
+                  2,
+                  "agent",
+                  forgery(r.name()),
+                  Instant.now())));
       CallEvents.publish(
           r.vertx().eventBus(),
           new CallCompletedEvent(

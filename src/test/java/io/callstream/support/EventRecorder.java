@@ -3,7 +3,6 @@ package io.callstream.support;
 import io.callstream.app.Node;
 import io.callstream.events.CallEvents;
 import io.callstream.events.CallStatusEvent;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,21 +12,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * Records every event published on {@link CallEvents#ADDRESS} as one node's event bus delivers it,
- * decoded the way the live role decodes it. Markers it publishes itself (negative call ids,
- * call_sid "marker") let a test wait for a point in the stream: see {@link #settle} and {@link
- * #awaitVisibleFrom}.
+ * Records every event published on {@link CallEvents#ADDRESS} and {@link CallEvents#BATCH_ADDRESS}
+ * as one node's event bus delivers it, decoded the way the live role decodes it. Markers it
+ * publishes itself (negative call ids, call_sid "marker") let a test wait for a point in the
+ * stream: see {@link #settle} and {@link #awaitVisibleFrom}.
  */
 public final class EventRecorder implements AutoCloseable {
   private static final AtomicLong MARKERS = new AtomicLong();
   private static final String MARKER_SID = "marker";
 
   private final List<CallEvents.Received> events = new CopyOnWriteArrayList<>();
-  private final MessageConsumer<String> consumer;
+  private final CallEvents.Consumers consumer;
 
   private EventRecorder(Node node) {
     consumer =
-        node.vertx().eventBus().consumer(CallEvents.ADDRESS, m -> events.add(CallEvents.decode(m)));
+        CallEvents.consume(
+            node.vertx().eventBus(),
+            events::add,
+            reason -> {
+              throw new IllegalArgumentException(reason);
+            });
     Await.result(consumer.completion());
   }
 
@@ -103,16 +107,21 @@ public final class EventRecorder implements AutoCloseable {
   }
 
   /**
-   * Waits until this recorder's consumer is known on another node: markers published there arrive
-   * here.
+   * Waits until this recorder's consumers (both addresses) are known on another node: markers
+   * published there arrive here.
    */
   public void awaitVisibleFrom(Node other) {
     Await.until(
         "the event recorder became visible across the cluster",
         () -> {
-          long marker = -2_000_000 - MARKERS.incrementAndGet();
+          long marker = -2_000_000 - MARKERS.incrementAndGet() * 2;
           publishMarker(other, marker);
-          return Await.within(Duration.ofMillis(500), () -> !of(marker).isEmpty());
+          // the batch address's consumer too: the webhook nodes publish stored turns there
+          CallEvents.publishBatch(
+              other.vertx().eventBus(),
+              List.of(new CallStatusEvent(marker - 1, MARKER_SID, null, "marker", Instant.now())));
+          return Await.within(
+              Duration.ofMillis(500), () -> !of(marker).isEmpty() && !of(marker - 1).isEmpty());
         });
   }
 

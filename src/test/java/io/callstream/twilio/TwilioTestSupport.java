@@ -8,7 +8,6 @@ import io.callstream.support.TestDatabase;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
@@ -103,12 +102,17 @@ final class TwilioTestSupport {
   static final class Recorder {
     final List<CallEvents.Received> events = new CopyOnWriteArrayList<>();
     private final Vertx vertx;
-    private final MessageConsumer<String> consumer;
+    private final CallEvents.Consumers consumer;
 
     Recorder(Vertx vertx) {
       this.vertx = vertx;
       consumer =
-          vertx.eventBus().consumer(CallEvents.ADDRESS, m -> events.add(CallEvents.decode(m)));
+          CallEvents.consume(
+              vertx.eventBus(),
+              events::add,
+              reason -> {
+                throw new IllegalArgumentException(reason);
+              });
       Await.result(consumer.completion());
     }
 
