@@ -33,6 +33,11 @@ final class JavaProc implements AutoCloseable {
   private static final Pattern HEAP_USED =
       Pattern.compile("heap\\s+total (?:reserved )?\\d+K,(?: committed \\d+K,)? used (\\d+)K");
 
+  /** The generational collectors (Serial, Parallel) list each generation instead: summed. */
+  private static final Pattern GENERATION_USED =
+      Pattern.compile(
+          "(?m)^\\s*(?:DefNew|Tenured|PSYoungGen|ParOldGen)\\s+total \\d+K, used (\\d+)K");
+
   final String name;
   final int port;
   private final Process process;
@@ -145,10 +150,18 @@ final class JavaProc implements AutoCloseable {
     }
     String info = jcmd("GC.heap_info");
     Matcher m = HEAP_USED.matcher(info);
-    if (!m.find()) {
+    if (m.find()) {
+      return Long.parseLong(m.group(1)) * 1024;
+    }
+    long used = 0;
+    boolean found = false;
+    for (Matcher g = GENERATION_USED.matcher(info); g.find(); found = true) {
+      used += Long.parseLong(g.group(1)) * 1024;
+    }
+    if (!found) {
       throw new IllegalStateException("unexpected GC.heap_info output:\n" + info);
     }
-    return Long.parseLong(m.group(1)) * 1024;
+    return used;
   }
 
   /**
