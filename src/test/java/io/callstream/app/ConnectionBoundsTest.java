@@ -16,8 +16,10 @@ import io.callstream.webhook.WebhookRole;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -39,10 +41,21 @@ class ConnectionBoundsTest {
   static final TestNodes nodes = new TestNodes();
   static Vertx vertx;
 
+  /** Held for the class: Vert.x closes an unreachable client and its WebSockets. */
+  static WebSocketClient webSockets;
+
+  /**
+   * One client for every raw connection, held for the class: Vert.x closes a NetClient it finds
+   * unreachable, and its connections with it.
+   */
+  static NetClient net;
+
   @BeforeAll
   static void setUp() {
     schema = TestDatabase.freshSchema("bounds");
     vertx = Vertx.vertx();
+    webSockets = vertx.createWebSocketClient();
+    net = vertx.createNetClient();
   }
 
   @AfterAll
@@ -57,7 +70,7 @@ class ConnectionBoundsTest {
     static Raw open(int port) {
       Buffer received = Buffer.buffer();
       CompletableFuture<Long> closedAt = new CompletableFuture<>();
-      NetSocket socket = Await.result(vertx.createNetClient().connect(port, "127.0.0.1"));
+      NetSocket socket = Await.result(net.connect(port, "127.0.0.1"));
       socket.handler(received::appendBuffer);
       socket.closeHandler(v -> closedAt.complete(System.nanoTime()));
       return new Raw(socket, received, closedAt);
@@ -93,7 +106,7 @@ class ConnectionBoundsTest {
                     "1")));
     String token = new Tokens(vertx, node.config().auth()).issue("dana", "dispatcher");
     LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    ClientWebSocket ws = vertx.createWebSocketClient().webSocket();
+    ClientWebSocket ws = webSockets.webSocket();
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
     Await.result(
         ws.connect(

@@ -19,6 +19,7 @@ import io.callstream.webhook.WebhookRole;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
@@ -58,6 +59,10 @@ class ParserFuzzTest {
   static final TestNodes nodes = new TestNodes();
   static Node node;
   static Vertx vertx;
+
+  /** Held for the class: Vert.x closes an unreachable client and its WebSockets. */
+  static WebSocketClient webSockets;
+
   static WebClient client;
 
   @BeforeAll
@@ -65,6 +70,7 @@ class ParserFuzzTest {
     schema = TestDatabase.freshSchema("fuzz");
     node = nodes.start(TestConfig.config(schema, Map.of("HTTP_INSTANCES", "1")));
     vertx = Vertx.vertx();
+    webSockets = vertx.createWebSocketClient();
     client = Http.client(vertx);
     // a call the corpus does not name: it must come through untouched
     TestDatabase.queryValue(
@@ -205,7 +211,7 @@ class ParserFuzzTest {
   record Socket(
       ClientWebSocket ws, LinkedBlockingQueue<JsonObject> frames, CompletableFuture<Short> closed) {
     static Socket open(int port, String token) {
-      ClientWebSocket ws = vertx.createWebSocketClient().webSocket();
+      ClientWebSocket ws = webSockets.webSocket();
       Socket s = new Socket(ws, new LinkedBlockingQueue<>(), new CompletableFuture<>());
       ws.textMessageHandler(text -> s.frames.add(new JsonObject(text)));
       ws.closeHandler(v -> s.closed.complete(ws.closeStatusCode()));
