@@ -1,6 +1,5 @@
 package io.callstream.call;
 
-import io.callstream.db.DatabaseErrors;
 import io.callstream.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -9,8 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Stores live turns with natural batching: when no batch is in flight a turn is written at once (an
@@ -29,7 +26,6 @@ import java.util.logging.Logger;
  * turn), and batches touching the same call wait for each other's row lock. See README.md.
  */
 public final class LiveTurnWriter {
-  private static final Logger LOG = Logger.getLogger(LiveTurnWriter.class.getName());
   public static final int DEFAULT_MAX_IN_FLIGHT = 1;
   public static final int DEFAULT_MAX_BATCH = 256;
   public static final int DEFAULT_MAX_QUEUE = 10_000;
@@ -40,11 +36,6 @@ public final class LiveTurnWriter {
    * byte bound.
    */
   static final int OVERHEAD_BYTES = 256;
-
-  /**
-   * Deadlocks (40P01) a batch survives; unique violations are bounded by the batch size instead.
-   */
-  private static final int DEADLOCK_RETRIES = 3;
 
   /**
    * Counters since creation: statements run (first attempts), turns written, batches re-run,
@@ -65,20 +56,16 @@ public final class LiveTurnWriter {
   private record Pending(
       LiveTurn request, Promise<LiveTurnResult> promise, long deadlineNanos, int bytes) {}
 
-  private final Pool pool;
-  private final TranscriptRepository transcripts = new TranscriptRepository();
+  private final LiveTurnStatements statements;
   private final int maxInFlight;
   private final int maxBatch;
   private final int maxQueue;
   private final long maxQueueBytes;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private BiConsumer<List<LiveTurn>, List<LiveTurnResult>> committed = (requests, results) -> {};
   private Thread owner;
   private int inFlight;
   private long batches;
   private long turns;
-  private long retries;
-  private long isolated;
   // read by the metrics registry from other threads
   private volatile long rejected;
   private volatile long expired;
@@ -106,7 +93,7 @@ public final class LiveTurnWriter {
       throw new IllegalArgumentException(
           "maxInFlight, maxBatch, maxQueue and maxQueueBytes must be at least 1");
     }
-    this.pool = pool;
+    this.statements = new LiveTurnStatements(pool);
     this.maxInFlight = maxInFlight;
     this.maxBatch = maxBatch;
     this.maxQueue = maxQueue;
@@ -159,13 +146,21 @@ public final class LiveTurnWriter {
    * stored turns (one event-bus message per statement). Set before the first write.
    */
   public LiveTurnWriter onCommitted(BiConsumer<List<LiveTurn>, List<LiveTurnResult>> listener) {
-    this.committed = listener;
+    statements.onCommitted(listener);
     return this;
   }
 
   public Stats stats() {
     return new Stats(
-        batches, turns, retries, isolated, rejected, expired, queued, queuedBytes, peakQueued);
+        batches,
+        turns,
+        statements.retries(),
+        statements.isolated(),
+        rejected,
+        expired,
+        queued,
+        queuedBytes,
+        peakQueued);
   }
 
   private Pending take() {
@@ -208,7 +203,8 @@ public final class LiveTurnWriter {
       inFlight++;
       batches++;
       turns += batch.size();
-      run(batch)
+      statements
+          .run(batch.stream().map(Pending::request).toList(), promises(batch))
           .onComplete(
               done -> {
                 inFlight--;
@@ -217,93 +213,9 @@ public final class LiveTurnWriter {
     }
   }
 
-  /** Runs one batch and answers each of its requests; never fails. */
-  private Future<Void> run(List<Pending> batch) {
-    List<LiveTurn> requests = batch.stream().map(Pending::request).toList();
-    return attempt(requests, requests.size(), DEADLOCK_RETRIES)
-        .transform(
-            done -> {
-              if (done.succeeded()) {
-                List<LiveTurnResult> results = done.result();
-                announce(requests, results);
-                for (int i = 0; i < batch.size(); i++) {
-                  batch.get(i).promise().tryComplete(results.get(i));
-                }
-                return Future.succeededFuture();
-              }
-              if (batch.size() > 1 && rowError(done.cause())) {
-                isolated++;
-                return oneByOne(batch, 0);
-              }
-              batch.forEach(p -> p.promise().tryFail(done.cause()));
-              return Future.succeededFuture();
-            });
-  }
-
-  private void announce(List<LiveTurn> requests, List<LiveTurnResult> results) {
-    try {
-      committed.accept(requests, results);
-    } catch (RuntimeException e) { // stored all the same: the writers still get their answers
-      LOG.log(Level.WARNING, "announcing stored live turns failed", e);
-    }
-  }
-
-  /**
-   * Re-runs a failed batch one turn at a time, in arrival order (so numbering stays in arrival
-   * order), so that a turn the database refuses fails alone.
-   */
-  private Future<Void> oneByOne(List<Pending> batch, int index) {
-    if (index == batch.size()) {
-      return Future.succeededFuture();
-    }
-    Pending p = batch.get(index);
-    List<LiveTurn> one = List.of(p.request());
-    return attempt(one, 1, DEADLOCK_RETRIES)
-        .transform(
-            done -> {
-              if (done.succeeded()) {
-                announce(one, done.result());
-                p.promise().tryComplete(done.result().get(0));
-              } else {
-                p.promise().tryFail(done.cause());
-              }
-              return oneByOne(batch, index + 1);
-            });
-  }
-
-  /**
-   * One statement, re-run after a unique violation or a deadlock; either rolled the whole statement
-   * back, so a re-run neither loses nor renumbers anyone. A unique violation means another
-   * transaction committed one of this batch's turns after this statement's snapshot; the re-run
-   * sees it as stored, so each turn causes at most one and a batch of n turns is allowed n such
-   * re-runs.
-   */
-  private Future<List<LiveTurnResult>> attempt(
-      List<LiveTurn> requests, int uniqueRetries, int deadlockRetries) {
-    return transcripts
-        .insertLive(pool, requests)
-        .recover(
-            e -> {
-              if (DatabaseErrors.uniqueViolation(e) && uniqueRetries > 0) {
-                retries++;
-                return attempt(requests, uniqueRetries - 1, deadlockRetries);
-              }
-              if (DatabaseErrors.deadlock(e) && deadlockRetries > 0) {
-                retries++;
-                return attempt(requests, uniqueRetries, deadlockRetries - 1);
-              }
-              return Future.failedFuture(e);
-            });
-  }
-
-  /**
-   * Data exceptions (22) and integrity violations (23) other than the retried 23505 come from one
-   * row's values.
-   */
-  private static boolean rowError(Throwable e) {
-    String state = DatabaseErrors.sqlState(e);
-    return state != null
-        && (state.startsWith("22") || state.startsWith("23"))
-        && !DatabaseErrors.uniqueViolation(e);
+  private static List<Promise<LiveTurnResult>> promises(List<Pending> batch) {
+    List<Promise<LiveTurnResult>> promises = new ArrayList<>(batch.size());
+    batch.forEach(p -> promises.add(p.promise()));
+    return promises;
   }
 }

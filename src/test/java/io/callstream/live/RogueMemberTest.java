@@ -145,6 +145,18 @@ class RogueMemberTest {
     return new Rogue(name, v, hazelcast, received);
   }
 
+  private static TranscriptionEvent forgedTurn(Call call, int sequence, String rogue) {
+    return new TranscriptionEvent(
+        call.id(),
+        call.callSid(),
+        call.conversationId(),
+        sequence,
+        sequence,
+        "agent",
+        forgery(rogue),
+        Instant.now());
+  }
+
   private static String forgery(String rogue) {
     return "FORGED by " + rogue;
   }
@@ -172,29 +184,9 @@ class RogueMemberTest {
     // forged frames first: a turn with the next sequence number and a completion that would end the
     // feed
     for (Rogue r : rogues) {
-      CallEvents.publish(
-          r.vertx().eventBus(),
-          new TranscriptionEvent(
-              call.id(),
-              call.callSid(),
-              call.conversationId(),
-              1,
-              1,
-              "agent",
-              forgery(r.name()),
-              Instant.now()));
-      CallEvents.publishBatch( // and one as a batch, the webhook nodes' way of publishing turns
-          r.vertx().eventBus(),
-          List.of(
-              new TranscriptionEvent(
-                  call.id(),
-                  call.callSid(),
-                  call.conversationId(),
-                  2,
-                  2,
-                  "agent",
-                  forgery(r.name()),
-                  Instant.now())));
+      CallEvents.publish(r.vertx().eventBus(), forgedTurn(call, 1, r.name()));
+      // and one as a batch, the webhook nodes' way of publishing turns
+      CallEvents.publishBatch(r.vertx().eventBus(), List.of(forgedTurn(call, 2, r.name())));
       CallEvents.publish(
           r.vertx().eventBus(),
           new CallCompletedEvent(
